@@ -1,0 +1,17 @@
+"""Prefect flows over the meishi library: orchestration only, no business logic.
+
+Importing this package sets Prefect's defaults for a local-first tool before Prefect loads:
+no telemetry, servers on 127.0.0.1, Prefect's own database inside meishi's private folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+from meishi.settings import get_settings
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
+if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = str(get_settings().home / "prefect")

@@ -1,0 +1,107 @@
+"""The ingest flow: claim new scans in the inbox, read them in parallel, store contact stubs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flows  # noqa: F401  (Prefect defaults for a local-first tool)
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.logging import get_run_logger
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from meishi import pipeline
+from meishi.errors import MeishiError
+from meishi.inbox import Claim, Inbox
+from meishi.models import CardRead, ContactStatus
+from meishi.report import IngestReport, IngestRow, markdown_table
+from meishi.settings import get_settings
+from meishi.store import Store
+
+
+def _transient_only(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry only failures a retry can fix (an OCR crash), never a corrupt image."""
+    try:
+        state.result()
+    except MeishiError as exc:
+        return exc.transient
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="read-card",
+    task_run_name="read {source}",
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_transient_only,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def read_card(path: str, source: str) -> CardRead:
+    """Cleanup, OCR and field extraction of one card (runs in a worker thread)."""
+    return pipeline.read_card(Path(path), settings=get_settings())
+
+
+@flow(
+    name="ingest",
+    persist_result=False,
+    task_runner=ThreadPoolTaskRunner(max_workers=get_settings().workers),
+)
+def ingest(inbox: str | None = None) -> IngestReport:
+    """Read every new scan in the inbox into a contact stub that waits for its purpose note."""
+    logger = get_run_logger()
+    settings = get_settings()
+    settings.ensure_dirs()
+    box = Inbox(Path(inbox) if inbox else settings.inbox_dir, settle_s=settings.settle_s)
+    store = Store(settings.db_url, settings.images_dir)
+    rows: list[IngestRow] = []
+    pending: dict[object, Claim] = {}
+    try:
+        claims = box.claim_all()
+        logger.info("%d new card(s) in %s", len(claims), box.root)
+        in_batch: set[str] = set()
+        for claim in claims:
+            sha = claim.sha256()
+            known = store.card_contact(sha)
+            if known is not None or sha in in_batch:  # the same scan again: one card
+                box.processed(claim)
+                rows.append(IngestRow(source=str(claim.rel), status="duplicate",
+                                      contact_id=known))
+                continue
+            in_batch.add(sha)
+            pending[read_card.submit(str(claim.path), str(claim.rel))] = claim
+        for fut in as_completed(list(pending)):  # type: ignore[arg-type]
+            rows.append(_settle(fut, pending[fut], box, store, logger))
+        waiting = store.count(ContactStatus.needs_purpose)
+    finally:
+        store.close()
+    report = IngestReport(inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source),
+                          waiting_for_purpose=waiting)
+    create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
+                             description="Cards read by this ingest run")
+    return report
+
+
+def _settle(fut, claim: Claim, box: Inbox, store: Store, logger) -> IngestRow:  # type: ignore[no-untyped-def]
+    source = str(claim.rel)
+    try:
+        read: CardRead = fut.result()
+    except MeishiError as exc:
+        dest = box.failed(claim, f"{exc.code}: {exc.message}")
+        logger.warning("%s quarantined: %s", source, exc.message)
+        return IngestRow(source=source, status="failed", error=exc.message, moved_to=str(dest))
+    except Exception as exc:  # a bug must not lose the card: quarantine it with the reason
+        dest = box.failed(claim, f"internal_error: {type(exc).__name__}: {exc}")
+        logger.exception("%s quarantined after an unexpected error", source)
+        return IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
+                         moved_to=str(dest))
+    stored = store.add_card(read, source_name=source, met_at=claim.met_at)
+    # only now, with the contact committed, does the file leave the claim folder
+    box.processed(claim)
+    return IngestRow(source=source, status="stored" if stored.created else "duplicate",
+                     contact_id=stored.contact_id, fields=read.fields.values(),
+                     confidence=read.fields.confidences())

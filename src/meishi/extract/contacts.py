@@ -1,0 +1,110 @@
+"""Phone numbers, e-mail, URL and postal code: the fields with a grammar."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
+
+PHONE_LABELS: dict[str, re.Pattern[str]] = {
+    "fax": re.compile(r"(FAX|Fax|fax|F|ファックス|ファクス|ファクシミリ)\W{0,3}$"),
+    "mobile": re.compile(r"(携帯電話|携帯|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"),
+    "tel": re.compile(r"(TEL|Tel|tel|T|電話|代表|直通|Phone|PHONE|Ph|ダイヤルイン)\W{0,3}$"),
+}
+_LABEL_ONLY = re.compile(
+    r"^(TEL|Tel|FAX|Fax|T|F|M|携帯|電話|Mobile|E-?mail|Mail|URL|HP|Web|〒|住所|所在地)[.:： ]*$",
+    re.IGNORECASE,
+)
+
+
+class Phone(NamedTuple):
+    kind: str  # tel / fax / mobile
+    number: str  # national format, e.g. 03-1234-5678
+    labelled: bool
+    start: int
+    end: int
+
+
+def _fix_digits(text: str) -> str:
+    """OCR confusions that the grammar of a phone number makes certain."""
+    table = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5"})
+    return re.sub(
+        r"(?<=[\d\-()])[OoDlI|S]+(?=[\d\-()])|(?<=\d)[OoDlI|S](?=\s|$)",
+        lambda m: m.group(0).translate(table),
+        text,
+    )
+
+
+def find_phones(text: str) -> list[Phone]:
+    fixed = _fix_digits(text)
+    out: list[Phone] = []
+    prev_end = 0
+    for match in PhoneNumberMatcher(fixed, "JP", leniency=Leniency.VALID):
+        prefix = fixed[prev_end:match.start].rstrip()
+        label = next((k for k, rx in PHONE_LABELS.items() if rx.search(prefix)), None)
+        number = phonenumbers.format_number(match.number, PhoneNumberFormat.NATIONAL)
+        kind = label
+        if kind is None:
+            ntype = phonenumbers.number_type(match.number)
+            kind = "mobile" if ntype == PhoneNumberType.MOBILE else "tel"
+        out.append(Phone(kind, number, label is not None, match.start, match.end))
+        prev_end = match.end
+    return out
+
+
+_EMAIL_LABEL = re.compile(r"^(E-?mail|Mail|MAIL|EMAIL|メール|e-mail)\s*[.:：]?\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:[.,][A-Za-z0-9\-]+)+")
+_EMAIL_OK = re.compile(r"^[A-Za-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
+
+
+def find_email(text: str) -> tuple[str, int, int] | None:
+    # OCR puts spaces around '@' and '.'; the grammar of an address allows none
+    compact = re.sub(r"\s*([@.])\s*", r"\1", text)
+    m = _EMAIL.search(compact)
+    if not m:
+        return None
+    local, _, domain = m.group(0).partition("@")
+    domain = domain.replace(",", ".").lower().strip(".")
+    local = _EMAIL_LABEL.sub("", local)
+    email = f"{local}@{domain}"
+    return (email, m.start(), m.end()) if _EMAIL_OK.match(email) else None
+
+
+_URL = re.compile(
+    r"(?:(?:https?://)?(?:www\.)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"
+    r"https?://[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"
+    r"(?<![@\w.])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:co\.jp|or\.jp|ne\.jp|ac\.jp|go\.jp|jp|com|net|org|io|biz|info|tokyo))"
+    r"(?:/[\w\-./?%&=#~]*)?",
+)
+
+
+def find_url(text: str) -> tuple[str, int, int] | None:
+    compact = re.sub(r"(?<=[\w/:])\s*([./:])\s*(?=[\w/])", r"\1", text)
+    for m in _URL.finditer(compact):
+        end = m.end()
+        if end < len(compact) and compact[end] == "@":
+            continue  # the domain part of an e-mail address
+        if "@" in compact[max(0, m.start() - 1):m.start() + 1]:
+            continue
+        url = m.group(0).rstrip("./")
+        host = re.sub(r"^https?://", "", url).split("/")[0]
+        if re.search(r"\d{3,}", host) and not re.search(r"[a-z]{2,}", host):
+            continue  # numbers with dots, not a host
+        return url, m.start(), m.end()
+    return None
+
+
+_POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![\d\-])")
+
+
+def find_postal(text: str) -> tuple[str, int, int] | None:
+    m = _POSTAL.search(text)
+    if not m:
+        return None
+    return f"{m.group(1)}-{m.group(2)}", m.start(), m.end()
+
+
+def is_label_only(text: str) -> bool:
+    return _LABEL_ONLY.match(text.strip()) is not None

@@ -1,0 +1,324 @@
+"""OCR lines → :class:`CardFields`, each field with a confidence and its source line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from meishi.extract import contacts, names, vocab
+from meishi.extract.text import has_cjk, is_kana_reading, nfkc, squeeze_cjk, to_katakana
+from meishi.models import CardFields, FieldValue, OcrLine, OcrResult
+
+
+@dataclass
+class Line:
+    idx: int
+    raw: str
+    text: str  # NFKC; a space only where the card has a visible gap
+    conf: float  # 0..1
+    size: float
+    center: tuple[float, float]
+    rest: str = ""  # what is left after contact items were taken out
+    used: bool = False
+    taken: list[str] = field(default_factory=list)
+
+
+_ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\s*[:：]?\s*")
+_URL_LABEL = re.compile(r"(URL|HP|Web|WEB|Website|ホームページ)\s*[:：]?\s*$")
+_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
+_ROMAN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-.]+){1,2}$")
+_ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
+
+
+class _Builder:
+    def __init__(self, ocr: OcrResult) -> None:
+        self.lines: list[Line] = []
+        for i, ol in enumerate(ocr.lines):
+            text = nfkc(ol.text)
+            if not text or contacts.is_label_only(text):
+                continue
+            cx = ol.box.x + ol.box.w / 2
+            cy = ol.box.y + ol.box.h / 2
+            self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), rest=text))
+        self.out: dict[str, FieldValue] = {}
+
+    def put(self, key: str, value: str, line: Line, certainty: float) -> None:
+        value = value.strip()
+        if not value or key in self.out:
+            return
+        conf = max(0.0, min(1.0, line.conf * certainty))
+        self.out[key] = FieldValue(value=value, confidence=conf, source_line=line.raw)
+
+    # ----------------------------------------------------------------- contact lines
+    def contact_items(self) -> None:
+        for line in self.lines:
+            rest = line.text
+            found = contacts.find_email(rest)
+            if found:
+                self.put("email", found[0], line, 1.0)
+                rest = _cut(_compact_like_email(rest), found[1], found[2])
+            url = contacts.find_url(rest)
+            if url:
+                self.put("url", url[0], line, 1.0 if ("www" in url[0] or "http" in url[0]) else 0.8)
+                rest = _cut(re.sub(r"(?<=[\w/:])\s*([./:])\s*(?=[\w/])", r"\1", rest), url[1], url[2])
+                rest = _URL_LABEL.sub("", rest)
+            postal = contacts.find_postal(rest)
+            if postal and not contacts.find_phones(rest[postal[1]:postal[2] + 8]):
+                self.put("postal_code", postal[0], line, 1.0)
+                after = rest[postal[2]:].strip()
+                rest = rest[:postal[1]] + " " + after
+                line.taken.append("postal")
+            for phone in contacts.find_phones(rest):
+                key = phone.kind
+                if key in self.out and key == "tel" and not phone.labelled:
+                    key = "fax" if "fax" not in self.out else "mobile"
+                self.put(key, phone.number, line, 1.0 if phone.labelled else 0.8)
+            phones = contacts.find_phones(rest)
+            if phones:
+                rest = " ".join(
+                    part for part in re.split("|".join(re.escape(p.number) for p in phones),
+                                              contacts._fix_digits(rest))
+                )
+                rest = re.sub(r"(TEL|Tel|FAX|Fax|携帯|Mobile|直通|代表|電話|[TFM])\W*(?=\s|$)", " ", rest)
+            rest = re.sub(r"\s+", " ", rest).strip()
+            line.rest = rest if _has_words(rest) else ""
+            if not line.rest and rest != line.text:
+                line.used = True
+
+    # ----------------------------------------------------------------- address
+    def address(self) -> None:
+        start = next((ln for ln in self.lines if "postal" in ln.taken), None)
+        parts: list[Line] = []
+        if start is not None:
+            text = _ADDRESS_LABEL.sub("", start.rest)
+            if _looks_like_address(text):
+                parts.append(start)
+            else:
+                nxt = self._next(start)
+                if nxt is not None and _looks_like_address(nxt.rest):
+                    parts.append(nxt)
+        if not parts:
+            cands = [ln for ln in self.lines if not ln.used and ln.rest
+                     and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
+                     and any(p in ln.rest for p in vocab.PREFECTURES)]
+            if cands:
+                parts.append(cands[0])
+        if not parts:
+            return
+        nxt = self._next(parts[-1])
+        if nxt is not None and nxt.rest and vocab.BUILDING.search(nxt.rest) and \
+                not _looks_like_company(nxt.rest) and len(nxt.rest) <= 30:
+            parts.append(nxt)
+        texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
+        value = " ".join(t for t in texts if t)
+        conf = min(p.conf for p in parts)
+        first = parts[0]
+        for p in parts:
+            p.used = True
+        certainty = 1.0 if any(pref in value for pref in vocab.PREFECTURES) else 0.7
+        self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
+                                         source_line=" / ".join(p.raw for p in parts))
+        _ = first
+
+    def _next(self, line: Line) -> Line | None:
+        i = self.lines.index(line)
+        for ln in self.lines[i + 1:]:
+            if ln.rest and not ln.used:
+                return ln
+            if ln.used:
+                return None
+        return None
+
+    # ----------------------------------------------------------------- company etc.
+    def company(self) -> None:
+        best: tuple[float, Line, str, str] | None = None
+        for ln in self.lines:
+            if ln.used or not ln.rest:
+                continue
+            found = _split_company(ln.rest)
+            if found is None:
+                continue
+            company, remainder = found
+            s = ln.size + (100 if has_cjk(company) else 0)
+            if best is None or s > best[0]:
+                best = (s, ln, company, remainder)
+        if best is None:
+            return
+        _, ln, company, remainder = best
+        self.put("company", company, ln, 1.0)
+        ln.rest = remainder
+        if not remainder:
+            ln.used = True
+
+    def department_and_title(self) -> None:
+        for ln in self.lines:
+            if ln.used or not ln.rest:
+                continue
+            dept_parts: list[str] = []
+            title: str | None = None
+            leftovers: list[str] = []
+            for part in ln.rest.split(" "):
+                kind, value, extra = _classify_part(part)
+                if kind == "title" and title is None:
+                    title = value
+                    if extra:
+                        dept_parts.append(extra)
+                elif kind == "dept":
+                    dept_parts.append(value)
+                else:
+                    leftovers.append(part)
+            if dept_parts and "department" not in self.out:
+                self.put("department", squeeze_cjk(" ".join(dept_parts)), ln, 0.95)
+            if title and "title" not in self.out:
+                self.put("title", title, ln, 1.0)
+            if dept_parts or title:
+                ln.rest = " ".join(leftovers)
+                ln.used = not ln.rest
+
+    # ----------------------------------------------------------------- names
+    def person(self) -> None:
+        free = [ln for ln in self.lines if not ln.used and ln.rest]
+        max_size = max((ln.size for ln in self.lines), default=1.0) or 1.0
+        best: tuple[float, Line] | None = None
+        for ln in free:
+            text = ln.rest
+            compact = text.replace(" ", "")
+            if not (2 <= len(compact) <= 8) or not has_cjk(compact):
+                continue
+            if re.search(r"[0-9A-Za-z@:/]", compact) or is_kana_reading(text):
+                continue
+            if _looks_like_company(compact) or _classify_part(compact)[0] != "other":
+                continue
+            s = ln.size / max_size + names.person_name_score(compact)
+            s += 0.3 if len(text.split()) == 2 else 0.0
+            if best is None or s > best[0]:
+                best = (s, ln)
+        if best is None:
+            return
+        ln = best[1]
+        split = names.split_name(_NOISE.sub("", ln.rest))
+        if split is None:
+            return
+        self.put("name", f"{split.family} {split.given}", ln, split.certainty)
+        ln.used = True
+        name_center = ln.center
+        # the reading: a kana line, the nearest to the name
+        kana = [x for x in self.lines if not x.used and x.rest and is_kana_reading(x.rest)]
+        if kana:
+            k = min(kana, key=lambda x: _dist(x.center, name_center))
+            reading = " ".join(to_katakana(k.rest).replace("・", " ").split())
+            self.put("name_kana", reading, k, 0.95)
+            k.used = True
+
+    def roman(self) -> None:
+        cands = [ln for ln in self.lines if not ln.used and ln.rest
+                 and _ROMAN_NAME.match(ln.rest.strip())
+                 and not vocab.LEGAL_FORMS_EN.search(ln.rest)
+                 and not vocab.TITLES_EN.search(ln.rest)
+                 and not vocab.DEPARTMENT_EN.search(ln.rest)]
+        if not cands:
+            return
+        anchor = self.out.get("name")
+        ref = next((ln.center for ln in self.lines if anchor and ln.raw == anchor.source_line),
+                   None)
+        ln = min(cands, key=lambda x: _dist(x.center, ref)) if ref else max(cands, key=lambda x: x.size)
+        self.put("name_roman", ln.rest.strip(), ln, 0.9)
+        ln.used = True
+
+    def build(self) -> CardFields:
+        self.contact_items()
+        self.address()
+        self.company()
+        self.department_and_title()
+        self.person()
+        self.roman()
+        return CardFields(**self.out)
+
+
+def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:
+    if b is None:
+        return 0.0
+    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    return (text[:start] + " " + text[end:]).strip()
+
+
+def _compact_like_email(text: str) -> str:
+    return re.sub(r"\s*([@.])\s*", r"\1", text)
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text))
+
+
+def _looks_like_address(text: str) -> bool:
+    t = squeeze_cjk(text)
+    if any(p in t for p in vocab.PREFECTURES):
+        return True
+    return bool(re.search(r"\d", t) and _ADDRESS_HINT.search(t)) and names.place_name_share(t) > 0.15
+
+
+def _looks_like_company(text: str) -> bool:
+    t = squeeze_cjk(text)
+    return any(f in t for f in vocab.LEGAL_FORMS_JA) or bool(vocab.LEGAL_FORMS_EN.search(text))
+
+
+def _split_company(text: str) -> tuple[str, str] | None:
+    """(company, what else the line says) if the line names a company."""
+    if vocab.LEGAL_FORMS_EN.search(text) and not has_cjk(text):
+        return text.strip(), ""
+    parts = text.split(" ")
+    for i, part in enumerate(parts):
+        if not any(f in part for f in vocab.LEGAL_FORMS_JA):
+            continue
+        lo, hi = i, i + 1
+        if part in vocab.LEGAL_FORMS_JA:  # the legal form stands apart from the name
+            is_prefix = i + 1 < len(parts) and (i == 0 or _classify_part(parts[i - 1])[0] != "other")
+            if is_prefix:
+                hi = i + 2
+            elif i > 0:
+                lo = i - 1
+        company = "".join(parts[lo:hi])
+        remainder = " ".join(parts[:lo] + parts[hi:])
+        return company, remainder
+    return None
+
+
+def _classify_part(part: str) -> tuple[str, str, str]:
+    """('title'|'dept'|'other', value, department prefix of a joined 'dept+title')."""
+    p = part.strip()
+    if not p:
+        return "other", p, ""
+    if p in vocab.TITLES_JA or vocab.TITLES_EN.fullmatch(p):
+        return "title", p, ""
+    for t in vocab.TITLES_JA:
+        if p.endswith(t) and len(p) > len(t):
+            head = p[: -len(t)]
+            if head.endswith(vocab.DEPARTMENT_SUFFIXES) and has_cjk(head):
+                return "title", t, head
+    if has_cjk(p) and len(p) <= 20 and p.endswith(vocab.DEPARTMENT_SUFFIXES) and len(p) >= 2:
+        return "dept", p, ""
+    if not has_cjk(p) and vocab.DEPARTMENT_EN.search(p):
+        return "dept", p, ""
+    return "other", p, ""
+
+
+def extract_fields(ocr: OcrResult) -> CardFields:
+    """Read the contact fields off one card's OCR lines."""
+    return _Builder(ocr).build()
+
+
+def lines_for_test(texts: list[tuple[str, int]]) -> OcrResult:
+    """Build an OCR result from (text, glyph height) pairs, top to bottom (for tests)."""
+    from meishi.models import Box, OcrWord
+
+    lines = []
+    y = 10
+    for text, h in texts:
+        box = Box(x=10, y=y, w=max(1, len(text)) * h, h=h)
+        lines.append(OcrLine(text=text, conf=95.0, box=box,
+                             words=[OcrWord(text=text, conf=95.0, box=box)]))
+        y += h + 10
+    return OcrResult(lines=lines)

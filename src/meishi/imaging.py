@@ -1,0 +1,288 @@
+"""Cleanup: bytes → a flat, upright-ish, evenly lit greyscale card.
+
+Steps: decode (EXIF orientation applied, size limits checked) → find the card outline in a
+photo and warp it flat → deskew the text → normalise size, shading and contrast.
+Turning by 90/180/270 degrees needs the OCR engine to judge and lives in :mod:`meishi.ocr`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from meishi.errors import ImageTooLargeError, UnreadableImageError
+from meishi.models import CardImage
+from meishi.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Long side of the cleaned card in pixels (a 91 mm card → ~17 px/mm, 2.5 mm text ≈ 40 px).
+TARGET_LONG_SIDE = 1600
+_EXIF_DATETIME_ORIGINAL = 0x9003
+_EXIF_DATETIME = 0x0132
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, datetime | None]:
+    """Decode image bytes to BGR with EXIF orientation applied; enforce size limits."""
+    if not data:
+        raise UnreadableImageError(f"{source}: the file is empty (0 bytes)")
+    if len(data) > settings.max_file_bytes:
+        raise ImageTooLargeError(
+            f"{source}: the file is {len(data) / 1e6:.1f} MB, above the limit of "
+            f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            w, h = img.size
+            if w * h > settings.max_pixels:
+                raise ImageTooLargeError(
+                    f"{source}: the image is {w}x{h} pixels, above the limit of "
+                    f"{settings.max_pixels / 1e6:.0f} megapixels (MEISHI_MAX_PIXELS)"
+                )
+            taken_at = _exif_datetime(img)
+            img = ImageOps.exif_transpose(img)
+            img.load()
+            rgb = np.asarray(img.convert("RGB"))
+    except ImageTooLargeError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as exc:
+        raise UnreadableImageError(
+            f"{source}: not an image meishi can read ({type(exc).__name__}); "
+            "use JPEG, PNG, TIFF, WebP or BMP"
+        ) from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise UnreadableImageError(f"{source}: the image is corrupt or truncated ({exc})") from exc
+    if min(rgb.shape[:2]) < 64:
+        raise UnreadableImageError(
+            f"{source}: the image is only {rgb.shape[1]}x{rgb.shape[0]} pixels; "
+            "scan the card at 200 dpi or more"
+        )
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), taken_at
+
+
+def _exif_datetime(img: Image.Image) -> datetime | None:
+    try:
+        exif = img.getexif()
+        raw = exif.get_ifd(0x8769).get(_EXIF_DATETIME_ORIGINAL) or exif.get(_EXIF_DATETIME)
+        return datetime.strptime(str(raw), "%Y:%m:%d %H:%M:%S") if raw else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+# --------------------------------------------------------------------------- card finding
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Order 4 points as top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s = pts.sum(axis=1)
+    d = np.diff(pts, axis=1).ravel()
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
+
+
+def _quad_from_contour(cnt: np.ndarray) -> np.ndarray | None:
+    hull = cv2.convexHull(cnt)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+    rect = cv2.minAreaRect(hull)
+    if cv2.contourArea(hull) / max(rect[1][0] * rect[1][1], 1.0) > 0.9:
+        return cv2.boxPoints(rect).astype(np.float32)
+    return None
+
+
+def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
+    """Binary masks in which the card may be one big blob."""
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    masks = []
+    # 1. colour distance from the background, estimated on the image border
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
+    border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
+                             lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
+    dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    dist8 = cv2.normalize(dist, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    _, m = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(m)
+    # 2. brightness (a light card on a darker desk)
+    _, m = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(m)
+    # 3. edges (a white card on a white desk still has an outline or a shadow)
+    edges = cv2.Canny(blur, 20, 60)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    masks.append(edges)
+    k = np.ones((5, 5), np.uint8)
+    return [cv2.morphologyEx(m, cv2.MORPH_CLOSE, k, iterations=2) for m in masks]
+
+
+def find_card_quad(bgr: np.ndarray) -> np.ndarray | None:
+    """Corners (in ``bgr`` pixels) of the business card, or None if the image is the card."""
+    h, w = bgr.shape[:2]
+    scale = 800.0 / max(h, w)
+    small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    area = small.shape[0] * small.shape[1]
+    best: tuple[float, np.ndarray] | None = None
+    for mask in _candidate_masks(small):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            a = cv2.contourArea(cnt)
+            if not 0.12 * area < a < 0.97 * area:
+                continue
+            quad = _quad_from_contour(cnt)
+            if quad is None or not _plausible_card(quad):
+                continue
+            qa = cv2.contourArea(quad)
+            fill = a / max(qa, 1.0)
+            score = qa * min(fill, 1.0)
+            if best is None or score > best[0]:
+                best = (score, quad)
+    if best is None:
+        return None
+    quad = best[1] / scale
+    # a quad hugging the whole frame is the scan itself
+    if cv2.contourArea(quad) > 0.93 * h * w:
+        return None
+    return quad
+
+
+def _plausible_card(quad: np.ndarray) -> bool:
+    tl, tr, br, bl = _order_corners(quad)
+    top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
+    left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
+    if min(top, bottom, left, right) < 20:
+        return False
+    aspect = max(top + bottom, left + right) / min(top + bottom, left + right)
+    # ISO/JIS business cards are 1.65; allow for perspective and other formats
+    return 1.2 < aspect < 2.3 and max(top, bottom) / min(top, bottom) < 1.6 and \
+        max(left, right) / min(left, right) < 1.6
+
+
+def warp_card(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    tl, tr, br, bl = corners = _order_corners(quad)
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    k = TARGET_LONG_SIDE / max(width, height)
+    W, H = round(width * k), round(height * k)
+    dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
+    M = cv2.getPerspectiveTransform(corners, dst)
+    return cv2.warpPerspective(bgr, M, (W, H), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+# --------------------------------------------------------------------------- normalising
+def resize_long_side(img: np.ndarray, target: int = TARGET_LONG_SIDE) -> np.ndarray:
+    h, w = img.shape[:2]
+    k = target / max(h, w)
+    if abs(k - 1) < 0.05:
+        return img
+    interp = cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA
+    return cv2.resize(img, (round(w * k), round(h * k)), interpolation=interp)
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """Skew of the text in degrees (positive = counter-clockwise), 0 when unsure."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    angles: list[float] = []
+    weights: list[float] = []
+    unit = max(gray.shape) // 100
+    for kernel in ((unit * 3, 1), (1, unit * 3)):
+        blobs = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(kernel[::-1], np.uint8))
+        contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for cnt in contours:
+            (_, _), (rw, rh), ang = cv2.minAreaRect(cnt)
+            long_, short = max(rw, rh), min(rw, rh)
+            if short < 4 or long_ < 6 * short or long_ > 0.95 * max(gray.shape):
+                continue
+            # OpenCV ≥4.5 reports angles in (0, 90]; fold to the deviation from an axis
+            a = ang if rw >= rh else ang - 90
+            a = (a + 45) % 90 - 45
+            angles.append(a)
+            weights.append(long_)
+    if len(angles) < 3:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+    return median if 0.3 <= abs(median) <= 15 else 0.0
+
+
+def rotate_small(img: np.ndarray, angle: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    M = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, M, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def normalise_light(gray: np.ndarray) -> np.ndarray:
+    """Flatten uneven light (shadows, vignetting) and stretch contrast."""
+    k = max(gray.shape) // 25 | 1
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (k, k)))
+    background = cv2.GaussianBlur(background, (k, k), 0)
+    # only divide out the light when it really varies: division also erases dark bands
+    if np.percentile(background, 95) - np.percentile(background, 5) > 40:
+        flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    else:
+        flat = gray
+    lo, hi = np.percentile(flat, (1, 99.5))
+    if hi - lo < 10:
+        return flat
+    return np.clip((flat.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+
+
+def clean(data: bytes, source: str, settings: Settings) -> CardImage:
+    """Decode and clean one card image. Raises :class:`UnreadableImageError`."""
+    bgr, taken_at = decode(data, source, settings)
+    quad = find_card_quad(bgr)
+    if quad is not None:
+        card = warp_card(bgr, quad)
+    else:
+        card = resize_long_side(bgr)
+    gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
+    angle = skew_angle(gray)
+    if angle:
+        log.debug("%s: deskew by %.2f°", source, angle)
+        card = rotate_small(card, angle)
+        gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
+    return CardImage(
+        source=source,
+        sha256=sha256_bytes(data),
+        image=normalise_light(gray),
+        color=card,
+        found_card=quad is not None,
+        taken_at=taken_at,
+    )
+
+
+def load_file(path: Path, settings: Settings) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise UnreadableImageError(f"{path}: is a folder, not an image") from exc
+    except OSError as exc:
+        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return data, sha256_bytes(data)
+
+
+def encode_png(img: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", img)
+    if not ok:  # pragma: no cover - OpenCV only fails on empty arrays
+        raise UnreadableImageError("could not encode the card image")
+    return buf.tobytes()

@@ -1,0 +1,180 @@
+"""The typed values that flow between stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+FIELD_NAMES: tuple[str, ...] = (
+    "name",
+    "name_kana",
+    "name_roman",
+    "company",
+    "department",
+    "title",
+    "postal_code",
+    "address",
+    "tel",
+    "fax",
+    "mobile",
+    "email",
+    "url",
+)
+
+
+class Box(BaseModel):
+    """Pixel box in the cleaned card image."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    @classmethod
+    def union(cls, boxes: list[Box]) -> Box:
+        x0 = min(b.x for b in boxes)
+        y0 = min(b.y for b in boxes)
+        x1 = max(b.right for b in boxes)
+        y1 = max(b.bottom for b in boxes)
+        return cls(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
+
+
+class CardImage(BaseModel):
+    """A decoded, cleaned card: flat, upright-ish, grey, normalised contrast."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str
+    sha256: str
+    image: np.ndarray = Field(repr=False, description="cleaned greyscale card (uint8)")
+    color: np.ndarray = Field(repr=False, description="cropped colour card (BGR uint8)")
+    found_card: bool = Field(description="a card outline was found and warped")
+    taken_at: datetime | None = None
+
+
+class OcrWord(BaseModel):
+    text: str
+    conf: float
+    box: Box
+
+
+class OcrLine(BaseModel):
+    text: str
+    conf: float = Field(description="mean word confidence 0..100")
+    box: Box
+    words: list[OcrWord] = Field(default_factory=list)
+    vertical: bool = False
+
+    @property
+    def size(self) -> int:
+        """Glyph size across the line: a layout cue for the name."""
+        return self.box.w if self.vertical else self.box.h
+
+
+Orientation = Literal["horizontal", "vertical"]
+
+
+class OcrResult(BaseModel):
+    lines: list[OcrLine]
+    orientation: Orientation = "horizontal"
+    rotation: int = Field(0, description="clockwise degrees the card was turned to read it")
+    engine: str = "tesseract"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def mean_conf(self) -> float:
+        words = [w for line in self.lines for w in line.words]
+        return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
+class FieldValue(BaseModel):
+    value: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    source_line: str | None = None
+
+
+class CardFields(BaseModel):
+    name: FieldValue | None = None
+    name_kana: FieldValue | None = None
+    name_roman: FieldValue | None = None
+    company: FieldValue | None = None
+    department: FieldValue | None = None
+    title: FieldValue | None = None
+    postal_code: FieldValue | None = None
+    address: FieldValue | None = None
+    tel: FieldValue | None = None
+    fax: FieldValue | None = None
+    mobile: FieldValue | None = None
+    email: FieldValue | None = None
+    url: FieldValue | None = None
+
+    def values(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for key in FIELD_NAMES:
+            fv: FieldValue | None = getattr(self, key)
+            out[key] = fv.value if fv else None
+        return out
+
+    def confidences(self) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        for key in FIELD_NAMES:
+            fv: FieldValue | None = getattr(self, key)
+            out[key] = round(fv.confidence, 3) if fv else None
+        return out
+
+
+class CardRead(BaseModel):
+    """Everything the automatic part learned about one card."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str
+    sha256: str
+    fields: CardFields
+    ocr: OcrResult
+    card_png: bytes = Field(repr=False, description="the cropped colour card, PNG encoded")
+    taken_at: datetime | None = None
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "fields": self.fields.values(),
+            "confidence": self.fields.confidences(),
+        }
+
+
+class ContactStatus(StrEnum):
+    needs_purpose = "needs_purpose"
+    complete = "complete"
+
+
+class Contact(BaseModel):
+    """A stored contact as the CLI and flows see it."""
+
+    id: int
+    status: ContactStatus
+    fields: dict[str, str | None]
+    confidence: dict[str, float | None] = Field(default_factory=dict)
+    source_name: str
+    sha256: str
+    image_path: Path | None = None
+    met_at: str | None = None
+    created_at: datetime
+    purpose: str | None = None

@@ -1,0 +1,103 @@
+"""The automatic part for one card, without Prefect: load → cleanup → OCR → extract."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from meishi import imaging
+from meishi.errors import ImageTooLargeError, NoTextFoundError, UnreadableImageError
+from meishi.extract import extract_fields
+from meishi.models import CardRead
+from meishi.ocr import OcrEngine, TesseractEngine, read_text, rotate
+from meishi.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
+
+
+@lru_cache(maxsize=4)
+def default_engine(cmd: str = "tesseract", timeout_s: float = 60.0) -> TesseractEngine:
+    return TesseractEngine(cmd=cmd, timeout_s=timeout_s)
+
+
+def read_file(path: Path, settings: Settings) -> bytes:
+    """The file's bytes, refusing what is not a readable, reasonably sized file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if path.is_dir():
+        raise UnreadableImageError(f"{path}: is a folder, not an image")
+    if size > settings.max_file_bytes:
+        raise ImageTooLargeError(
+            f"{path}: the file is {size / 1e6:.1f} MB, above the limit of "
+            f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def read_bytes(
+    data: bytes,
+    source: str,
+    *,
+    settings: Settings | None = None,
+    engine: OcrEngine | None = None,
+) -> CardRead:
+    """Read one card from its encoded image bytes."""
+    settings = settings or get_settings()
+    engine = engine or default_engine(settings.tesseract_cmd, settings.ocr_timeout_s)
+    t0 = time.perf_counter()
+    card = imaging.clean(data, source, settings)
+    ocr = read_text(card.image, engine)
+    if not any(len(line.text.strip()) >= 2 for line in ocr.lines):
+        raise NoTextFoundError(
+            f"{source}: no text found on the image; is it a business card, and in focus?"
+        )
+    fields = extract_fields(ocr)
+    upright = rotate(card.color, ocr.rotation)
+    seconds = time.perf_counter() - t0
+    log.info("%s: read in %.2f s (%s, turned %d°)", source, seconds, ocr.orientation,
+             ocr.rotation)
+    return CardRead(
+        source=source,
+        sha256=card.sha256,
+        fields=fields,
+        ocr=ocr,
+        card_png=imaging.encode_png(upright),
+        taken_at=card.taken_at,
+        seconds=seconds,
+    )
+
+
+def read_card(
+    path: Path | str,
+    *,
+    settings: Settings | None = None,
+    engine: OcrEngine | None = None,
+) -> CardRead:
+    """Run the automatic part (cleanup, OCR, extraction) on one card image file."""
+    settings = settings or get_settings()
+    path = Path(path)
+    return read_bytes(read_file(path, settings), str(path), settings=settings, engine=engine)
+
+
+def iter_images(paths: list[Path]) -> list[Path]:
+    """Image files among ``paths`` (folders are searched recursively), sorted, no repeats."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        found = sorted(x for x in p.rglob("*") if x.is_file() and
+                       x.suffix.lower() in IMAGE_SUFFIXES) if p.is_dir() else [p]
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out

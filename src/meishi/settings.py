@@ -1,0 +1,84 @@
+"""One settings model: environment variables ``MEISHI_*`` and an optional TOML config file.
+
+Defaults need no configuration: everything lives under one private data folder in the
+user's home (``~/.local/share/meishi`` on Linux), the store is an embedded SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from platformdirs import user_config_path, user_data_path
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_home() -> Path:
+    return user_data_path("meishi", appauthor=False)
+
+
+def config_file() -> Path:
+    """The config file: ``$MEISHI_CONFIG`` or ``~/.config/meishi/config.toml``."""
+    env = os.environ.get("MEISHI_CONFIG")
+    return Path(env) if env else user_config_path("meishi", appauthor=False) / "config.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEISHI_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Private data folder")
+    inbox: Path | None = Field(default=None, description="Folder scans are dropped into")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL of the store")
+    tesseract_cmd: str = "tesseract"
+    ocr_timeout_s: float = 60.0
+    max_file_bytes: int = 40 * 1024 * 1024
+    max_pixels: int = 60_000_000
+    workers: int = Field(default=2, ge=1, description="Cards read in parallel")
+    settle_s: float = Field(default=2.0, ge=0, description="Age a dropped file must reach")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )
+
+    # Derived locations -------------------------------------------------------------
+    @property
+    def inbox_dir(self) -> Path:
+        return self.inbox or self.home / "inbox"
+
+    @property
+    def images_dir(self) -> Path:
+        return self.home / "cards"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'meishi.db'}"
+
+    def ensure_dirs(self) -> None:
+        """Create the data folders, private to the user (0700)."""
+        for d in (self.home, self.inbox_dir, self.images_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        for d in (self.home, self.images_dir):
+            os.chmod(d, 0o700)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings``)."""
+    return Settings()
