@@ -221,7 +221,8 @@ def skew_angle(gray: np.ndarray) -> float:
     order = np.argsort(angles)
     cum = np.cumsum(np.asarray(weights)[order])
     median = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
-    return median if 0.3 <= abs(median) <= 15 else 0.0
+    # image rows grow downwards, so minAreaRect's angle is clockwise: flip to the usual sense
+    return -median if 0.3 <= abs(median) <= 15 else 0.0
 
 
 def rotate_small(img: np.ndarray, angle: float) -> np.ndarray:
@@ -258,8 +259,8 @@ def clean(data: bytes, source: str, settings: Settings) -> CardImage:
     gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
     angle = skew_angle(gray)
     if angle:
-        log.debug("%s: deskew by %.2f°", source, angle)
-        card = rotate_small(card, angle)
+        log.debug("%s: text skewed by %.2f°, turning it back", source, angle)
+        card = rotate_small(card, -angle)
         gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
     return CardImage(
         source=source,

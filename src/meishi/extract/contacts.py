@@ -28,13 +28,14 @@ class Phone(NamedTuple):
 
 
 def _fix_digits(text: str) -> str:
-    """OCR confusions that the grammar of a phone number makes certain."""
-    table = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5"})
-    return re.sub(
-        r"(?<=[\d\-()])[OoDlI|S]+(?=[\d\-()])|(?<=\d)[OoDlI|S](?=\s|$)",
-        lambda m: m.group(0).translate(table),
-        text,
-    )
+    """OCR confusions that the grammar of a phone number makes certain (O→0, l→1)."""
+    table = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+
+    def fix(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return run.translate(table) if sum(c.isdigit() for c in run) >= 6 else run
+
+    return re.sub(r"(?<![A-Za-z])[0-9OolI|\-()]{9,}(?![A-Za-z])", fix, text)
 
 
 def find_phones(text: str) -> list[Phone]:
@@ -75,7 +76,7 @@ def find_email(text: str) -> tuple[str, int, int] | None:
 _URL = re.compile(
     r"(?:(?:https?://)?(?:www\.)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"
     r"https?://[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"
-    r"(?<![@\w.])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:co\.jp|or\.jp|ne\.jp|ac\.jp|go\.jp|jp|com|net|org|io|biz|info|tokyo))"
+    r"(?<![@\w.\-])[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:co\.jp|or\.jp|ne\.jp|ac\.jp|go\.jp|jp|com|net|org|io|biz|info|tokyo))"
     r"(?:/[\w\-./?%&=#~]*)?",
 )
 

@@ -168,7 +168,7 @@ class _Builder:
                 else:
                     leftovers.append(part)
             if dept_parts and "department" not in self.out:
-                self.put("department", squeeze_cjk(" ".join(dept_parts)), ln, 0.95)
+                self.put("department", " ".join(dept_parts), ln, 0.95)
             if title and "title" not in self.out:
                 self.put("title", title, ln, 1.0)
             if dept_parts or title:
@@ -207,6 +207,7 @@ class _Builder:
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
             reading = " ".join(to_katakana(k.rest).replace("・", " ").split())
+            reading = names.space_reading(reading, split.family)
             self.put("name_kana", reading, k, 0.95)
             k.used = True
 

@@ -95,3 +95,21 @@ def place_name_share(text: str) -> float:
     if not compact:
         return 0.0
     return sum(len(t.surface) for t in tokens(compact) if t.pos3 == "地名") / len(compact)
+
+
+def reading(text: str) -> str:
+    """Katakana reading UniDic gives for ``text`` (empty if it knows none)."""
+    with _lock:
+        words = list(tagger()(text))
+        parts = [getattr(w.feature, "kana", None) or "" for w in words]
+    return "" if not all(parts) else "".join(parts)
+
+
+def space_reading(kana: str, family: str) -> str:
+    """Put the space of 'ヤマダ タロウ' back when the card printed it too narrow to see."""
+    if " " in kana:
+        return kana
+    fam = reading(family)
+    if fam and kana.startswith(fam) and len(kana) > len(fam):
+        return f"{fam} {kana[len(fam):]}"
+    return kana

@@ -1,0 +1,82 @@
+"""Fields with a grammar: phones, e-mail, URL, postal code."""
+
+from __future__ import annotations
+
+import pytest
+
+from meishi.extract import contacts
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("TEL 03-5210-7788", [("tel", "03-5210-7788", True)]),
+        ("Tel: 06-6341-2200  Fax: 06-6341-2201",
+         [("tel", "06-6341-2200", True), ("fax", "06-6341-2201", True)]),
+        ("T. 045-123-4567 F. 045-123-4568",
+         [("tel", "045-123-4567", True), ("fax", "045-123-4568", True)]),
+        ("携帯 090-1234-5678", [("mobile", "090-1234-5678", True)]),
+        ("Mobile 080 1234 5678", [("mobile", "080-1234-5678", True)]),
+        ("M.070-9876-5432", [("mobile", "070-9876-5432", True)]),
+        ("電話 0120-123-456", [("tel", "0120-123-456", True)]),
+        # unlabelled: the number plan says what it is
+        ("090-1111-2222", [("mobile", "090-1111-2222", False)]),
+        ("03-3333-4444", [("tel", "03-3333-4444", False)]),
+        # OCR read 0 as O inside the number
+        ("TEL O3-52l0-7788", [("tel", "03-5210-7788", True)]),
+        # a postal code and a date are not phone numbers
+        ("〒100-0005", []),
+        ("2026年11月20日", []),
+    ],
+)
+def test_find_phones(line, expected):
+    got = [(p.kind, p.number, p.labelled) for p in contacts.find_phones(line)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("E-mail: t.yamada@midori-seiki.co.jp", "t.yamada@midori-seiki.co.jp"),
+        ("Mail t.yamada @ midori-seiki . co . jp", "t.yamada@midori-seiki.co.jp"),
+        ("hanako_s@sakura-shoji,co,jp", "hanako_s@sakura-shoji.co.jp"),
+        ("k-ito@Aoba-Lab.JP", "k-ito@aoba-lab.jp"),
+        ("メール: info@example.com", "info@example.com"),
+        ("https://www.midori-seiki.co.jp", None),
+        ("TEL 03-5210-7788", None),
+    ],
+)
+def test_find_email(line, expected):
+    found = contacts.find_email(line)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("https://www.midori-seiki.co.jp", "https://www.midori-seiki.co.jp"),
+        ("URL: www.sakura-shoji.jp/", "www.sakura-shoji.jp"),
+        ("http://aoba-lab.com/ja", "http://aoba-lab.com/ja"),
+        ("hikari-systems.net", "hikari-systems.net"),
+        ("t.yamada@midori-seiki.co.jp", None),
+        ("TEL 03-5210-7788", None),
+    ],
+)
+def test_find_url(line, expected):
+    found = contacts.find_url(line)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("〒100-0005 東京都千代田区丸の内2-4-1", "100-0005"),
+        ("〒 530 - 0001 大阪府大阪市北区梅田1-1-3", "530-0001"),
+        ("220-0012 神奈川県横浜市西区みなとみらい3-6-1", "220-0012"),
+        ("TEL 03-1234-5678", None),
+        ("東京都千代田区丸の内2-4-1", None),
+    ],
+)
+def test_find_postal(line, expected):
+    found = contacts.find_postal(line)
+    assert (found[0] if found else None) == expected

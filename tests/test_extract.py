@@ -1,0 +1,78 @@
+"""Whole cards' OCR lines → fields. Each case is a card as Tesseract reads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from meishi.extract.fields import extract_fields, lines_for_test
+
+NONE = dict.fromkeys(
+    ("name", "name_kana", "name_roman", "company", "department", "title", "postal_code",
+     "address", "tel", "fax", "mobile", "email", "url")
+)
+
+CASES = [
+    pytest.param(
+        [("株式会社ミドリ精機", 40), ("営業部 部長", 30), ("山田 太郎", 70), ("ヤマダ タロウ", 25),
+         ("Taro Yamada", 25), ("〒100-0005 東京都千代田区丸の内2-4-1", 25), ("サンプルビル8F", 25),
+         ("TEL 03-5210-7788 FAX 03-5210-7789", 25), ("携帯 090-1234-5678", 25),
+         ("E-mail: t.yamada@midori-seiki.co.jp", 25), ("https://www.midori-seiki.co.jp", 25)],
+        {"name": "山田 太郎", "name_kana": "ヤマダ タロウ", "name_roman": "Taro Yamada",
+         "company": "株式会社ミドリ精機", "department": "営業部", "title": "部長",
+         "postal_code": "100-0005", "address": "東京都千代田区丸の内2-4-1 サンプルビル8F",
+         "tel": "03-5210-7788", "fax": "03-5210-7789", "mobile": "090-1234-5678",
+         "email": "t.yamada@midori-seiki.co.jp", "url": "https://www.midori-seiki.co.jp"},
+        id="classic-full",
+    ),
+    pytest.param(
+        # no gap printed between family and given name; suffix legal form; title line alone
+        [("さくら商事株式会社", 36), ("代表取締役社長", 28), ("佐々木美咲", 72),
+         ("〒530-0001", 24), ("大阪府大阪市北区梅田1-1-3 梅田タワー12F", 24),
+         ("Tel: 06-6341-2200", 24), ("misaki.sasaki@sakura-shoji.jp", 24)],
+        {"name": "佐々木 美咲", "company": "さくら商事株式会社", "title": "代表取締役社長",
+         "postal_code": "530-0001", "address": "大阪府大阪市北区梅田1-1-3 梅田タワー12F",
+         "tel": "06-6341-2200", "email": "misaki.sasaki@sakura-shoji.jp"},
+        id="suffix-form-no-gap",
+    ),
+    pytest.param(
+        # department and title on one line with the company; kana in hiragana
+        [("合同会社アオバラボ 技術本部 開発課 課長", 30), ("いとう けんた", 22), ("伊藤 健太", 66),
+         ("神奈川県横浜市西区みなとみらい3-6-1", 24), ("T 045-123-4567 / M 080-2222-3333", 24),
+         ("k-ito@aoba-lab.com", 24)],
+        {"name": "伊藤 健太", "name_kana": "イトウ ケンタ", "company": "合同会社アオバラボ",
+         "department": "技術本部 開発課", "title": "課長",
+         "address": "神奈川県横浜市西区みなとみらい3-6-1", "tel": "045-123-4567",
+         "mobile": "080-2222-3333", "email": "k-ito@aoba-lab.com"},
+        id="one-line-company-dept-title",
+    ),
+    pytest.param(
+        # English company name, romaji name in capitals, CTO
+        [("Hikari Systems Inc.", 34), ("CTO", 26), ("高橋 陽菜", 70), ("TAKAHASHI Hina", 26),
+         ("東京都渋谷区神宮前5-2-10", 24), ("TEL 03-6455-0101", 24), ("hina@hikari-systems.net", 24),
+         ("www.hikari-systems.net", 24)],
+        {"name": "高橋 陽菜", "name_roman": "TAKAHASHI Hina", "company": "Hikari Systems Inc.",
+         "title": "CTO", "address": "東京都渋谷区神宮前5-2-10", "tel": "03-6455-0101",
+         "email": "hina@hikari-systems.net", "url": "www.hikari-systems.net"},
+        id="english-company",
+    ),
+    pytest.param(
+        # a sparse card: name and mobile only; nothing else may be invented
+        [("林 誠", 80), ("090-5555-6666", 28)],
+        {"name": "林 誠", "mobile": "090-5555-6666"},
+        id="sparse",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), CASES)
+def test_extract_card(lines, expected):
+    got = extract_fields(lines_for_test(lines)).values()
+    assert got == {**NONE, **expected}
+
+
+def test_fields_keep_source_line_and_confidence():
+    fields = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), ("山田 太郎", 70),
+                                            ("TEL 03-5210-7788", 25)]))
+    assert fields.tel is not None and fields.tel.source_line == "TEL 03-5210-7788"
+    assert fields.name is not None and fields.name.source_line == "山田 太郎"
+    assert 0.0 < fields.tel.confidence <= 1.0

@@ -1,0 +1,107 @@
+"""Cleanup: decoding with limits, EXIF orientation, card finding, deskew."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from meishi import imaging
+from meishi.errors import ImageTooLargeError, UnreadableImageError
+from meishi.settings import Settings
+
+
+def _jpeg(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", **kw)
+    return buf.getvalue()
+
+
+def _card_like(w: int = 910, h: int = 550) -> np.ndarray:
+    """A white card with dark 'text' bars."""
+    card = np.full((h, w, 3), 250, np.uint8)
+    for i, y in enumerate(range(60, h - 40, 55)):
+        cv2.rectangle(card, (50, y), (w - 100 if i % 2 else w // 2, y + 22), (30, 30, 30), -1)
+    return card
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"hello, I am a text file\n" * 20, "not an image"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "not an image"),
+    ],
+)
+def test_decode_rejects_non_images(data, message):
+    with pytest.raises(UnreadableImageError, match=message):
+        imaging.decode(data, "x.jpg", Settings())
+
+
+def test_decode_rejects_truncated_jpeg():
+    data = _jpeg(Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 600, 3), np.uint8)))
+    with pytest.raises(UnreadableImageError, match="corrupt or truncated"):
+        imaging.decode(data[: len(data) // 2], "half.jpg", Settings())
+
+
+def test_decode_enforces_limits():
+    data = _jpeg(Image.new("RGB", (400, 300), "white"))
+    with pytest.raises(ImageTooLargeError, match="megapixels"):
+        imaging.decode(data, "big.jpg", Settings(max_pixels=100_000))
+    with pytest.raises(ImageTooLargeError, match="MB"):
+        imaging.decode(data, "big.jpg", Settings(max_file_bytes=1000))
+
+
+def test_decode_rejects_tiny_images():
+    with pytest.raises(UnreadableImageError, match="only 40x30"):
+        imaging.decode(_jpeg(Image.new("RGB", (40, 30))), "tiny.jpg", Settings())
+
+
+def test_exif_orientation_is_applied_and_date_read():
+    img = Image.new("RGB", (300, 100), "white")
+    img.paste((0, 0, 0), (0, 0, 50, 100))  # black band on the left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90° clockwise
+    exif[0x0132] = "2026:11:20 19:30:00"
+    bgr, taken = imaging.decode(_jpeg(img, exif=exif), "phone.jpg", Settings())
+    assert bgr.shape[:2] == (300, 100)  # now portrait
+    assert bgr[:40, :, :].mean() < 60  # the band is on top after the turn
+    assert taken is not None and (taken.year, taken.month, taken.day) == (2026, 11, 20)
+
+
+def test_find_card_in_a_photo():
+    rng = np.random.default_rng(1)
+    desk = rng.integers(60, 110, (900, 1200, 3), np.uint8)
+    desk = cv2.GaussianBlur(desk, (9, 9), 0)
+    card = _card_like()
+    corners = np.float32([[260, 180], [930, 230], [900, 650], [220, 600]])
+    src = np.float32([[0, 0], [card.shape[1], 0], [card.shape[1], card.shape[0]], [0, card.shape[0]]])
+    M = cv2.getPerspectiveTransform(src, corners)
+    warped = cv2.warpPerspective(card, M, (1200, 900))
+    mask = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), M, (1200, 900))
+    photo = np.where(mask[..., None] > 0, warped, desk)
+    quad = imaging.find_card_quad(photo)
+    assert quad is not None
+    found = imaging._order_corners(quad)
+    assert np.abs(found - corners).max() < 15
+
+
+def test_whole_frame_scan_has_no_quad():
+    card = _card_like(1100, 660)
+    assert imaging.find_card_quad(card) is None
+
+
+@pytest.mark.parametrize("angle", [-4.0, -1.5, 2.0, 5.0])
+def test_skew_angle(angle):
+    page = np.full((660, 1100), 255, np.uint8)
+    for y in range(80, 600, 60):
+        cv2.rectangle(page, (100, y), (900, y + 20), 0, -1)
+    M = cv2.getRotationMatrix2D((550, 330), angle, 1.0)
+    skewed = cv2.warpAffine(page, M, (1100, 660), borderValue=255)
+    measured = imaging.skew_angle(skewed)
+    assert measured == pytest.approx(angle, abs=0.5)
+    # turning back by the measured angle leaves no skew
+    assert imaging.skew_angle(imaging.rotate_small(skewed, -measured)) == pytest.approx(0, abs=0.5)

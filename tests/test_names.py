@@ -1,0 +1,48 @@
+"""Person names with UniDic: family and given name."""
+
+from __future__ import annotations
+
+import pytest
+
+from meishi.extract import names
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [
+        ("山田太郎", "山田", "太郎"),
+        ("佐々木美咲", "佐々木", "美咲"),
+        ("長谷川翔太", "長谷川", "翔太"),
+        ("林誠", "林", "誠"),
+        ("高橋 陽菜", "高橋", "陽菜"),
+        ("渡辺　健太", "渡辺", "健太"),  # full-width space, as some cards print it
+        ("森愛", "森", "愛"),
+    ],
+)
+def test_split_name(text, family, given):
+    from meishi.extract.text import nfkc
+
+    split = names.split_name(nfkc(text))
+    assert split is not None
+    assert (split.family, split.given) == (family, given)
+
+
+def test_split_name_refuses_non_names():
+    assert names.split_name("株式会社ミドリ精機東京本社営業部") is None
+
+
+@pytest.mark.parametrize(
+    ("kana", "family", "expected"),
+    [
+        ("ヤマダタロウ", "山田", "ヤマダ タロウ"),
+        ("ササキ ミサキ", "佐々木", "ササキ ミサキ"),
+        ("タナカハナコ", "田中", "タナカ ハナコ"),
+    ],
+)
+def test_space_reading(kana, family, expected):
+    assert names.space_reading(kana, family) == expected
+
+
+def test_person_name_score_tells_names_from_words():
+    assert names.person_name_score("山田太郎") > 0.9
+    assert names.person_name_score("営業企画") < 0.5
