@@ -14,4 +14,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
 if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-    os.environ["PREFECT_HOME"] = str(get_settings().home / "prefect")
+    _home = get_settings().home
+    _home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (_home / "prefect").mkdir(mode=0o700, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(_home / "prefect")

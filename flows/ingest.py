@@ -43,7 +43,7 @@ def _transient_only(task, task_run, state) -> bool:  # type: ignore[no-untyped-d
 )
 def read_card(path: str, source: str) -> CardRead:
     """Cleanup, OCR and field extraction of one card (runs in a worker thread)."""
-    return pipeline.read_card(Path(path), settings=get_settings())
+    return pipeline.read_card(Path(path), source=source, settings=get_settings())
 
 
 @flow(

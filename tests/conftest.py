@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Prefect's own database for the test session: temporary, never the user's
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="meishi-test-prefect-")
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "sample_cards" / "demo"
@@ -25,3 +30,22 @@ def settings(tmp_path, monkeypatch):
     s = Settings()
     yield s
     get_settings.cache_clear()
+
+
+def demo_cards(capture: str | None = None) -> list[Path]:
+    """Committed demo cards (images with their ground truth beside them)."""
+    import json
+
+    out = []
+    for img in sorted(DEMO.glob("*.*")):
+        if img.suffix.lower() in (".jpg", ".jpeg", ".png"):
+            doc = json.loads(img.with_suffix(".json").read_text(encoding="utf-8"))
+            if capture is None or doc["capture"] == capture:
+                out.append(img)
+    return out
+
+
+def truth(img: Path) -> dict:
+    import json
+
+    return json.loads(img.with_suffix(".json").read_text(encoding="utf-8"))["fields"]

@@ -127,10 +127,13 @@ def _run_ingest(inbox: Path | None) -> None:
     for r in report.rows:
         f = r.fields
         status = {"stored": "[green]stored[/green]", "duplicate": "[dim]already known[/dim]",
-                  "failed": f"[red]quarantined[/red]: {r.error}"}[r.status]
+                  "failed": "[red]quarantined[/red]"}[r.status]
         table.add_row(r.source, status, f.get("name") or "", f.get("company") or "",
                       f.get("title") or "", f.get("tel") or "", f.get("email") or "")
     out.print(table)
+    for r in report.rows:
+        if r.status == "failed":
+            out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
     out.print(f"{report.count('stored')} stored, {report.count('duplicate')} already known, "
               f"{report.count('failed')} quarantined.")
     out.print(f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
@@ -246,11 +249,11 @@ def doctor() -> None:
     from meishi.doctor import run_checks
 
     checks = run_checks(get_settings())
-    table = Table(show_header=False)
     for c in checks:
-        table.add_row("[green]ok[/green]" if c.ok else "[red]missing[/red]", c.name, c.detail,
-                      c.fix)
-    out.print(table)
+        mark = "[green]ok     [/green]" if c.ok else "[red]missing[/red]"
+        out.print(f"{mark} {c.name}: {c.detail}", highlight=False, soft_wrap=True)
+        if c.fix:
+            out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True)
     bad = [c for c in checks if not c.ok]
     if bad:
         raise _fail(f"{bad[0].name}: {bad[0].detail}" + (f" — fix: {bad[0].fix}" if bad[0].fix else ""),

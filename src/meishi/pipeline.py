@@ -24,23 +24,24 @@ def default_engine(cmd: str = "tesseract", timeout_s: float = 60.0) -> Tesseract
     return TesseractEngine(cmd=cmd, timeout_s=timeout_s)
 
 
-def read_file(path: Path, settings: Settings) -> bytes:
+def read_file(path: Path, settings: Settings, source: str | None = None) -> bytes:
     """The file's bytes, refusing what is not a readable, reasonably sized file."""
+    source = source or str(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
     if path.is_dir():
-        raise UnreadableImageError(f"{path}: is a folder, not an image")
+        raise UnreadableImageError(f"{source}: is a folder, not an image")
     if size > settings.max_file_bytes:
         raise ImageTooLargeError(
-            f"{path}: the file is {size / 1e6:.1f} MB, above the limit of "
+            f"{source}: the file is {size / 1e6:.1f} MB, above the limit of "
             f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
         )
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
 
 
 def read_bytes(
@@ -79,13 +80,19 @@ def read_bytes(
 def read_card(
     path: Path | str,
     *,
+    source: str | None = None,
     settings: Settings | None = None,
     engine: OcrEngine | None = None,
 ) -> CardRead:
-    """Run the automatic part (cleanup, OCR, extraction) on one card image file."""
+    """Run the automatic part (cleanup, OCR, extraction) on one card image file.
+
+    ``source`` names the card in results and messages (default: the path).
+    """
     settings = settings or get_settings()
     path = Path(path)
-    return read_bytes(read_file(path, settings), str(path), settings=settings, engine=engine)
+    source = source or str(path)
+    return read_bytes(read_file(path, settings, source), source, settings=settings,
+                      engine=engine)
 
 
 def iter_images(paths: list[Path]) -> list[Path]:

@@ -1,0 +1,68 @@
+"""End to end: the real Tesseract and the real Prefect engine over sample cards."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import demo_cards, truth
+from meishi.evaluate import normalise
+from meishi.models import ContactStatus
+from meishi.store import Store
+
+pytestmark = pytest.mark.e2e
+
+#: fields a flat scan must get exactly right for this test to pass
+CORE = ("name", "company", "tel", "email")
+
+
+@pytest.fixture
+def inbox_with_cards(settings):
+    settings.ensure_dirs()
+    batch = settings.inbox_dir / "2026-11-20_交流会"
+    batch.mkdir(parents=True)
+    cards = demo_cards("scan")[:3]
+    assert len(cards) == 3, "the demo set must hold at least 3 flat scans"
+    for c in cards:
+        shutil.copy2(c, batch / c.name)
+    (batch / "broken.jpg").write_bytes(cards[0].read_bytes()[:300])  # a truncated photo
+    (batch / "notes.txt").write_text("not a card", encoding="utf-8")
+    return settings, batch, cards
+
+
+def test_ingest_flow_stores_stubs_and_quarantines_bad_files(inbox_with_cards):
+    from flows.ingest import ingest
+
+    settings, batch, cards = inbox_with_cards
+    report = ingest()
+    assert report.count("stored") == 3
+    assert report.count("failed") == 2
+    assert report.waiting_for_purpose == 3
+
+    store = Store(settings.db_url, settings.images_dir)
+    contacts = {c.source_name.split("/")[-1]: c for c in store.contacts()}
+    assert sorted(contacts) == sorted(c.name for c in cards)
+    for card in cards:
+        c = contacts[card.name]
+        assert c.status is ContactStatus.needs_purpose
+        assert c.met_at == "2026-11-20_交流会"
+        assert c.image_path is not None and c.image_path.stat().st_size > 10_000
+        expected = truth(card)
+        for key in CORE:
+            assert normalise(key, c.fields[key]) == normalise(key, expected[key]), (card.name, key)
+
+    inbox = settings.inbox_dir
+    assert sorted(p.name for p in (inbox / "processed" / batch.name).iterdir()) == \
+        sorted(c.name for c in cards)
+    failed = inbox / "failed" / batch.name
+    assert "corrupt or truncated" in (failed / "broken.jpg.reason.txt").read_text()
+    assert "not an image" in (failed / "notes.txt.reason.txt").read_text()
+    assert not any((inbox / ".claimed").rglob("*.*"))
+
+    # the same cards dropped again are known, not new contacts
+    for card in cards[:2]:
+        shutil.copy2(card, inbox / f"again-{card.name}")
+    again = ingest()
+    assert again.count("duplicate") == 2 and again.count("stored") == 0
+    assert store.count() == 3
