@@ -81,8 +81,6 @@ class TesseractEngine:
                 "Tesseract is not installed: run `sudo apt-get install tesseract-ocr "
                 "tesseract-ocr-jpn tesseract-ocr-jpn-vert`"
             ) from exc
-        except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
-            raise OcrError(f"Tesseract timed out after {self.timeout_s:.0f} s") from exc
         except pt.TesseractError as exc:
             msg = str(exc)
             if "Failed loading language" in msg or "Error opening data file" in msg:
@@ -91,6 +89,8 @@ class TesseractEngine:
                     "tesseract-ocr-jpn tesseract-ocr-jpn-vert`"
                 ) from exc
             raise OcrError(f"Tesseract failed: {msg.strip()[:200]}") from exc
+        except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
+            raise OcrError(f"Tesseract timed out after {self.timeout_s:.0f} s") from exc
         return lines_from_data(data)
 
 

@@ -1,0 +1,96 @@
+"""OCR: line assembly, orientation on real Tesseract, and engine faults in the flow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from meishi.errors import OcrError
+from meishi.ocr import TesseractEngine, lines_from_data, read_text, rotate
+
+
+def _data(words):
+    """A Tesseract word table: (text, conf, left, top, width, height, line_num)."""
+    cols = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num",
+                            "par_num", "line_num")}
+    for text, conf, x, y, w, h, line in words:
+        for k, v in zip(("text", "conf", "left", "top", "width", "height", "block_num", "par_num",
+                         "line_num"), (text, conf, x, y, w, h, 1, 1, line), strict=True):
+            cols[k].append(v)
+    return cols
+
+
+def test_lines_drop_cjk_spaces_but_keep_the_name_gap_and_latin_spaces():
+    lines = lines_from_data(_data([
+        # 山田  太郎 : narrow gaps inside, a wide gap between family and given name
+        ("山", 95, 100, 10, 60, 60, 1), ("田", 95, 165, 10, 60, 60, 1),
+        ("太", 93, 290, 10, 60, 60, 1), ("郎", 91, 355, 10, 60, 60, 1),
+        # 株式会社 read as separate words with small gaps
+        ("株式", 90, 100, 100, 60, 30, 2), ("会社", 90, 166, 100, 60, 30, 2),
+        ("Taro", 88, 100, 150, 60, 24, 3), ("Yamada", 90, 172, 150, 90, 24, 3),
+        ("", -1, 0, 0, 0, 0, 3),
+    ]))
+    assert [x.text for x in lines] == ["山田 太郎", "株式会社", "Taro Yamada"]
+    assert lines[0].conf == pytest.approx(93.5)
+    assert lines[0].size == 60
+
+
+def _render(text_lines, size=(1092, 660)):
+    font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    img = Image.new("L", size, 255)
+    d = ImageDraw.Draw(img)
+    y = 50
+    for text, px in text_lines:
+        d.text((60, y), text, font=ImageFont.truetype(font, px, index=0), fill=0)
+        y += int(px * 1.6)
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TesseractEngine()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("turned", [0, 90, 180, 270])
+def test_orientation_is_found_for_turned_cards(engine, turned):
+    card = _render([("株式会社ミドリ精機", 40), ("山田 太郎", 72), ("東京都千代田区丸の内2-4-1", 28),
+                    ("TEL 03-5210-7788", 28), ("t.yamada@midori-seiki.co.jp", 28)])
+    # the photo shows the card turned clockwise by `turned`; reading must turn it back
+    photo = rotate(card, turned)
+    result = read_text(photo, engine)
+    assert result.orientation == "horizontal"
+    assert (result.rotation + turned) % 360 == 0
+    assert "ミドリ精機" in result.text.replace(" ", "")
+
+
+@pytest.mark.e2e
+def test_vertical_card_is_read_with_jpn_vert(engine):
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 64, index=0)
+    img = Image.new("L", (660, 1092), 255)
+    d = ImageDraw.Draw(img)
+    for i, ch in enumerate("山田太郎"):
+        d.text((400, 120 + i * 90), ch, font=font, fill=0)
+    small = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40, index=0)
+    for i, ch in enumerate("株式会社ミドリ精機"):
+        d.text((560, 60 + i * 52), ch, font=small, fill=0)
+    result = read_text(np.asarray(img), engine)
+    assert result.orientation == "vertical" and result.rotation == 0
+    assert "株式会社ミドリ精機" in result.text.replace(" ", "")
+    assert any(x.vertical for x in result.lines)
+
+
+def test_missing_language_data_is_a_clear_error():
+    from meishi.errors import MissingDependencyError
+
+    eng = TesseractEngine()
+    with pytest.raises(MissingDependencyError, match="language data 'klingon' is missing"):
+        eng.read(np.full((100, 100), 255, np.uint8), lang="klingon", psm=6)
+
+
+def test_ocr_timeout_is_transient():
+    eng = TesseractEngine(timeout_s=0.001)
+    with pytest.raises(OcrError) as info:
+        eng.read(_render([("株式会社ミドリ精機", 40)] * 8), lang="jpn", psm=3)
+    assert info.value.transient
