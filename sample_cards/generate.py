@@ -45,112 +45,315 @@ MAX_BYTES = 250_000
 
 # (kanji, katakana reading, Hepburn romaji)
 SURNAMES = [
-    ("佐藤", "サトウ", "Sato"), ("鈴木", "スズキ", "Suzuki"), ("高橋", "タカハシ", "Takahashi"),
-    ("田中", "タナカ", "Tanaka"), ("伊藤", "イトウ", "Ito"), ("渡辺", "ワタナベ", "Watanabe"),
-    ("山本", "ヤマモト", "Yamamoto"), ("中村", "ナカムラ", "Nakamura"), ("小林", "コバヤシ", "Kobayashi"),
-    ("加藤", "カトウ", "Kato"), ("吉田", "ヨシダ", "Yoshida"), ("山田", "ヤマダ", "Yamada"),
-    ("佐々木", "ササキ", "Sasaki"), ("松本", "マツモト", "Matsumoto"), ("井上", "イノウエ", "Inoue"),
-    ("木村", "キムラ", "Kimura"), ("林", "ハヤシ", "Hayashi"), ("清水", "シミズ", "Shimizu"),
-    ("山口", "ヤマグチ", "Yamaguchi"), ("森", "モリ", "Mori"), ("池田", "イケダ", "Ikeda"),
-    ("橋本", "ハシモト", "Hashimoto"), ("石川", "イシカワ", "Ishikawa"), ("前田", "マエダ", "Maeda"),
-    ("藤田", "フジタ", "Fujita"), ("岡田", "オカダ", "Okada"), ("長谷川", "ハセガワ", "Hasegawa"),
-    ("村上", "ムラカミ", "Murakami"), ("近藤", "コンドウ", "Kondo"), ("後藤", "ゴトウ", "Goto"),
-    ("坂本", "サカモト", "Sakamoto"), ("遠藤", "エンドウ", "Endo"), ("青木", "アオキ", "Aoki"),
-    ("藤井", "フジイ", "Fujii"), ("西村", "ニシムラ", "Nishimura"), ("福田", "フクダ", "Fukuda"),
-    ("太田", "オオタ", "Ota"), ("三浦", "ミウラ", "Miura"), ("藤原", "フジワラ", "Fujiwara"),
-    ("松田", "マツダ", "Matsuda"), ("原田", "ハラダ", "Harada"), ("中島", "ナカジマ", "Nakajima"),
-    ("小川", "オガワ", "Ogawa"), ("中野", "ナカノ", "Nakano"), ("岡本", "オカモト", "Okamoto"),
-    ("竹内", "タケウチ", "Takeuchi"), ("金子", "カネコ", "Kaneko"), ("和田", "ワダ", "Wada"),
-    ("石井", "イシイ", "Ishii"), ("上田", "ウエダ", "Ueda"), ("森田", "モリタ", "Morita"),
-    ("原", "ハラ", "Hara"), ("堀", "ホリ", "Hori"), ("関", "セキ", "Seki"), ("辻", "ツジ", "Tsuji"),
-    ("泉", "イズミ", "Izumi"), ("菊地", "キクチ", "Kikuchi"), ("宮崎", "ミヤザキ", "Miyazaki"),
-    ("久保田", "クボタ", "Kubota"), ("五十嵐", "イガラシ", "Igarashi"), ("大久保", "オオクボ", "Okubo"),
-    ("小野寺", "オノデラ", "Onodera"), ("宇都宮", "ウツノミヤ", "Utsunomiya"), ("佐野", "サノ", "Sano"),
-    ("千葉", "チバ", "Chiba"), ("桜井", "サクライ", "Sakurai"),
+    ("佐藤", "サトウ", "Sato"),
+    ("鈴木", "スズキ", "Suzuki"),
+    ("高橋", "タカハシ", "Takahashi"),
+    ("田中", "タナカ", "Tanaka"),
+    ("伊藤", "イトウ", "Ito"),
+    ("渡辺", "ワタナベ", "Watanabe"),
+    ("山本", "ヤマモト", "Yamamoto"),
+    ("中村", "ナカムラ", "Nakamura"),
+    ("小林", "コバヤシ", "Kobayashi"),
+    ("加藤", "カトウ", "Kato"),
+    ("吉田", "ヨシダ", "Yoshida"),
+    ("山田", "ヤマダ", "Yamada"),
+    ("佐々木", "ササキ", "Sasaki"),
+    ("松本", "マツモト", "Matsumoto"),
+    ("井上", "イノウエ", "Inoue"),
+    ("木村", "キムラ", "Kimura"),
+    ("林", "ハヤシ", "Hayashi"),
+    ("清水", "シミズ", "Shimizu"),
+    ("山口", "ヤマグチ", "Yamaguchi"),
+    ("森", "モリ", "Mori"),
+    ("池田", "イケダ", "Ikeda"),
+    ("橋本", "ハシモト", "Hashimoto"),
+    ("石川", "イシカワ", "Ishikawa"),
+    ("前田", "マエダ", "Maeda"),
+    ("藤田", "フジタ", "Fujita"),
+    ("岡田", "オカダ", "Okada"),
+    ("長谷川", "ハセガワ", "Hasegawa"),
+    ("村上", "ムラカミ", "Murakami"),
+    ("近藤", "コンドウ", "Kondo"),
+    ("後藤", "ゴトウ", "Goto"),
+    ("坂本", "サカモト", "Sakamoto"),
+    ("遠藤", "エンドウ", "Endo"),
+    ("青木", "アオキ", "Aoki"),
+    ("藤井", "フジイ", "Fujii"),
+    ("西村", "ニシムラ", "Nishimura"),
+    ("福田", "フクダ", "Fukuda"),
+    ("太田", "オオタ", "Ota"),
+    ("三浦", "ミウラ", "Miura"),
+    ("藤原", "フジワラ", "Fujiwara"),
+    ("松田", "マツダ", "Matsuda"),
+    ("原田", "ハラダ", "Harada"),
+    ("中島", "ナカジマ", "Nakajima"),
+    ("小川", "オガワ", "Ogawa"),
+    ("中野", "ナカノ", "Nakano"),
+    ("岡本", "オカモト", "Okamoto"),
+    ("竹内", "タケウチ", "Takeuchi"),
+    ("金子", "カネコ", "Kaneko"),
+    ("和田", "ワダ", "Wada"),
+    ("石井", "イシイ", "Ishii"),
+    ("上田", "ウエダ", "Ueda"),
+    ("森田", "モリタ", "Morita"),
+    ("原", "ハラ", "Hara"),
+    ("堀", "ホリ", "Hori"),
+    ("関", "セキ", "Seki"),
+    ("辻", "ツジ", "Tsuji"),
+    ("泉", "イズミ", "Izumi"),
+    ("菊地", "キクチ", "Kikuchi"),
+    ("宮崎", "ミヤザキ", "Miyazaki"),
+    ("久保田", "クボタ", "Kubota"),
+    ("五十嵐", "イガラシ", "Igarashi"),
+    ("大久保", "オオクボ", "Okubo"),
+    ("小野寺", "オノデラ", "Onodera"),
+    ("宇都宮", "ウツノミヤ", "Utsunomiya"),
+    ("佐野", "サノ", "Sano"),
+    ("千葉", "チバ", "Chiba"),
+    ("桜井", "サクライ", "Sakurai"),
 ]
 
 GIVEN_NAMES = [
-    ("太郎", "タロウ", "Taro"), ("花子", "ハナコ", "Hanako"), ("健太", "ケンタ", "Kenta"),
-    ("美咲", "ミサキ", "Misaki"), ("大輔", "ダイスケ", "Daisuke"), ("由美", "ユミ", "Yumi"),
-    ("翔太", "ショウタ", "Shota"), ("陽菜", "ヒナ", "Hina"), ("誠", "マコト", "Makoto"),
-    ("愛", "アイ", "Ai"), ("拓也", "タクヤ", "Takuya"), ("直樹", "ナオキ", "Naoki"),
-    ("恵", "メグミ", "Megumi"), ("浩二", "コウジ", "Koji"), ("彩", "アヤ", "Aya"),
-    ("剛", "ツヨシ", "Tsuyoshi"), ("修", "オサム", "Osamu"), ("聡子", "サトコ", "Satoko"),
-    ("裕子", "ユウコ", "Yuko"), ("達也", "タツヤ", "Tatsuya"), ("和也", "カズヤ", "Kazuya"),
-    ("真由美", "マユミ", "Mayumi"), ("亮", "リョウ", "Ryo"), ("千尋", "チヒロ", "Chihiro"),
-    ("結衣", "ユイ", "Yui"), ("蓮", "レン", "Ren"), ("悠斗", "ユウト", "Yuto"),
-    ("颯太", "ソウタ", "Sota"), ("葵", "アオイ", "Aoi"), ("美穂", "ミホ", "Miho"),
-    ("健一", "ケンイチ", "Kenichi"), ("雄一郎", "ユウイチロウ", "Yuichiro"),
-    ("慎太郎", "シンタロウ", "Shintaro"), ("由紀子", "ユキコ", "Yukiko"), ("智子", "トモコ", "Tomoko"),
-    ("隆", "タカシ", "Takashi"), ("明美", "アケミ", "Akemi"), ("学", "マナブ", "Manabu"),
-    ("秀樹", "ヒデキ", "Hideki"), ("香織", "カオリ", "Kaori"), ("大樹", "ダイキ", "Daiki"),
-    ("舞", "マイ", "Mai"), ("翼", "ツバサ", "Tsubasa"), ("浩", "ヒロシ", "Hiroshi"),
-    ("直美", "ナオミ", "Naomi"), ("陽介", "ヨウスケ", "Yosuke"), ("七海", "ナナミ", "Nanami"),
-    ("優子", "ユウコ", "Yuko"), ("正人", "マサト", "Masato"), ("沙織", "サオリ", "Saori"),
+    ("太郎", "タロウ", "Taro"),
+    ("花子", "ハナコ", "Hanako"),
+    ("健太", "ケンタ", "Kenta"),
+    ("美咲", "ミサキ", "Misaki"),
+    ("大輔", "ダイスケ", "Daisuke"),
+    ("由美", "ユミ", "Yumi"),
+    ("翔太", "ショウタ", "Shota"),
+    ("陽菜", "ヒナ", "Hina"),
+    ("誠", "マコト", "Makoto"),
+    ("愛", "アイ", "Ai"),
+    ("拓也", "タクヤ", "Takuya"),
+    ("直樹", "ナオキ", "Naoki"),
+    ("恵", "メグミ", "Megumi"),
+    ("浩二", "コウジ", "Koji"),
+    ("彩", "アヤ", "Aya"),
+    ("剛", "ツヨシ", "Tsuyoshi"),
+    ("修", "オサム", "Osamu"),
+    ("聡子", "サトコ", "Satoko"),
+    ("裕子", "ユウコ", "Yuko"),
+    ("達也", "タツヤ", "Tatsuya"),
+    ("和也", "カズヤ", "Kazuya"),
+    ("真由美", "マユミ", "Mayumi"),
+    ("亮", "リョウ", "Ryo"),
+    ("千尋", "チヒロ", "Chihiro"),
+    ("結衣", "ユイ", "Yui"),
+    ("蓮", "レン", "Ren"),
+    ("悠斗", "ユウト", "Yuto"),
+    ("颯太", "ソウタ", "Sota"),
+    ("葵", "アオイ", "Aoi"),
+    ("美穂", "ミホ", "Miho"),
+    ("健一", "ケンイチ", "Kenichi"),
+    ("雄一郎", "ユウイチロウ", "Yuichiro"),
+    ("慎太郎", "シンタロウ", "Shintaro"),
+    ("由紀子", "ユキコ", "Yukiko"),
+    ("智子", "トモコ", "Tomoko"),
+    ("隆", "タカシ", "Takashi"),
+    ("明美", "アケミ", "Akemi"),
+    ("学", "マナブ", "Manabu"),
+    ("秀樹", "ヒデキ", "Hideki"),
+    ("香織", "カオリ", "Kaori"),
+    ("大樹", "ダイキ", "Daiki"),
+    ("舞", "マイ", "Mai"),
+    ("翼", "ツバサ", "Tsubasa"),
+    ("浩", "ヒロシ", "Hiroshi"),
+    ("直美", "ナオミ", "Naomi"),
+    ("陽介", "ヨウスケ", "Yosuke"),
+    ("七海", "ナナミ", "Nanami"),
+    ("優子", "ユウコ", "Yuko"),
+    ("正人", "マサト", "Masato"),
+    ("沙織", "サオリ", "Saori"),
 ]
 
 # Invented company "cores" (display, romaji used for domains, English spelling).
 COMPANY_CORES = [
-    ("ミドリ", "midori"), ("さくら", "sakura"), ("アオバ", "aoba"), ("ヒカリ", "hikari"),
-    ("カザネ", "kazane"), ("ツバサ", "tsubasa"), ("青葉", "aoba"), ("東雲", "shinonome"),
-    ("白樺", "shirakaba"), ("若葉", "wakaba"), ("北斗", "hokuto"), ("ミナト", "minato"),
-    ("コハク", "kohaku"), ("あすなろ", "asunaro"), ("ハルカ", "haruka"), ("こだま", "kodama"),
-    ("湘南", "shonan"), ("瀬戸内", "setouchi"), ("武蔵野", "musashino"), ("ソラノ", "sorano"),
-    ("ルリ", "ruri"), ("燈", "akari"), ("イロハ", "iroha"), ("ナギ", "nagi"),
-    ("みらい", "mirai"), ("シズク", "shizuku"), ("紅葉", "momiji"), ("ユズリハ", "yuzuriha"),
-    ("カナデ", "kanade"), ("朝凪", "asanagi"),
+    ("ミドリ", "midori"),
+    ("さくら", "sakura"),
+    ("アオバ", "aoba"),
+    ("ヒカリ", "hikari"),
+    ("カザネ", "kazane"),
+    ("ツバサ", "tsubasa"),
+    ("青葉", "aoba"),
+    ("東雲", "shinonome"),
+    ("白樺", "shirakaba"),
+    ("若葉", "wakaba"),
+    ("北斗", "hokuto"),
+    ("ミナト", "minato"),
+    ("コハク", "kohaku"),
+    ("あすなろ", "asunaro"),
+    ("ハルカ", "haruka"),
+    ("こだま", "kodama"),
+    ("湘南", "shonan"),
+    ("瀬戸内", "setouchi"),
+    ("武蔵野", "musashino"),
+    ("ソラノ", "sorano"),
+    ("ルリ", "ruri"),
+    ("燈", "akari"),
+    ("イロハ", "iroha"),
+    ("ナギ", "nagi"),
+    ("みらい", "mirai"),
+    ("シズク", "shizuku"),
+    ("紅葉", "momiji"),
+    ("ユズリハ", "yuzuriha"),
+    ("カナデ", "kanade"),
+    ("朝凪", "asanagi"),
 ]
 
 # (display, romaji, English word)
 BUSINESS_TYPES = [
-    ("精機", "seiki", "Precision"), ("商事", "shoji", "Trading"), ("物産", "bussan", "Products"),
-    ("工業", "kogyo", "Industries"), ("電機", "denki", "Electric"), ("製作所", "seisakusho", "Works"),
-    ("建設", "kensetsu", "Construction"), ("不動産", "fudosan", "Estate"), ("運輸", "unyu", "Logistics"),
-    ("食品", "shokuhin", "Foods"), ("印刷", "insatsu", "Printing"), ("設計", "sekkei", "Architects"),
-    ("ラボ", "lab", "Lab"), ("システムズ", "systems", "Systems"), ("テック", "tech", "Tech"),
-    ("デザイン", "design", "Design"), ("コンサルティング", "consulting", "Consulting"),
-    ("ソリューションズ", "solutions", "Solutions"), ("化学", "kagaku", "Chemical"),
-    ("技研", "giken", "Engineering"), ("通信", "tsushin", "Networks"), ("産業", "sangyo", "Industry"),
-    ("総研", "soken", "Research"), ("企画", "kikaku", "Planning"), ("電子", "denshi", "Electronics"),
-    ("水産", "suisan", "Seafoods"), ("酒造", "shuzo", "Brewery"), ("ネットワークス", "networks", "Networks"),
+    ("精機", "seiki", "Precision"),
+    ("商事", "shoji", "Trading"),
+    ("物産", "bussan", "Products"),
+    ("工業", "kogyo", "Industries"),
+    ("電機", "denki", "Electric"),
+    ("製作所", "seisakusho", "Works"),
+    ("建設", "kensetsu", "Construction"),
+    ("不動産", "fudosan", "Estate"),
+    ("運輸", "unyu", "Logistics"),
+    ("食品", "shokuhin", "Foods"),
+    ("印刷", "insatsu", "Printing"),
+    ("設計", "sekkei", "Architects"),
+    ("ラボ", "lab", "Lab"),
+    ("システムズ", "systems", "Systems"),
+    ("テック", "tech", "Tech"),
+    ("デザイン", "design", "Design"),
+    ("コンサルティング", "consulting", "Consulting"),
+    ("ソリューションズ", "solutions", "Solutions"),
+    ("化学", "kagaku", "Chemical"),
+    ("技研", "giken", "Engineering"),
+    ("通信", "tsushin", "Networks"),
+    ("産業", "sangyo", "Industry"),
+    ("総研", "soken", "Research"),
+    ("企画", "kikaku", "Planning"),
+    ("電子", "denshi", "Electronics"),
+    ("水産", "suisan", "Seafoods"),
+    ("酒造", "shuzo", "Brewery"),
+    ("ネットワークス", "networks", "Networks"),
 ]
 
 # Associations: (prefix display, prefix romaji), (theme display, theme romaji), suffixes.
-ASSOC_PREFIX = [("日本", "nihon"), ("全国", "zenkoku"), ("湘南", "shonan"), ("瀬戸内", "setouchi"),
-                ("北海道", "hokkaido"), ("関西", "kansai")]
-ASSOC_THEME = [("サンプル", "sample"), ("データ活用", "data"), ("地域交流", "chiiki"),
-               ("観光振興", "kanko"), ("環境教育", "kankyo"), ("子ども読書", "dokusho"),
-               ("ものづくり", "monozukuri"), ("防災研究", "bosai")]
+ASSOC_PREFIX = [
+    ("日本", "nihon"),
+    ("全国", "zenkoku"),
+    ("湘南", "shonan"),
+    ("瀬戸内", "setouchi"),
+    ("北海道", "hokkaido"),
+    ("関西", "kansai"),
+]
+ASSOC_THEME = [
+    ("サンプル", "sample"),
+    ("データ活用", "data"),
+    ("地域交流", "chiiki"),
+    ("観光振興", "kanko"),
+    ("環境教育", "kankyo"),
+    ("子ども読書", "dokusho"),
+    ("ものづくり", "monozukuri"),
+    ("防災研究", "bosai"),
+]
 ASSOC_SUFFIX = ["協会", "協議会", "推進機構", "研究会"]
 ASSOC_FORMS = ["一般社団法人", "一般社団法人", "公益財団法人", "特定非営利活動法人"]
 
 DEPARTMENTS = [
-    "営業部", "第一営業部", "営業本部 営業二課", "技術本部 開発課", "経営企画室",
-    "マーケティンググループ", "総務部", "人事部", "経理部", "広報室", "情報システム部",
-    "品質保証部", "製造部 生産管理課", "研究開発センター", "海外事業部", "カスタマーサクセス部",
-    "事業開発部", "設計部 第二設計課", "法務部", "購買部", "営業企画課", "システム開発部",
+    "営業部",
+    "第一営業部",
+    "営業本部 営業二課",
+    "技術本部 開発課",
+    "経営企画室",
+    "マーケティンググループ",
+    "総務部",
+    "人事部",
+    "経理部",
+    "広報室",
+    "情報システム部",
+    "品質保証部",
+    "製造部 生産管理課",
+    "研究開発センター",
+    "海外事業部",
+    "カスタマーサクセス部",
+    "事業開発部",
+    "設計部 第二設計課",
+    "法務部",
+    "購買部",
+    "営業企画課",
+    "システム開発部",
 ]
 ASSOC_DEPARTMENTS = ["事務局", "企画部", "総務課", "事業推進部"]
 TITLES = [
-    "部長", "課長", "係長", "主任", "マネージャー", "シニアマネージャー", "エンジニア", "リーダー",
-    "次長", "室長", "担当", "チーフ", "デザイナー", "コンサルタント", "プロデューサー",
-    "営業担当", "主任研究員", "シニアエンジニア",
+    "部長",
+    "課長",
+    "係長",
+    "主任",
+    "マネージャー",
+    "シニアマネージャー",
+    "エンジニア",
+    "リーダー",
+    "次長",
+    "室長",
+    "担当",
+    "チーフ",
+    "デザイナー",
+    "コンサルタント",
+    "プロデューサー",
+    "営業担当",
+    "主任研究員",
+    "シニアエンジニア",
 ]
-EXEC_TITLES = ["代表取締役社長", "代表取締役", "取締役", "専務取締役", "常務取締役", "執行役員",
-               "CTO", "CEO", "COO", "取締役副社長"]
+EXEC_TITLES = [
+    "代表取締役社長",
+    "代表取締役",
+    "取締役",
+    "専務取締役",
+    "常務取締役",
+    "執行役員",
+    "CTO",
+    "CEO",
+    "COO",
+    "取締役副社長",
+]
 ASSOC_TITLES = ["理事長", "事務局長", "理事", "主任研究員", "担当"]
 LLC_EXEC_TITLES = ["代表社員", "CEO", "CTO", "代表"]
 
-TAGLINES = ["ものづくりで未来をつなぐ", "暮らしに、ひかりを。", "地域とともに歩む",
-            "技術で笑顔をつくる", "確かな品質をお届けします", "人と街の明日を描く"]
+TAGLINES = [
+    "ものづくりで未来をつなぐ",
+    "暮らしに、ひかりを。",
+    "地域とともに歩む",
+    "技術で笑顔をつくる",
+    "確かな品質をお届けします",
+    "人と街の明日を描く",
+]
 
 # Locations: prefecture, city/ward, towns, postal prefixes, area code, subscriber first digits,
 # exchange length. Postal prefixes and area codes are the real ones for the place; the
 # remaining digits and block numbers are random.
 LOCATIONS = [
-    ("東京都", "千代田区", ["丸の内", "神田錦町", "九段北", "麹町", "有楽町"], ["100", "101", "102"], "03", "3456", 4),
-    ("東京都", "中央区", ["日本橋", "銀座", "京橋", "八丁堀", "新川"], ["103", "104"], "03", "3456", 4),
-    ("東京都", "港区", ["芝浦", "虎ノ門", "赤坂", "六本木", "港南"], ["105", "106", "107", "108"], "03", "3456", 4),
+    (
+        "東京都",
+        "千代田区",
+        ["丸の内", "神田錦町", "九段北", "麹町", "有楽町"],
+        ["100", "101", "102"],
+        "03",
+        "3456",
+        4,
+    ),
+    (
+        "東京都",
+        "中央区",
+        ["日本橋", "銀座", "京橋", "八丁堀", "新川"],
+        ["103", "104"],
+        "03",
+        "3456",
+        4,
+    ),
+    (
+        "東京都",
+        "港区",
+        ["芝浦", "虎ノ門", "赤坂", "六本木", "港南"],
+        ["105", "106", "107", "108"],
+        "03",
+        "3456",
+        4,
+    ),
     ("東京都", "新宿区", ["西新宿", "四谷", "高田馬場", "新宿"], ["160", "169"], "03", "3456", 4),
     ("東京都", "渋谷区", ["渋谷", "恵比寿", "神宮前", "代々木"], ["150", "151"], "03", "3456", 4),
     ("東京都", "品川区", ["大崎", "東五反田", "西品川", "北品川"], ["140", "141"], "03", "3456", 4),
@@ -189,15 +392,33 @@ LOCATIONS = [
 # Cities whose cards sometimes omit the prefecture (designated cities).
 OMIT_PREF_OK = ("市",)
 
-BUILDING_WORDS = ["サンプル", "青空", "若葉", "駅前第一", "中央第二", "テスト", "みどり", "桜通",
-                  "ひばり", "第3みなと", "スカイ", "あおい"]
+BUILDING_WORDS = [
+    "サンプル",
+    "青空",
+    "若葉",
+    "駅前第一",
+    "中央第二",
+    "テスト",
+    "みどり",
+    "桜通",
+    "ひばり",
+    "第3みなと",
+    "スカイ",
+    "あおい",
+]
 BUILDING_KINDS = ["ビル", "ビル", "ビルディング", "タワー", "センタービル", "会館"]
 
 # Label styles for (tel, fax, mobile).
 PHONE_LABELS = [
-    ("TEL ", "FAX ", "携帯 "), ("TEL: ", "FAX: ", "Mobile: "), ("Tel: ", "Fax: ", "Mobile: "),
-    ("T. ", "F. ", "M. "), ("T ", "F ", "M "), ("電話 ", "FAX ", "携帯 "),
-    ("TEL. ", "FAX. ", "MOBILE. "), ("TEL ", "FAX ", "Mobile "), ("Tel ", "Fax ", "携帯 "),
+    ("TEL ", "FAX ", "携帯 "),
+    ("TEL: ", "FAX: ", "Mobile: "),
+    ("Tel: ", "Fax: ", "Mobile: "),
+    ("T. ", "F. ", "M. "),
+    ("T ", "F ", "M "),
+    ("電話 ", "FAX ", "携帯 "),
+    ("TEL. ", "FAX. ", "MOBILE. "),
+    ("TEL ", "FAX ", "Mobile "),
+    ("Tel ", "Fax ", "携帯 "),
     ("TEL ", "FAX ", "携帯電話 "),
 ]
 EMAIL_LABELS = ["", "", "E-mail ", "E-mail: ", "Mail ", "Email: ", "MAIL "]
@@ -207,11 +428,29 @@ URL_LABELS = ["", "", "", "URL ", "Web "]
 # Colours and fonts
 # --------------------------------------------------------------------------------------------
 
-PAPERS = [(255, 255, 255), (255, 255, 255), (252, 250, 245), (250, 247, 238), (246, 245, 241),
-          (248, 250, 252), (251, 248, 243), (245, 241, 231)]
+PAPERS = [
+    (255, 255, 255),
+    (255, 255, 255),
+    (252, 250, 245),
+    (250, 247, 238),
+    (246, 245, 241),
+    (248, 250, 252),
+    (251, 248, 243),
+    (245, 241, 231),
+]
 INKS = [(20, 20, 20), (34, 34, 38), (28, 36, 58), (45, 45, 48), (30, 30, 30)]
-ACCENTS = [(31, 58, 110), (0, 112, 120), (170, 30, 45), (46, 125, 50), (222, 115, 20),
-           (80, 60, 140), (0, 90, 160), (110, 110, 110), (150, 105, 40), (190, 55, 105)]
+ACCENTS = [
+    (31, 58, 110),
+    (0, 112, 120),
+    (170, 30, 45),
+    (46, 125, 50),
+    (222, 115, 20),
+    (80, 60, 140),
+    (0, 90, 160),
+    (110, 110, 110),
+    (150, 105, 40),
+    (190, 55, 105),
+]
 
 FONT_FAMILIES = {
     # family: (regular file, bold file or None -> stroke-emboldened regular)
@@ -238,15 +477,18 @@ class Fonts:
                         self.paths[f] = os.path.join(root, f)
         missing = sorted(wanted - set(self.paths))
         if missing:
-            sys.exit(f"missing fonts {missing}: install fonts-noto-cjk fonts-ipafont-gothic "
-                     f"fonts-ipafont-mincho (or point MEISHI_FONT_DIR at them)")
+            sys.exit(
+                f"missing fonts {missing}: install fonts-noto-cjk fonts-ipafont-gothic "
+                f"fonts-ipafont-mincho (or point MEISHI_FONT_DIR at them)"
+            )
         self.cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
 
     def get(self, name: str, px: float) -> ImageFont.FreeTypeFont:
         key = (name, int(round(px)))
         if key not in self.cache:
-            self.cache[key] = ImageFont.truetype(self.paths[name], key[1], index=0,
-                                                 layout_engine=ImageFont.Layout.BASIC)
+            self.cache[key] = ImageFont.truetype(
+                self.paths[name], key[1], index=0, layout_engine=ImageFont.Layout.BASIC
+            )
         return self.cache[key]
 
 
@@ -302,25 +544,60 @@ def sample_company(rng: random.Random) -> dict:
         name = f"{core_r.capitalize()} {btype_en} {form}"
         tld = rng.choice([".com", ".com", ".co.jp", ".jp", ".net"])
         kind = "llc" if form == "LLC" else "corp"
-        return dict(name=name, slug=f"{core_r}-{btype_en.lower()}", tld=tld, kind=kind,
-                    core=core_r[0].upper(), letter=core_r[0].upper(), en_line=None)
+        return dict(
+            name=name,
+            slug=f"{core_r}-{btype_en.lower()}",
+            tld=tld,
+            kind=kind,
+            core=core_r[0].upper(),
+            letter=core_r[0].upper(),
+            en_line=None,
+        )
     if r < 0.17:  # association
         (pd, pr), (td, tr) = rng.choice(ASSOC_PREFIX), rng.choice(ASSOC_THEME)
         form = rng.choice(ASSOC_FORMS)
         name = f"{form}{pd}{td}{rng.choice(ASSOC_SUFFIX)}"
-        return dict(name=name, slug=f"{pr}-{tr}", tld=rng.choice([".or.jp", ".or.jp", ".jp"]),
-                    kind="assoc", core=td[0], letter=tr[0].upper(), en_line=None)
+        return dict(
+            name=name,
+            slug=f"{pr}-{tr}",
+            tld=rng.choice([".or.jp", ".or.jp", ".jp"]),
+            kind="assoc",
+            core=td[0],
+            letter=tr[0].upper(),
+            en_line=None,
+        )
     if r < 0.27:
         name = f"合同会社{core}{btype}" if rng.random() < 0.8 else f"{core}{btype}合同会社"
-        return dict(name=name, slug=slug, tld=rng.choice([".jp", ".com", ".co.jp", ".net"]),
-                    kind="llc", core=core[0], letter=core_r[0].upper(), en_line=en_line.replace("Co., Ltd.", "LLC"))
+        return dict(
+            name=name,
+            slug=slug,
+            tld=rng.choice([".jp", ".com", ".co.jp", ".net"]),
+            kind="llc",
+            core=core[0],
+            letter=core_r[0].upper(),
+            en_line=en_line.replace("Co., Ltd.", "LLC"),
+        )
     if r < 0.33:
         name = f"有限会社{core}{btype}" if rng.random() < 0.5 else f"{core}{btype}有限会社"
-        return dict(name=name, slug=slug, tld=rng.choice([".co.jp", ".jp", ".com"]),
-                    kind="corp", core=core[0], letter=core_r[0].upper(), en_line=en_line)
+        return dict(
+            name=name,
+            slug=slug,
+            tld=rng.choice([".co.jp", ".jp", ".com"]),
+            kind="corp",
+            core=core[0],
+            letter=core_r[0].upper(),
+            en_line=en_line,
+        )
     name = f"株式会社{core}{btype}" if rng.random() < 0.55 else f"{core}{btype}株式会社"
-    return dict(name=name, slug=slug, tld=rng.choice([".co.jp", ".co.jp", ".co.jp", ".com", ".jp", ".net"]),
-                kind="corp", core=core[0], letter=core_r[0].upper(), en_line=en_line)
+    return dict(
+        name=name,
+        slug=slug,
+        tld=rng.choice([".co.jp", ".co.jp", ".co.jp", ".com", ".jp", ".net"]),
+        kind="corp",
+        core=core[0],
+        letter=core_r[0].upper(),
+        en_line=en_line,
+    )
 
 
 def sample_address(rng: random.Random, loc) -> tuple[str, str, str | None]:
@@ -352,13 +629,15 @@ def sample_address(rng: random.Random, loc) -> tuple[str, str, str | None]:
     return line1, building, postal
 
 
-def sample_card_data(rng: random.Random, *, force_roman: bool = False, short_contacts: bool = False) -> CardData:
+def sample_card_data(
+    rng: random.Random, *, force_roman: bool = False, short_contacts: bool = False
+) -> CardData:
     fam = rng.choice(SURNAMES)
     giv = rng.choice(GIVEN_NAMES)
     comp = sample_company(rng)
-    if short_contacts:  # portrait cards: keep e-mail/url short enough for a 45 mm wide line
-        for _ in range(20):
-            if len(comp["slug"]) + len(comp["tld"]) <= 18:
+    if short_contacts:  # tategaki cards: Japanese company name, e-mail/url short enough for 45 mm
+        for _ in range(50):
+            if len(comp["slug"]) + len(comp["tld"]) <= 18 and not comp["name"].isascii():
                 break
             comp = sample_company(rng)
     loc = rng.choice(LOCATIONS)
@@ -376,7 +655,11 @@ def sample_card_data(rng: random.Random, *, force_roman: bool = False, short_con
         else:
             title = rng.choice(TITLES)
         is_exec = title in EXEC_TITLES or title in LLC_EXEC_TITLES
-        dept = None if (is_exec and rng.random() < 0.85) or rng.random() < 0.15 else rng.choice(DEPARTMENTS)
+        dept = (
+            None
+            if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
+            else rng.choice(DEPARTMENTS)
+        )
 
     address1 = building = postal = None
     if rng.random() < 0.9:
@@ -398,15 +681,28 @@ def sample_card_data(rng: random.Random, *, force_roman: bool = False, short_con
     domain = comp["slug"] + comp["tld"]
     email = None
     if rng.random() < 0.95:
-        locals_ = [f"{gr[0]}.{fr}", f"{gr[0]}.{fr}", f"{gr}.{fr}", f"{fr}", f"{fr}-{gr[0]}",
-                   f"{fr}.{gr}", f"{gr[0]}{fr}", f"{fr}_{gr}"]
+        locals_ = [
+            f"{gr[0]}.{fr}",
+            f"{gr[0]}.{fr}",
+            f"{gr}.{fr}",
+            f"{fr}",
+            f"{fr}-{gr[0]}",
+            f"{fr}.{gr}",
+            f"{gr[0]}{fr}",
+            f"{fr}_{gr}",
+        ]
         if short_contacts:
             locals_ = [lp for lp in locals_ if len(lp) + len(domain) <= 27] or [fr[:8]]
         email = f"{rng.choice(locals_)}@{domain}"
     url = None
     if rng.random() < 0.65:
-        forms = [f"https://www.{domain}", f"www.{domain}", f"https://{domain}", f"http://www.{domain}/",
-                 f"https://www.{domain}/"]
+        forms = [
+            f"https://www.{domain}",
+            f"www.{domain}",
+            f"https://{domain}",
+            f"http://www.{domain}/",
+            f"https://www.{domain}/",
+        ]
         if short_contacts:
             forms = [u for u in forms if len(u) <= 30] or [f"www.{domain}"]
         url = rng.choice(forms)
@@ -417,8 +713,13 @@ def sample_card_data(rng: random.Random, *, force_roman: bool = False, short_con
     if force_roman or rng.random() < 0.5:
         F, G = fam[2], giv[2]
         fmt = rng.choice(["GF", "GF", "FG_caps", "GF_caps", "FG", "ALL"])
-        name_roman = {"GF": f"{G} {F}", "FG_caps": f"{F.upper()} {G}", "GF_caps": f"{G} {F.upper()}",
-                      "FG": f"{F} {G}", "ALL": f"{G.upper()} {F.upper()}"}[fmt]
+        name_roman = {
+            "GF": f"{G} {F}",
+            "FG_caps": f"{F.upper()} {G}",
+            "GF_caps": f"{G} {F.upper()}",
+            "FG": f"{F} {G}",
+            "ALL": f"{G.upper()} {F.upper()}",
+        }[fmt]
         roman_caps = fmt == "ALL"
 
     fields = {
@@ -436,10 +737,18 @@ def sample_card_data(rng: random.Random, *, force_roman: bool = False, short_con
         "email": email,
         "url": url,
     }
-    return CardData(fields=fields, family=fam, given=giv, company_core=comp["core"],
-                    company_letter=comp["letter"],
-                    company_en_line=comp["en_line"], address1=address1, building=building,
-                    postal=postal, roman_caps=roman_caps)
+    return CardData(
+        fields=fields,
+        family=fam,
+        given=giv,
+        company_core=comp["core"],
+        company_letter=comp["letter"],
+        company_en_line=comp["en_line"],
+        address1=address1,
+        building=building,
+        postal=postal,
+        roman_caps=roman_caps,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -591,6 +900,9 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.img)
         self.text_boxes: list[tuple] = []
         self.deco_boxes: list[tuple] = []  # text must not overlap these (logos, rules)
+        self.fail = ""
+        # minimum horizontal clearance between separate text boxes on the same rows
+        self.pad_x = 24 if w > h else 6
 
     # -- horizontal text
     def draw_seg(self, x: float, base: float, s: Seg):
@@ -602,14 +914,19 @@ class Canvas:
             for i, ch in enumerate(s.text):
                 if ch.strip():
                     self.draw.text((x, base), ch, **kw)
-                    bb = union(bb, self.draw.textbbox((x, base), ch, font=s.font, anchor="ls",
-                                                      stroke_width=s.stroke))
+                    bb = union(
+                        bb,
+                        self.draw.textbbox(
+                            (x, base), ch, font=s.font, anchor="ls", stroke_width=s.stroke
+                        ),
+                    )
                 x += s.font.getlength(ch) + (s.track if i < len(s.text) - 1 else 0)
         else:
             if s.text.strip():
                 self.draw.text((x, base), s.text, **kw)
-                bb = self.draw.textbbox((x, base), s.text, font=s.font, anchor="ls",
-                                        stroke_width=s.stroke)
+                bb = self.draw.textbbox(
+                    (x, base), s.text, font=s.font, anchor="ls", stroke_width=s.stroke
+                )
             x += s.font.getlength(s.text)
         return x + s.after + 2 * s.stroke, bb
 
@@ -637,8 +954,9 @@ class Canvas:
         return y
 
     # -- vertical text (tategaki), glyph by glyph
-    def draw_vertical(self, cx: float, top: float, parts: list, font, fill, track: float = 0.0,
-                      stroke: int = 0) -> tuple:
+    def draw_vertical(
+        self, cx: float, top: float, parts: list, font, fill, track: float = 0.0, stroke: int = 0
+    ) -> tuple:
         """parts: list of (text, extra_gap_after). Returns (bbox, y_end)."""
         y = top
         bb = None
@@ -661,8 +979,15 @@ class Canvas:
         if x1 <= x0 or y1 <= y0:
             return None
         m = Image.new("L", (x1 - x0 + 4, y1 - y0 + 4), 0)
-        ImageDraw.Draw(m).text((2 - x0, 2 - y0), ch, font=font, fill=255, anchor="ls",
-                               stroke_width=stroke, stroke_fill=255)
+        ImageDraw.Draw(m).text(
+            (2 - x0, 2 - y0),
+            ch,
+            font=font,
+            fill=255,
+            anchor="ls",
+            stroke_width=stroke,
+            stroke_fill=255,
+        )
         if ch in V_ROTATE:
             m = m.rotate(-90, expand=True)
         if ch in V_SMALL:
@@ -676,15 +1001,25 @@ class Canvas:
     def valid(self, min_margin: float) -> bool:
         W, H = self.w, self.h
         for b in self.text_boxes:
-            if b[0] < min_margin or b[1] < min_margin or b[2] > W - min_margin or b[3] > H - min_margin:
+            if (
+                b[0] < min_margin
+                or b[1] < min_margin
+                or b[2] > W - min_margin
+                or b[3] > H - min_margin
+            ):
+                self.fail = f"outside margin {tuple(int(v) for v in b)}"
                 return False
         boxes = self.text_boxes
         for i in range(len(boxes)):
             for j in range(i + 1, len(boxes)):
-                if overlap(boxes[i], boxes[j], 3):
+                if overlap(boxes[i], boxes[j], 3, self.pad_x):
+                    self.fail = f"overlap {tuple(int(v) for v in boxes[i])} {tuple(int(v) for v in boxes[j])}"
                     return False
             for d in self.deco_boxes:
                 if overlap(boxes[i], d, 2):
+                    self.fail = (
+                        f"deco overlap {tuple(int(v) for v in boxes[i])} {tuple(int(v) for v in d)}"
+                    )
                     return False
         return True
 
@@ -703,8 +1038,9 @@ def vadvance(ch: str, size: float) -> float:
     return 1.02 * size
 
 
-def overlap(a, b, pad=0) -> bool:
-    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1])
+def overlap(a, b, pad=0, pad_x=None) -> bool:
+    px = pad if pad_x is None else pad_x
+    return not (a[2] + px <= b[0] or b[2] + px <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -754,8 +1090,10 @@ def name_parts(d: CardData, s: Style, size: float) -> list:
 
 
 def name_line(d: CardData, s: Style, fs: FontSet, fill) -> Line:
-    segs = [Seg(t, fs.name, fill, track=tr, after=g, stroke=fs.name_stroke)
-            for t, g, tr in name_parts(d, s, fs.name.size)]
+    segs = [
+        Seg(t, fs.name, fill, track=tr, after=g, stroke=fs.name_stroke)
+        for t, g, tr in name_parts(d, s, fs.name.size)
+    ]
     return Line(segs)
 
 
@@ -771,7 +1109,9 @@ def kana_parts(d: CardData, s: Style, size: float) -> list:
 def kana_line(d: CardData, s: Style, fs: FontSet, fill) -> Line | None:
     if not d.fields["name_kana"]:
         return None
-    return Line([Seg(t, fs.small, fill, track=tr, after=g) for t, g, tr in kana_parts(d, s, fs.small.size)])
+    return Line(
+        [Seg(t, fs.small, fill, track=tr, after=g) for t, g, tr in kana_parts(d, s, fs.small.size)]
+    )
 
 
 def roman_line(d: CardData, s: Style, fs: FontSet, fill) -> Line | None:
@@ -794,7 +1134,9 @@ def name_block(d: CardData, s: Style, fs: FontSet, ink, sub_fill) -> list:
     return out
 
 
-def dept_title_lines(d: CardData, s: Style, fs: FontSet, fill, max_w: float, force_two=False) -> list:
+def dept_title_lines(
+    d: CardData, s: Style, fs: FontSet, fill, max_w: float, force_two=False
+) -> list:
     dept, title = d.fields["department"], d.fields["title"]
     if dept and title:
         one = Line([Seg(dept, fs.dept, fill, after=fs.dept.size * 0.8), Seg(title, fs.dept, fill)])
@@ -810,9 +1152,16 @@ def company_line(d: CardData, s: Style, fs: FontSet, fill) -> Line:
     return Line([Seg(d.fields["company"], fs.company, fill, stroke=fs.company_stroke)])
 
 
-def contact_lines(d: CardData, s: Style, fs: FontSet, max_w: float, compact: bool,
-                  include_address: bool = True, include_phones: bool = True,
-                  include_web: bool = True) -> list | None:
+def contact_lines(
+    d: CardData,
+    s: Style,
+    fs: FontSet,
+    max_w: float,
+    compact: bool,
+    include_address: bool = True,
+    include_phones: bool = True,
+    include_web: bool = True,
+) -> list | None:
     """Lines for postal/address/phones/e-mail/url, or None if something cannot fit max_w."""
     F = d.fields
     ink = s.ink
@@ -845,7 +1194,9 @@ def contact_lines(d: CardData, s: Style, fs: FontSet, max_w: float, compact: boo
 
     phone_lines: list = []
     if include_phones:
-        items = [(lab, F[k]) for lab, k in zip(s.labels, ("tel", "fax", "mobile")) if F[k]]
+        items = [
+            (lab, F[k]) for lab, k in zip(s.labels, ("tel", "fax", "mobile"), strict=True) if F[k]
+        ]
         groupings = []
         n = len(items)
         if n:
@@ -878,7 +1229,9 @@ def contact_lines(d: CardData, s: Style, fs: FontSet, max_w: float, compact: boo
         if F["url"]:
             items.append((s.url_label, F["url"]))
         if items:
-            same = Line(sum((item(lab, v, gap if i == 0 else 0.0) for i, (lab, v) in enumerate(items)), []))
+            same = Line(
+                sum((item(lab, v, gap if i == 0 else 0.0) for i, (lab, v) in enumerate(items)), [])
+            )
             if len(items) == 2 and (s.web_same_line or compact) and same.width <= max_w:
                 web_lines = [same]
             else:
@@ -930,7 +1283,10 @@ def draw_logo(cv: Canvas, fonts: Fonts, s: Style, d: CardData, x, y, size, color
         bw = size / 4.2
         for i, hfrac in enumerate((0.45, 0.7, 1.0)):
             bx = x + i * bw * 1.5
-            dr.rectangle([bx, y + size * (1 - hfrac), bx + bw, y + size], fill=tint(color, 0.45 * (2 - i) / 2))
+            dr.rectangle(
+                [bx, y + size * (1 - hfrac), bx + bw, y + size],
+                fill=tint(color, 0.45 * (2 - i) / 2),
+            )
     elif kind == "dots":
         r = size / 4.4
         for i, (ox, oy) in enumerate(((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75))):
@@ -947,7 +1303,9 @@ def draw_logo(cv: Canvas, fonts: Fonts, s: Style, d: CardData, x, y, size, color
 # --------------------------------------------------------------------------------------------
 
 
-def design_classic_center(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_classic_center(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     sub = tint(s.ink, 0.25)
     top = [company_line(d, s, fs, s.ink)]
@@ -961,8 +1319,15 @@ def design_classic_center(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: F
     if s.logo:
         lsize = fs.company.size * 1.2
         cw = top[0].width  # logo drawn left of the company name
-        draw_logo(cv, fonts, s, d, W / 2 - cw / 2 - lsize - fs.company.size * 0.35,
-                  M + (fs.company.size * s.lh - lsize) / 2, lsize)
+        draw_logo(
+            cv,
+            fonts,
+            s,
+            d,
+            W / 2 - cw / 2 - lsize - fs.company.size * 0.35,
+            M + (fs.company.size * s.lh - lsize) / 2,
+            lsize,
+        )
     cv.draw_block(top, W / 2, M, "c", s.lh)
     hb = block_height(contacts, s.lh * 0.95)
     cv.draw_block(contacts, W / 2, H - M - hb, "c", s.lh * 0.95)
@@ -977,21 +1342,29 @@ def design_classic_center(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: F
     return True
 
 
-def design_left_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_left_band(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     band = int(PX_PER_MM * (7 + 5 * (s.name_gap - 0.45) / 0.55))
     right = s.band_side == "right"
     bx0, bx1 = (W - band, W) if right else (0, band)
     color = s.accent if s.band_dark else tint(s.accent, 0.55)
     cv.draw.rectangle([bx0, 0, bx1, H], fill=color)
-    cv.draw.rectangle([bx0 - 6, 0, bx0 - 3, H] if right else [bx1 + 3, 0, bx1 + 6, H], fill=tint(s.accent, 0.5))
+    cv.draw.rectangle(
+        [bx0 - 6, 0, bx0 - 3, H] if right else [bx1 + 3, 0, bx1 + 6, H], fill=tint(s.accent, 0.5)
+    )
     if s.logo:
         ls = band * 0.62
         draw_logo(cv, fonts, s, d, (bx0 + bx1 - ls) / 2, M, ls, color=(255, 255, 255), fg=s.accent)
     x0 = M if right else band + M * 0.9
     x1 = W - band - M * 0.9 if right else W - M
     mw = x1 - x0
-    top = [company_line(d, s, fs, s.ink)] + [fs.company.size * 0.2] + dept_title_lines(d, s, fs, s.ink, mw)
+    top = (
+        [company_line(d, s, fs, s.ink)]
+        + [fs.company.size * 0.2]
+        + dept_title_lines(d, s, fs, s.ink, mw)
+    )
     contacts = contact_lines(d, s, fs, mw, compact)
     if contacts is None:
         return False
@@ -1005,7 +1378,9 @@ def design_left_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSe
     return True
 
 
-def design_top_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_top_band(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     bh = int(max(fs.company.size * 1.9, 15 * PX_PER_MM))
     color = s.accent if s.band_dark else tint(s.accent, 0.72)
@@ -1028,14 +1403,20 @@ def design_top_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet
     hb = block_height(contacts, s.lh * 0.95)
     al = s.contact_align
     cv.draw_block(contacts, M if al == "l" else W - M, H - M - hb, al, s.lh * 0.95)
-    nb = dept_title_lines(d, s, fs, s.ink, W - 2 * M) + [fs.dept.size * 0.1] + name_block(d, s, fs, s.ink, tint(s.ink, 0.25))
+    nb = (
+        dept_title_lines(d, s, fs, s.ink, W - 2 * M)
+        + [fs.dept.size * 0.1]
+        + name_block(d, s, fs, s.ink, tint(s.ink, 0.25))
+    )
     hn = block_height(nb, s.lh)
     y0 = bh + M * 0.6
     cv.draw_block(nb, M, max(y0, (y0 + H - M - hb) / 2 - hn / 2), "l", s.lh)
     return True
 
 
-def design_logo_left(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_logo_left(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     ls = int(PX_PER_MM * 10.5)
     st = Style(**{**s.__dict__, "logo": s.logo or "rsquare"})
@@ -1054,22 +1435,39 @@ def design_logo_left(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSe
     lh = s.lh * 0.95
     hb = block_height(contacts, lh)
     cv.draw_block(contacts, W - M, H - M - hb, "r", lh)
-    nb = dept_title_lines(d, s, fs, s.ink, W - 2 * M) + [fs.dept.size * 0.05] + name_block(d, s, fs, s.ink, tint(s.ink, 0.25))
+    nb = (
+        dept_title_lines(d, s, fs, s.ink, W - 2 * M)
+        + [fs.dept.size * 0.05]
+        + name_block(d, s, fs, s.ink, tint(s.ink, 0.25))
+    )
     hn = block_height(nb, s.lh)
     y0 = M + ls + M * 0.35
     cv.draw_block(nb, M, max(y0, (y0 + H - M - hb) / 2 - hn / 2), "l", s.lh)
     return True
 
 
-def design_two_column(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_two_column(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     lh = s.lh * 0.95
     # bottom: address column | phone column, e-mail/url row at the very bottom
     web = contact_lines(d, s, fs, W - 2 * M, compact, include_address=False, include_phones=False)
-    st = Style(**{**s.__dict__, "phones_first": False, "phone_pref": 2, "addr_pref": 3 if not compact else 1})
+    st = Style(
+        **{
+            **s.__dict__,
+            "phones_first": False,
+            "phone_pref": 2,
+            "addr_pref": 3 if not compact else 1,
+        }
+    )
     colw = (W - 2 * M) * 0.58
-    addr = contact_lines(d, st, fs, colw - M * 0.5, compact, include_phones=False, include_web=False)
-    phones = contact_lines(d, st, fs, (W - 2 * M) - colw - M * 0.3, compact, include_address=False, include_web=False)
+    addr = contact_lines(
+        d, st, fs, colw - M * 0.5, compact, include_phones=False, include_web=False
+    )
+    phones = contact_lines(
+        d, st, fs, (W - 2 * M) - colw - M * 0.3, compact, include_address=False, include_web=False
+    )
     if web is None or addr is None or phones is None:
         return False
     hw = block_height(web, lh)
@@ -1080,7 +1478,9 @@ def design_two_column(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontS
         cv.draw_block(addr, M, y_cols, "l", lh)
         cv.draw_block(phones, M + colw + M * 0.3, y_cols, "l", lh)
         xr = M + colw + M * 0.05
-        cv.draw.line([(xr, y_cols + 8), (xr, y_cols + hcols - 8)], fill=tint(s.accent, 0.3), width=2)
+        cv.draw.line(
+            [(xr, y_cols + 8), (xr, y_cols + hcols - 8)], fill=tint(s.accent, 0.3), width=2
+        )
         cv.deco_boxes.append((xr - 1, y_cols + 8, xr + 1, y_cols + hcols - 8))
     else:
         cv.draw_block(addr + phones, M, y_cols, "l", lh)
@@ -1095,13 +1495,17 @@ def design_two_column(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontS
         draw_logo(cv, fonts, s, d, W - M - ls, M, ls)
     cv.draw_block(top, M, M, "l", s.lh)
     y0 = M + block_height(top, s.lh)
-    nb = dept_title_lines(d, s, fs, s.ink, W - 2 * M) + name_block(d, s, fs, s.ink, tint(s.ink, 0.25))
+    nb = dept_title_lines(d, s, fs, s.ink, W - 2 * M) + name_block(
+        d, s, fs, s.ink, tint(s.ink, 0.25)
+    )
     hn = block_height(nb, s.lh)
     cv.draw_block(nb, M, max(y0, (y0 + ry) / 2 - hn / 2), "l", s.lh)
     return True
 
 
-def design_bilingual(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_bilingual(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     top = [company_line(d, s, fs, s.ink)]
     if d.company_en_line:
@@ -1141,7 +1545,9 @@ def design_bilingual(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSe
     return True
 
 
-def design_bottom_rule(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_bottom_rule(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     lh = s.lh * 0.95
     below = [company_line(d, s, fs, s.ink), fs.body.size * 0.15]
@@ -1172,26 +1578,98 @@ def design_bottom_rule(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: Font
 # --------------------------------------------------------------------------------------------
 
 
+LEGAL_PREFIXES = (
+    "特定非営利活動法人",
+    "一般社団法人",
+    "公益財団法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+)
+
+
+def draw_v_company(
+    cv: Canvas,
+    fonts: Fonts,
+    d: CardData,
+    s: Style,
+    fs: FontSet,
+    x_right: float,
+    top: float,
+    bottom: float,
+    fill,
+) -> float:
+    """Company name as one vertical column (or a small legal-form column + the name).
+    Returns the x of the left edge of what was drawn."""
+    name = d.fields["company"]
+    f = fs.company
+    length = sum(vadvance(c, f.size) for c in name)
+    if length <= bottom - top:
+        cv.draw_vertical(x_right - f.size / 2, top, [(name, 0)], f, fill, stroke=fs.company_stroke)
+        return x_right - f.size
+    form = next((p for p in LEGAL_PREFIXES if name.startswith(p)), None)
+    if form:
+        rest = name[len(form) :]
+        small = fs.dept
+        cv.draw_vertical(x_right - small.size / 2, top, [(form, 0)], small, fill)
+        x_right -= small.size + small.size * 0.25
+        size = min(f.size, (bottom - top - f.size * 0.5) / max(1, len(rest)) / 1.02)
+        f2 = fonts.get(s.bold_file if s.company_bold else s.regular_file, size)
+        cv.draw_vertical(
+            x_right - f2.size / 2,
+            top + f2.size * 0.5,
+            [(rest, 0)],
+            f2,
+            fill,
+            stroke=fs.company_stroke,
+        )
+        return x_right - f2.size
+    size = (bottom - top) / length * f.size * 0.98
+    f2 = fonts.get(s.bold_file if s.company_bold else s.regular_file, size)
+    cv.draw_vertical(x_right - f2.size / 2, top, [(name, 0)], f2, fill, stroke=fs.company_stroke)
+    return x_right - f2.size
+
+
 def v_contact_lines(d, s, fs, max_w, compact):
     st = Style(**{**s.__dict__, "phones_first": True})
     return contact_lines(d, st, fs, max_w, compact, include_address=False)
 
 
-def _v_columns(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, x: float, top: float,
-               bottom: float, with_company: bool) -> bool:
+def _v_columns(
+    cv: Canvas,
+    fonts: Fonts,
+    d: CardData,
+    s: Style,
+    fs: FontSet,
+    x: float,
+    top: float,
+    bottom: float,
+    with_company: bool,
+) -> bool:
     """Lay out columns right-to-left starting at right edge x. Returns False if out of room."""
     colgap = fs.body.size * 0.55
     ink = s.ink
     if with_company:
         cx = x - fs.company.size / 2
-        cv.draw_vertical(cx, top, [(d.fields["company"], 0)], fs.company, ink, stroke=fs.company_stroke)
+        cv.draw_vertical(
+            cx, top, [(d.fields["company"], 0)], fs.company, ink, stroke=fs.company_stroke
+        )
         x -= fs.company.size + colgap
     dept, title = d.fields["department"], d.fields["title"]
     avail = bottom - top
-    if dept and title and s.dept_title_one_line and \
-            sum(vadvance(c, fs.dept.size) for c in dept + title) + fs.dept.size < avail:
-        cv.draw_vertical(x - fs.dept.size / 2, top + fs.dept.size * 0.5,
-                         [(dept, fs.dept.size), (title, 0)], fs.dept, ink)
+    if (
+        dept
+        and title
+        and s.dept_title_one_line
+        and sum(vadvance(c, fs.dept.size) for c in dept + title) + fs.dept.size < avail
+    ):
+        cv.draw_vertical(
+            x - fs.dept.size / 2,
+            top + fs.dept.size * 0.5,
+            [(dept, fs.dept.size), (title, 0)],
+            fs.dept,
+            ink,
+        )
         x -= fs.dept.size + colgap
     else:
         for i, t in enumerate([v for v in (dept, title) if v]):
@@ -1208,30 +1686,48 @@ def _v_columns(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, x: 
         x -= fs.small.size + fs.small.size * 0.3
     parts = name_parts(d, s, fs.name.size)
     track = parts[0][2]
-    cv.draw_vertical(x - fs.name.size / 2, ntop, [(t, g) for t, g, _ in parts], fs.name, ink,
-                     track=track, stroke=fs.name_stroke)
+    cv.draw_vertical(
+        x - fs.name.size / 2,
+        ntop,
+        [(t, g) for t, g, _ in parts],
+        fs.name,
+        ink,
+        track=track,
+        stroke=fs.name_stroke,
+    )
     x -= fs.name.size + colgap * 1.8
     # address columns: postal code, address, building (building indented one character)
     if d.fields["address"]:
         b = fs.body
         pc = "〒" + d.postal
         cv.draw_vertical(x - b.size / 2, top, [(pc, 0)], b, ink)
-        x -= b.size + colgap * 0.5
+        x -= b.size * 1.35
         a1_len = sum(vadvance(c, b.size) for c in d.address1)
-        if d.building and a1_len + sum(vadvance(c, b.size) for c in d.building) + b.size < avail \
-                and s.addr_pref == 0:
-            cv.draw_vertical(x - b.size / 2, top + b.size * 0.5, [(d.address1, b.size * 0.6), (d.building, 0)], b, ink)
+        if (
+            d.building
+            and a1_len + sum(vadvance(c, b.size) for c in d.building) + b.size < avail
+            and s.addr_pref == 0
+        ):
+            cv.draw_vertical(
+                x - b.size / 2,
+                top + b.size * 0.5,
+                [(d.address1, b.size * 0.6), (d.building, 0)],
+                b,
+                ink,
+            )
             x -= b.size
         else:
             cv.draw_vertical(x - b.size / 2, top + b.size * 0.5, [(d.address1, 0)], b, ink)
-            x -= b.size + colgap * 0.4
+            x -= b.size * 1.35
             if d.building:
                 cv.draw_vertical(x - b.size / 2, top + b.size * 1.5, [(d.building, 0)], b, ink)
                 x -= b.size
     return True
 
 
-def design_tate_classic(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_tate_classic(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
     lines = v_contact_lines(d, s, fs, W - 2 * M, compact)
     if lines is None:
@@ -1255,18 +1751,29 @@ def design_tate_classic(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: Fon
     else:
         top_company = M
     # company column first (rightmost), starting under the logo
-    cx = W - M - fs.company.size / 2 - (0 if not s.logo else (fs.company.size * 1.1 - fs.company.size) / 2)
-    cv.draw_vertical(cx, top_company, [(d.fields["company"], 0)], fs.company, s.ink, stroke=fs.company_stroke)
-    x = W - M - fs.company.size - fs.body.size * 0.6
-    return _v_columns(cv, fonts, d, s, fs, x, top + fs.dept.size * 0.2, ry - fs.body.size * 0.4, with_company=False)
+    x = draw_v_company(cv, fonts, d, s, fs, W - M, top_company, ry - fs.body.size * 0.5, s.ink)
+    x -= fs.body.size * 0.6
+    return _v_columns(
+        cv,
+        fonts,
+        d,
+        s,
+        fs,
+        x,
+        top + fs.dept.size * 0.2,
+        ry - fs.body.size * 0.4,
+        with_company=False,
+    )
 
 
-def design_tate_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool) -> bool:
+def design_tate_band(
+    cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSet, compact: bool
+) -> bool:
     W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
-    band = int(fs.company.size * 1.9)
+    band = int(max(fs.company.size * 2.3, 12 * PX_PER_MM))
     color = s.accent if s.band_dark else tint(s.accent, 0.7)
     fg = (255, 255, 255) if s.band_dark else s.ink
-    lines = v_contact_lines(d, s, fs, W - band - 2 * M, compact)
+    lines = v_contact_lines(d, s, fs, W - 2 * M, compact)
     if lines is None:
         return False
     r = roman_line(d, s, fs, tint(s.ink, 0.2))
@@ -1274,20 +1781,34 @@ def design_tate_band(cv: Canvas, fonts: Fonts, d: CardData, s: Style, fs: FontSe
         lines = [r, fs.body.size * 0.1] + lines
     lh = s.lh * 0.92
     hb = block_height(lines, lh)
-    cv.draw.rectangle([W - band, 0, W, H], fill=color)
-    ls = band * 0.6
+    yb = H - M - hb
+    ry = yb - fs.body.size * 0.4
+    cv.draw.rectangle([W - band, 0, W, ry - fs.body.size * 0.4], fill=color)
+    cv.deco_boxes.append((W - band, ry - fs.body.size * 0.4 - 2, W, ry - fs.body.size * 0.4))
+    ls = band * 0.5
     ytext = M
     if s.logo:
         draw_logo(cv, fonts, s, d, W - band / 2 - ls / 2, M, ls, color=fg, fg=color)
         ytext = M + ls + fs.company.size * 0.4
-    cv.draw_vertical(W - band / 2, ytext, [(d.fields["company"], 0)], fs.company, fg, stroke=fs.company_stroke)
-    yb = H - M - hb
+    bx = W - band / 2 + fs.company.size / 2
+    if (
+        d.fields["company"].startswith(LEGAL_PREFIXES)
+        and sum(vadvance(c, fs.company.size) for c in d.fields["company"]) > ry - ytext - M
+    ):
+        bx = W - band / 2 + (fs.company.size + fs.dept.size * 1.25) / 2
+    draw_v_company(cv, fonts, d, s, fs, bx, ytext, ry - fs.body.size * 0.4 - M * 0.6, fg)
     cv.draw_block(lines, M, yb, "l", lh)
-    ry = yb - fs.body.size * 0.4
-    cv.draw.line([(M, ry), (W - band - M, ry)], fill=s.accent, width=2)
-    cv.deco_boxes.append((M, ry - 1, W - band - M, ry + 1))
-    return _v_columns(cv, fonts, d, s, fs, W - band - M * 0.8, M + fs.dept.size * 0.2, ry - fs.body.size * 0.4,
-                      with_company=False)
+    return _v_columns(
+        cv,
+        fonts,
+        d,
+        s,
+        fs,
+        W - band - M * 0.8,
+        M + fs.dept.size * 0.2,
+        ry - fs.body.size * 0.4,
+        with_company=False,
+    )
 
 
 H_DESIGNS = {
@@ -1328,14 +1849,16 @@ def render_card(fonts: Fonts, d: CardData, s: Style, design: str, vertical: bool
 
 def lowfreq(nrng: np.random.Generator, h: int, w: int, cell: int) -> np.ndarray:
     small = nrng.standard_normal((h // cell + 3, w // cell + 3)).astype(np.float32)
-    big = cv2.resize(small, ((w // cell + 3) * cell, (h // cell + 3) * cell), interpolation=cv2.INTER_CUBIC)
-    return big[cell:cell + h, cell:cell + w]
+    big = cv2.resize(
+        small, ((w // cell + 3) * cell, (h // cell + 3) * cell), interpolation=cv2.INTER_CUBIC
+    )
+    return big[cell : cell + h, cell : cell + w]
 
 
 def paper_texture(img: Image.Image, nrng: np.random.Generator) -> np.ndarray:
     a = np.asarray(img).astype(np.float32)
     h, w = a.shape[:2]
-    a += (lowfreq(nrng, h, w, 60) * 1.6)[..., None]
+    a += (lowfreq(nrng, h, w, 90) * 0.8)[..., None]
     return a
 
 
@@ -1360,10 +1883,10 @@ def simulate_scan(card: Image.Image, rng: random.Random, nrng: np.random.Generat
     out += (lowfreq(nrng, H2, W2, 200) * 2.0)[..., None]
     # faint edge shadow so the card border is visible on a light scanner lid
     sh = np.zeros((H2, W2), np.float32)
-    sh[my + 2:my + h + 3, mx + 2:mx + w + 3] = 1
+    sh[my + 2 : my + h + 3, mx + 2 : mx + w + 3] = 1
     sh = cv2.GaussianBlur(sh, (0, 0), 2.0)
     out *= (1 - 0.18 * sh)[..., None]
-    out[my:my + h, mx:mx + w] = a
+    out[my : my + h, mx : mx + w] = a
     M = cv2.getRotationMatrix2D((W2 / 2, H2 / 2), -angle, 1.0)
     out = cv2.warpAffine(out, M, (W2, H2), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     blur = rng.uniform(0.3, 0.7)
@@ -1374,15 +1897,24 @@ def simulate_scan(card: Image.Image, rng: random.Random, nrng: np.random.Generat
     return np.clip(out, 0, 255).astype(np.uint8), clean
 
 
-def desk_background(h: int, w: int, rng: random.Random, nrng: np.random.Generator) -> tuple[np.ndarray, str]:
-    kind = rng.choices(["wood", "dark", "fabric", "grey", "white"], weights=[0.3, 0.2, 0.2, 0.15, 0.15])[0]
+def desk_background(
+    h: int, w: int, rng: random.Random, nrng: np.random.Generator
+) -> tuple[np.ndarray, str]:
+    kind = rng.choices(
+        ["wood", "dark", "fabric", "grey", "white"], weights=[0.3, 0.2, 0.2, 0.15, 0.15]
+    )[0]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == "wood":
-        base = np.array(rng.choice([(150, 105, 65), (185, 140, 95), (120, 80, 50), (200, 165, 120)]), np.float32)
+        base = np.array(
+            rng.choice([(150, 105, 65), (185, 140, 95), (120, 80, 50), (200, 165, 120)]), np.float32
+        )
         warp = lowfreq(nrng, h, w, 220) * 30 + lowfreq(nrng, h, w, 60) * 6
         period = rng.uniform(14, 34)
         coord = yy if rng.random() < 0.7 else xx
-        grain = np.sin((coord + warp) * 2 * math.pi / period) * 0.5 + np.sin((coord + warp * 1.7) * 2 * math.pi / (period * 3.1)) * 0.5
+        grain = (
+            np.sin((coord + warp) * 2 * math.pi / period) * 0.5
+            + np.sin((coord + warp * 1.7) * 2 * math.pi / (period * 3.1)) * 0.5
+        )
         streak = cv2.resize(nrng.standard_normal((h // 3 + 1, 12)).astype(np.float32), (w, h))
         if coord is xx:
             streak = cv2.resize(nrng.standard_normal((12, w // 3 + 1)).astype(np.float32), (w, h))
@@ -1393,7 +1925,9 @@ def desk_background(h: int, w: int, rng: random.Random, nrng: np.random.Generato
         bg = np.full((h, w, 3), g, np.float32) + (lowfreq(nrng, h, w, 250) * 8)[..., None]
         bg[..., 2] += rng.uniform(-4, 6)
     elif kind == "fabric":
-        base = np.array(rng.choice([(95, 105, 120), (120, 120, 115), (70, 90, 80), (130, 110, 100)]), np.float32)
+        base = np.array(
+            rng.choice([(95, 105, 120), (120, 120, 115), (70, 90, 80), (130, 110, 100)]), np.float32
+        )
         p = rng.uniform(3.5, 6)
         weave = np.sin(xx * 2 * math.pi / p) * np.sin(yy * 2 * math.pi / p)
         lum = 1 + 0.06 * weave + 0.05 * lowfreq(nrng, h, w, 150)
@@ -1401,7 +1935,10 @@ def desk_background(h: int, w: int, rng: random.Random, nrng: np.random.Generato
         bg += nrng.standard_normal((h, w, 1)).astype(np.float32) * 5
     elif kind == "grey":
         g = rng.uniform(110, 165)
-        bg = np.full((h, w, 3), g, np.float32) + (lowfreq(nrng, h, w, 200) * 6 + lowfreq(nrng, h, w, 8) * 4)[..., None]
+        bg = (
+            np.full((h, w, 3), g, np.float32)
+            + (lowfreq(nrng, h, w, 200) * 6 + lowfreq(nrng, h, w, 8) * 4)[..., None]
+        )
     else:
         g = rng.uniform(214, 236)
         bg = np.full((h, w, 3), g, np.float32) + (lowfreq(nrng, h, w, 300) * 5)[..., None]
@@ -1421,13 +1958,26 @@ def add_clutter(bg: np.ndarray, rng: random.Random) -> None:
             th = rng.randint(18, 28)
             pts = [(int(x0), int(y0)), (int(x1), int(y1))]
             shadow = np.zeros((h, w), np.float32)
-            cv2.line(shadow, (pts[0][0] + 8, pts[0][1] + 10), (pts[1][0] + 8, pts[1][1] + 10), 1.0, th + 6)
+            cv2.line(
+                shadow,
+                (pts[0][0] + 8, pts[0][1] + 10),
+                (pts[1][0] + 8, pts[1][1] + 10),
+                1.0,
+                th + 6,
+            )
             shadow = cv2.GaussianBlur(shadow, (0, 0), 7)
             bg *= (1 - 0.35 * shadow)[..., None]
             cv2.line(bg, pts[0], pts[1], tuple(float(c) for c in col), th, cv2.LINE_AA)
             hi = tuple(float(min(255, c + 70)) for c in col)
             off = th // 4
-            cv2.line(bg, (pts[0][0], pts[0][1] - off), (pts[1][0], pts[1][1] - off), hi, max(2, th // 6), cv2.LINE_AA)
+            cv2.line(
+                bg,
+                (pts[0][0], pts[0][1] - off),
+                (pts[1][0], pts[1][1] - off),
+                hi,
+                max(2, th // 6),
+                cv2.LINE_AA,
+            )
         else:  # coffee ring / cup seen from above
             cx, cy = int(rng.uniform(0, w)), int(rng.uniform(0, h))
             r = rng.randint(90, 170)
@@ -1443,12 +1993,16 @@ def add_clutter(bg: np.ndarray, rng: random.Random) -> None:
                 cv2.circle(sh, (cx + 14, cy + 18), r + 6, 1.0, -1)
                 sh = cv2.GaussianBlur(sh, (0, 0), 12)
                 bg *= (1 - 0.4 * sh)[..., None]
-                cup = tuple(float(c) for c in rng.choice([(235, 235, 232), (200, 60, 50), (40, 70, 120)]))
+                cup = tuple(
+                    float(c) for c in rng.choice([(235, 235, 232), (200, 60, 50), (40, 70, 120)])
+                )
                 cv2.circle(bg, (cx, cy), r, cup, -1, cv2.LINE_AA)
                 cv2.circle(bg, (cx, cy), int(r * 0.8), (60.0, 38.0, 25.0), -1, cv2.LINE_AA)
 
 
-def simulate_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, portrait: bool):
+def simulate_photo(
+    card: Image.Image, rng: random.Random, nrng: np.random.Generator, portrait: bool
+):
     FW, FH = (1200, 1600) if portrait else (1600, 1200)
     a = paper_texture(card, nrng)
     ch, cw = a.shape[:2]
@@ -1461,7 +2015,9 @@ def simulate_photo(card: Image.Image, rng: random.Random, nrng: np.random.Genera
     for _ in range(60):
         k = math.sqrt(frac * FW * FH / (cw * ch))
         w2, h2 = cw * k, ch * k
-        corners = np.array([(-w2 / 2, -h2 / 2), (w2 / 2, -h2 / 2), (w2 / 2, h2 / 2), (-w2 / 2, h2 / 2)])
+        corners = np.array(
+            [(-w2 / 2, -h2 / 2), (w2 / 2, -h2 / 2), (w2 / 2, h2 / 2), (-w2 / 2, h2 / 2)]
+        )
         rot = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
         pts = corners @ rot.T + np.array([(jx * w2, jy * h2) for jx, jy in jit])
         span_x = FW - 2 * 12 - (pts[:, 0].max() - pts[:, 0].min())
@@ -1474,7 +2030,9 @@ def simulate_photo(card: Image.Image, rng: random.Random, nrng: np.random.Genera
         frac *= 0.96
     src = np.float32([(0, 0), (cw, 0), (cw, ch), (0, ch)])
     Mp = cv2.getPerspectiveTransform(src, np.float32(pts))
-    warped = cv2.warpPerspective(a, Mp, (FW, FH), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
+    warped = cv2.warpPerspective(
+        a, Mp, (FW, FH), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT
+    )
     mask = cv2.warpPerspective(np.ones((ch, cw), np.float32), Mp, (FW, FH), flags=cv2.INTER_LINEAR)
     # soft drop shadow
     sdx, sdy = rng.uniform(4, 22), rng.uniform(6, 26)
@@ -1498,6 +2056,7 @@ def simulate_photo(card: Image.Image, rng: random.Random, nrng: np.random.Genera
 
 
 def encode(arr: np.ndarray, fmt: str, quality: int) -> tuple[bytes, str, int]:
+    """PNG if requested and small enough, else JPEG at `quality`, lowered if needed to fit MAX_BYTES."""
     im = Image.fromarray(arr)
     if fmt == "png":
         buf = io.BytesIO()
@@ -1533,7 +2092,9 @@ def allocate(mix: dict, n: int) -> dict:
     return out
 
 
-def generate(set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = False) -> list[dict]:
+def generate(
+    set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = False
+) -> list[dict]:
     fonts = Fonts()
     master = random.Random(seed)
     counts = allocate(SET_MIX[set_name], count)
@@ -1543,6 +2104,9 @@ def generate(set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = 
     vd = list(V_DESIGNS)
     master.shuffle(hd)
     master.shuffle(vd)
+    # tategaki cards are mostly flat scans: a quarter of them (at least one) are photographed
+    v_idx = [i for i, c in enumerate(captures, start=1) if c == "vertical"]
+    v_photo = set(master.sample(v_idx, max(1, int(len(v_idx) * 0.25 + 0.5)))) if v_idx else set()
     out_dir.mkdir(parents=True, exist_ok=True)
     pat = re.compile(rf"^{set_name}_\d{{3,}}\.(jpg|png|json)$")
     for p in out_dir.iterdir():  # remove stale cards of this set only
@@ -1550,6 +2114,7 @@ def generate(set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = 
             p.unlink()
     hi = vi = 0
     records = []
+    lowered = []
     for i, capture in enumerate(captures, start=1):
         card_id = f"{set_name}_{i:03d}"
         rng = random.Random(f"meishi:{set_name}:{seed}:{i}")
@@ -1565,15 +2130,20 @@ def generate(set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = 
         s = sample_style(rng)
         card, layout = render_card(fonts, d, s, design, vertical)
         rotation = 0
-        if capture == "photo" or (vertical and rng.random() < 0.28):
+        if capture == "photo" or i in v_photo:
             arr, _bg = simulate_photo(card, rng, nrng, portrait=vertical)
-            data, ext, _q = encode(arr, "jpg", rng.randint(70, 88))
+            q0 = rng.randint(70, 88)
+            data, ext, q = encode(arr, "jpg", q0)
+            if q < q0:
+                lowered.append(f"{card_id} q{q0}->{q}")
         else:
             arr, clean = simulate_scan(card, rng, nrng)
             if capture == "rotated":
                 rotation = rng.choice([90, 180, 270])
                 arr = np.ascontiguousarray(np.rot90(arr, k=-rotation // 90))  # clockwise
-            data, ext, _q = encode(arr, "png" if clean else "jpg", 92)
+            data, ext, q = encode(arr, "png" if clean else "jpg", 92)
+            if ext == "jpg" and q < 92:
+                lowered.append(f"{card_id} q92->{q}")
         (out_dir / f"{card_id}.{ext}").write_bytes(data)
         rec = {
             "id": card_id,
@@ -1583,18 +2153,31 @@ def generate(set_name: str, out_dir: Path, count: int, seed: int, quiet: bool = 
             "font": s.name_file,
             "fields": d.fields,
         }
-        (out_dir / f"{card_id}.json").write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n",
-                                                 encoding="utf-8")
+        (out_dir / f"{card_id}.json").write_text(
+            json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         records.append(rec)
         if not quiet:
-            print(f"{card_id}.{ext}  {capture:8s} rot={rotation:3d}  {layout:14s} {len(data) // 1024:4d} KB"
-                  f"  {d.fields['name']}", flush=True)
+            print(
+                f"{card_id}.{ext}  {capture:8s} rot={rotation:3d}  {layout:14s} {len(data) // 1024:4d} KB"
+                f"  {d.fields['name']}",
+                flush=True,
+            )
+    if lowered:
+        print(
+            f"re-encoded at lower JPEG quality to stay under {MAX_BYTES // 1000} KB: {', '.join(lowered)}",
+            file=sys.stderr,
+        )
     return records
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", choices=sorted(SET_MIX), required=True, help="capture mix and id prefix")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--set", choices=sorted(SET_MIX), required=True, help="capture mix and id prefix"
+    )
     ap.add_argument("--out", type=Path, required=True, help="output directory")
     ap.add_argument("--count", type=int, default=None, help="number of cards (demo 10, eval 120)")
     ap.add_argument("--seed", type=int, default=None, help="random seed (demo 1, eval 2024)")
