@@ -22,6 +22,12 @@ from meishi.extract import contacts
         # unlabelled: the number plan says what it is
         ("090-1111-2222", [("mobile", "090-1111-2222", False)]),
         ("03-3333-4444", [("tel", "03-3333-4444", False)]),
+        # area codes have 1-4 digits: the grouping the card printed is kept
+        ("TEL 076-344-9998", [("tel", "076-344-9998", True)]),
+        ("TEL 0763-44-9998", [("tel", "0763-44-9998", True)]),
+        ("TEL (03) 1234-5678", [("tel", "03-1234-5678", True)]),
+        # no grouping printed: national format
+        ("TEL 0312345678", [("tel", "03-1234-5678", True)]),
         # OCR read 0 as O inside the number
         ("TEL O3-52l0-7788", [("tel", "03-5210-7788", True)]),
         # a postal code and a date are not phone numbers

@@ -309,7 +309,7 @@ def eval_(
                 t_, g_ = evaluate.normalise(k, o.truth[k]), evaluate.normalise(k, o.got[k])
                 if t_ != g_:
                     out.print(f"{Path(o.source).name} [{o.capture}] {k}: expected {t_!r} got {g_!r}",
-                              highlight=False)
+                              highlight=False, markup=False, soft_wrap=True)
 
 
 def run() -> None:  # pragma: no cover

@@ -33,6 +33,8 @@ def normalise(key: str, value: str | None) -> str | None:
     v = nfkc(value)
     if key in _NAME_FIELDS:
         v = " ".join(v.split())
+    elif key == "address":
+        v = "".join(v.split())  # where a line break or a gap fell is not the address
     else:
         v = squeeze_cjk(v)
     if key in ("email", "url"):

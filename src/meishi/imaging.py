@@ -151,6 +151,8 @@ def find_card_quad(bgr: np.ndarray) -> np.ndarray | None:
                 continue
             qa = cv2.contourArea(quad)
             fill = a / max(qa, 1.0)
+            if fill < 0.85:
+                continue  # a cluster of text or clutter, not a card's solid outline
             score = qa * min(fill, 1.0)
             if best is None or score > best[0]:
                 best = (score, quad)

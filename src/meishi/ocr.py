@@ -107,10 +107,27 @@ def lines_from_data(data: dict[str, list]) -> list[OcrLine]:
         groups.setdefault(key, []).append(OcrWord(text=text, conf=conf, box=box))
     lines = []
     for words in groups.values():
+        words = _trim_noise(words)
+        if not words:
+            continue
         line = make_line(words)
         if line.text:
             lines.append(line)
     return lines
+
+
+def _trim_noise(words: list[OcrWord]) -> list[OcrWord]:
+    """Drop unsure words at the ends of a line: a logo or a rule read as characters."""
+    if not any(w.conf >= 60 for w in words):
+        return words
+    def noise(w: OcrWord) -> bool:
+        return w.conf < 45 and len(w.text) <= 2
+
+    while words and noise(words[0]):
+        words = words[1:]
+    while words and noise(words[-1]):
+        words = words[:-1]
+    return words
 
 
 def make_line(words: list[OcrWord]) -> OcrLine:
@@ -181,7 +198,30 @@ PROBE_SCALE = 0.5
 
 
 def read_horizontal(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
-    return engine.read(gray, lang="jpn", psm=3)
+    """Horizontal text as sparse lines (psm 11): a card is islands of text, often in two
+    columns that a page layout (psm 3) would merge into one line."""
+    lines = engine.read(gray, lang="jpn", psm=11)
+    return merge_fragments(sorted(lines, key=lambda ln: (ln.box.y + ln.box.h / 2, ln.box.x)))
+
+
+def merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
+    """Join pieces of one printed line that sparse segmentation split at a wide gap
+    (山田 | 太郎, or a mail address cut at a dot), but not two columns side by side."""
+    out: list[OcrLine] = []
+    for ln in sorted(lines, key=lambda x: x.box.x):
+        for i, prev in enumerate(out):
+            a, b = prev.box, ln.box
+            overlap = min(a.bottom, b.bottom) - max(a.y, b.y)
+            h = max(a.h, b.h)
+            if (not prev.vertical and not ln.vertical
+                    and overlap >= 0.6 * min(a.h, b.h)
+                    and 0.6 <= a.h / max(b.h, 1) <= 1.6
+                    and -0.2 * h <= b.x - a.right <= 1.2 * h):
+                out[i] = make_line(prev.words + ln.words)
+                break
+        else:
+            out.append(ln)
+    return sorted(out, key=lambda x: (x.box.y + x.box.h / 2, x.box.x))
 
 
 def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
@@ -244,8 +284,84 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
             break
     assert best is not None
     _, turn, orientation = best
-    lines = _read(rotate(gray, turn), orientation, engine)
+    upright = rotate(gray, turn)
+    lines = _read(upright, orientation, engine)
+    if orientation == "horizontal":
+        lines = reread_lines(upright, lines, engine)
     return OcrResult(lines=lines, orientation=orientation, rotation=turn)
+
+
+#: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
+REREAD_HEIGHT = 56
+MAX_REREADS = 8
+
+
+def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
+    """Read again, as one line (psm 7) at a comfortable size, each line that is unsure or
+    much larger than the rest (the name): big glyphs and wide gaps confuse page layout.
+
+    The line's whole row is re-read, absorbing fragments beside it; the new reading is kept
+    only if it is more confident.
+    """
+    if not lines:
+        return lines
+    heights = sorted(ln.box.h for ln in lines)
+    median_h = heights[len(heights) // 2]
+    todo = sorted(
+        (ln for ln in lines if not ln.vertical and (ln.conf < 85 or ln.box.h > 1.6 * median_h)),
+        key=lambda ln: -ln.box.h,
+    )[:MAX_REREADS]
+    gone: set[int] = set()
+    replaced: dict[int, OcrLine] = {}
+    for ln in todo:
+        if id(ln) in gone:
+            continue
+        row = [ln] + [o for o in lines if o is not ln and id(o) not in gone and _same_row(ln, o)]
+        box = Box.union([o.box for o in row])
+        pad = max(4, box.h // 4)
+        y0, y1 = max(0, box.y - pad), min(gray.shape[0], box.bottom + pad)
+        x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
+        crop = gray[y0:y1, x0:x1]
+        k = REREAD_HEIGHT / max(1, box.h)
+        crop = cv2.resize(crop, None, fx=k, fy=k,
+                          interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+        new = _read_one_line(crop, engine, k, x0, y0)
+        if new is None:
+            continue
+        old_conf = sum(o.conf * len(o.text) for o in row) / max(1, sum(len(o.text) for o in row))
+        if new.conf > old_conf + 3:
+            replaced[id(ln)] = new
+            gone.update(id(o) for o in row if o is not ln)
+    return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+
+
+def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
+                   y0: int) -> OcrLine | None:
+    """Read a crop as one raw line (psm 13), falling back to psm 7 if that is unsure;
+    boxes are mapped back to the card's pixels."""
+    best: OcrLine | None = None
+    for psm in (13, 7):
+        words = [OcrWord(text=w.text, conf=w.conf, box=Box(
+            x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
+            w=round(w.box.w / k), h=round(w.box.h / k)))
+            for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words]
+        words = _trim_noise(words)
+        if words:
+            line = make_line(words)
+            if best is None or line.conf > best.conf:
+                best = line
+        if best is not None and best.conf >= 85:
+            break
+    return best
+
+
+def _same_row(a: OcrLine, b: OcrLine) -> bool:
+    """``b`` sits on ``a``'s row, close enough to be part of the same printed line."""
+    if b.vertical:
+        return False
+    overlap = min(a.box.bottom, b.box.bottom) - max(a.box.y, b.box.y)
+    gap = max(b.box.x - a.box.right, a.box.x - b.box.right)
+    return overlap >= 0.5 * min(a.box.h, b.box.h) and gap <= 2.5 * a.box.h
 
 
 # --------------------------------------------------------------------------- test doubles

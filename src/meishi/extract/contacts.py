@@ -45,7 +45,8 @@ def find_phones(text: str) -> list[Phone]:
     for match in PhoneNumberMatcher(fixed, "JP", leniency=Leniency.VALID):
         prefix = fixed[prev_end:match.start].rstrip()
         label = next((k for k, rx in PHONE_LABELS.items() if rx.search(prefix)), None)
-        number = phonenumbers.format_number(match.number, PhoneNumberFormat.NATIONAL)
+        number = _as_printed(match.raw_string) or phonenumbers.format_number(
+            match.number, PhoneNumberFormat.NATIONAL)
         kind = label
         if kind is None:
             ntype = phonenumbers.number_type(match.number)
@@ -53,6 +54,21 @@ def find_phones(text: str) -> list[Phone]:
         out.append(Phone(kind, number, label is not None, match.start, match.end))
         prev_end = match.end
     return out
+
+
+def _as_printed(raw: str) -> str | None:
+    """The number with the grouping the card printed (03-1234-5678, 0763-44-9998 …).
+
+    Area codes have 1 to 4 digits, so only the card knows where the dashes go; a number
+    printed without any grouping is left to phonenumbers' national format.
+    """
+    groups = re.split(r"[\s\-.()]+", raw.strip("() "))
+    groups = [g for g in groups if g]
+    if len(groups) != 3 or not all(g.isdigit() for g in groups):
+        return None
+    if not groups[0].startswith("0"):
+        return None
+    return "-".join(groups)
 
 
 _EMAIL_LABEL = re.compile(r"^(E-?mail|Mail|MAIL|EMAIL|メール|e-mail)\s*[.:：]?\s*", re.IGNORECASE)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from meishi.extract import contacts, names, vocab
 from meishi.extract.text import has_cjk, is_kana_reading, nfkc, squeeze_cjk, to_katakana
-from meishi.models import CardFields, FieldValue, OcrLine, OcrResult
+from meishi.models import Box, CardFields, FieldValue, OcrLine, OcrResult
 
 
 @dataclass
@@ -18,6 +18,8 @@ class Line:
     conf: float  # 0..1
     size: float
     center: tuple[float, float]
+    box: Box
+    vertical: bool
     rest: str = ""  # what is left after contact items were taken out
     used: bool = False
     taken: list[str] = field(default_factory=list)
@@ -39,7 +41,8 @@ class _Builder:
                 continue
             cx = ol.box.x + ol.box.w / 2
             cy = ol.box.y + ol.box.h / 2
-            self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), rest=text))
+            self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), ol.box,
+                                   ol.vertical, rest=text))
         self.out: dict[str, FieldValue] = {}
 
     def put(self, key: str, value: str, line: Line, certainty: float) -> None:
@@ -121,13 +124,25 @@ class _Builder:
         _ = first
 
     def _next(self, line: Line) -> Line | None:
-        i = self.lines.index(line)
-        for ln in self.lines[i + 1:]:
-            if ln.rest and not ln.used:
-                return ln
-            if ln.used:
-                return None
-        return None
+        """The line that continues ``line``: just below it (or, in a vertical column, just
+        left of it) and aligned with its start, if it is still unclaimed."""
+        b, gap = line.box, 1.6 * line.size
+        best: tuple[float, Line] | None = None
+        for ln in self.lines:
+            if ln is line:
+                continue
+            o = ln.box
+            if line.vertical:
+                dist = b.x - o.right
+                aligned = abs(o.y - b.y) < 2 * line.size
+            else:
+                dist = o.y - b.bottom
+                aligned = abs(o.x - b.x) < 2 * line.size
+            if -0.3 * line.size <= dist <= gap and aligned and (best is None or dist < best[0]):
+                best = (dist, ln)
+        if best is None or best[1].used or not best[1].rest:
+            return None
+        return best[1]
 
     # ----------------------------------------------------------------- company etc.
     def company(self) -> None:
@@ -203,7 +218,9 @@ class _Builder:
         ln.used = True
         name_center = ln.center
         # the reading: a kana line, the nearest to the name
-        kana = [x for x in self.lines if not x.used and x.rest and is_kana_reading(x.rest)]
+        kana = [x for x in self.lines if not x.used and x.rest and is_kana_reading(x.rest)
+                and not names.is_common_word(x.rest)
+                and _dist(x.center, name_center) < 4 * ln.size]
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
             reading = " ".join(to_katakana(k.rest).replace("・", " ").split())
@@ -313,7 +330,7 @@ def extract_fields(ocr: OcrResult) -> CardFields:
 
 def lines_for_test(texts: list[tuple[str, int]]) -> OcrResult:
     """Build an OCR result from (text, glyph height) pairs, top to bottom (for tests)."""
-    from meishi.models import Box, OcrWord
+    from meishi.models import OcrWord
 
     lines = []
     y = 10

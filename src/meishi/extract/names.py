@@ -113,3 +113,9 @@ def space_reading(kana: str, family: str) -> str:
     if fam and kana.startswith(fam) and len(kana) > len(fam):
         return f"{fam} {kana[len(fam):]}"
     return kana
+
+
+def is_common_word(text: str) -> bool:
+    """Katakana that UniDic knows as ordinary words (マーケティング, グループ), not a name."""
+    compact = text.replace(" ", "").replace("・", "")
+    return any(t.pos2 == "普通名詞" and len(t.surface) >= 3 for t in tokens(compact))
