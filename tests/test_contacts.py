@@ -47,6 +47,9 @@ def test_find_phones(line, expected):
         ("Mail t.yamada @ midori-seiki . co . jp", "t.yamada@midori-seiki.co.jp"),
         ("hanako_s@sakura-shoji,co,jp", "hanako_s@sakura-shoji.co.jp"),
         ("k-ito@Aoba-Lab.JP", "k-ito@aoba-lab.jp"),
+        # debris after the top-level domain is cut
+        ("kimura-m@asanagi-unyu.CO.jpD", "kimura-m@asanagi-unyu.co.jp"),
+        ("ishii@mirai.comn", "ishii@mirai.com"),
         ("メール: info@example.com", "info@example.com"),
         ("https://www.midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),

@@ -26,7 +26,7 @@ CASES = [
     ),
     pytest.param(
         # no gap printed between family and given name; suffix legal form; title line alone
-        [("さくら商事株式会社", 36), ("代表取締役社長", 28), ("佐々木美咲", 72),
+        [("%%さくら商事株式会社", 36), ("代表取締役社長", 28), ("佐々木美咲", 72),
          ("〒530-0001", 24), ("大阪府大阪市北区梅田1-1-3 梅田タワー12F", 24),
          ("Tel: 06-6341-2200", 24), ("misaki.sasaki@sakura-shoji.jp", 24)],
         {"name": "佐々木 美咲", "company": "さくら商事株式会社", "title": "代表取締役社長",

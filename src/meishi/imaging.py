@@ -104,7 +104,7 @@ def _quad_from_contour(cnt: np.ndarray) -> np.ndarray | None:
         if len(approx) == 4:
             return approx.reshape(4, 2).astype(np.float32)
     rect = cv2.minAreaRect(hull)
-    if cv2.contourArea(hull) / max(rect[1][0] * rect[1][1], 1.0) > 0.9:
+    if cv2.contourArea(hull) / max(rect[1][0] * rect[1][1], 1.0) > 0.85:
         return cv2.boxPoints(rect).astype(np.float32)
     return None
 
@@ -130,7 +130,14 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
     masks.append(edges)
     k = np.ones((5, 5), np.uint8)
-    return [cv2.morphologyEx(m, cv2.MORPH_CLOSE, k, iterations=2) for m in masks]
+    # opening with a wide kernel cuts off thin things touching the card (a pen, a cable)
+    thin = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(small.shape) // 40 | 1,) * 2)
+    out = []
+    for m in masks:
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, k, iterations=2)
+        out.append(m)
+        out.append(cv2.morphologyEx(m, cv2.MORPH_OPEN, thin))
+    return out
 
 
 def find_card_quad(bgr: np.ndarray) -> np.ndarray | None:

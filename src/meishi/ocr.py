@@ -308,7 +308,8 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
     heights = sorted(ln.box.h for ln in lines)
     median_h = heights[len(heights) // 2]
     todo = sorted(
-        (ln for ln in lines if not ln.vertical and (ln.conf < 85 or ln.box.h > 1.6 * median_h)),
+        (ln for ln in lines if not ln.vertical and (
+            ln.conf < 85 or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
         key=lambda ln: -ln.box.h,
     )[:MAX_REREADS]
     gone: set[int] = set()

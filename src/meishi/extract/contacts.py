@@ -76,6 +76,22 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:[.,][A-Za-z0-9\-]+)+")
 _EMAIL_OK = re.compile(r"^[A-Za-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
 
 
+_TLDS = ("co.jp", "or.jp", "ne.jp", "ac.jp", "go.jp", "ed.jp", "lg.jp", "gr.jp", "jp", "com",
+         "net", "org", "info", "biz", "io", "co", "tokyo", "osaka", "nagoya", "kyoto", "asia",
+         "ai", "dev", "app", "tech", "inc", "us", "uk", "de", "fr", "cn", "kr", "tw", "sg")
+
+
+def _trim_tld(domain: str) -> str:
+    """Cut OCR debris after the top-level domain (``example.co.jpd`` → ``example.co.jp``)."""
+    labels = domain.split(".")
+    if len(labels) >= 2 and labels[-1] not in _TLDS:
+        for tld in _TLDS:
+            last = tld.split(".")[-1]
+            if labels[-1].startswith(last) and len(labels[-1]) <= len(last) + 2:
+                return ".".join(labels[:-1] + [last])
+    return domain
+
+
 def find_email(text: str) -> tuple[str, int, int] | None:
     # OCR puts spaces around '@' and '.'; the grammar of an address allows none
     compact = re.sub(r"\s*([@.])\s*", r"\1", text)
@@ -83,7 +99,7 @@ def find_email(text: str) -> tuple[str, int, int] | None:
     if not m:
         return None
     local, _, domain = m.group(0).partition("@")
-    domain = domain.replace(",", ".").lower().strip(".")
+    domain = _trim_tld(domain.replace(",", ".").lower().strip("."))
     local = _EMAIL_LABEL.sub("", local)
     email = f"{local}@{domain}"
     return (email, m.start(), m.end()) if _EMAIL_OK.match(email) else None

@@ -116,6 +116,7 @@ def space_reading(kana: str, family: str) -> str:
 
 
 def is_common_word(text: str) -> bool:
-    """Katakana that UniDic knows as ordinary words (マーケティング, グループ), not a name."""
+    """Katakana that is a loanword (マーケティング, マネージャー), not a name's reading:
+    readings of Japanese names spell long vowels out (ユウコ) and are short."""
     compact = text.replace(" ", "").replace("・", "")
-    return any(t.pos2 == "普通名詞" and len(t.surface) >= 3 for t in tokens(compact))
+    return "ー" in compact or len(compact) > 14
