@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import flows  # noqa: F401  (Prefect defaults for a local-first tool)
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -12,6 +12,7 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
+import flows  # noqa: F401  (Prefect defaults for a local-first tool)
 from meishi import pipeline
 from meishi.errors import MeishiError
 from meishi.inbox import Claim, Inbox
@@ -21,7 +22,7 @@ from meishi.settings import get_settings
 from meishi.store import Store
 
 
-def _transient_only(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     """Retry only failures a retry can fix (an OCR crash), never a corrupt image."""
     try:
         state.result()
@@ -49,7 +50,7 @@ def read_card(path: str, source: str) -> CardRead:
 @flow(
     name="ingest",
     persist_result=False,
-    task_runner=ThreadPoolTaskRunner(max_workers=get_settings().workers),
+    task_runner=ThreadPoolTaskRunner(max_workers=get_settings().workers),  # type: ignore[arg-type]
 )
 def ingest(inbox: str | None = None) -> IngestReport:
     """Read every new scan in the inbox into a contact stub that waits for its purpose note."""
@@ -59,7 +60,7 @@ def ingest(inbox: str | None = None) -> IngestReport:
     box = Inbox(Path(inbox) if inbox else settings.inbox_dir, settle_s=settings.settle_s)
     store = Store(settings.db_url, settings.images_dir)
     rows: list[IngestRow] = []
-    pending: dict[object, Claim] = {}
+    pending: dict[Any, Claim] = {}
     try:
         claims = box.claim_all()
         logger.info("%d new card(s) in %s", len(claims), box.root)
@@ -74,7 +75,7 @@ def ingest(inbox: str | None = None) -> IngestReport:
                 continue
             in_batch.add(sha)
             pending[read_card.submit(str(claim.path), str(claim.rel))] = claim
-        for fut in as_completed(list(pending)):  # type: ignore[arg-type]
+        for fut in as_completed(list(pending)):
             rows.append(_settle(fut, pending[fut], box, store, logger))
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
@@ -86,7 +87,7 @@ def ingest(inbox: str | None = None) -> IngestReport:
     return report
 
 
-def _settle(fut, claim: Claim, box: Inbox, store: Store, logger) -> IngestRow:  # type: ignore[no-untyped-def]
+def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, logger: Any) -> IngestRow:
     source = str(claim.rel)
     try:
         read: CardRead = fut.result()

@@ -21,6 +21,7 @@ from meishi import __version__
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import Contact
 from meishi.settings import get_settings
+from meishi.store import Store
 
 app = typer.Typer(
     help="meishi: scanned Japanese business cards (名刺) in, contacts you remember out.",
@@ -179,9 +180,7 @@ def demo(
 
 
 # --------------------------------------------------------------------------- contacts
-def _store():  # type: ignore[no-untyped-def]
-    from meishi.store import Store
-
+def _store() -> Store:
     s = get_settings()
     return Store(s.db_url, s.images_dir)
 

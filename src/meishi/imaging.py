@@ -46,7 +46,7 @@ def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, da
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             w, h = img.size
             if w * h > settings.max_pixels:
                 raise ImageTooLargeError(
@@ -119,7 +119,7 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
                              lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
     dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
-    dist8 = cv2.normalize(dist, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    dist8 = (255 * dist / max(float(dist.max()), 1e-6)).astype(np.uint8)
     _, m = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(m)
     # 2. brightness (a light card on a darker desk)
@@ -180,8 +180,8 @@ def _plausible_card(quad: np.ndarray) -> bool:
         return False
     aspect = max(top + bottom, left + right) / min(top + bottom, left + right)
     # ISO/JIS business cards are 1.65; allow for perspective and other formats
-    return 1.2 < aspect < 2.3 and max(top, bottom) / min(top, bottom) < 1.6 and \
-        max(left, right) / min(left, right) < 1.6
+    return bool(1.2 < aspect < 2.3 and max(top, bottom) / min(top, bottom) < 1.6
+                and max(left, right) / min(left, right) < 1.6)
 
 
 def warp_card(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -261,10 +261,7 @@ def clean(data: bytes, source: str, settings: Settings) -> CardImage:
     """Decode and clean one card image. Raises :class:`UnreadableImageError`."""
     bgr, taken_at = decode(data, source, settings)
     quad = find_card_quad(bgr)
-    if quad is not None:
-        card = warp_card(bgr, quad)
-    else:
-        card = resize_long_side(bgr)
+    card = warp_card(bgr, quad) if quad is not None else resize_long_side(bgr)
     gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
     angle = skew_angle(gray)
     if angle:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+
 from platformdirs import user_config_path, user_data_path
 from pydantic import Field
 from pydantic_settings import (

@@ -341,4 +341,4 @@ def lines_for_test(texts: list[tuple[str, int]]) -> OcrResult:
         lines.append(OcrLine(text=text, conf=95.0, box=box,
                              words=[OcrWord(text=text, conf=95.0, box=box)]))
         y += h + 10
-    return OcrResult(lines=lines)
+    return OcrResult(lines=lines, rotation=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from meishi.errors import MissingDependencyError
 
@@ -12,7 +12,7 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def tagger():  # type: ignore[no-untyped-def]
+def tagger() -> Any:
     """The process's one MeCab tagger (UniDic-lite)."""
     try:
         import fugashi
