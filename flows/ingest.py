@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import flows  # noqa: F401  (Prefect defaults for a local-first tool)
 from meishi import pipeline
-from meishi.errors import MeishiError
+from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
 from meishi.report import IngestReport, IngestRow, markdown_table
@@ -58,6 +58,8 @@ def ingest(inbox: str | None = None) -> IngestReport:
     settings = get_settings()
     settings.ensure_dirs()
     box = Inbox(Path(inbox) if inbox else settings.inbox_dir, settle_s=settings.settle_s)
+    tesseract = pipeline.check_ready(settings)  # before any file is claimed
+    logger.info("Tesseract %s", tesseract)
     store = Store(settings.db_url, settings.images_dir)
     rows: list[IngestRow] = []
     pending: dict[Any, Claim] = {}
@@ -91,6 +93,9 @@ def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, logger: Any) -> In
     source = str(claim.rel)
     try:
         read: CardRead = fut.result()
+    except MissingDependencyError:
+        box.release(claim)  # not the card's fault: it waits in the inbox for the next run
+        raise
     except MeishiError as exc:
         dest = box.failed(claim, f"{exc.code}: {exc.message}")
         logger.warning("%s quarantined: %s", source, exc.message)

@@ -80,3 +80,18 @@ def test_a_bug_is_not_retried_but_the_card_is_kept(settings, monkeypatch):
     assert engine.calls == 1
     assert (settings.inbox_dir / "failed" / "card.png").exists()
     assert "internal_error: ValueError" in (settings.inbox_dir / "failed" / "card.png.reason.txt").read_text()
+
+
+def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, monkeypatch):
+    from flows.ingest import ingest
+    from meishi.errors import MissingDependencyError
+    from meishi.settings import get_settings
+
+    settings.ensure_dirs()
+    _card(settings.inbox_dir / "card.png", "山田 太郎")
+    monkeypatch.setenv("MEISHI_TESSERACT_CMD", "tesseract-that-is-not-installed")
+    get_settings.cache_clear()
+    with pytest.raises(MissingDependencyError, match="apt-get install"):
+        ingest()
+    assert (settings.inbox_dir / "card.png").exists()
+    assert not (settings.inbox_dir / "failed").exists()

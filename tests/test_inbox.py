@@ -79,3 +79,12 @@ def test_a_file_claimed_by_another_run_is_skipped(tmp_path):
     p = _drop(tmp_path, "a.jpg")
     p.unlink()  # the other run renamed it first
     assert box.claim(p) is None
+
+
+def test_release_gives_the_file_back(tmp_path):
+    box = Inbox(tmp_path, settle_s=0)
+    _drop(tmp_path, "event/a.jpg")
+    (claim,) = box.claim_all()
+    box.release(claim)
+    assert (tmp_path / "event/a.jpg").read_bytes() == b"card"
+    assert [str(c.rel) for c in box.claim_all()] == ["event/a.jpg"]

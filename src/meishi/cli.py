@@ -122,15 +122,19 @@ def _run_ingest(inbox: Path | None) -> None:
 
     with err.status("running the ingest flow (Prefect)…"):
         report = ingest_flow(str(inbox) if inbox else None)
-    table = Table(title=f"Cards read from {report.inbox}")
-    for col in ("card", "status", "name", "company", "title", "tel", "email"):
-        table.add_column(col)
+    table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
+    table.add_column("card", no_wrap=True, max_width=24)
+    table.add_column("contact", no_wrap=True)
+    for col in ("name", "company", "title", "phone", "email"):
+        table.add_column(col, overflow="fold")
     for r in report.rows:
         f = r.fields
-        status = {"stored": "[green]stored[/green]", "duplicate": "[dim]already known[/dim]",
+        status = {"stored": f"[green]#{r.contact_id}[/green]",
+                  "duplicate": f"[dim]known #{r.contact_id}[/dim]",
                   "failed": "[red]quarantined[/red]"}[r.status]
-        table.add_row(r.source, status, f.get("name") or "", f.get("company") or "",
-                      f.get("title") or "", f.get("tel") or "", f.get("email") or "")
+        table.add_row(Path(r.source).name, status, f.get("name") or "", f.get("company") or "",
+                      f.get("title") or "", f.get("tel") or f.get("mobile") or "",
+                      f.get("email") or "")
     out.print(table)
     for r in report.rows:
         if r.status == "failed":

@@ -108,6 +108,13 @@ class Inbox:
             return None  # another run claimed it first
         return Claim(self.root, rel)
 
+    def release(self, claim: Claim) -> None:
+        """Give a claimed file back to the inbox untouched (the fault was not the card's)."""
+        dest = self.root / _free_name(self.root, claim.rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(claim.path, dest)
+        _prune_empty(claim.path.parent, self.root / CLAIMED)
+
     def processed(self, claim: Claim) -> Path:
         return self._settle(claim, PROCESSED)
 

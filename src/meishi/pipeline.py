@@ -8,10 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from meishi import imaging
-from meishi.errors import ImageTooLargeError, NoTextFoundError, UnreadableImageError
+from meishi.errors import (
+    ImageTooLargeError,
+    MissingDependencyError,
+    NoTextFoundError,
+    UnreadableImageError,
+)
 from meishi.extract import extract_fields
 from meishi.models import CardRead
-from meishi.ocr import OcrEngine, TesseractEngine, read_text, rotate
+from meishi.ocr import REQUIRED_LANGS, OcrEngine, TesseractEngine, read_text, rotate
 from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -22,6 +27,23 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", "
 @lru_cache(maxsize=4)
 def default_engine(cmd: str = "tesseract", timeout_s: float = 60.0) -> TesseractEngine:
     return TesseractEngine(cmd=cmd, timeout_s=timeout_s)
+
+
+def check_ready(settings: Settings | None = None) -> str:
+    """Fail fast, before any card is touched, if Tesseract or its Japanese data is missing.
+
+    Returns the Tesseract version.
+    """
+    settings = settings or get_settings()
+    engine = TesseractEngine(cmd=settings.tesseract_cmd, timeout_s=settings.ocr_timeout_s)
+    version = engine.version()
+    missing = [lang for lang in REQUIRED_LANGS if lang not in engine.languages()]
+    if missing:
+        raise MissingDependencyError(
+            f"Tesseract language data missing: {', '.join(missing)} — run `sudo apt-get install "
+            + " ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing) + "`"
+        )
+    return version
 
 
 def read_file(path: Path, settings: Settings, source: str | None = None) -> bytes:
