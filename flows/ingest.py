@@ -8,11 +8,11 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.deployments import run_deployment
 from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-import flows  # noqa: F401  (Prefect defaults for a local-first tool)
 from meishi import pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
@@ -52,8 +52,12 @@ def read_card(path: str, source: str) -> CardRead:
     persist_result=False,
     task_runner=ThreadPoolTaskRunner(max_workers=get_settings().workers),  # type: ignore[arg-type]
 )
-def ingest(inbox: str | None = None) -> IngestReport:
-    """Read every new scan in the inbox into a contact stub that waits for its purpose note."""
+def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestReport:
+    """Read every new scan in the inbox into a contact stub that waits for its purpose note.
+
+    With ``start_reviews`` (as `meishi serve` deploys it) every new contact also gets a
+    review run that waits in the Prefect UI.
+    """
     logger = get_run_logger()
     settings = get_settings()
     settings.ensure_dirs()
@@ -78,7 +82,10 @@ def ingest(inbox: str | None = None) -> IngestReport:
             in_batch.add(sha)
             pending[read_card.submit(str(claim.path), str(claim.rel))] = claim
         for fut in as_completed(list(pending)):
-            rows.append(_settle(fut, pending[fut], box, store, logger))
+            row = _settle(fut, pending[fut], box, store, logger)
+            rows.append(row)
+            if start_reviews and row.status == "stored" and row.contact_id is not None:
+                start_review(row.contact_id, logger)
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
         store.close()
@@ -87,6 +94,20 @@ def ingest(inbox: str | None = None) -> IngestReport:
     create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
                              description="Cards read by this ingest run")
     return report
+
+
+REVIEW_DEPLOYMENT = "review/review"
+
+
+def start_review(contact_id: int, logger: Any) -> None:
+    """Start the review run of a new contact; a failure here leaves a faceless stub, which
+    the reminder lists, never a lost card."""
+    try:
+        run: Any = run_deployment(REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id},
+                             timeout=0, as_subflow=False)
+        logger.info("review of contact #%s: flow run %s", contact_id, run.id)
+    except Exception as exc:  # noqa: BLE001 - reported, and the stub stays faceless
+        logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
 
 
 def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, logger: Any) -> IngestRow:

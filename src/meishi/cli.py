@@ -10,7 +10,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import Contact
 from meishi.settings import get_settings
 from meishi.store import Store
+
+if TYPE_CHECKING:
+    from flows.server import PrefectServer
 
 app = typer.Typer(
     help="meishi: scanned Japanese business cards (名刺) in, contacts you remember out.",
@@ -190,11 +193,9 @@ def _store() -> Store:
 
 
 def _age(c: Contact) -> str:
-    delta = datetime.now(UTC) - c.created_at
-    if delta.days:
-        return f"{delta.days} d"
-    hours = delta.seconds // 3600
-    return f"{hours} h" if hours else f"{delta.seconds // 60} min"
+    from meishi.report import waited
+
+    return waited(c.created_at, datetime.now(UTC))
 
 
 def _contacts_table(rows: list[Contact], title: str, waited: bool = False) -> Table:
@@ -243,6 +244,74 @@ def faceless(
         return
     out.print(_contacts_table(rows, f"{len(rows)} faceless contact(s): who are they, why do they matter?",
                               waited=True))
+
+
+# --------------------------------------------------------------------------- serve
+def _local_server() -> PrefectServer:
+    from flows.server import PrefectServer
+
+    s = get_settings()
+    return PrefectServer(s.home / "prefect", s.server_port, s.home / "prefect-server.log")
+
+
+@app.command()
+def serve() -> None:
+    """Run everything on this machine: Prefect server and UI, the deployments (ingest on a
+    schedule, review, reminder) and the card image endpoint, all on 127.0.0.1."""
+    from flows.server import apply_env
+    from meishi.imageserver import ImageServer
+    from meishi.pipeline import check_ready
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    try:
+        check_ready(settings)
+    except MissingDependencyError as exc:
+        raise _fail(exc.message, EXIT_MISSING) from exc
+    server = _local_server()
+    apply_env(server.env)
+    images = ImageServer(_store(), settings.image_port)
+    try:
+        with err.status("starting the Prefect server…"):
+            server.start()
+        images.start()
+        out.print(f"[bold]meishi is running.[/bold] Review queue (Prefect UI): {server.ui_url}")
+        out.print(f"Inbox: {settings.inbox_dir} (read {settings.ingest_cron!r}); "
+                  f"card images: {images.url}; Ctrl-C stops everything.", highlight=False)
+        from flows.serve import serve_forever
+
+        serve_forever(settings)
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        images.stop()
+        server.stop()
+        out.print("meishi stopped.")
+
+
+@app.command()
+def review() -> None:
+    """Print the Prefect UI links of the review runs waiting for a purpose note."""
+    from flows.server import apply_env
+
+    server = _local_server()
+    if "PREFECT_API_URL" not in os.environ:
+        apply_env(server.env)
+    if not server.healthy() and "PREFECT_API_URL" not in os.environ:
+        raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve`")
+    from flows.queue import waiting_reviews
+
+    rows = waiting_reviews()
+    now = datetime.now(UTC)
+    from meishi.report import waited
+
+    for w in rows:
+        age = waited(w.since, now) if w.since else "?"
+        out.print(f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}",
+                  soft_wrap=True)
+    out.print(f"{len(rows)} review(s) waiting.")
 
 
 # --------------------------------------------------------------------------- doctor

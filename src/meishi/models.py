@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FIELD_NAMES: tuple[str, ...] = (
     "name",
@@ -160,6 +160,26 @@ class CardRead(BaseModel):
         }
 
 
+class PurposeNote(BaseModel):
+    """Why this person matters: what turns a card into someone you remember."""
+
+    purpose: str = Field(min_length=1, title="目的 Purpose",
+                         description="Why I want to keep in touch with this person")
+    met_where: str | None = Field(None, title="出会った場所 Where we met")
+    met_on: date | None = Field(None, title="出会った日 When we met")
+    offer: str | None = Field(None, title="与えられること What I can offer them")
+    they_offer: str | None = Field(None, title="相手から得られること What they may offer")
+    next_action: str | None = Field(None, title="次のアクション Next action")
+    follow_up: date | None = Field(None, title="フォローアップ日 Follow-up date")
+
+    @field_validator("purpose")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("write one sentence on why this person matters")
+        return v.strip()
+
+
 class ContactStatus(StrEnum):
     needs_purpose = "needs_purpose"
     complete = "complete"
@@ -177,4 +197,7 @@ class Contact(BaseModel):
     image_path: Path | None = None
     met_at: str | None = None
     created_at: datetime
-    purpose: str | None = None
+    taken_at: datetime | None = None
+    ocr_text: str = ""
+    note: PurposeNote | None = None
+    reviewed_at: datetime | None = None

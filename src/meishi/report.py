@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from meishi.models import Contact
 
 
 class IngestRow(BaseModel):
@@ -46,5 +49,37 @@ def markdown_table(report: IngestReport) -> str:
             f"| {_cell(r.source)} | {_cell(status)} | {_cell(f.get('name'))} | "
             f"{_cell(f.get('company'))} | {_cell(f.get('title'))} | {_cell(f.get('tel'))} | "
             f"{_cell(f.get('email'))} |"
+        )
+    return "\n".join(lines)
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """How long a card has waited, the way a person says it."""
+    delta = now - since
+    if delta.days:
+        return f"{delta.days} d"
+    hours = delta.seconds // 3600
+    return f"{hours} h" if hours else f"{delta.seconds // 60} min"
+
+
+def faceless_markdown(contacts: list[Contact], now: datetime, older_than_days: int,
+                      ui_links: dict[int, str] | None = None) -> str:
+    """The reminder: faceless cards older than N days, oldest first."""
+    old = [c for c in contacts if (now - c.created_at).days >= older_than_days]
+    if not old:
+        return f"No card has waited more than {older_than_days} day(s) for its purpose note. 🎉"
+    lines = [
+        f"**{len(old)} card(s) have waited more than {older_than_days} day(s) for a purpose "
+        "note.** Who are they, and why do they matter?",
+        "",
+        "| waiting | name | company | met at | review |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for c in old:
+        link = (ui_links or {}).get(c.id)
+        lines.append(
+            f"| {waited(c.created_at, now)} | {_cell(c.fields.get('name'))} | "
+            f"{_cell(c.fields.get('company'))} | {_cell(c.met_at)} | "
+            f"{f'[open]({link})' if link else '`meishi review`'} |"
         )
     return "\n".join(lines)

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     max_pixels: int = 60_000_000
     workers: int = Field(default=2, ge=1, description="Cards read in parallel")
     settle_s: float = Field(default=2.0, ge=0, description="Age a dropped file must reach")
+    # `meishi serve`: one machine, everything on 127.0.0.1
+    server_port: int = Field(default=4200, description="Prefect server (UI and API)")
+    image_port: int = Field(default=4201, description="Card images for the review form")
+    ingest_cron: str = Field(default="*/15 * * * *", description="When the inbox is read")
+    reminder_cron: str = Field(default="0 9 * * *", description="When faceless cards are listed")
+    remind_after_days: int = Field(default=3, ge=0, description="A card faceless this long is listed")
+    review_timeout_days: float = Field(default=30, gt=0, description="How long a review waits")
+
+    @property
+    def image_url(self) -> str:
+        return f"http://127.0.0.1:{self.image_port}"
 
     @classmethod
     def settings_customise_sources(

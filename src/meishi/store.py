@@ -12,17 +12,28 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, create_engine, event, func, select
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from meishi.errors import StoreError
-from meishi.models import FIELD_NAMES, CardRead, Contact, ContactStatus
+from meishi.models import FIELD_NAMES, CardRead, Contact, ContactStatus, PurposeNote
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +66,16 @@ class ContactRow(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     url: Mapped[str | None] = mapped_column(String(500))
     confidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    met_at: Mapped[str | None] = mapped_column(String(200))
+    met_at: Mapped[str | None] = mapped_column(String(200))  # the inbox folder, e.g. 2026-11-20_交流会
+    # the purpose note (PurposeNote); a contact without one is "faceless"
     purpose: Mapped[str | None] = mapped_column(Text)
+    met_where: Mapped[str | None] = mapped_column(String(300))
+    met_on: Mapped[date | None] = mapped_column(Date)
+    offer: Mapped[str | None] = mapped_column(Text)
+    they_offer: Mapped[str | None] = mapped_column(Text)
+    next_action: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[date | None] = mapped_column(Date)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
                                                  onupdate=_now)
@@ -151,6 +170,31 @@ class Store:
             raise StoreError(f"could not store {source_name}: {exc}") from exc
         return Stored(contact_id, created=True)
 
+    def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote) -> Contact:
+        """Apply the reviewed fields and the purpose note; the contact is no longer faceless.
+
+        One transaction: either the corrections, the note and the status all land, or none.
+        """
+        unknown = set(fields) - set(FIELD_NAMES)
+        if unknown:
+            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        try:
+            with self.session() as s, s.begin():
+                row = s.get(ContactRow, contact_id)
+                if row is None:
+                    raise StoreError(f"contact #{contact_id} does not exist")
+                for key, value in fields.items():
+                    setattr(row, key, (value or "").strip() or None)
+                for key, value in note.model_dump().items():
+                    setattr(row, key, value)
+                row.status = ContactStatus.complete.value
+                row.reviewed_at = _now()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not save the review of contact #{contact_id}: {exc}") from exc
+        contact = self.get(contact_id)
+        assert contact is not None
+        return contact
+
     def _write_image(self, sha256: str, png: bytes) -> Path:
         self.images_dir.mkdir(parents=True, exist_ok=True)
         final = self.images_dir / f"{sha256}.png"
@@ -189,9 +233,17 @@ class Store:
             return int(s.scalar(q) or 0)
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; they were written in UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _to_model(row: ContactRow) -> Contact:
     card = row.cards[0] if row.cards else None
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    note = PurposeNote.model_validate({k: getattr(row, k) for k in PurposeNote.model_fields}) \
+        if row.purpose else None
     return Contact(
         id=row.id,
         status=ContactStatus(row.status),
@@ -201,8 +253,11 @@ def _to_model(row: ContactRow) -> Contact:
         sha256=card.sha256 if card else "",
         image_path=Path(card.image_path) if card and card.image_path else None,
         met_at=row.met_at,
-        created_at=created,
-        purpose=row.purpose,
+        created_at=_utc(row.created_at) or _now(),
+        taken_at=_utc(card.taken_at) if card else None,
+        ocr_text=card.ocr_text if card else "",
+        note=note,
+        reviewed_at=_utc(row.reviewed_at),
     )
 
 

@@ -1,0 +1,50 @@
+"""The review queue as the Prefect server sees it: review runs waiting for input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from prefect import get_client
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.sorting import FlowRunSort
+from prefect.settings import PREFECT_UI_URL
+
+
+@dataclass(frozen=True)
+class Waiting:
+    flow_run_id: str
+    name: str
+    contact_id: int | None
+    since: datetime | None
+    url: str
+
+
+def waiting_reviews(limit: int = 500) -> list[Waiting]:
+    """Review runs suspended until someone answers, oldest first."""
+    ui = PREFECT_UI_URL.value()
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+            sort=FlowRunSort.START_TIME_ASC,
+            limit=limit,
+        )
+    out = []
+    for r in runs:
+        cid = r.parameters.get("contact_id")
+        out.append(Waiting(
+            flow_run_id=str(r.id), name=r.name,
+            contact_id=int(cid) if cid is not None else None,
+            since=r.state.timestamp if r.state else None,
+            url=f"{ui}/runs/flow-run/{r.id}",
+        ))
+    return out

@@ -1,0 +1,30 @@
+"""`meishi serve`: the deployments (ingest on a schedule, review, reminder) served from this
+process against the local Prefect server. Import only after :func:`flows.server.apply_env`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import serve as prefect_serve
+
+from flows.ingest import ingest
+from flows.reminder import reminder
+from flows.review import review
+from meishi.settings import Settings
+
+
+def deployments(settings: Settings) -> list[Any]:
+    return [
+        ingest.to_deployment(name="ingest", cron=settings.ingest_cron,
+                             parameters={"start_reviews": True},
+                             description="Read new scans in the inbox into contact stubs"),
+        review.to_deployment(name="review",
+                             description="Wait for a card's corrections and purpose note"),
+        reminder.to_deployment(name="reminder", cron=settings.reminder_cron,
+                               description="List the cards still faceless after N days"),
+    ]
+
+
+def serve_forever(settings: Settings) -> None:
+    """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
+    prefect_serve(*deployments(settings), limit=settings.workers + 2)

@@ -1,0 +1,126 @@
+"""The review of one card: what the form asks, what it shows, and how an answer is applied.
+
+Orchestration (waiting for the person in the Prefect UI) lives in ``flows/review.py``; this
+module only knows contacts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from copy import copy
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+from meishi.models import FIELD_NAMES, Contact, PurposeNote
+
+#: fields below this confidence are marked for checking in the form
+CHECK_BELOW = 0.8
+
+_FIELD_TITLES = {
+    "name": "氏名 Name", "name_kana": "フリガナ Reading", "name_roman": "Name (roman)",
+    "company": "会社 Company", "department": "部署 Department", "title": "役職 Title",
+    "postal_code": "〒 Postal code", "address": "住所 Address", "tel": "TEL", "fax": "FAX",
+    "mobile": "携帯 Mobile", "email": "E-mail", "url": "URL",
+}
+
+def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,
+                 values: dict[str, Any] | None = None) -> type[BaseModel]:
+    """The review form for one contact: the purpose note first (the reason for the review),
+    then the card's fields, prefilled and editable, unsure ones marked "⚠ check".
+
+    ``values`` (an earlier, rejected answer) override the prefill, so nothing typed is lost.
+    """
+    defaults = form_defaults(contact) if contact else {}
+    defaults.update({k: v for k, v in (values or {}).items() if v is not None})
+    fields: dict[str, Any] = {}
+    for key, info in PurposeNote.model_fields.items():
+        f = copy(info)
+        if defaults.get(key) is not None:
+            f.default = defaults[key]
+        fields[key] = (info.annotation, f)
+    for key in FIELD_NAMES:
+        title = _FIELD_TITLES[key]
+        if contact and contact.fields.get(key) and \
+                (contact.confidence.get(key) or 0) < CHECK_BELOW:
+            title = f"⚠ {title} (check)"
+        fields[key] = (str | None, Field(defaults.get(key), title=title))
+    return create_model(
+        "ReviewForm", __base__=base, __doc__="Confirm the card and write why it matters.",
+        **fields,
+    )
+
+
+def split_answer(answer: BaseModel) -> tuple[dict[str, str | None], PurposeNote]:
+    """(corrected contact fields, validated purpose note) from a review answer.
+
+    Raises ``pydantic.ValidationError`` when the note is not acceptable (no purpose).
+    """
+    data = answer.model_dump()
+    fields = {k: data.get(k) for k in FIELD_NAMES}
+    note = PurposeNote.model_validate({k: data.get(k) for k in PurposeNote.model_fields})
+    return fields, note
+
+
+_EVENT = re.compile(r"^(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?:[ _\-]+(.*))?$")
+
+
+def meeting(contact: Contact) -> tuple[str | None, date | None]:
+    """Where and when we met, guessed from the inbox folder (``2026-11-20_交流会``) and the
+    photo's date."""
+    where: str | None = None
+    when: date | None = contact.taken_at.date() if contact.taken_at else None
+    if contact.met_at:
+        m = _EVENT.match(contact.met_at)
+        if m:
+            with contextlib.suppress(ValueError):
+                when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            where = (m.group(4) or "").replace("_", " ").strip() or None
+        else:
+            where = contact.met_at.replace("_", " ")
+    return where, when
+
+
+def form_defaults(contact: Contact) -> dict[str, object]:
+    """What the form shows before the person types anything."""
+    where, when = meeting(contact)
+    note = contact.note
+    defaults: dict[str, object] = {k: contact.fields.get(k) for k in FIELD_NAMES}
+    defaults.update(
+        met_where=note.met_where if note else where,
+        met_on=note.met_on if note else when,
+    )
+    if note:
+        defaults.update(purpose=note.purpose, offer=note.offer, they_offer=note.they_offer,
+                        next_action=note.next_action, follow_up=note.follow_up)
+    return defaults
+
+
+def run_name(contact: Contact) -> str:
+    """The review run's name, so the list of waiting runs reads as a queue."""
+    name = contact.fields.get("name") or contact.fields.get("name_roman") or f"名刺 #{contact.id}"
+    company = contact.fields.get("company")
+    return f"{name} — {company}" if company else name
+
+
+def describe(contact: Contact, image_url: str | None, problem: str | None = None) -> str:
+    """The markdown shown above the form: the card, what was read, what to check."""
+    parts = []
+    if problem:
+        parts.append(f"> **Please fix:** {problem}\n")
+    parts.append(f"### {run_name(contact)}")
+    if image_url:
+        parts.append(f"![the card]({image_url})")
+    low = [k for k in FIELD_NAMES
+           if contact.fields.get(k) and (contact.confidence.get(k) or 0) < CHECK_BELOW]
+    if low:
+        parts.append("**Check these fields, the reading is unsure:** "
+                     + ", ".join(f"`{_FIELD_TITLES[k]}`" for k in low))
+    parts.append("Then write **why this person matters** (目的) and what you can give "
+                 "(与えられること): a card without it is soon a face nobody remembers.")
+    if contact.ocr_text:
+        text = contact.ocr_text.replace("```", "'''")
+        parts.append(f"<details><summary>OCR text</summary>\n\n```\n{text}\n```\n</details>")
+    return "\n\n".join(parts)
