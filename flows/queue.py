@@ -27,17 +27,26 @@ class Waiting:
     url: str
 
 
-def waiting_reviews(limit: int = 500) -> list[Waiting]:
+PAGE = 200  # the server's maximum
+
+
+def waiting_reviews() -> list[Waiting]:
     """Review runs suspended until someone answers, oldest first."""
     ui = PREFECT_UI_URL.value()
+    runs = []
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
-            flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
-            sort=FlowRunSort.START_TIME_ASC,
-            limit=limit,
-        )
+        while True:
+            page = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+                sort=FlowRunSort.START_TIME_ASC,
+                limit=PAGE,
+                offset=len(runs),
+            )
+            runs.extend(page)
+            if len(page) < PAGE:
+                break
     out = []
     for r in runs:
         cid = r.parameters.get("contact_id")

@@ -52,11 +52,11 @@ def review(contact_id: int) -> str:
         problem: str | None = None
         typed: dict[str, Any] | None = None
         for ask in range(MAX_ASKS):
-            form: Any = review_model(contact, base=RunInput, values=typed)
+            image = f"{settings.image_url}/cards/{contact.id}.png"
+            form: Any = review_model(contact, base=RunInput, values=typed, image_url=image)
             answer = suspend_flow_run(
                 wait_for_input=form.with_initial_data(
-                    description=describe(contact, f"{settings.image_url}/cards/{contact.id}.png",
-                                         problem)),
+                    description=describe(contact, image, problem)),
                 timeout=int(settings.review_timeout_days * 86400),
                 key=f"review-{contact_id}-{ask}",
             )

@@ -27,4 +27,6 @@ def deployments(settings: Settings) -> list[Any]:
 
 def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
-    prefect_serve(*deployments(settings), limit=settings.workers + 2)
+    # schedules stay active when meishi stops: the server stops with it, and a restart
+    # must not find ingest paused
+    prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False)

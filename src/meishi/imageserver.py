@@ -61,5 +61,6 @@ class ImageServer:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():
+            self._server.should_exit = True
+            self._thread.join(timeout=10)

@@ -27,26 +27,38 @@ _FIELD_TITLES = {
 }
 
 def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,
-                 values: dict[str, Any] | None = None) -> type[BaseModel]:
+                 values: dict[str, Any] | None = None,
+                 image_url: str | None = None) -> type[BaseModel]:
     """The review form for one contact: the purpose note first (the reason for the review),
     then the card's fields, prefilled and editable, unsure ones marked "⚠ check".
 
     ``values`` (an earlier, rejected answer) override the prefill, so nothing typed is lost.
+    The card image is shown in the purpose field's help, inside the form: Prefect's UI
+    squeezes the run description to nothing above a long form.
     """
     defaults = form_defaults(contact) if contact else {}
     defaults.update({k: v for k, v in (values or {}).items() if v is not None})
     fields: dict[str, Any] = {}
     for key, info in PurposeNote.model_fields.items():
         f = copy(info)
-        if defaults.get(key) is not None:
-            f.default = defaults[key]
-        fields[key] = (info.annotation, f)
+        if info.annotation == str | None:
+            # a plain text box in the UI (an optional type shows a str/None switch);
+            # an empty answer is stored as null
+            annotation: Any = str
+            f.default = defaults.get(key) or ""
+        else:
+            annotation = info.annotation
+            if defaults.get(key) is not None:
+                f.default = defaults[key]
+        if key == "purpose" and image_url:
+            f.description = f"![the card]({image_url})\n\n{info.description}"
+        fields[key] = (annotation, f)
     for key in FIELD_NAMES:
         title = _FIELD_TITLES[key]
         if contact and contact.fields.get(key) and \
                 (contact.confidence.get(key) or 0) < CHECK_BELOW:
             title = f"⚠ {title} (check)"
-        fields[key] = (str | None, Field(defaults.get(key), title=title))
+        fields[key] = (str, Field(defaults.get(key) or "", title=title))
     return create_model(
         "ReviewForm", __base__=base, __doc__="Confirm the card and write why it matters.",
         **fields,
@@ -58,9 +70,11 @@ def split_answer(answer: BaseModel) -> tuple[dict[str, str | None], PurposeNote]
 
     Raises ``pydantic.ValidationError`` when the note is not acceptable (no purpose).
     """
-    data = answer.model_dump()
+    data = {k: (v.strip() or None) if isinstance(v, str) else v
+            for k, v in answer.model_dump().items()}
     fields = {k: data.get(k) for k in FIELD_NAMES}
-    note = PurposeNote.model_validate({k: data.get(k) for k in PurposeNote.model_fields})
+    note = PurposeNote.model_validate(
+        {k: data.get(k) for k in PurposeNote.model_fields} | {"purpose": data.get("purpose") or ""})
     return fields, note
 
 
@@ -122,5 +136,5 @@ def describe(contact: Contact, image_url: str | None, problem: str | None = None
                  "(与えられること): a card without it is soon a face nobody remembers.")
     if contact.ocr_text:
         text = contact.ocr_text.replace("```", "'''")
-        parts.append(f"<details><summary>OCR text</summary>\n\n```\n{text}\n```\n</details>")
+        parts.append(f"What OCR read:\n\n```\n{text}\n```")
     return "\n\n".join(parts)
