@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from prefect import get_client
 from prefect.client.schemas.filters import (
@@ -33,7 +34,7 @@ PAGE = 200  # the server's maximum
 def waiting_reviews() -> list[Waiting]:
     """Review runs suspended until someone answers, oldest first."""
     ui = PREFECT_UI_URL.value()
-    runs = []
+    runs: list[Any] = []
     with get_client(sync_client=True) as client:
         while True:
             page = client.read_flow_runs(

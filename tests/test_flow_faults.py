@@ -95,3 +95,15 @@ def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, mo
         ingest()
     assert (settings.inbox_dir / "card.png").exists()
     assert not (settings.inbox_dir / "failed").exists()
+
+
+def test_reminder_flow_publishes_the_faceless_list(settings):
+    from flows.reminder import reminder
+    from meishi.store import Store
+    from test_store import _read
+
+    settings.ensure_dirs()
+    store = Store(settings.db_url, settings.images_dir)
+    store.add_card(_read("9" * 64), source_name="a.jpg")
+    assert reminder(older_than_days=0) == 1
+    assert reminder(older_than_days=3) == 0

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import DEMO
 
 pytestmark = pytest.mark.e2e

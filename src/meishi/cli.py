@@ -268,14 +268,20 @@ def serve() -> None:
         check_ready(settings)
     except MissingDependencyError as exc:
         raise _fail(exc.message, EXIT_MISSING) from exc
+    remote = os.environ.get("PREFECT_API_URL")
     server = _local_server()
-    apply_env(server.env)
+    if not remote:
+        apply_env(server.env)
     images = ImageServer(_store(), settings.image_port)
     try:
-        with err.status("starting the Prefect server…"):
-            server.start()
+        if remote:  # a team's server: this machine only serves the deployments
+            out.print(f"Using the Prefect server at {remote}", highlight=False)
+        else:
+            with err.status("starting the Prefect server…"):
+                server.start()
         images.start()
-        out.print(f"[bold]meishi is running.[/bold] Review queue (Prefect UI): {server.ui_url}")
+        ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
+        out.print(f"[bold]meishi is running.[/bold] Review queue (Prefect UI): {ui}")
         out.print(f"Inbox: {settings.inbox_dir} (read {settings.ingest_cron!r}); "
                   f"card images: {images.url}; Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever

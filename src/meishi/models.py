@@ -163,7 +163,7 @@ class CardRead(BaseModel):
 class PurposeNote(BaseModel):
     """Why this person matters: what turns a card into someone you remember."""
 
-    purpose: str = Field(min_length=1, title="目的 Purpose",
+    purpose: str = Field(title="目的 Purpose",
                          description="Why I want to keep in touch with this person")
     met_where: str | None = Field(None, title="出会った場所 Where we met")
     met_on: date | None = Field(None, title="出会った日 When we met")

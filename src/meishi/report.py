@@ -37,7 +37,8 @@ def markdown_table(report: IngestReport) -> str:
     lines = [
         f"**{report.count('stored')} stored, {report.count('duplicate')} already known, "
         f"{report.count('failed')} quarantined** — "
-        f"{report.waiting_for_purpose} contact(s) waiting for a purpose note.",
+        f"{report.count('stored')} of this batch and {report.waiting_for_purpose} in all are "
+        "waiting for a purpose note.",
         "",
         "| card | status | name | company | title | tel | email |",
         "| --- | --- | --- | --- | --- | --- | --- |",

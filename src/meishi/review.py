@@ -50,8 +50,11 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
             annotation = info.annotation
             if defaults.get(key) is not None:
                 f.default = defaults[key]
-        if key == "purpose" and image_url:
-            f.description = f"![the card]({image_url})\n\n{info.description}"
+        if key == "purpose":
+            # the UI refuses an empty purpose; PurposeNote also refuses a blank one
+            f = Field(f.default, title=info.title, min_length=1, description=(
+                f"![the card]({image_url})\n\n{info.description}" if image_url
+                else info.description))
         fields[key] = (annotation, f)
     for key in FIELD_NAMES:
         title = _FIELD_TITLES[key]

@@ -1,0 +1,105 @@
+"""The review of a card: the form, its prefill, applying an answer, the reminder."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+from test_store import _read
+
+from meishi.models import Contact, ContactStatus
+from meishi.report import faceless_markdown
+from meishi.review import describe, meeting, review_model, run_name, split_answer
+from meishi.store import Store
+
+
+def _contact(**kw) -> Contact:
+    base = dict(
+        id=7, status=ContactStatus.needs_purpose, source_name="x.jpg", sha256="0" * 64,
+        fields={"name": "山田 太郎", "company": "株式会社ミドリ精機", "email": "t@midori.jp",
+                "title": None},
+        confidence={"name": 0.95, "company": 0.9, "email": 0.5},
+        created_at=datetime(2026, 11, 20, 20, 0, tzinfo=UTC),
+    )
+    base.update(kw)
+    return Contact(**base)
+
+
+@pytest.mark.parametrize(
+    ("met_at", "taken", "expected"),
+    [
+        ("2026-11-20_交流会", None, ("交流会", date(2026, 11, 20))),
+        ("20261120 PyCon JP", None, ("PyCon JP", date(2026, 11, 20))),
+        ("営業先", datetime(2026, 10, 1, 9, 0), ("営業先", date(2026, 10, 1))),
+        (None, datetime(2026, 10, 1, 9, 0), (None, date(2026, 10, 1))),
+        ("2026-13-40_typo", None, ("typo", None)),
+    ],
+)
+def test_where_and_when_we_met(met_at, taken, expected):
+    assert meeting(_contact(met_at=met_at, taken_at=taken)) == expected
+
+
+def test_the_form_is_prefilled_and_marks_unsure_fields():
+    schema = review_model(_contact(met_at="2026-11-20_交流会"),
+                          image_url="http://127.0.0.1:4201/cards/7.png").model_json_schema()
+    props = schema["properties"]
+    assert list(props)[0] == "purpose" and schema["required"] == ["purpose"]
+    assert props["name"]["default"] == "山田 太郎"
+    assert props["met_where"]["default"] == "交流会"
+    assert props["met_on"]["default"] == "2026-11-20"
+    assert props["email"]["title"].startswith("⚠")  # confidence 0.5
+    assert not props["name"]["title"].startswith("⚠")
+    assert "![the card](http://127.0.0.1:4201/cards/7.png)" in props["purpose"]["description"]
+
+
+def test_an_answer_keeps_what_was_typed_when_asked_again():
+    form = review_model(_contact(), values={"offer": "紹介できる人がいる", "name": "山田 太朗"})
+    props = form.model_json_schema()["properties"]
+    assert props["offer"]["default"] == "紹介できる人がいる"
+    assert props["name"]["default"] == "山田 太朗"
+
+
+def test_split_answer_validates_the_purpose():
+    form = review_model(_contact())
+    fields, note = split_answer(form(purpose=" 協業したい ", offer="", email=" t@midori.jp "))
+    assert note.purpose == "協業したい" and note.offer is None
+    assert fields["email"] == "t@midori.jp" and fields["title"] is None
+    with pytest.raises(ValidationError, match="why this person matters"):
+        split_answer(form(purpose="   "))
+
+
+def test_run_name_reads_as_a_queue():
+    assert run_name(_contact()) == "山田 太郎 — 株式会社ミドリ精機"
+    assert run_name(_contact(fields={"name": None, "name_roman": "Taro Yamada"})) == "Taro Yamada"
+    assert run_name(_contact(fields={})) == "名刺 #7"
+
+
+def test_description_shows_the_card_and_what_to_check():
+    text = describe(_contact(ocr_text="山田 太郎"), "http://127.0.0.1:1/cards/7.png",
+                    problem="purpose: required")
+    assert "![the card](http://127.0.0.1:1/cards/7.png)" in text
+    assert "`E-mail`" in text and "Please fix:** purpose: required" in text
+
+
+def test_complete_applies_corrections_and_note_in_one_go(settings):
+    store = Store(settings.db_url, settings.images_dir)
+    cid = store.add_card(_read("f" * 64), source_name="f.jpg").contact_id
+    fields, note = split_answer(review_model(store.get(cid))(
+        purpose="採用で協力したい", title="部長", follow_up="2026-12-01"))
+    done = store.complete(cid, fields, note)
+    assert done.status is ContactStatus.complete and done.reviewed_at is not None
+    assert done.fields["title"] == "部長" and done.fields["name"] == "山田 太郎"
+    assert done.note is not None and done.note.follow_up == date(2026, 12, 1)
+    assert store.faceless() == []
+
+
+def test_reminder_lists_only_cards_older_than_n_days():
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    old = _contact(id=1, created_at=now - timedelta(days=5))
+    new = _contact(id=2, created_at=now - timedelta(hours=3), fields={"name": "佐藤 花子"})
+    md = faceless_markdown([old, new], now, older_than_days=3,
+                           ui_links={1: "http://127.0.0.1:4200/runs/flow-run/abc"})
+    assert "山田 太郎" in md and "佐藤 花子" not in md
+    assert "| 5 d |" in md and "[open](http://127.0.0.1:4200/runs/flow-run/abc)" in md
+    assert "No card has waited" in faceless_markdown([new], now, older_than_days=3)
