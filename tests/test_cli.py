@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import demo_cards, truth
 from typer.testing import CliRunner
 
+from conftest import demo_cards, truth
 from meishi.cli import app
 from meishi.evaluate import normalise
 from meishi.models import FIELD_NAMES

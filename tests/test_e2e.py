@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import demo_cards, truth
 
+from conftest import demo_cards, truth
 from meishi.evaluate import normalise
 from meishi.models import ContactStatus
 from meishi.store import Store

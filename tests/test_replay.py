@@ -7,8 +7,8 @@ Tesseract version that produced it.
 from __future__ import annotations
 
 import pytest
-from conftest import DEMO, REPO, truth
 
+from conftest import DEMO, REPO, truth
 from meishi.errors import OcrError
 from meishi.evaluate import normalise
 from meishi.ocr import RecordedEngine

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
-from test_store import _read
 
 from meishi.models import Contact, ContactStatus
 from meishi.report import faceless_markdown
 from meishi.review import describe, meeting, review_model, run_name, split_answer
 from meishi.store import Store
+from test_store import _read
 
 
 def _contact(**kw) -> Contact:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import DEMO
 
 pytestmark = pytest.mark.e2e
