@@ -29,4 +29,6 @@ def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
     # schedules stay active when meishi stops: the server stops with it, and a restart
     # must not find ingest paused
-    prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False)
+    # query_seconds: how soon an answered review (or a run started from the UI) is picked up
+    prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False,
+                  query_seconds=3)

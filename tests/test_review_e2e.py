@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from conftest import DEMO
+from flows.server import PrefectServer
 
 pytestmark = pytest.mark.e2e
 
@@ -102,6 +103,10 @@ def served(tmp_path_factory) -> Iterator[Served]:
             if proc.poll() is None:
                 proc.kill()
             log.close()
+        # Ctrl-C stops everything cleanly: the server too
+        assert proc.returncode == 0, (home / "serve.log").read_text()[-2000:]
+        assert "meishi stopped." in (home / "serve.log").read_text()
+        assert not PrefectServer(home / "prefect", port, home / "x.log").healthy()
 
 
 def _waiting(s: Served) -> dict[int, object]:
