@@ -31,23 +31,34 @@ class Waiting:
 PAGE = 200  # the server's maximum
 
 
-def waiting_reviews() -> list[Waiting]:
-    """Review runs suspended until someone answers, oldest first."""
-    ui = PREFECT_UI_URL.value()
+def _review_runs(states: list[StateType]) -> list[Any]:
     runs: list[Any] = []
     with get_client(sync_client=True) as client:
         while True:
             page = client.read_flow_runs(
                 flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
                 flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                    type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+                    type=FlowRunFilterStateType(any_=states))),
                 sort=FlowRunSort.START_TIME_ASC,
                 limit=PAGE,
                 offset=len(runs),
             )
             runs.extend(page)
             if len(page) < PAGE:
-                break
+                return runs
+
+
+def reviewed_or_waiting() -> set[int]:
+    """Contacts that have a review run in progress (scheduled, running or waiting)."""
+    runs = _review_runs([StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING,
+                         StateType.PAUSED])
+    return {int(r.parameters["contact_id"]) for r in runs if "contact_id" in r.parameters}
+
+
+def waiting_reviews() -> list[Waiting]:
+    """Review runs suspended until someone answers, oldest first."""
+    ui = PREFECT_UI_URL.value()
+    runs = _review_runs([StateType.PAUSED])
     out = []
     for r in runs:
         cid = r.parameters.get("contact_id")

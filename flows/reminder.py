@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 
-from flows.queue import waiting_reviews
+from flows.ingest import start_review
+from flows.queue import reviewed_or_waiting, waiting_reviews
 from meishi.report import faceless_markdown
 from meishi.settings import get_settings
 from meishi.store import Store
 
 
 @flow(name="reminder", persist_result=False)
-def reminder(older_than_days: int | None = None) -> int:
-    """Publish the faceless cards older than ``older_than_days``; return how many there are."""
+def reminder(older_than_days: int | None = None, start_missing_reviews: bool = False,
+             grace_minutes: int = 10) -> int:
+    """Publish the faceless cards older than ``older_than_days``; return how many there are.
+
+    With ``start_missing_reviews`` (as `meishi serve` deploys it) every faceless contact
+    without a review run in progress gets one: stubs made without the server, or whose
+    review timed out, are not forgotten. Contacts younger than ``grace_minutes`` are left to
+    the ingest run that is starting their review.
+    """
     settings = get_settings()
     days = settings.remind_after_days if older_than_days is None else older_than_days
     store = Store(settings.db_url, settings.images_dir)
@@ -31,6 +39,11 @@ def reminder(older_than_days: int | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the list is still worth publishing without links
         get_run_logger().warning("could not read the waiting review runs: %s", exc)
         links = {}
+    if start_missing_reviews:
+        active = reviewed_or_waiting()
+        for c in faceless:
+            if c.id not in active and now - c.created_at >= timedelta(minutes=grace_minutes):
+                start_review(c.id, get_run_logger())
     create_markdown_artifact(key="faceless-cards",
                              markdown=faceless_markdown(faceless, now, days, links),
                              description=f"Cards without a purpose note after {days} day(s)")

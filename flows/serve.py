@@ -3,9 +3,13 @@ process against the local Prefect server. Import only after :func:`flows.server.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from prefect import serve as prefect_serve
+from prefect.deployments import run_deployment
+from prefect.logging import get_logger
 
 from flows.ingest import ingest
 from flows.reminder import reminder
@@ -21,14 +25,32 @@ def deployments(settings: Settings) -> list[Any]:
         review.to_deployment(name="review",
                              description="Wait for a card's corrections and purpose note"),
         reminder.to_deployment(name="reminder", cron=settings.reminder_cron,
+                               parameters={"start_missing_reviews": True},
                                description="List the cards still faceless after N days"),
     ]
 
 
+def catch_up() -> None:
+    """Once at start: give every faceless contact without a review run its review."""
+    run_deployment("reminder/reminder", timeout=0, as_subflow=False)
+
+
 def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
+    threading.Timer(5.0, _catch_up_quietly).start()
     # schedules stay active when meishi stops: the server stops with it, and a restart
     # must not find ingest paused
     # query_seconds: how soon an answered review (or a run started from the UI) is picked up
     prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False,
                   query_seconds=3)
+
+
+def _catch_up_quietly(tries: int = 12) -> None:
+    for _ in range(tries):  # the deployments take a moment to register
+        try:
+            catch_up()
+            return
+        except Exception as exc:  # noqa: BLE001 - retried, and the daily reminder remains
+            last = exc
+            time.sleep(5)
+    get_logger("meishi.serve").warning("could not start the catch-up reminder: %s", last)

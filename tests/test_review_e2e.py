@@ -211,3 +211,19 @@ def test_the_review_form_in_the_prefect_ui(served, tmp_path):
     done = _wait("the contact to be complete", completed, 120)
     assert done.note.purpose == "採用イベントで一緒に登壇したい"
     assert done.fields["name"] == contact.fields["name"]
+
+
+def test_a_faceless_stub_without_a_review_gets_one(served):
+    from prefect.deployments import run_deployment
+
+    from test_store import _read
+
+    store = served.store()
+    stub = store.add_card(_read("7" * 64), source_name="made-without-the-server.jpg")
+    assert stub.contact_id not in _waiting(served)
+    with served.settings():
+        run = run_deployment("reminder/reminder",
+                             parameters={"start_missing_reviews": True, "grace_minutes": 0},
+                             timeout=180, as_subflow=False)
+    assert run.state is not None and run.state.is_completed(), run.state
+    _wait("the new review to wait for input", lambda: stub.contact_id in _waiting(served), 120)
