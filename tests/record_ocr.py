@@ -15,7 +15,7 @@ from meishi.ocr import RecordingEngine, TesseractEngine
 from meishi.pipeline import read_card
 
 HERE = Path(__file__).parent
-CARDS = ["demo_006.jpg", "demo_008.jpg", "demo_010.jpg"]
+CARDS = ["demo_006.jpg", "demo_007.jpg", "demo_010.jpg"]
 
 
 def main() -> None:

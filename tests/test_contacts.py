@@ -19,6 +19,9 @@ from meishi.extract import contacts
         ("Mobile 080 1234 5678", [("mobile", "080-1234-5678", True)]),
         ("M.070-9876-5432", [("mobile", "070-9876-5432", True)]),
         ("電話 0120-123-456", [("tel", "0120-123-456", True)]),
+        # OCR dropped the space before the next label
+        ("TEL 03-5561-7566FAX 03-5561-7568",
+         [("tel", "03-5561-7566", True), ("fax", "03-5561-7568", True)]),
         # unlabelled: the number plan says what it is
         ("090-1111-2222", [("mobile", "090-1111-2222", False)]),
         ("03-3333-4444", [("tel", "03-3333-4444", False)]),
@@ -50,6 +53,9 @@ def test_find_phones(line, expected):
         # debris after the top-level domain is cut
         ("kimura-m@asanagi-unyu.CO.jpD", "kimura-m@asanagi-unyu.co.jp"),
         ("ishii@mirai.comn", "ishii@mirai.com"),
+        ("taro.kaneko@akari-design.co.jD", "taro.kaneko@akari-design.co.jp"),
+        ("k@aoba-lab.cojp", "k@aoba-lab.co.jp"),
+        ("k@aoba-lab.corn", "k@aoba-lab.com"),
         ("メール: info@example.com", "info@example.com"),
         ("https://www.midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),
@@ -67,6 +73,8 @@ def test_find_email(line, expected):
         ("URL: www.sakura-shoji.jp/", "www.sakura-shoji.jp"),
         ("http://aoba-lab.com/ja", "http://aoba-lab.com/ja"),
         ("hikari-systems.net", "hikari-systems.net"),
+        ("http://www.akari-design.co.jD/", "http://www.akari-design.co.jp"),
+        ("https://Www.Irohagiken.JP", "https://www.irohagiken.jp"),
         ("t.yamada@midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),
     ],

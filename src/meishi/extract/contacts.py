@@ -39,7 +39,8 @@ def _fix_digits(text: str) -> str:
 
 
 def find_phones(text: str) -> list[Phone]:
-    fixed = _fix_digits(text)
+    # "7566FAX 03-…": a number runs into the next label when OCR drops the space
+    fixed = re.sub(r"(?<=\d)(?=[A-Za-z\u3040-\u30ff\u4e00-\u9fff])", " ", _fix_digits(text))
     out: list[Phone] = []
     prev_end = 0
     for match in PhoneNumberMatcher(fixed, "JP", leniency=Leniency.VALID):
@@ -81,9 +82,19 @@ _TLDS = ("co.jp", "or.jp", "ne.jp", "ac.jp", "go.jp", "ed.jp", "lg.jp", "gr.jp",
          "ai", "dev", "app", "tech", "inc", "us", "uk", "de", "fr", "cn", "kr", "tw", "sg")
 
 
+#: the last label as OCR misreads it → what the grammar of a domain makes certain
+_TLD_CONFUSIONS = {"jd": "jp", "jo": "jp", "ip": "jp", "corn": "com", "con": "com",
+                   "nct": "net", "nel": "net", "orq": "org"}
+
+
 def _trim_tld(domain: str) -> str:
-    """Cut OCR debris after the top-level domain (``example.co.jpd`` → ``example.co.jp``)."""
+    """Mend the end of a domain OCR damaged: ``co.jpd``/``co.jd`` → ``co.jp``,
+    ``cojp`` → ``co.jp``."""
+    domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)jp$", r".\1.jp", domain).replace("..", ".")
     labels = domain.split(".")
+    if len(labels) >= 2 and labels[-1] in _TLD_CONFUSIONS:
+        labels[-1] = _TLD_CONFUSIONS[labels[-1]]
+        return ".".join(labels)
     if len(labels) >= 2 and labels[-1] not in _TLDS:
         for tld in _TLDS:
             last = tld.split(".")[-1]
@@ -122,9 +133,12 @@ def find_url(text: str) -> tuple[str, int, int] | None:
         if "@" in compact[max(0, m.start() - 1):m.start() + 1]:
             continue
         url = m.group(0).rstrip("./")
-        host = re.sub(r"^https?://", "", url).split("/")[0]
-        if re.search(r"\d{3,}", host) and not re.search(r"[a-z]{2,}", host):
+        scheme = re.match(r"^https?://", url, re.IGNORECASE)
+        prefix = scheme.group(0).lower() if scheme else ""
+        host, _, path = url[len(prefix):].partition("/")
+        if re.search(r"\d{3,}", host) and not re.search(r"[a-z]{2,}", host, re.IGNORECASE):
             continue  # numbers with dots, not a host
+        url = prefix + _trim_tld(host.lower()) + (f"/{path}" if path else "")
         return url, m.start(), m.end()
     return None
 

@@ -299,8 +299,7 @@ def _split_company(text: str) -> tuple[str, str] | None:
             elif i > 0:
                 lo = i - 1
         # a logo beside the name is often read as symbols or digits
-        company = re.sub(r"^[^\w\u3040-\u30ff\u4e00-\u9fff]+|^\d+(?=\D)", "",
-                         "".join(parts[lo:hi]))
+        company = re.sub(r"^[\W\d_]+", "", "".join(parts[lo:hi]))
         remainder = " ".join(parts[:lo] + parts[hi:])
         return company, remainder
     return None
