@@ -12,7 +12,6 @@ import io
 import logging
 import warnings
 from datetime import datetime
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -278,16 +277,6 @@ def clean(data: bytes, source: str, settings: Settings) -> CardImage:
         found_card=quad is not None,
         taken_at=taken_at,
     )
-
-
-def load_file(path: Path, settings: Settings) -> tuple[bytes, str]:
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError as exc:
-        raise UnreadableImageError(f"{path}: is a folder, not an image") from exc
-    except OSError as exc:
-        raise UnreadableImageError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return data, sha256_bytes(data)
 
 
 def encode_png(img: np.ndarray) -> bytes:

@@ -11,8 +11,6 @@ import json
 import logging
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -413,12 +411,3 @@ class RecordingEngine:
     def save(self, path: Path) -> None:
         doc = {"engine_version": self.version(), "pages": self.pages}
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-
-
-def tesseract_available(cmd: str = "tesseract") -> bool:
-    return shutil.which(cmd) is not None
-
-
-def tesseract_langs(cmd: str = "tesseract") -> list[str]:
-    out = subprocess.run([cmd, "--list-langs"], capture_output=True, text=True, timeout=30)
-    return [x.strip() for x in out.stdout.splitlines()[1:] if x.strip()]

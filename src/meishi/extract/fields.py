@@ -115,13 +115,11 @@ class _Builder:
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         value = " ".join(t for t in texts if t)
         conf = min(p.conf for p in parts)
-        first = parts[0]
         for p in parts:
             p.used = True
         certainty = 1.0 if any(pref in value for pref in vocab.PREFECTURES) else 0.7
         self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
                                          source_line=" / ".join(p.raw for p in parts))
-        _ = first
 
     def _next(self, line: Line) -> Line | None:
         """The line that continues ``line``: just below it (or, in a vertical column, just
