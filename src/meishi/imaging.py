@@ -253,8 +253,8 @@ def normalise_light(gray: np.ndarray) -> np.ndarray:
     else:
         flat = gray
     lo, hi = np.percentile(flat, (1, 99.5))
-    if hi - lo < 10:
-        return flat
+    if hi - lo < 48:
+        return flat  # a blank surface: stretching it would turn noise into "text"
     return np.clip((flat.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
 
 

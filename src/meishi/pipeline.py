@@ -79,7 +79,8 @@ def read_bytes(
     t0 = time.perf_counter()
     card = imaging.clean(data, source, settings)
     ocr = read_text(card.image, engine)
-    if not any(len(line.text.strip()) >= 2 for line in ocr.lines):
+    confident = sum(len(w.text) for line in ocr.lines for w in line.words if w.conf >= 70)
+    if confident < 4:
         raise NoTextFoundError(
             f"{source}: no text found on the image; is it a business card, and in focus?"
         )

@@ -200,6 +200,8 @@ class _Builder:
                 continue
             if re.search(r"[0-9A-Za-z@:/]", compact) or is_kana_reading(text):
                 continue
+            if not re.search(r"[\u4e00-\u9fff々]", compact):
+                continue  # a Japanese family name is written in kanji
             if _looks_like_company(compact) or _classify_part(compact)[0] != "other":
                 continue
             s = ln.size / max_size + names.person_name_score(compact)
