@@ -144,10 +144,13 @@ def find_url(text: str) -> tuple[str, int, int] | None:
 
 
 _POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![\d\-])")
+# after the 〒 mark the grammar is certain, so a dash OCR misread (a sideways "-" in
+# vertical text reads as 」 ' | , . ・ ー) still separates the two groups
+_POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(?!\d)")
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:
-    m = _POSTAL.search(text)
+    m = _POSTAL_MARKED.search(text) or _POSTAL.search(text)
     if not m:
         return None
     return f"{m.group(1)}-{m.group(2)}", m.start(), m.end()
