@@ -71,12 +71,12 @@ class _Builder:
                 after = rest[postal[2]:].strip()
                 rest = rest[:postal[1]] + " " + after
                 line.taken.append("postal")
-            for phone in contacts.find_phones(rest):
+            phones = contacts.find_phones(rest)
+            for phone in phones:
                 key = phone.kind
                 if key in self.out and key == "tel" and not phone.labelled:
                     key = "fax" if "fax" not in self.out else "mobile"
                 self.put(key, phone.number, line, 1.0 if phone.labelled else 0.8)
-            phones = contacts.find_phones(rest)
             if phones:
                 rest = " ".join(
                     part for part in re.split("|".join(re.escape(p.number) for p in phones),
