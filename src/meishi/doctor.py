@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 
 from packaging.version import Version
 
-from meishi.ocr import REQUIRED_LANGS
+from meishi.errors import MeishiError
+from meishi.ocr import REQUIRED_LANGS, TesseractEngine
 from meishi.settings import Settings
 
 APT = "sudo apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
@@ -30,17 +30,15 @@ def check_tesseract(settings: Settings) -> list[Check]:
     cmd = shutil.which(settings.tesseract_cmd)
     if cmd is None:
         return [Check("tesseract", False, f"`{settings.tesseract_cmd}` not found on PATH", APT)]
+    engine = TesseractEngine(cmd=cmd, timeout_s=30)
     try:
-        out = subprocess.run([cmd, "--version"], capture_output=True, text=True, timeout=30)
-        version = (out.stdout or out.stderr).splitlines()[0]
-        langs_out = subprocess.run([cmd, "--list-langs"], capture_output=True, text=True,
-                                   timeout=30)
-    except (OSError, subprocess.SubprocessError, IndexError) as exc:
-        return [Check("tesseract", False, f"{cmd} does not run: {exc}", APT)]
-    checks = [Check("tesseract", True, f"{version} ({cmd})")]
-    langs = {x.strip() for x in langs_out.stdout.splitlines()[1:]}
+        version = engine.version()
+        missing = engine.missing_languages()
+    except MeishiError as exc:
+        return [Check("tesseract", False, f"{cmd} does not run: {exc.message}", APT)]
+    checks = [Check("tesseract", True, f"tesseract {version} ({cmd})")]
     for lang in REQUIRED_LANGS:
-        ok = lang in langs
+        ok = lang not in missing
         checks.append(Check(f"tesseract {lang}", ok,
                             "installed" if ok else "language data missing",
                             "" if ok else f"sudo apt-get install {_LANG_PACKAGE[lang]}"))

@@ -67,6 +67,11 @@ class TesseractEngine:
         except (self._pt.TesseractNotFoundError, OSError) as exc:
             raise MissingDependencyError("Tesseract is not installed") from exc
 
+    def missing_languages(self) -> list[str]:
+        """The language data meishi needs (jpn, jpn_vert, osd) that is not installed."""
+        have = set(self.languages())
+        return [lang for lang in REQUIRED_LANGS if lang not in have]
+
     def read(self, gray: np.ndarray, *, lang: str, psm: int) -> list[OcrLine]:
         pt = self._pt
         try:

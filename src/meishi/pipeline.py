@@ -16,7 +16,7 @@ from meishi.errors import (
 )
 from meishi.extract import extract_fields
 from meishi.models import CardRead
-from meishi.ocr import REQUIRED_LANGS, OcrEngine, TesseractEngine, read_text, rotate
+from meishi.ocr import OcrEngine, TesseractEngine, read_text, rotate
 from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def check_ready(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     engine = TesseractEngine(cmd=settings.tesseract_cmd, timeout_s=settings.ocr_timeout_s)
     version = engine.version()
-    missing = [lang for lang in REQUIRED_LANGS if lang not in engine.languages()]
+    missing = engine.missing_languages()
     if missing:
         raise MissingDependencyError(
             f"Tesseract language data missing: {', '.join(missing)} — run `sudo apt-get install "
