@@ -185,19 +185,75 @@ class ContactStatus(StrEnum):
     complete = "complete"
 
 
+#: the fields an English side of a card fills in English (``Contact.english``);
+#: its name goes to ``name_roman``
+ENGLISH_FIELDS: tuple[str, ...] = ("company", "department", "title", "address")
+
+#: fields whose change from one card to a newer one is a career step, kept as history
+HISTORY_FIELDS: tuple[str, ...] = ("company", "department", "title")
+
+
+class CardRecord(BaseModel):
+    """One card (one side of one card) a contact came from."""
+
+    id: int
+    sha256: str
+    source_name: str
+    image_path: Path | None = None
+    side: Literal["front", "back"] | None = None
+    lang: Literal["ja", "en"] = "ja"
+    fields: dict[str, str | None] = Field(default_factory=dict)
+    taken_at: datetime | None = None
+    created_at: datetime
+    ocr_text: str = ""
+
+    @property
+    def day(self) -> date:
+        """When this card was handed over, as far as we know (photo time, else stored time)."""
+        return (self.taken_at or self.created_at).date()
+
+
+class HistoryEntry(BaseModel):
+    """A value a career field (company, department, title) held from ``since`` on."""
+
+    field: str
+    value: str | None
+    since: date
+    card_id: int | None = None
+
+
+class MergeCandidate(BaseModel):
+    """An existing contact that may be the same person; the person decides in the review."""
+
+    contact_id: int
+    reason: str
+    name: str | None = None
+    company: str | None = None
+
+
 class Contact(BaseModel):
-    """A stored contact as the CLI and flows see it."""
+    """A stored contact as the CLI, the flows and the exports see it."""
 
     id: int
     status: ContactStatus
     fields: dict[str, str | None]
     confidence: dict[str, float | None] = Field(default_factory=dict)
+    # the first card (the one the review shows)
     source_name: str
     sha256: str
     image_path: Path | None = None
     met_at: str | None = None
     created_at: datetime
+    updated_at: datetime | None = None
     taken_at: datetime | None = None
     ocr_text: str = ""
     note: PurposeNote | None = None
+    notes: str | None = None
     reviewed_at: datetime | None = None
+    english: dict[str, str] = Field(default_factory=dict)
+    cards: list[CardRecord] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+    candidates: list[MergeCandidate] = Field(default_factory=list)
+
+    def history_of(self, field: str) -> list[HistoryEntry]:
+        return [h for h in self.history if h.field == field]
