@@ -13,7 +13,7 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from meishi import pipeline
+from meishi import merge, pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
@@ -81,11 +81,13 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
                 continue
             in_batch.add(sha)
             pending[read_card.submit(str(claim.path), str(claim.rel))] = claim
+        batch = Batch()
         for fut in as_completed(list(pending)):
-            row = _settle(fut, pending[fut], box, store, logger)
-            rows.append(row)
-            if start_reviews and row.status == "stored" and row.contact_id is not None:
-                start_review(row.contact_id, logger)
+            rows.append(_settle(fut, pending[fut], box, store, batch, logger))
+        if start_reviews:  # after the batch, so both sides of a card are in the review
+            for row in rows:
+                if row.status == "stored" and row.contact_id is not None:
+                    start_review(row.contact_id, logger)
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
         store.close()
@@ -110,7 +112,33 @@ def start_review(contact_id: int, logger: Any) -> None:
         logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
 
 
-def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, logger: Any) -> IngestRow:
+class Batch:
+    """The contacts this run created, to recognise the other side of the same card: by its
+    file name (``x_front``/``x_back``), or by the same person read in both (``merge.same_card``).
+    """
+
+    def __init__(self) -> None:
+        self.by_stem: dict[str, int] = {}
+        self.read: list[tuple[int, dict[str, str | None]]] = []
+
+    def other_side(self, source: str, values: dict[str, str | None]) -> tuple[int | None, str | None]:
+        named = merge.side_of(source)
+        if named and named[0] in self.by_stem:
+            return self.by_stem[named[0]], named[1]
+        for contact_id, other in self.read:
+            if merge.same_card(values, other):
+                return contact_id, named[1] if named else None
+        return None, named[1] if named else None
+
+    def add(self, source: str, contact_id: int, values: dict[str, str | None]) -> None:
+        named = merge.side_of(source)
+        if named:
+            self.by_stem.setdefault(named[0], contact_id)
+        self.read.append((contact_id, values))
+
+
+def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch,
+            logger: Any) -> IngestRow:
     source = str(claim.rel)
     try:
         read: CardRead = fut.result()
@@ -126,9 +154,16 @@ def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, logger: Any) -> In
         logger.exception("%s quarantined after an unexpected error", source)
         return IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
                          moved_to=str(dest))
-    stored = store.add_card(read, source_name=source, met_at=claim.met_at)
+    values = read.fields.values()
+    into, side = batch.other_side(source, values)
+    stored = store.add_card(read, source_name=source, met_at=claim.met_at, into=into, side=side)
     # only now, with the contact committed, does the file leave the claim folder
     box.processed(claim)
-    return IngestRow(source=source, status="stored" if stored.created else "duplicate",
-                     contact_id=stored.contact_id, fields=read.fields.values(),
-                     confidence=read.fields.confidences())
+    if stored.status != "duplicate":
+        batch.add(source, stored.contact_id, values)
+    if stored.status == "merged":
+        logger.info("%s joined contact #%s (%s)", source, stored.contact_id, stored.reason)
+    return IngestRow(source=source, status=stored.status,  # type: ignore[arg-type]
+                     contact_id=stored.contact_id, fields=values,
+                     confidence=read.fields.confidences(), merged_because=stored.reason,
+                     candidates=list(stored.candidates))

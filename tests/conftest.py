@@ -49,3 +49,34 @@ def truth(img: Path) -> dict:
     import json
 
     return json.loads(img.with_suffix(".json").read_text(encoding="utf-8"))["fields"]
+
+
+POSTGRES_URL = os.environ.get("MEISHI_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A fresh, empty contact database: an SQLite file, and a new PostgreSQL database on the
+    server named by ``MEISHI_TEST_POSTGRES_URL`` (`./run test` starts a throwaway one)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'contacts.sqlite3'}"
+        return
+    if not POSTGRES_URL:
+        if os.environ.get("MEISHI_REQUIRE_POSTGRES"):
+            pytest.fail("MEISHI_REQUIRE_POSTGRES is set but MEISHI_TEST_POSTGRES_URL is not")
+        pytest.skip("no PostgreSQL server: set MEISHI_TEST_POSTGRES_URL (./run test does)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"meishi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

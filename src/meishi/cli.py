@@ -1,4 +1,4 @@
-"""The command line: `meishi scan | ingest | contacts | faceless | doctor | eval | demo`."""
+"""The command line: `meishi scan | ingest | contacts | export | faceless | review | serve | doctor | eval | demo`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -133,8 +134,11 @@ def _run_ingest(inbox: Path | None) -> None:
     for r in report.rows:
         f = r.fields
         status = {"stored": f"[green]#{r.contact_id}[/green]",
+                  "merged": f"[cyan]→ #{r.contact_id}[/cyan]",
                   "duplicate": f"[dim]known #{r.contact_id}[/dim]",
                   "failed": "[red]quarantined[/red]"}[r.status]
+        if r.candidates:
+            status += " [yellow]?[/yellow]"
         table.add_row(Path(r.source).name, status, f.get("name") or "", f.get("company") or "",
                       f.get("title") or "", f.get("tel") or f.get("mobile") or "",
                       f.get("email") or "")
@@ -142,8 +146,15 @@ def _run_ingest(inbox: Path | None) -> None:
     for r in report.rows:
         if r.status == "failed":
             out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
-    out.print(f"{report.count('stored')} stored, {report.count('duplicate')} already known, "
-              f"{report.count('failed')} quarantined.")
+        elif r.status == "merged":
+            out.print(f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
+                      f"{r.merged_because}", highlight=False)
+        elif r.candidates:
+            out.print(f"[yellow]{Path(r.source).name}[/yellow] (#{r.contact_id}) may be the same "
+                      f"person as {', '.join(f'#{c}' for c in r.candidates)}: the review asks.",
+                      highlight=False)
+    out.print(f"{report.count('stored')} new, {report.count('merged')} joined a known contact, "
+              f"{report.count('duplicate')} already stored, {report.count('failed')} quarantined.")
     out.print(f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
               "(`meishi faceless`).")
     if report.count("failed"):
@@ -230,6 +241,170 @@ def contacts(
             sys.stdout.write(_contact_json(c) + "\n")
         return
     out.print(_contacts_table(rows, f"{len(rows)} contact(s)"))
+
+
+_FIELD_LABELS = {
+    "name": "氏名", "name_kana": "フリガナ", "name_roman": "Name", "company": "会社",
+    "department": "部署", "title": "役職", "postal_code": "〒", "address": "住所", "tel": "TEL",
+    "fax": "FAX", "mobile": "携帯", "email": "E-mail", "url": "URL",
+}
+
+
+def _get(store: Store, contact_id: int) -> Contact:
+    contact = store.get(contact_id)
+    if contact is None:
+        raise _fail(f"no contact #{contact_id} (see `meishi contacts`)", 2)
+    return contact
+
+
+@contacts_app.command("search")
+def contacts_search(
+    text: Annotated[str, typer.Argument(help="Part of a name (any kanji form, kana or roman), "
+                                             "company, address, phone, mail or note")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Find contacts: 高橋 finds 髙橋, たかはし finds タカハシ, 5210-7788 finds the number."""
+    rows = _store().search(text)
+    if as_json:
+        for c in rows:
+            sys.stdout.write(_contact_json(c) + "\n")
+        return
+    if not rows:
+        raise _fail(f"no contact matches {text!r}", 1)
+    out.print(_contacts_table(rows, f"{len(rows)} contact(s) matching {text!r}"))
+
+
+@contacts_app.command("show")
+def contacts_show(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One contact: its fields, purpose note, notes, career history and every card."""
+    c = _get(_store(), contact_id)
+    if as_json:
+        sys.stdout.write(_contact_json(c) + "\n")
+        return
+    table = Table(title=f"#{c.id} {c.fields.get('name') or c.fields.get('name_roman') or ''}"
+                        f" — {c.status.value}", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, label in _FIELD_LABELS.items():
+        if c.fields.get(key):
+            table.add_row(label, c.fields[key])
+    for key, value in c.english.items():
+        table.add_row(f"{key} (English)", value)
+    for key in ("company", "department", "title"):
+        steps = c.history_of(key)
+        if steps:
+            table.add_row(f"{_FIELD_LABELS[key]} history",
+                          ", ".join(f"{h.since:%Y-%m}: {h.value or '—'}" for h in steps))
+    if c.note:
+        for key, info in type(c.note).model_fields.items():
+            value = getattr(c.note, key)
+            if value:
+                table.add_row(info.title or key, str(value))
+    else:
+        table.add_row("目的 Purpose", "[yellow]none yet — a faceless card (`meishi review`)[/yellow]")
+    if c.notes:
+        table.add_row("メモ Notes", c.notes)
+    for m in c.candidates:
+        table.add_row("same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})")
+    out.print(table)
+    cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
+    for col in ("date", "side", "lang", "file", "company", "title", "image"):
+        cards.add_column(col, overflow="fold")
+    for card in c.cards:
+        cards.add_row(card.day.isoformat(), card.side or "", card.lang, card.source_name,
+                      card.fields.get("company") or "", card.fields.get("title") or "",
+                      str(card.image_path or ""))
+    out.print(cards)
+
+
+@contacts_app.command("note")
+def contacts_note(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    text: Annotated[str, typer.Argument(help="A line to add to the contact's notes")],
+) -> None:
+    """Add a dated line to a contact's notes (nothing is overwritten)."""
+    store = _store()
+    _get(store, contact_id)
+    store.add_note(contact_id, text)
+    out.print(f"noted on #{contact_id}")
+
+
+@contacts_app.command("merge")
+def contacts_merge(
+    source: Annotated[int, typer.Argument(metavar="FROM", help="The contact that goes")],
+    target: Annotated[int, typer.Argument(metavar="INTO", help="The contact that stays")],
+) -> None:
+    """Two contacts are one person: FROM's cards, history and notes join INTO."""
+    store = _store()
+    _get(store, source)
+    _get(store, target)
+    try:
+        merged = store.merge(source, target)
+    except MeishiError as exc:
+        raise _fail(exc.message, EXIT_ERROR) from exc
+    out.print(f"#{source} joined #{target}: {len(merged.cards)} card(s)")
+
+
+class ExportFormat(StrEnum):
+    vcard = "vcard"
+    csv = "csv"
+    json = "json"
+
+
+@app.command("export")
+def export_contacts(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="vcard, csv or json")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="File to write (default: standard output)")] = None,
+    faceless_only: Annotated[bool, typer.Option("--faceless-only",
+                                                help="Only contacts without a purpose note")] = False,
+    since: Annotated[datetime | None, typer.Option(
+        help="Only contacts created or changed on or after this date (YYYY-MM-DD)",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])] = None,
+    vcard_version: Annotated[str, typer.Option("--vcard-version", help="3.0 or 4.0")] = "3.0",
+    photo: Annotated[bool, typer.Option("--photo", help="vCard: embed the card image")] = False,
+    csv_dialect: Annotated[str, typer.Option(
+        "--csv", help="google: Google Contacts import; excel: Japanese columns for Excel")] = "google",
+    encoding: Annotated[str | None, typer.Option(
+        help="utf-8, utf-8-sig or cp932 (default: utf-8; utf-8-sig for --csv excel)")] = None,
+) -> None:
+    """Export contacts to vCard (3.0/4.0), CSV (Google Contacts, or Excel in Japan) or JSON."""
+    from meishi import export
+
+    if faceless_only and since:
+        raise _fail("--faceless-only and --since do not go together", 2)
+    if vcard_version not in ("3.0", "4.0"):
+        raise _fail("--vcard-version is 3.0 or 4.0", 2)
+    if csv_dialect not in ("google", "excel"):
+        raise _fail("--csv is google or excel", 2)
+    if encoding not in (None, "utf-8", "utf-8-sig", "cp932"):
+        raise _fail("--encoding is utf-8, utf-8-sig or cp932", 2)
+    store = _store()
+    if faceless_only:
+        rows = store.faceless()
+    else:
+        start = since.replace(tzinfo=since.tzinfo or datetime.now().astimezone().tzinfo) \
+            if since else None
+        rows = store.contacts(since=start)
+    data, replaced = export.export(rows, fmt.value, vcard_version=vcard_version,  # type: ignore[arg-type]
+                                   photo=photo, csv_dialect=csv_dialect,  # type: ignore[arg-type]
+                                   encoding=encoding)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        tmp = output.with_name(output.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, output)
+        err.print(f"{len(rows)} contact(s) written to {output}", highlight=False)
+    if replaced:
+        err.print(f"[yellow]warning:[/yellow] {replaced} character(s) have no CP932 form and "
+                  "were written as 〓; use --encoding utf-8-sig to keep them", highlight=False)
 
 
 @app.command()

@@ -12,8 +12,10 @@ from meishi.models import Contact
 
 class IngestRow(BaseModel):
     source: str
-    status: Literal["stored", "duplicate", "failed"]
+    status: Literal["stored", "merged", "duplicate", "failed"]
     contact_id: int | None = None
+    merged_because: str | None = None  # status "merged": the rule that matched
+    candidates: list[int] = Field(default_factory=list)  # maybe the same person as these
     fields: dict[str, str | None] = Field(default_factory=dict)
     confidence: dict[str, float | None] = Field(default_factory=dict)
     error: str | None = None
@@ -35,7 +37,8 @@ def _cell(text: str | None) -> str:
 
 def markdown_table(report: IngestReport) -> str:
     lines = [
-        f"**{report.count('stored')} stored, {report.count('duplicate')} already known, "
+        f"**{report.count('stored')} new, {report.count('merged')} joined a known contact, "
+        f"{report.count('duplicate')} already stored, "
         f"{report.count('failed')} quarantined** — "
         f"{report.count('stored')} of this batch and {report.waiting_for_purpose} in all are "
         "waiting for a purpose note.",
@@ -45,7 +48,10 @@ def markdown_table(report: IngestReport) -> str:
     ]
     for r in report.rows:
         f = r.fields
-        status = r.status if r.status != "failed" else f"failed: {r.error}"
+        status = {"failed": f"failed: {r.error}",
+                  "merged": f"joined #{r.contact_id} ({r.merged_because})"}.get(r.status, r.status)
+        if r.candidates:
+            status += " — same person as " + ", ".join(f"#{c}" for c in r.candidates) + "?"
         lines.append(
             f"| {_cell(r.source)} | {_cell(status)} | {_cell(f.get('name'))} | "
             f"{_cell(f.get('company'))} | {_cell(f.get('title'))} | {_cell(f.get('tel'))} | "

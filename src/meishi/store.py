@@ -1,14 +1,20 @@
-"""The contact store: SQLAlchemy over embedded SQLite by default (any SQLAlchemy URL works).
+"""The contact book: SQLAlchemy over embedded SQLite by default, PostgreSQL by URL.
 
-A card is identified by the SHA-256 of its file, so the same scan dropped twice is one card.
-A contact stub and its card row are written in one transaction; the cropped card image is
-written first (by content hash, atomically) and removed again if the transaction fails.
+One person, one contact; a contact keeps every card it came from. A card is identified by the
+SHA-256 of its file, so the same scan dropped twice is one card. A new card is matched against
+the book (``meishi.merge``): it joins a contact automatically when the rules are sure, and
+otherwise starts a new contact that carries its merge candidates to the review.
+
+A card joining a contact never overwrites the purpose note or the notes; a newer card's
+confident company, department or title replaces the current one and the change is kept as
+history. The schema is versioned (``meishi.db``, Alembic) and upgraded on open.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,14 +32,32 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    or_,
     select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from meishi import db, merge
 from meishi.errors import StoreError
-from meishi.models import FIELD_NAMES, CardRead, Contact, ContactStatus, PurposeNote
+from meishi.models import (
+    ENGLISH_FIELDS,
+    FIELD_NAMES,
+    HISTORY_FIELDS,
+    CardRead,
+    CardRecord,
+    Contact,
+    ContactStatus,
+    HistoryEntry,
+    MergeCandidate,
+    PurposeNote,
+)
+
+#: a newer card's value replaces a different current one only this sure
+CONFIDENT = 0.8
+#: fields an English side may fill when the contact has none (they read the same in any script)
+_SHARED_FIELDS = ("postal_code", "tel", "fax", "mobile", "email", "url")
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +103,19 @@ class ContactRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
                                                  onupdate=_now)
-    cards: Mapped[list[CardRow]] = relationship(back_populates="contact")
+    # match keys (meishi.merge), kept in step with the fields by ``_rekey``
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    roman_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    email_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    english: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
+    candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
+    cards: Mapped[list[CardRow]] = relationship(back_populates="contact", order_by="CardRow.id")
+    history: Mapped[list[HistoryRow]] = relationship(back_populates="contact",
+                                                     order_by="HistoryRow.id")
+
+    def values(self) -> dict[str, str | None]:
+        return {k: getattr(self, k) for k in FIELD_NAMES}
 
 
 class CardRow(Base):
@@ -95,13 +131,45 @@ class CardRow(Base):
     rotation: Mapped[int] = mapped_column(default=0)
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    side: Mapped[str | None] = mapped_column(String(5))  # front / back, when known
+    lang: Mapped[str] = mapped_column(String(2), default="ja", server_default="ja")
+    fields: Mapped[dict[str, str | None] | None] = mapped_column(JSON)  # as read from this card
+    confidence: Mapped[dict[str, float | None] | None] = mapped_column(JSON)
     contact: Mapped[ContactRow] = relationship(back_populates="cards")
+
+    @property
+    def day(self) -> date:
+        return (_utc(self.taken_at) or _utc(self.created_at) or _now()).date()
+
+
+class HistoryRow(Base):
+    """A value a career field held from ``since`` on (written when a newer card changed it)."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str | None] = mapped_column(String(300))
+    since: Mapped[date] = mapped_column(Date)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    contact: Mapped[ContactRow] = relationship(back_populates="history")
+    card: Mapped[CardRow | None] = relationship()
 
 
 @dataclass(frozen=True)
 class Stored:
     contact_id: int
-    created: bool  # False: this card (same content hash) was already stored
+    #: "stored": a new contact; "merged": the card joined an existing contact;
+    #: "duplicate": this very scan (same content hash) was stored before
+    status: str
+    reason: str | None = None
+    candidates: tuple[int, ...] = ()
+
+    @property
+    def created(self) -> bool:
+        return self.status == "stored"
 
 
 class Store:
@@ -116,7 +184,7 @@ class Store:
             self.engine: Engine = create_engine(url)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            Base.metadata.create_all(self.engine)
+            db.upgrade(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the contact store {url}: {exc}") from exc
 
@@ -133,47 +201,101 @@ class Store:
         with self.session() as s:
             return s.scalar(select(CardRow.contact_id).where(CardRow.sha256 == sha256))
 
-    def add_card(self, read: CardRead, *, source_name: str, met_at: str | None = None) -> Stored:
-        """Store a read card as a new contact stub (status ``needs_purpose``)."""
+    def add_card(self, read: CardRead, *, source_name: str, met_at: str | None = None,
+                 into: int | None = None, side: str | None = None) -> Stored:
+        """Store a read card: it joins the contact it belongs to, or starts a new contact
+        stub (status ``needs_purpose``) that carries its merge candidates.
+
+        ``into`` names the contact this card is known to belong to (the other side of a card
+        read in the same batch); ``side`` is "front" or "back" when the file name said so.
+        """
         existing = self.card_contact(read.sha256)
         if existing is not None:
-            return Stored(existing, created=False)
+            return Stored(existing, "duplicate")
         image_path = self._write_image(read.sha256, read.card_png)
         values = read.fields.values()
+        confidence = read.fields.confidences()
+        card = CardRow(
+            sha256=read.sha256,
+            source_name=source_name,
+            image_path=str(image_path),
+            ocr_text=read.ocr.text,
+            orientation=read.ocr.orientation,
+            rotation=read.ocr.rotation,
+            taken_at=read.taken_at,
+            side=side,
+            lang=merge.card_lang(values),
+            fields=values,
+            confidence=confidence,
+        )
         try:
             with self.session() as s, s.begin():
+                target: ContactRow | None = None
+                reason: str | None = None
+                candidates: list[dict[str, Any]] = []
+                if into is not None:
+                    target = s.get(ContactRow, into)
+                    reason = "the other side of the same card"
+                if target is None:
+                    for row, found in self._matches(s, values):
+                        if found.kind == "merge" and target is None:
+                            target, reason = row, found.reason
+                        elif found.kind == "candidate":
+                            candidates.append({"contact_id": row.id, "reason": found.reason})
+                if target is not None:
+                    _absorb(target, card, values, confidence)
+                    s.flush()
+                    return Stored(target.id, "merged", reason)
                 contact = ContactRow(
                     status=ContactStatus.needs_purpose.value,
-                    confidence=read.fields.confidences(),
+                    confidence=confidence,
                     met_at=met_at,
+                    english={},
+                    candidates=candidates[:5],
                     **values,
                 )
-                contact.cards.append(CardRow(
-                    sha256=read.sha256,
-                    source_name=source_name,
-                    image_path=str(image_path),
-                    ocr_text=read.ocr.text,
-                    orientation=read.ocr.orientation,
-                    rotation=read.ocr.rotation,
-                    taken_at=read.taken_at,
-                ))
+                contact.cards.append(card)
+                _rekey(contact)
                 s.add(contact)
                 s.flush()
-                contact_id = contact.id
+                return Stored(contact.id, "stored",
+                              candidates=tuple(c["contact_id"] for c in candidates[:5]))
         except IntegrityError:
             # another worker stored the same card between our check and our insert
             existing = self.card_contact(read.sha256)
             if existing is None:
                 raise
-            return Stored(existing, created=False)
+            return Stored(existing, "duplicate")
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store {source_name}: {exc}") from exc
-        return Stored(contact_id, created=True)
 
-    def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote) -> Contact:
-        """Apply the reviewed fields and the purpose note; the contact is no longer faceless.
+    @staticmethod
+    def _matches(s: Session, values: dict[str, str | None]) -> list[tuple[ContactRow, merge.Match]]:
+        """Contacts the card may belong to, oldest first (only rows sharing a key are read)."""
+        keys = [(ContactRow.name_key, merge.name_key(values.get("name"))),
+                (ContactRow.roman_key, merge.roman_key(values.get("name_roman"))),
+                (ContactRow.email_key, merge.personal_email(values.get("email")))]
+        conds = [col == key for col, key in keys if key]
+        if not conds:
+            return []
+        rows = s.scalars(select(ContactRow).where(or_(*conds)).order_by(ContactRow.id))
+        out = []
+        for row in rows:
+            found = merge.match(values, row.values())
+            if found is not None:
+                out.append((row, found))
+        return out
 
-        One transaction: either the corrections, the note and the status all land, or none.
+    def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote, *,
+                 offered: dict[str, str | None] | None = None,
+                 same_as: int | None = None) -> Contact:
+        """Apply a review: the corrected fields and the purpose note; the contact is no longer
+        faceless. With ``offered`` (the values the form showed) only the fields the person
+        changed are applied, so a card that joined the contact meanwhile is not undone. With
+        ``same_as`` the person confirmed a merge candidate: this contact joins that one.
+
+        One transaction: either the corrections, the note, the merge and the status all land,
+        or none. Returns the contact the review ended in.
         """
         unknown = set(fields) - set(FIELD_NAMES)
         if unknown:
@@ -184,13 +306,52 @@ class Store:
                 if row is None:
                     raise StoreError(f"contact #{contact_id} does not exist")
                 for key, value in fields.items():
-                    setattr(row, key, (value or "").strip() or None)
+                    clean = (value or "").strip() or None
+                    if offered is not None and clean == ((offered.get(key) or "").strip() or None):
+                        continue
+                    setattr(row, key, clean)
+                    row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
                 for key, value in note.model_dump().items():
                     setattr(row, key, value)
                 row.status = ContactStatus.complete.value
                 row.reviewed_at = _now()
+                _rekey(row)
+                final = row.id
+                if same_as is not None and same_as != contact_id:
+                    final = _merge_rows(s, row, same_as)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not save the review of contact #{contact_id}: {exc}") from exc
+        contact = self.get(final)
+        assert contact is not None
+        return contact
+
+    def merge(self, source_id: int, target_id: int) -> Contact:
+        """Make ``source_id`` part of ``target_id`` (the person said they are one): its cards,
+        history and notes move; the target's purpose note is kept, the source's is added to
+        the notes."""
+        if source_id == target_id:
+            raise StoreError("a contact cannot be merged into itself")
+        try:
+            with self.session() as s, s.begin():
+                row = s.get(ContactRow, source_id)
+                if row is None:
+                    raise StoreError(f"contact #{source_id} does not exist")
+                _merge_rows(s, row, target_id)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not merge #{source_id} into #{target_id}: {exc}") from exc
+        contact = self.get(target_id)
+        assert contact is not None
+        return contact
+
+    def add_note(self, contact_id: int, text: str) -> Contact:
+        """Append a dated line to the contact's notes (never replaces what is there)."""
+        if not text.strip():
+            raise ValueError("the note is empty")
+        with self.session() as s, s.begin():
+            row = s.get(ContactRow, contact_id)
+            if row is None:
+                raise StoreError(f"contact #{contact_id} does not exist")
+            row.notes = _append(row.notes, f"{_now().date().isoformat()}: {text.strip()}")
         contact = self.get(contact_id)
         assert contact is not None
         return contact
@@ -209,21 +370,49 @@ class Store:
         return final
 
     # ------------------------------------------------------------------ reading
-    def contacts(self, status: ContactStatus | None = None) -> list[Contact]:
+    def contacts(self, status: ContactStatus | None = None,
+                 since: datetime | None = None) -> list[Contact]:
+        """Contacts oldest first; ``since``: only those created or changed from then on."""
         with self.session() as s:
             q = select(ContactRow).order_by(ContactRow.created_at, ContactRow.id)
             if status is not None:
                 q = q.where(ContactRow.status == status.value)
-            return [_to_model(row) for row in s.scalars(q)]
+            if since is not None:
+                q = q.where(ContactRow.updated_at >= since)
+            return [_to_model(s, row) for row in s.scalars(q)]
 
     def get(self, contact_id: int) -> Contact | None:
         with self.session() as s:
             row = s.get(ContactRow, contact_id)
-            return _to_model(row) if row else None
+            return _to_model(s, row) if row else None
 
     def faceless(self) -> list[Contact]:
         """Contacts still without a purpose note, oldest first."""
         return self.contacts(ContactStatus.needs_purpose)
+
+    def search(self, text: str) -> list[Contact]:
+        """Contacts whose name (any script, any kanji variant), company, department, title,
+        address, phone, mail, web site, purpose note or notes contain ``text``."""
+        needle = _haystack(text)
+        digits = re.sub(r"\D", "", text)
+        phone_query = re.fullmatch(r"[\d\s()+\-]+", text.strip()) is not None and len(digits) >= 4
+        if not needle:
+            return []
+        out = []
+        for contact in self.contacts():
+            if phone_query:
+                phones = [re.sub(r"\D", "", contact.fields.get(k) or "")
+                          for k in ("tel", "fax", "mobile")]
+                if any(digits in p for p in phones):
+                    out.append(contact)
+                continue
+            note = contact.note.model_dump(mode="json").values() if contact.note else []
+            hay = _haystack(" ".join(str(v) for v in [
+                *contact.fields.values(), *contact.english.values(), contact.notes, *note,
+            ] if v))
+            if needle in hay:
+                out.append(contact)
+        return out
 
     def count(self, status: ContactStatus | None = None) -> int:
         with self.session() as s:
@@ -233,6 +422,127 @@ class Store:
             return int(s.scalar(q) or 0)
 
 
+# ---------------------------------------------------------------------- merging rows
+def _rekey(row: ContactRow) -> None:
+    row.name_key = merge.name_key(row.name)
+    row.roman_key = merge.roman_key(row.name_roman)
+    row.email_key = merge.personal_email(row.email)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return merge.fold_variants(_haystack(a or "")) == merge.fold_variants(_haystack(b or ""))
+
+
+def _is_english(row: ContactRow) -> bool:
+    return bool(row.cards) and all(c.lang == "en" for c in row.cards if c.id is not None)
+
+
+def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
+            confidence: dict[str, float | None]) -> None:
+    """Let a card join a contact: fill what the contact lacks; a newer, confident card's
+    different value replaces the current one (career fields keep history). The name, the
+    purpose note and the notes are never touched."""
+    known = [c for c in row.cards if c is not card]
+    card_day = card.day
+    newer = all(card_day >= c.day for c in known)
+    english = dict(row.english or {})
+    conf = dict(row.confidence or {})
+    if card.lang == "en" and not _is_english(row):
+        # the English side of a Japanese contact
+        if values.get("name_roman") and (not row.name_roman or newer):
+            row.name_roman = values["name_roman"]
+            conf["name_roman"] = confidence.get("name_roman")
+        for key in ENGLISH_FIELDS:
+            if values.get(key) and (key not in english or newer):
+                english[key] = values[key]  # type: ignore[assignment]
+        fill = _SHARED_FIELDS
+        replace: tuple[str, ...] = ()
+    else:
+        if card.lang == "ja" and _is_english(row):
+            # the Japanese side of a contact known so far from its English side
+            for key in ENGLISH_FIELDS:
+                if getattr(row, key):
+                    english.setdefault(key, getattr(row, key))
+                    setattr(row, key, None)
+        fill = FIELD_NAMES
+        replace = tuple(k for k in FIELD_NAMES if k != "name") if newer else ()
+    first_day = min((c.day for c in known), default=card_day)
+    for key in fill:
+        new = values.get(key)
+        if not new:
+            continue
+        current = getattr(row, key)
+        if not current:
+            setattr(row, key, new)
+            conf[key] = confidence.get(key)
+        elif key in replace and not _same(current, new) and \
+                (confidence.get(key) or 0) >= CONFIDENT:
+            if key in HISTORY_FIELDS:
+                if not any(h.field == key for h in row.history):
+                    row.history.append(HistoryRow(field=key, value=current, since=first_day))
+                row.history.append(HistoryRow(field=key, value=new, since=card_day, card=card))
+            setattr(row, key, new)
+            conf[key] = confidence.get(key)
+    row.english = english
+    row.confidence = conf
+    row.cards.append(card)
+    row.updated_at = _now()
+    _rekey(row)
+
+
+def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
+    target = s.get(ContactRow, target_id)
+    if target is None:
+        raise StoreError(f"contact #{target_id} does not exist")
+    cards = list(source.cards)
+    newest = max(cards, key=lambda c: c.day) if cards else None
+    with s.no_autoflush:
+        # the source's own (perhaps reviewed) values stand for its newest card
+        for card in sorted(cards, key=lambda c: c.day):
+            if card is newest:
+                _absorb(target, card, source.values(),
+                        {k: 1.0 if source.reviewed_at else (source.confidence or {}).get(k)
+                         for k in FIELD_NAMES})
+            else:
+                target.cards.append(card)
+        for h in list(source.history):
+            h.contact = target
+    english = dict(source.english or {})
+    english.update(target.english or {})
+    target.english = english
+    if source.purpose:
+        if not target.purpose:
+            for key in PurposeNote.model_fields:
+                setattr(target, key, getattr(source, key))
+            target.reviewed_at = source.reviewed_at
+        else:
+            note = PurposeNote.model_validate(
+                {k: getattr(source, k) for k in PurposeNote.model_fields})
+            target.notes = _append(target.notes, "merged from another card — " + "; ".join(
+                f"{k}: {v}" for k, v in note.model_dump(mode="json").items() if v))
+    if source.notes:
+        target.notes = _append(target.notes, source.notes)
+    if ContactStatus.complete.value in (source.status, target.status):
+        target.status = ContactStatus.complete.value
+    target.candidates = [c for c in (target.candidates or []) if c["contact_id"] != source.id]
+    target.updated_at = _now()
+    s.flush()
+    s.delete(source)
+    s.flush()
+    return target.id
+
+
+def _append(notes: str | None, line: str) -> str:
+    return f"{notes}\n{line}" if notes else line
+
+
+def _haystack(text: str) -> str:
+    """Search form: NFKC, lower-case, no spaces, variant kanji folded, katakana as hiragana."""
+    import jaconv
+
+    return jaconv.kata2hira(merge.name_key(text) or "")
+
+
 def _utc(value: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; they were written in UTC."""
     if value is None:
@@ -240,24 +550,42 @@ def _utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _to_model(row: ContactRow) -> Contact:
+def _to_model(s: Session, row: ContactRow) -> Contact:
     card = row.cards[0] if row.cards else None
     note = PurposeNote.model_validate({k: getattr(row, k) for k in PurposeNote.model_fields}) \
         if row.purpose else None
+    candidates = []
+    for c in row.candidates or []:
+        other = s.get(ContactRow, c["contact_id"])
+        if other is not None:  # a candidate merged away since is no longer offered
+            candidates.append(MergeCandidate(contact_id=other.id, reason=c["reason"],
+                                             name=other.name, company=other.company))
     return Contact(
         id=row.id,
         status=ContactStatus(row.status),
-        fields={k: getattr(row, k) for k in FIELD_NAMES},
+        fields=row.values(),
         confidence=row.confidence or {},
         source_name=card.source_name if card else "",
         sha256=card.sha256 if card else "",
         image_path=Path(card.image_path) if card and card.image_path else None,
         met_at=row.met_at,
         created_at=_utc(row.created_at) or _now(),
+        updated_at=_utc(row.updated_at),
         taken_at=_utc(card.taken_at) if card else None,
         ocr_text=card.ocr_text if card else "",
         note=note,
+        notes=row.notes,
         reviewed_at=_utc(row.reviewed_at),
+        english=row.english or {},
+        cards=[CardRecord(
+            id=c.id, sha256=c.sha256, source_name=c.source_name,
+            image_path=Path(c.image_path) if c.image_path else None,
+            side=c.side, lang=c.lang, fields=c.fields or {}, taken_at=_utc(c.taken_at),
+            created_at=_utc(c.created_at) or _now(), ocr_text=c.ocr_text,
+        ) for c in row.cards],
+        history=[HistoryEntry(field=h.field, value=h.value, since=h.since, card_id=h.card_id)
+                 for h in row.history],
+        candidates=candidates,
     )
 
 

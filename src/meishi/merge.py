@@ -1,0 +1,237 @@
+"""名寄せ: is a new card somebody already in the contact book?
+
+Pure rules over field dicts, so they can be tested as tables:
+
+- **automatic merge** when the names agree and so does one more thing that belongs to one
+  person: a personal e-mail, the address, the mobile number, or the company *and* its URL;
+- **candidate** (the person confirms in the review form) when only the name agrees, or only a
+  personal e-mail;
+- a role address (``info@``, ``sales@``, 代表 ...) is never evidence that two cards are one
+  person, and neither is a company's main number.
+
+Names agree when they are equal after NFKC, without spaces, with old/variant kanji folded to
+their common form (髙→高, 﨑→崎, 邊→辺 ...), or when the romanised names have the same words in
+any order ("YAMADA Taro" = "Taro Yamada").
+
+Within one ingest batch, the two sides of one card (Japanese front, English back) share no
+name spelling; they are recognised by a shared personal e-mail or mobile number, or by the same
+romanised name with the same phone or web site (:func:`same_card`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from meishi.extract.text import has_cjk
+from meishi.extract.vocab import LEGAL_FORMS_EN, LEGAL_FORMS_JA
+
+Fields = Mapping[str, str | None]
+
+# Old (旧字体) and variant (異体字) forms seen in names, folded to the common form.
+# NFKC already folds the compatibility ideographs it knows; 﨑 (U+FA11) and 髙 are not among them.
+_VARIANTS = {
+    "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "邊": "辺", "邉": "辺", "齋": "斎",
+    "齊": "斎", "斉": "斎", "濵": "浜", "濱": "浜", "德": "徳", "槇": "槙", "𠮷": "吉",
+    "栁": "柳", "澤": "沢", "嶋": "島", "嶌": "島", "廣": "広", "國": "国", "櫻": "桜",
+    "眞": "真", "惠": "恵", "藏": "蔵", "龍": "竜", "冨": "富", "圓": "円", "會": "会",
+    "條": "条", "實": "実", "壽": "寿", "與": "与", "淺": "浅", "瀨": "瀬", "黑": "黒",
+    "曻": "昇", "﨔": "欅",
+}
+_VARIANT_RE = re.compile("|".join(map(re.escape, sorted(_VARIANTS, key=len, reverse=True))))
+
+#: local parts of shared mailboxes: they belong to a company, not to a person
+ROLE_MAILBOXES = frozenset({
+    "info", "information", "contact", "contacts", "sales", "support", "office", "admin",
+    "hello", "inquiry", "inquiries", "toiawase", "otoiawase", "mail", "webmaster", "pr",
+    "press", "recruit", "recruiting", "saiyo", "jinji", "hr", "desk", "service", "team",
+    "general", "soumu", "somu", "eigyo", "customer", "cs", "help", "media", "marketing", "ir",
+    "noreply", "no-reply", "reception", "staff", "enquiry", "enquiries", "jimukyoku", "daihyo",
+    "honbu", "postmaster", "master", "all", "global", "international", "business", "partner",
+    "partners",
+})
+
+_SPACES = re.compile(r"\s+")
+_BLOCK = re.compile(r"^(.*?\d+(?:-\d+)*)")
+_ADDR_UNITS = re.compile(r"(\d+)\s*(?:丁目|番地|番|号|の)\s*")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\u2500\u2501ｰ]")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+
+
+def fold_variants(text: str) -> str:
+    return _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], text)
+
+
+def name_key(name: str | None) -> str | None:
+    """The name as compared: NFKC, no spaces, variant kanji folded, lower-case."""
+    if not name:
+        return None
+    key = fold_variants(_SPACES.sub("", _nfkc(name))).lower()
+    return key or None
+
+
+def roman_key(roman: str | None) -> str | None:
+    """The romanised name's words, lower-case and sorted: word order does not matter."""
+    if not roman:
+        return None
+    words = sorted(w for w in re.split(r"[\s,.]+", _nfkc(roman).lower()) if w)
+    return " ".join(words) if len(words) >= 2 else None
+
+
+def email_key(email: str | None) -> str | None:
+    return _nfkc(email).lower() if email and "@" in email else None
+
+
+def is_role_address(email: str | None) -> bool:
+    """``info@``, ``sales-tokyo@``, ``toiawase@`` ...: a shared mailbox."""
+    key = email_key(email)
+    if key is None:
+        return False
+    local = key.split("@", 1)[0]
+    parts = [p for p in re.split(r"[._+\-]", local) if p]
+    return local in ROLE_MAILBOXES or bool(parts) and parts[0] in ROLE_MAILBOXES
+
+
+def personal_email(email: str | None) -> str | None:
+    return None if is_role_address(email) else email_key(email)
+
+
+def phone_key(phone: str | None) -> str | None:
+    digits = re.sub(r"\D", "", _nfkc(phone)) if phone else ""
+    if digits.startswith("81") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 9 else None
+
+
+def address_key(postal: str | None, address: str | None) -> str | None:
+    """The address up to its block number (the building and floor are left out, they are
+    written in too many ways), with 丁目/番地/号 as dashes and the postal code in front."""
+    if not address:
+        return None
+    text = _DASHES.sub("-", fold_variants(_SPACES.sub("", _nfkc(address))))
+    text = _ADDR_UNITS.sub(r"\1-", text)
+    m = _BLOCK.match(text)
+    if not m:
+        return None
+    block = m.group(1).strip("-")
+    code = re.sub(r"\D", "", _nfkc(postal)) if postal else ""
+    return f"{code}|{block}" if code else f"|{block}"
+
+
+def _addresses_agree(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    code_a, block_a = a.split("|", 1)
+    code_b, block_b = b.split("|", 1)
+    if code_a and code_b and code_a != code_b:
+        return False
+    return block_a == block_b
+
+
+def company_key(company: str | None) -> str | None:
+    if not company:
+        return None
+    text = _nfkc(company)
+    for form in LEGAL_FORMS_JA:
+        text = text.replace(unicodedata.normalize("NFKC", form), "")
+    text = LEGAL_FORMS_EN.sub("", text)
+    key = re.sub(r"[\s,.・]+", "", fold_variants(text)).lower()
+    return key or None
+
+
+def url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    text = _nfkc(url).lower()
+    if "://" not in text:
+        text = "http://" + text
+    host = urlsplit(text).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def card_lang(fields: Fields) -> Literal["ja", "en"]:
+    """"en" for an English side: nothing Japanese in its name, company, title or address."""
+    texts = [fields.get(k) for k in ("name", "company", "department", "title", "address")]
+    present = [t for t in texts if t]
+    if not present and not fields.get("name_roman"):
+        return "ja"
+    return "ja" if any(has_cjk(t) for t in present) else "en"
+
+
+# ---------------------------------------------------------------------------- decisions
+@dataclass(frozen=True)
+class Match:
+    kind: Literal["merge", "candidate"]
+    reason: str
+
+
+def names_agree(a: Fields, b: Fields) -> bool:
+    na, nb = name_key(a.get("name")), name_key(b.get("name"))
+    if na and nb:
+        return na == nb
+    ra, rb = roman_key(a.get("name_roman")), roman_key(b.get("name_roman"))
+    return bool(ra and rb and ra == rb)
+
+
+def match(new: Fields, old: Fields) -> Match | None:
+    """How a new card relates to an existing contact: merge, candidate, or nothing."""
+    same_name = names_agree(new, old)
+    mail_new, mail_old = personal_email(new.get("email")), personal_email(old.get("email"))
+    same_mail = bool(mail_new and mail_new == mail_old)
+    if same_name:
+        if same_mail:
+            return Match("merge", "same name and e-mail")
+        if _addresses_agree(address_key(new.get("postal_code"), new.get("address")),
+                            address_key(old.get("postal_code"), old.get("address"))):
+            return Match("merge", "same name and address")
+        mob_new, mob_old = phone_key(new.get("mobile")), phone_key(old.get("mobile"))
+        if mob_new and mob_new == mob_old:
+            return Match("merge", "same name and mobile number")
+        co_new, co_old = company_key(new.get("company")), company_key(old.get("company"))
+        url_new, url_old = url_key(new.get("url")), url_key(old.get("url"))
+        if co_new and co_new == co_old and url_new and url_new == url_old:
+            return Match("merge", "same name, company and web site")
+        return Match("candidate", "same name")
+    if same_mail:
+        return Match("candidate", "same e-mail, another name")
+    return None
+
+
+def same_card(a: Fields, b: Fields) -> bool:
+    """Two sides of one card read in the same batch (names written in different scripts)."""
+    found = match(a, b)
+    if found is not None and found.kind == "merge":
+        return True
+    mail_a, mail_b = personal_email(a.get("email")), personal_email(b.get("email"))
+    if mail_a and mail_a == mail_b:
+        return True
+    mob_a, mob_b = phone_key(a.get("mobile")), phone_key(b.get("mobile"))
+    if mob_a and mob_a == mob_b:
+        return True
+    ra, rb = roman_key(a.get("name_roman")), roman_key(b.get("name_roman"))
+    if ra and ra == rb:
+        tel_a, tel_b = phone_key(a.get("tel")), phone_key(b.get("tel"))
+        url_a, url_b = url_key(a.get("url")), url_key(b.get("url"))
+        return bool(tel_a and tel_a == tel_b) or bool(url_a and url_a == url_b)
+    return False
+
+
+_SIDE = re.compile(r"^(?P<stem>.+?)[_\-. ](?P<side>front|back|omote|ura|表|裏)$", re.IGNORECASE)
+
+
+def side_of(filename: str) -> tuple[str, Literal["front", "back"]] | None:
+    """``card12_front.jpg`` → ("card12", "front"); None when the name says no side."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    m = _SIDE.match(stem)
+    if not m:
+        return None
+    side = m.group("side").lower()
+    prefix = filename.rsplit("/", 1)[0] + "/" if "/" in filename else ""
+    return prefix + m.group("stem"), "front" if side in ("front", "omote", "表") else "back"
