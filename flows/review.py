@@ -17,7 +17,7 @@ from prefect.logging import get_run_logger
 from pydantic import ValidationError
 
 from meishi.models import ContactStatus
-from meishi.review import describe, review_model, run_name, split_answer
+from meishi.review import chosen_candidate, describe, review_model, run_name, split_answer
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -68,7 +68,12 @@ def review(contact_id: int) -> str:
                                     for e in exc.errors())
                 logger.info("review of #%s needs another answer: %s", contact_id, problem)
                 continue
-            store.complete(contact_id, fields, note)
+            same_as = chosen_candidate(answer)
+            done = store.complete(contact_id, fields, note, offered=contact.fields,
+                                  same_as=same_as)
+            if same_as is not None:
+                logger.info("contact #%s joined #%s and is complete", contact_id, done.id)
+                return "merged"
             logger.info("contact #%s is complete", contact_id)
             return "complete"
         return "gave up"

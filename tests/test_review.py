@@ -7,9 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from meishi.models import Contact, ContactStatus
+from meishi.models import Contact, ContactStatus, MergeCandidate
 from meishi.report import faceless_markdown
-from meishi.review import describe, meeting, review_model, run_name, split_answer
+from meishi.review import (
+    NEW_PERSON,
+    chosen_candidate,
+    describe,
+    meeting,
+    review_model,
+    run_name,
+    split_answer,
+)
 from meishi.store import Store
 from test_store import _read
 
@@ -51,6 +59,20 @@ def test_the_form_is_prefilled_and_marks_unsure_fields():
     assert props["email"]["title"].startswith("⚠")  # confidence 0.5
     assert not props["name"]["title"].startswith("⚠")
     assert "![the card](http://127.0.0.1:4201/cards/7.png)" in props["purpose"]["description"]
+
+
+def test_merge_candidates_are_offered_in_the_form_and_new_person_is_the_default():
+    cand = MergeCandidate(contact_id=3, reason="same name", name="山田 太郎", company="アオバ合同会社")
+    form = review_model(_contact(candidates=[cand]))
+    prop = form.model_json_schema()["properties"]["same_as"]
+    assert prop["enum"] == [NEW_PERSON, "#3 山田 太郎 — アオバ合同会社 (same name)"]
+    assert prop["default"] == NEW_PERSON
+    kept_new = form(purpose="x")
+    assert chosen_candidate(kept_new) is None
+    assert chosen_candidate(form(purpose="x", same_as=prop["enum"][1])) == 3
+    with pytest.raises(ValidationError):
+        form(purpose="x", same_as="#99 someone else")
+    assert "same_as" not in review_model(_contact()).model_json_schema()["properties"]
 
 
 def test_an_answer_keeps_what_was_typed_when_asked_again():

@@ -29,6 +29,7 @@ def _check_v1_data_survived(store: Store) -> None:
     assert done.met_at == "2025-04-01_交流会" and done.fields["title"] == "課長"
     assert [c.source_name for c in done.cards] == ["2025-04-01_交流会/a.png"]
     assert done.cards[0].fields["email"] == "ichiro@test.co.jp"  # the card's own reading
+    assert str(done.cards[0].met_on) == "2025-04-01"  # from the inbox folder's name
     assert (stub.fields["name"], stub.status) == ("佐藤 花子", ContactStatus.needs_purpose)
     # the match keys were computed: a new card of 高橋 (new kanji) with his mail joins him
     new = CardRead(source="c.png", sha256="c" * 64, ocr=OcrResult(lines=[]), card_png=b"png",

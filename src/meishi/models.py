@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -193,6 +194,23 @@ ENGLISH_FIELDS: tuple[str, ...] = ("company", "department", "title", "address")
 HISTORY_FIELDS: tuple[str, ...] = ("company", "department", "title")
 
 
+_BATCH = re.compile(r"^(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?:[ _\-]+(.*))?$")
+
+
+def parse_batch(met_at: str | None) -> tuple[date | None, str | None]:
+    """An inbox folder name such as ``2026-11-20_交流会`` as (date, place)."""
+    if not met_at:
+        return None, None
+    m = _BATCH.match(met_at)
+    if not m:
+        return None, met_at.replace("_", " ")
+    try:
+        when: date | None = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        when = None
+    return when, (m.group(4) or "").replace("_", " ").strip() or None
+
+
 class CardRecord(BaseModel):
     """One card (one side of one card) a contact came from."""
 
@@ -204,13 +222,15 @@ class CardRecord(BaseModel):
     lang: Literal["ja", "en"] = "ja"
     fields: dict[str, str | None] = Field(default_factory=dict)
     taken_at: datetime | None = None
+    met_on: date | None = None  # from the inbox folder's name
     created_at: datetime
     ocr_text: str = ""
 
     @property
     def day(self) -> date:
-        """When this card was handed over, as far as we know (photo time, else stored time)."""
-        return (self.taken_at or self.created_at).date()
+        """When this card was handed over, as far as we know: the photo's time, the date in
+        the inbox folder's name, else when it was stored."""
+        return self.taken_at.date() if self.taken_at else self.met_on or self.created_at.date()
 
 
 class HistoryEntry(BaseModel):

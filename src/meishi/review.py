@@ -6,15 +6,14 @@ module only knows contacts.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from copy import copy
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from meishi.models import FIELD_NAMES, Contact, PurposeNote
+from meishi.models import FIELD_NAMES, Contact, MergeCandidate, PurposeNote, parse_batch
 
 #: fields below this confidence are marked for checking in the form
 CHECK_BELOW = 0.8
@@ -56,6 +55,13 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
                 f"![the card]({image_url})\n\n{info.description}" if image_url
                 else info.description))
         fields[key] = (annotation, f)
+    if contact and contact.candidates:
+        choices = (NEW_PERSON, *(candidate_label(c) for c in contact.candidates))
+        fields["same_as"] = (Literal[choices], Field(  # type: ignore[valid-type]
+            defaults.get("same_as") or NEW_PERSON, title="同一人物? Same person as",
+            description="This card may be somebody already in your contacts. Pick them to "
+                        "make it one contact (their purpose note is kept, yours is added to "
+                        "the notes), or keep it a new person."))
     for key in FIELD_NAMES:
         title = _FIELD_TITLES[key]
         if contact and contact.fields.get(key) and \
@@ -66,6 +72,21 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
         "ReviewForm", __base__=base, __doc__="Confirm the card and write why it matters.",
         **fields,
     )
+
+
+NEW_PERSON = "新しい人 A new person"
+
+
+def candidate_label(c: MergeCandidate) -> str:
+    who = " ".join(x for x in (c.name, c.company and f"— {c.company}") if x)
+    return f"#{c.contact_id} {who} ({c.reason})"
+
+
+def chosen_candidate(answer: BaseModel) -> int | None:
+    """The contact the person said this card belongs to, if any."""
+    choice = getattr(answer, "same_as", None)
+    m = re.match(r"#(\d+) ", choice or "")
+    return int(m.group(1)) if m else None
 
 
 def split_answer(answer: BaseModel) -> tuple[dict[str, str | None], PurposeNote]:
@@ -81,22 +102,12 @@ def split_answer(answer: BaseModel) -> tuple[dict[str, str | None], PurposeNote]
     return fields, note
 
 
-_EVENT = re.compile(r"^(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?:[ _\-]+(.*))?$")
-
-
 def meeting(contact: Contact) -> tuple[str | None, date | None]:
     """Where and when we met, guessed from the inbox folder (``2026-11-20_交流会``) and the
     photo's date."""
-    where: str | None = None
-    when: date | None = contact.taken_at.date() if contact.taken_at else None
-    if contact.met_at:
-        m = _EVENT.match(contact.met_at)
-        if m:
-            with contextlib.suppress(ValueError):
-                when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            where = (m.group(4) or "").replace("_", " ").strip() or None
-        else:
-            where = contact.met_at.replace("_", " ")
+    when, where = parse_batch(contact.met_at)
+    if when is None and contact.taken_at:
+        when = contact.taken_at.date()
     return where, when
 
 

@@ -52,6 +52,7 @@ from meishi.models import (
     HistoryEntry,
     MergeCandidate,
     PurposeNote,
+    parse_batch,
 )
 
 #: a newer card's value replaces a different current one only this sure
@@ -131,6 +132,7 @@ class CardRow(Base):
     rotation: Mapped[int] = mapped_column(default=0)
     taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    met_on: Mapped[date | None] = mapped_column(Date)  # the date in the inbox folder's name
     side: Mapped[str | None] = mapped_column(String(5))  # front / back, when known
     lang: Mapped[str] = mapped_column(String(2), default="ja", server_default="ja")
     fields: Mapped[dict[str, str | None] | None] = mapped_column(JSON)  # as read from this card
@@ -139,7 +141,8 @@ class CardRow(Base):
 
     @property
     def day(self) -> date:
-        return (_utc(self.taken_at) or _utc(self.created_at) or _now()).date()
+        taken = _utc(self.taken_at)
+        return taken.date() if taken else self.met_on or (_utc(self.created_at) or _now()).date()
 
 
 class HistoryRow(Base):
@@ -223,6 +226,7 @@ class Store:
             orientation=read.ocr.orientation,
             rotation=read.ocr.rotation,
             taken_at=read.taken_at,
+            met_on=parse_batch(met_at)[0],
             side=side,
             lang=merge.card_lang(values),
             fields=values,
@@ -581,6 +585,7 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
             id=c.id, sha256=c.sha256, source_name=c.source_name,
             image_path=Path(c.image_path) if c.image_path else None,
             side=c.side, lang=c.lang, fields=c.fields or {}, taken_at=_utc(c.taken_at),
+            met_on=c.met_on,
             created_at=_utc(c.created_at) or _now(), ocr_text=c.ocr_text,
         ) for c in row.cards],
         history=[HistoryEntry(field=h.field, value=h.value, since=h.since, card_id=h.card_id)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from meishi import merge
+from meishi.models import parse_batch
 
 revision = "0002"
 down_revision = "0001"
@@ -34,6 +35,7 @@ def upgrade() -> None:
         batch.create_index("ix_contacts_roman_key", ["roman_key"])
         batch.create_index("ix_contacts_email_key", ["email_key"])
     with op.batch_alter_table("cards") as batch:
+        batch.add_column(sa.Column("met_on", sa.Date()))
         batch.add_column(sa.Column("side", sa.String(5)))
         batch.add_column(sa.Column("lang", sa.String(2), nullable=False, server_default="ja"))
         batch.add_column(sa.Column("fields", sa.JSON()))
@@ -55,9 +57,10 @@ def upgrade() -> None:
                         *(sa.column(f, sa.String) for f in _FIELDS),
                         sa.column("name_key", sa.String), sa.column("roman_key", sa.String),
                         sa.column("email_key", sa.String), sa.column("english", sa.JSON),
-                        sa.column("candidates", sa.JSON))
+                        sa.column("candidates", sa.JSON), sa.column("met_at", sa.String))
     cards = sa.table("cards", sa.column("contact_id", sa.Integer), sa.column("fields", sa.JSON),
-                     sa.column("confidence", sa.JSON), sa.column("lang", sa.String))
+                     sa.column("confidence", sa.JSON), sa.column("lang", sa.String),
+                     sa.column("met_on", sa.Date))
     for row in conn.execute(sa.select(contacts)).mappings().all():
         values = {f: row[f] for f in _FIELDS}
         conn.execute(contacts.update().where(contacts.c.id == row["id"]).values(
@@ -66,13 +69,14 @@ def upgrade() -> None:
             email_key=merge.email_key(values["email"]),
             english={}, candidates=[]))
         conn.execute(cards.update().where(cards.c.contact_id == row["id"]).values(
-            fields=values, confidence=row["confidence"] or {}, lang=merge.card_lang(values)))
+            fields=values, confidence=row["confidence"] or {}, lang=merge.card_lang(values),
+            met_on=parse_batch(row["met_at"])[0]))
 
 
 def downgrade() -> None:
     op.drop_table("history")
     with op.batch_alter_table("cards") as batch:
-        for col in ("confidence", "fields", "lang", "side"):
+        for col in ("confidence", "fields", "lang", "side", "met_on"):
             batch.drop_column(col)
     with op.batch_alter_table("contacts") as batch:
         for ix in ("ix_contacts_email_key", "ix_contacts_roman_key", "ix_contacts_name_key"):
