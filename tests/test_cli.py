@@ -61,3 +61,62 @@ def test_contacts_and_faceless_on_an_empty_store(settings):
     assert result.exit_code == 0 and result.stdout == ""
     result = runner.invoke(app, ["faceless"])
     assert result.exit_code == 0 and "0 faceless" in result.stdout
+
+
+def _book(settings):
+    """A small contact book: one complete contact with history, one faceless."""
+    from datetime import date
+
+    from meishi.models import PurposeNote
+    from meishi.store import Store
+    from test_contact_book import TARO_2025, card
+
+    settings.ensure_dirs()
+    store = Store(settings.db_url, settings.images_dir)
+    a = store.add_card(card("a", **TARO_2025), source_name="a.jpg").contact_id
+    store.add_card(card("b", "2026-05-10", **{**TARO_2025, "title": "部長"}), source_name="b.jpg")
+    store.complete(a, {}, PurposeNote(purpose="物流の相談", met_on=date(2025, 4, 1)))
+    b = store.add_card(card("c", name="髙橋 美﨑", company="アオバ合同会社"),
+                       source_name="c.jpg").contact_id
+    store.close()
+    return a, b
+
+
+def test_export_formats_and_filters(settings, tmp_path):
+    from meishi import export
+
+    a, b = _book(settings)
+    result = runner.invoke(app, ["export", "--format", "vcard", "--vcard-version", "4.0"])
+    assert result.exit_code == 0, result.output
+    cards = export.read_vcards(result.stdout)
+    assert [c["name"] for c in cards] == ["山田 太郎", "髙橋 美﨑"]
+    assert cards[0]["note"]["purpose"] == "物流の相談" and cards[0]["title"] == "部長"
+    result = runner.invoke(app, ["export", "-f", "json", "--faceless-only"])
+    assert [c.id for c in export.read_json(result.stdout)] == [b]
+    result = runner.invoke(app, ["export", "-f", "json", "--since", "2999-01-01"])
+    assert export.read_json(result.stdout) == []
+    out = tmp_path / "contacts.csv"
+    result = runner.invoke(app, ["export", "-f", "csv", "--csv", "excel", "--encoding", "cp932",
+                                 "-o", str(out)])
+    assert result.exit_code == 0 and "2 contact(s) written" in result.stderr
+    assert "髙橋 美﨑" in out.read_bytes().decode("cp932")
+    assert out.stat().st_mode & 0o777 == 0o600
+    result = runner.invoke(app, ["export", "-f", "csv", "--faceless-only", "--since", "2026-01-01"])
+    assert result.exit_code == 2
+
+
+def test_contacts_search_show_note_merge(settings):
+    a, b = _book(settings)
+    result = runner.invoke(app, ["contacts", "search", "高橋", "--json"])
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [b]
+    assert runner.invoke(app, ["contacts", "search", "だれもいない"]).exit_code == 1
+    assert runner.invoke(app, ["contacts", "note", str(a), "娘さんが受験"]).exit_code == 0
+    result = runner.invoke(app, ["contacts", "show", str(a)])
+    assert result.exit_code == 0
+    for text in ("山田 太郎", "物流の相談", "娘さんが受験", "2025-04: 課長", "2026-05: 部長", "a.jpg",
+                 "b.jpg"):
+        assert text in result.stdout, text
+    assert runner.invoke(app, ["contacts", "show", "999"]).exit_code == 2
+    assert runner.invoke(app, ["contacts", "merge", str(b), str(a)]).exit_code == 0
+    shown = json.loads(runner.invoke(app, ["contacts", "show", str(a), "--json"]).stdout)
+    assert len(shown["cards"]) == 3
