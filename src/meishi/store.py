@@ -199,6 +199,21 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Session]:
+        """One transaction; a database failure becomes a StoreError saying what failed."""
+        try:
+            with self.session() as s, s.begin():
+                yield s
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not {what}: {exc}") from exc
+
+    def _contact(self, contact_id: int) -> Contact:
+        contact = self.get(contact_id)
+        if contact is None:
+            raise StoreError(f"contact #{contact_id} does not exist")
+        return contact
+
     # ------------------------------------------------------------------ writing
     def card_contact(self, sha256: str) -> int | None:
         with self.session() as s:
@@ -304,30 +319,23 @@ class Store:
         unknown = set(fields) - set(FIELD_NAMES)
         if unknown:
             raise ValueError(f"unknown contact fields: {sorted(unknown)}")
-        try:
-            with self.session() as s, s.begin():
-                row = s.get(ContactRow, contact_id)
-                if row is None:
-                    raise StoreError(f"contact #{contact_id} does not exist")
-                for key, value in fields.items():
-                    clean = (value or "").strip() or None
-                    if offered is not None and clean == ((offered.get(key) or "").strip() or None):
-                        continue
-                    setattr(row, key, clean)
-                    row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
-                for key, value in note.model_dump().items():
-                    setattr(row, key, value)
-                row.status = ContactStatus.complete.value
-                row.reviewed_at = _now()
-                _rekey(row)
-                final = row.id
-                if same_as is not None and same_as != contact_id:
-                    final = _merge_rows(s, row, same_as)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not save the review of contact #{contact_id}: {exc}") from exc
-        contact = self.get(final)
-        assert contact is not None
-        return contact
+        with self._write(f"save the review of contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            for key, value in fields.items():
+                clean = (value or "").strip() or None
+                if offered is not None and clean == ((offered.get(key) or "").strip() or None):
+                    continue
+                setattr(row, key, clean)
+                row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
+            for key, value in note.model_dump().items():
+                setattr(row, key, value)
+            row.status = ContactStatus.complete.value
+            row.reviewed_at = _now()
+            _rekey(row)
+            final = row.id
+            if same_as is not None and same_as != contact_id:
+                final = _merge_rows(s, row, same_as)
+        return self._contact(final)
 
     def merge(self, source_id: int, target_id: int) -> Contact:
         """Make ``source_id`` part of ``target_id`` (the person said they are one): its cards,
@@ -335,30 +343,18 @@ class Store:
         the notes."""
         if source_id == target_id:
             raise StoreError("a contact cannot be merged into itself")
-        try:
-            with self.session() as s, s.begin():
-                row = s.get(ContactRow, source_id)
-                if row is None:
-                    raise StoreError(f"contact #{source_id} does not exist")
-                _merge_rows(s, row, target_id)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not merge #{source_id} into #{target_id}: {exc}") from exc
-        contact = self.get(target_id)
-        assert contact is not None
-        return contact
+        with self._write(f"merge #{source_id} into #{target_id}") as s:
+            _merge_rows(s, _row(s, source_id), target_id)
+        return self._contact(target_id)
 
     def add_note(self, contact_id: int, text: str) -> Contact:
         """Append a dated line to the contact's notes (never replaces what is there)."""
         if not text.strip():
             raise ValueError("the note is empty")
-        with self.session() as s, s.begin():
-            row = s.get(ContactRow, contact_id)
-            if row is None:
-                raise StoreError(f"contact #{contact_id} does not exist")
+        with self._write(f"add a note to contact #{contact_id}") as s:
+            row = _row(s, contact_id)
             row.notes = _append(row.notes, f"{_now().date().isoformat()}: {text.strip()}")
-        contact = self.get(contact_id)
-        assert contact is not None
-        return contact
+        return self._contact(contact_id)
 
     def _write_image(self, sha256: str, png: bytes) -> Path:
         self.images_dir.mkdir(parents=True, exist_ok=True)
@@ -494,10 +490,15 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
     _rekey(row)
 
 
+def _row(s: Session, contact_id: int) -> ContactRow:
+    row = s.get(ContactRow, contact_id)
+    if row is None:
+        raise StoreError(f"contact #{contact_id} does not exist")
+    return row
+
+
 def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
-    target = s.get(ContactRow, target_id)
-    if target is None:
-        raise StoreError(f"contact #{target_id} does not exist")
+    target = _row(s, target_id)
     cards = list(source.cards)
     newest = max(cards, key=lambda c: c.day) if cards else None
     with s.no_autoflush:
