@@ -55,6 +55,8 @@ def test_find_phones(line, expected):
         ("ishii@mirai.comn", "ishii@mirai.com"),
         ("taro.kaneko@akari-design.co.jD", "taro.kaneko@akari-design.co.jp"),
         ("k@aoba-lab.cojp", "k@aoba-lab.co.jp"),
+        ("k@aoba-lab.cojjp", "k@aoba-lab.co.jp"),  # the dot read as j
+        ("k@aoba-lab.or1jp", "k@aoba-lab.or.jp"),
         ("k@aoba-lab.corn", "k@aoba-lab.com"),
         ("メール: info@example.com", "info@example.com"),
         ("https://www.midori-seiki.co.jp", None),

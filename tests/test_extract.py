@@ -76,3 +76,16 @@ def test_fields_keep_source_line_and_confidence():
     assert fields.tel is not None and fields.tel.source_line == "TEL 03-5210-7788"
     assert fields.name is not None and fields.name.source_line == "山田 太郎"
     assert 0.0 < fields.tel.confidence <= 1.0
+
+
+@pytest.mark.parametrize(("line", "company"), [
+    ("る%合同会社カザネ技研", "合同会社カザネ技研"),        # a logo read as stray marks
+    ("ーー株式会社青葉建設", "株式会社青葉建設"),
+    ("らう株式会社東雲運輸。確かな品質をお届けします", "株式会社東雲運輸"),  # and a slogan
+    ("ィイロハ技研合同会社", "イロハ技研合同会社"),        # no word starts with a small kana
+    ("ヤマト運輸株式会社", "ヤマト運輸株式会社"),          # a suffix legal form keeps its name
+    ("大和株式会社東京支店", "大和株式会社東京支店"),      # kanji before it are a name, not a logo
+])
+def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
+    got = extract_fields(lines_for_test([(line, 40), ("山田 太郎", 70)])).values()
+    assert got["company"] == company

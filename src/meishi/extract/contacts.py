@@ -89,8 +89,9 @@ _TLD_CONFUSIONS = {"jd": "jp", "jo": "jp", "ip": "jp", "corn": "com", "con": "co
 
 def _trim_tld(domain: str) -> str:
     """Mend the end of a domain OCR damaged: ``co.jpd``/``co.jd`` → ``co.jp``,
-    ``cojp`` → ``co.jp``."""
-    domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)jp$", r".\1.jp", domain).replace("..", ".")
+    ``cojp``/``cojjp`` (the dot read as j, i, l or 1) → ``co.jp``."""
+    domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)[jil1]?jp$", r".\1.jp", domain)
+    domain = domain.replace("..", ".")
     labels = domain.split(".")
     if len(labels) >= 2 and labels[-1] in _TLD_CONFUSIONS:
         labels[-1] = _TLD_CONFUSIONS[labels[-1]]

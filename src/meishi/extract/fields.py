@@ -299,10 +299,30 @@ def _split_company(text: str) -> tuple[str, str] | None:
             elif i > 0:
                 lo = i - 1
         # a logo beside the name is often read as symbols or digits
-        company = re.sub(r"^[\W\d_]+", "", "".join(parts[lo:hi]))
+        company = _clean_company(re.sub(r"^[\W\d_]+", "", "".join(parts[lo:hi])))
         remainder = " ".join(parts[:lo] + parts[hi:])
         return company, remainder
     return None
+
+
+# no Japanese word starts with a small kana or a long-vowel mark
+_BAD_START = re.compile(r"^[ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎーｰ]+")
+# what a logo is read as: symbols, or one or two stray hiragana
+_LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー]){1,3}$|^.?[^\w\s].?$")
+
+
+def _clean_company(company: str) -> str:
+    """Drop what the grammar of a company name rules out: a slogan after 。, a logo read as a
+    few symbols or stray hiragana before a leading legal form (…株式会社東雲運輸), and a small
+    kana at the very start."""
+    company = company.split("。", 1)[0]
+    for form in vocab.LEGAL_FORMS_JA:
+        k = company.find(form)
+        if k > 0 and k + len(form) < len(company):  # the legal form leads the name
+            if _LOGO_JUNK.match(company[:k]):
+                company = company[k:]
+            break
+    return _BAD_START.sub("", company) or company
 
 
 def _classify_part(part: str) -> tuple[str, str, str]:
