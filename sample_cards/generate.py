@@ -2,7 +2,7 @@
 """Render synthetic Japanese business cards (名刺) of FICTITIOUS people, with ground truth.
 
     python sample_cards/generate.py --set demo --out sample_cards/demo --count 10 --seed 1
-    python sample_cards/generate.py --set eval --out sample_cards/eval --count 120 --seed 2024
+    python sample_cards/generate.py --set eval --out sample_cards/eval --count 300 --seed 2024
 
 Every card is written as ``<id>.jpg`` (or ``<id>.png``) plus ``<id>.json`` holding the ground
 truth: exactly the strings printed on the card, normalised as documented in README.md.
@@ -509,6 +509,9 @@ class CardData:
     building: str | None
     postal: str | None
     roman_caps: bool = False
+    lang: str = "ja"  # "en": English-only card (romaji name is the main name)
+    printed: dict = field(default_factory=dict)  # printed form of a field if not its truth
+    addr_parts: list | None = None  # English address, printed as ", "-joined parts
 
 
 def _digits(rng: random.Random, n: int) -> str:
@@ -849,6 +852,521 @@ def sample_style(rng: random.Random) -> Style:
 
 
 # --------------------------------------------------------------------------------------------
+# English-only cards: the English side a Japanese professional hands to foreign partners.
+# Everything is romanised from the same fictitious vocabulary as the Japanese cards.
+# --------------------------------------------------------------------------------------------
+
+PREF_EN = {
+    "東京都": "Tokyo",
+    "神奈川県": "Kanagawa",
+    "埼玉県": "Saitama",
+    "千葉県": "Chiba",
+    "大阪府": "Osaka",
+    "愛知県": "Aichi",
+    "北海道": "Hokkaido",
+    "福岡県": "Fukuoka",
+    "京都府": "Kyoto",
+    "兵庫県": "Hyogo",
+    "宮城県": "Miyagi",
+    "広島県": "Hiroshima",
+    "新潟県": "Niigata",
+    "静岡県": "Shizuoka",
+    "岡山県": "Okayama",
+    "熊本県": "Kumamoto",
+    "沖縄県": "Okinawa",
+    "石川県": "Ishikawa",
+    "長野県": "Nagano",
+    "茨城県": "Ibaraki",
+}
+# city/ward of LOCATIONS -> (ward romaji or None, city romaji or None). Tokyo's special wards
+# have no city; cities that are not designated cities have no ward.
+CITY_EN = {
+    "千代田区": ("Chiyoda", None),
+    "中央区": ("Chuo", None),
+    "港区": ("Minato", None),
+    "新宿区": ("Shinjuku", None),
+    "渋谷区": ("Shibuya", None),
+    "品川区": ("Shinagawa", None),
+    "文京区": ("Bunkyo", None),
+    "台東区": ("Taito", None),
+    "江東区": ("Koto", None),
+    "武蔵野市": (None, "Musashino"),
+    "八王子市": (None, "Hachioji"),
+    "横浜市西区": ("Nishi", "Yokohama"),
+    "横浜市港北区": ("Kohoku", "Yokohama"),
+    "川崎市中原区": ("Nakahara", "Kawasaki"),
+    "さいたま市大宮区": ("Omiya", "Saitama"),
+    "千葉市中央区": ("Chuo", "Chiba"),
+    "大阪市北区": ("Kita", "Osaka"),
+    "大阪市中央区": ("Chuo", "Osaka"),
+    "大阪市淀川区": ("Yodogawa", "Osaka"),
+    "名古屋市中区": ("Naka", "Nagoya"),
+    "名古屋市中村区": ("Nakamura", "Nagoya"),
+    "札幌市中央区": ("Chuo", "Sapporo"),
+    "札幌市北区": ("Kita", "Sapporo"),
+    "福岡市博多区": ("Hakata", "Fukuoka"),
+    "福岡市中央区": ("Chuo", "Fukuoka"),
+    "京都市下京区": ("Shimogyo", "Kyoto"),
+    "神戸市中央区": ("Chuo", "Kobe"),
+    "仙台市青葉区": ("Aoba", "Sendai"),
+    "広島市中区": ("Naka", "Hiroshima"),
+    "新潟市中央区": ("Chuo", "Niigata"),
+    "静岡市葵区": ("Aoi", "Shizuoka"),
+    "岡山市北区": ("Kita", "Okayama"),
+    "熊本市中央区": ("Chuo", "Kumamoto"),
+    "那覇市": (None, "Naha"),
+    "金沢市": (None, "Kanazawa"),
+    "長野市": (None, "Nagano"),
+    "つくば市": (None, "Tsukuba"),
+}
+TOWN_EN = {
+    "丸の内": "Marunouchi",
+    "神田錦町": "Kanda-Nishikicho",
+    "九段北": "Kudankita",
+    "麹町": "Kojimachi",
+    "有楽町": "Yurakucho",
+    "日本橋": "Nihonbashi",
+    "銀座": "Ginza",
+    "京橋": "Kyobashi",
+    "八丁堀": "Hatchobori",
+    "新川": "Shinkawa",
+    "芝浦": "Shibaura",
+    "虎ノ門": "Toranomon",
+    "赤坂": "Akasaka",
+    "六本木": "Roppongi",
+    "港南": "Konan",
+    "西新宿": "Nishi-Shinjuku",
+    "四谷": "Yotsuya",
+    "高田馬場": "Takadanobaba",
+    "新宿": "Shinjuku",
+    "渋谷": "Shibuya",
+    "恵比寿": "Ebisu",
+    "神宮前": "Jingumae",
+    "代々木": "Yoyogi",
+    "大崎": "Osaki",
+    "東五反田": "Higashi-Gotanda",
+    "西品川": "Nishi-Shinagawa",
+    "北品川": "Kita-Shinagawa",
+    "本郷": "Hongo",
+    "後楽": "Koraku",
+    "小石川": "Koishikawa",
+    "上野": "Ueno",
+    "浅草橋": "Asakusabashi",
+    "東上野": "Higashi-Ueno",
+    "豊洲": "Toyosu",
+    "有明": "Ariake",
+    "亀戸": "Kameido",
+    "吉祥寺本町": "Kichijoji-Honcho",
+    "中町": "Nakacho",
+    "旭町": "Asahicho",
+    "明神町": "Myojincho",
+    "みなとみらい": "Minatomirai",
+    "北幸": "Kitasaiwai",
+    "高島": "Takashima",
+    "新横浜": "Shin-Yokohama",
+    "日吉": "Hiyoshi",
+    "小杉町": "Kosugicho",
+    "新丸子町": "Shinmarukocho",
+    "桜木町": "Sakuragicho",
+    "大門町": "Daimoncho",
+    "富士見": "Fujimi",
+    "中央": "Chuo",
+    "梅田": "Umeda",
+    "中之島": "Nakanoshima",
+    "天満": "Tenma",
+    "本町": "Honmachi",
+    "北浜": "Kitahama",
+    "難波": "Namba",
+    "西中島": "Nishinakajima",
+    "宮原": "Miyahara",
+    "栄": "Sakae",
+    "錦": "Nishiki",
+    "名駅": "Meieki",
+    "椿町": "Tsubakicho",
+    "北1条西": "Kita 1-jo Nishi",
+    "大通西": "Odori Nishi",
+    "南2条西": "Minami 2-jo Nishi",
+    "北7条西": "Kita 7-jo Nishi",
+    "北8条西": "Kita 8-jo Nishi",
+    "博多駅前": "Hakataekimae",
+    "博多駅東": "Hakataekihigashi",
+    "中洲": "Nakasu",
+    "天神": "Tenjin",
+    "大名": "Daimyo",
+    "東塩小路町": "Higashishiokojicho",
+    "中堂寺町": "Chudojicho",
+    "三宮町": "Sannomiyacho",
+    "加納町": "Kanocho",
+    "港島": "Minatojima",
+    "一番町": "Ichibancho",
+    "紙屋町": "Kamiyacho",
+    "基町": "Motomachi",
+    "大手町": "Otemachi",
+    "万代": "Bandai",
+    "東大通": "Higashi-Odori",
+    "呉服町": "Gofukucho",
+    "紺屋町": "Konyamachi",
+    "駅前町": "Ekimaecho",
+    "手取本町": "Tetorihoncho",
+    "花畑町": "Hanabatacho",
+    "久茂地": "Kumoji",
+    "泉崎": "Izumizaki",
+    "おもろまち": "Omoromachi",
+    "広岡": "Hirooka",
+    "南長野": "Minaminagano",
+    "鶴賀": "Tsuruga",
+    "竹園": "Takezono",
+    "吾妻": "Azuma",
+}
+TOWN_EN_BY_CITY = {("仙台市青葉区", "本町"): "Honcho"}  # same kanji, local reading
+BUILDING_WORDS_EN = [
+    "Sample",
+    "Aozora",
+    "Wakaba",
+    "Ekimae Daiichi",
+    "Chuo Daini",
+    "Test",
+    "Midori",
+    "Sakuradori",
+    "Hibari",
+    "No.3 Minato",
+    "Sky",
+    "Aoi",
+]
+BUILDING_KINDS_EN = ["Bldg.", "Bldg.", "Building", "Tower", "Center Bldg.", "Kaikan"]
+
+# Japanese legal forms as they appear in English company names.
+EN_FORMS = {
+    "kk": ["Co., Ltd.", "Co., Ltd.", "Co., Ltd.", "Inc.", "Corporation", "K.K."],
+    "yk": ["Co., Ltd.", "Ltd."],
+    "llc": ["LLC", "LLC", "G.K."],
+}
+ASSOC_PREFIX_EN = {
+    "日本": "Japan",
+    "全国": "National",
+    "湘南": "Shonan",
+    "瀬戸内": "Setouchi",
+    "北海道": "Hokkaido",
+    "関西": "Kansai",
+}
+ASSOC_THEME_EN = {
+    "サンプル": "Sample",
+    "データ活用": "Data Utilization",
+    "地域交流": "Community Exchange",
+    "観光振興": "Tourism Promotion",
+    "環境教育": "Environmental Education",
+    "子ども読書": "Children's Reading",
+    "ものづくり": "Monozukuri",
+    "防災研究": "Disaster Prevention Research",
+}
+ASSOC_SUFFIX_EN = ["Association", "Council", "Promotion Organization", "Society"]
+
+DEPARTMENTS_EN = [
+    "Sales Department",
+    "Sales Department 1",
+    "Sales Division, Sales Section 2",
+    "Development Section, Engineering Division",
+    "Corporate Planning Office",
+    "Marketing Group",
+    "General Affairs Department",
+    "Human Resources Department",
+    "Accounting Department",
+    "Public Relations Office",
+    "Information Systems Department",
+    "Quality Assurance Department",
+    "Production Control Section",
+    "R&D Center",
+    "Overseas Business Division",
+    "International Sales Department",
+    "Customer Success Department",
+    "Business Development Department",
+    "Design Section 2",
+    "Legal Department",
+    "Purchasing Department",
+    "Sales Planning Section",
+    "System Development Department",
+]
+ASSOC_DEPARTMENTS_EN = ["Secretariat", "Planning Department", "General Affairs Section"]
+TITLES_EN = [
+    "General Manager",
+    "Manager",
+    "Assistant Manager",
+    "Supervisor",
+    "Senior Manager",
+    "Engineer",
+    "Senior Engineer",
+    "Team Leader",
+    "Deputy General Manager",
+    "Chief",
+    "Designer",
+    "Consultant",
+    "Producer",
+    "Sales Representative",
+    "Senior Researcher",
+    "Account Manager",
+]
+EXEC_TITLES_EN = [
+    "President & CEO",
+    "President",
+    "Representative Director",
+    "Director",
+    "Senior Managing Director",
+    "Managing Director",
+    "Executive Officer",
+    "CTO",
+    "CEO",
+    "COO",
+    "Executive Vice President",
+]
+ASSOC_TITLES_EN = ["Chairperson", "Secretary General", "Director", "Senior Researcher"]
+LLC_EXEC_TITLES_EN = ["Representative Partner", "CEO", "CTO", "Founder"]
+TAGLINES_EN = [
+    "Crafting the future, together",
+    "Bringing light to everyday life",
+    "Growing with our community",
+    "Technology that makes people smile",
+    "Quality you can rely on",
+    "Designing tomorrow's cities",
+]
+PHONE_LABELS_EN = [
+    ("Tel: ", "Fax: ", "Mobile: "),
+    ("Tel ", "Fax ", "Mobile "),
+    ("TEL ", "FAX ", "MOBILE "),
+    ("T: ", "F: ", "M: "),
+    ("T. ", "F. ", "M. "),
+    ("Phone: ", "Fax: ", "Mobile: "),
+    ("Tel ", "Fax ", "Cell "),
+    ("Phone ", "Fax ", "Mobile "),
+]
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def sample_company_en(rng: random.Random) -> dict:
+    """An invented company (or association) as named on its English cards."""
+    r = rng.random()
+    core, core_r = rng.choice(COMPANY_CORES)
+    btype, btype_r, btype_en = rng.choice(BUSINESS_TYPES)
+    letter = core_r[0].upper()
+    if r < 0.08:  # association
+        (pd, pr), (td, tr) = rng.choice(ASSOC_PREFIX), rng.choice(ASSOC_THEME)
+        name = f"{ASSOC_PREFIX_EN[pd]} {ASSOC_THEME_EN[td]} {rng.choice(ASSOC_SUFFIX_EN)}"
+        return dict(
+            name=name,
+            slug=f"{pr}-{tr}",
+            tld=rng.choice([".or.jp", ".jp"]),
+            kind="assoc",
+            letter=tr[0].upper(),
+        )
+    kind = "llc" if r < 0.2 else ("yk" if r < 0.27 else "kk")
+    # "Midori Seiki" (romanised) or "Midori Precision" (translated business type)
+    romanised = rng.random() < 0.55
+    word = btype_r.capitalize() if romanised else btype_en
+    name = f"{core_r.capitalize()} {word} {rng.choice(EN_FORMS[kind])}"
+    if rng.random() < 0.3:
+        name = name.upper()
+    slug = (
+        rng.choice([f"{core_r}-{btype_r}", f"{core_r}{btype_r}"])
+        if romanised
+        else f"{core_r}-{btype_en.lower()}"
+    )
+    tld = rng.choice([".co.jp", ".co.jp", ".com", ".jp"] if kind != "llc" else [".jp", ".com"])
+    return dict(
+        name=name, slug=slug, tld=tld, kind="llc" if kind == "llc" else "corp", letter=letter
+    )
+
+
+def sample_address_en(rng: random.Random, loc) -> tuple[list[str], str | None, str, str]:
+    """Printed parts of an English address (joined with ", "; lines break only between parts),
+    the building part (or None), the ground-truth address (the printed text without the postal
+    code) and the postal code."""
+    pref, city, towns = loc[0], loc[1], loc[2]
+    town = rng.choice(towns)
+    town_en = TOWN_EN_BY_CITY.get((city, town), TOWN_EN[town])
+    if rng.random() < 0.65:
+        block = f"{rng.randint(1, 5)}-{rng.randint(1, 28)}-{rng.randint(1, 20)}"
+    else:
+        block = f"{rng.randint(1, 5)}-{rng.randint(1, 28)}"
+    street = f"{town_en} {block}" if town_en.endswith("Nishi") else f"{block} {town_en}"
+    parts = [street]
+    building = None
+    if rng.random() < 0.6:
+        bname = f"{rng.choice(BUILDING_WORDS_EN)} {rng.choice(BUILDING_KINDS_EN)}"
+        floor = rng.randint(2, 12)
+        fmt = rng.random()
+        if fmt < 0.4:
+            building = f"{bname} {floor}F"
+        elif fmt < 0.65:
+            building = f"{floor}F {bname}"
+        elif fmt < 0.85:
+            building = f"{_ordinal(floor)} Floor, {bname}"
+        else:
+            building = f"{bname} {floor}0{rng.randint(1, 9)}"
+        parts = [building] + parts
+    ward, city_en = CITY_EN[city]
+    pref_en = PREF_EN[pref]
+    locality = []
+    if ward:
+        locality.append(f"{ward}-ku")
+    if city_en:
+        if not ward:
+            locality.append(rng.choice([f"{city_en}-shi", city_en]))
+        elif city_en != pref_en or rng.random() < 0.5:
+            locality.append(rng.choice([city_en, city_en, f"{city_en}-shi"]))
+    postal = f"{rng.choice(loc[3])}-{_digits(rng, 4)}"
+    tail = ["Japan"] if rng.random() < 0.45 else []
+    printed = parts + locality + [f"{pref_en} {postal}"] + tail
+    truth = ", ".join(parts + locality + [pref_en] + tail)
+    return printed, building, truth, postal
+
+
+def international(national: str, style: str) -> str:
+    """03-5210-7788 -> +81-3-5210-7788 / +81 3 5210 7788 / +81 (0)3-5210-7788."""
+    rest = national[1:]
+    if style == "space":
+        return "+81 " + rest.replace("-", " ")
+    if style == "paren":
+        return "+81 (0)" + rest
+    return "+81-" + rest
+
+
+def sample_card_data_en(rng: random.Random) -> CardData:
+    """An English-only card of a Japanese company: romaji name, English company, department,
+    title and address, phones in international format. Ground truth phones are in national
+    format, the form the extractor normalises +81 numbers to."""
+    import phonenumbers  # only English cards need it (to keep truth == national format)
+
+    def national_ok(num: str) -> bool:
+        n = phonenumbers.parse(num, "JP")
+        fmt = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return phonenumbers.is_valid_number(n) and fmt == num
+
+    fam = rng.choice(SURNAMES)
+    giv = rng.choice(GIVEN_NAMES)
+    comp = sample_company_en(rng)
+    loc = rng.choice(LOCATIONS)
+    kind = comp["kind"]
+    if kind == "assoc":
+        title = rng.choice(ASSOC_TITLES_EN) if rng.random() < 0.85 else None
+        dept = rng.choice(ASSOC_DEPARTMENTS_EN) if rng.random() < 0.6 else None
+    else:
+        tr = rng.random()
+        if tr < 0.12:
+            title = None
+        elif tr < 0.3:
+            title = rng.choice(LLC_EXEC_TITLES_EN if kind == "llc" else EXEC_TITLES_EN)
+        else:
+            title = rng.choice(TITLES_EN)
+        is_exec = title in EXEC_TITLES_EN or title in LLC_EXEC_TITLES_EN
+        dept = (
+            None
+            if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
+            else rng.choice(DEPARTMENTS_EN)
+        )
+
+    parts = building = postal = address = None
+    if rng.random() < 0.92:
+        parts, building, address, postal = sample_address_en(rng, loc)
+
+    tel = fax = None
+    for _ in range(20):  # numbers whose national grouping phonenumbers agrees with
+        tel, fax = sample_landline(rng, loc)
+        if national_ok(tel) and national_ok(fax):
+            break
+    else:
+        tel, fax = sample_landline(rng, LOCATIONS[0])
+    if rng.random() < 0.45:
+        fax = None
+    if rng.random() < 0.05:
+        tel = None
+    mobile = sample_mobile(rng) if (tel is None or rng.random() < 0.65) else None
+    style = rng.choice(["dash", "dash", "dash", "space", "paren"])
+    printed = {
+        k: international(v, style) for k, v in (("tel", tel), ("fax", fax), ("mobile", mobile)) if v
+    }
+
+    fr, gr = fam[2].lower(), giv[2].lower()
+    domain = comp["slug"] + comp["tld"]
+    email = None
+    if rng.random() < 0.97:
+        email = (
+            rng.choice(
+                [
+                    f"{gr[0]}.{fr}",
+                    f"{gr}.{fr}",
+                    f"{fr}",
+                    f"{fr}-{gr[0]}",
+                    f"{gr[0]}{fr}",
+                    f"{gr}_{fr}",
+                ]
+            )
+            + f"@{domain}"
+        )
+    url = None
+    if rng.random() < 0.75:
+        url = rng.choice(
+            [
+                f"https://www.{domain}",
+                f"www.{domain}",
+                f"https://{domain}",
+                f"https://www.{domain}/",
+            ]
+        )
+
+    F, G = fam[2], giv[2]
+    fmt = rng.choice(["GF", "GF", "GF_caps", "GF_caps", "FG_caps", "ALL", "FG"])
+    name_roman = {
+        "GF": f"{G} {F}",
+        "FG_caps": f"{F.upper()} {G}",
+        "GF_caps": f"{G} {F.upper()}",
+        "FG": f"{F} {G}",
+        "ALL": f"{G.upper()} {F.upper()}",
+    }[fmt]
+
+    fields = {
+        "name": None,
+        "name_kana": None,
+        "name_roman": name_roman,
+        "company": comp["name"],
+        "department": dept,
+        "title": title,
+        "postal_code": postal,
+        "address": address,
+        "tel": tel,
+        "fax": fax,
+        "mobile": mobile,
+        "email": email,
+        "url": url,
+    }
+    return CardData(
+        fields=fields,
+        family=fam,
+        given=giv,
+        company_core=comp["letter"],
+        company_letter=comp["letter"],
+        company_en_line=None,
+        address1=None,
+        building=building,
+        postal=postal,
+        roman_caps=fmt == "ALL",
+        lang="en",
+        printed=printed,
+        addr_parts=parts,
+    )
+
+
+def english_style(s: Style, rng: random.Random) -> Style:
+    """Adapt a sampled style to an English-only card (no Japanese labels or taglines)."""
+    s.labels = rng.choice(PHONE_LABELS_EN)
+    s.tagline = rng.choice(TAGLINES_EN) if s.tagline else None
+    s.name_mm *= 0.85  # a romaji name is wider than a kanji one
+    s.extras["title_first"] = rng.random() < 0.6
+    return s
+
+
+# --------------------------------------------------------------------------------------------
 # Canvas and text primitives
 # --------------------------------------------------------------------------------------------
 
@@ -1090,6 +1608,10 @@ def name_parts(d: CardData, s: Style, size: float) -> list:
 
 
 def name_line(d: CardData, s: Style, fs: FontSet, fill) -> Line:
+    if d.lang == "en":  # the romaji name is the name
+        r = d.fields["name_roman"]
+        track = fs.name.size * 0.04 if d.roman_caps else 0.0
+        return Line([Seg(r, fs.name, fill, track=track, stroke=fs.name_stroke)])
     segs = [
         Seg(t, fs.name, fill, track=tr, after=g, stroke=fs.name_stroke)
         for t, g, tr in name_parts(d, s, fs.name.size)
@@ -1116,7 +1638,7 @@ def kana_line(d: CardData, s: Style, fs: FontSet, fill) -> Line | None:
 
 def roman_line(d: CardData, s: Style, fs: FontSet, fill) -> Line | None:
     r = d.fields["name_roman"]
-    if not r:
+    if not r or d.lang == "en":
         return None
     return Line([Seg(r, fs.small, fill, track=fs.small.size * 0.06 if d.roman_caps else 0.0)])
 
@@ -1138,6 +1660,8 @@ def dept_title_lines(
     d: CardData, s: Style, fs: FontSet, fill, max_w: float, force_two=False
 ) -> list:
     dept, title = d.fields["department"], d.fields["title"]
+    if s.extras.get("title_first"):  # English cards: "Manager" above "Sales Department"
+        dept, title = title, dept
     if dept and title:
         one = Line([Seg(dept, fs.dept, fill, after=fs.dept.size * 0.8), Seg(title, fs.dept, fill)])
         if s.dept_title_one_line and not force_two and one.width <= max_w:
@@ -1175,7 +1699,30 @@ def contact_lines(
         return segs
 
     addr_lines: list = []
-    if include_address and F["address"]:
+    if include_address and F["address"] and d.addr_parts:
+        p = d.addr_parts
+        n = len(p)
+        k = n - 2 if p[-1] == "Japan" else n - 1  # index of "<Prefecture> <postal>"
+        st = 2 if d.building else 1  # first locality part (after building and street)
+        cuts = [[0, n], [0, st, n]]
+        if d.building:
+            cuts += [[0, 1, n], [0, 1, st, n]]
+        cuts += [[0, k, n], [0, st, k, n]]  # "<Prefecture> <postal>" on a line of its own
+        start = 0 if compact else min(s.addr_pref, len(cuts) - 1)
+        order = cuts[start:] + cuts[:start][::-1]
+        for cut in dict.fromkeys(tuple(c) for c in order):
+            texts = [
+                ", ".join(p[a:b]) + ("," if b < n else "")
+                for a, b in zip(cut, cut[1:], strict=False)
+                if b > a
+            ]
+            lines = [Line([Seg(t, body, ink)]) for t in texts]
+            if all(ln.width <= max_w for ln in lines):
+                addr_lines = lines
+                break
+        else:
+            return None
+    elif include_address and F["address"]:
         pc = "〒" + (" " if s.postal_space else "") + F["postal_code"]
         a1, b = d.address1, d.building
         if b:
@@ -1195,7 +1742,9 @@ def contact_lines(
     phone_lines: list = []
     if include_phones:
         items = [
-            (lab, F[k]) for lab, k in zip(s.labels, ("tel", "fax", "mobile"), strict=True) if F[k]
+            (lab, d.printed.get(k, F[k]))
+            for lab, k in zip(s.labels, ("tel", "fax", "mobile"), strict=True)
+            if F[k]
         ]
         groupings = []
         n = len(items)
@@ -1632,7 +2181,11 @@ def draw_v_company(
 
 def v_contact_lines(d, s, fs, max_w, compact):
     st = Style(**{**s.__dict__, "phones_first": True})
-    return contact_lines(d, st, fs, max_w, compact, include_address=False)
+    lines = contact_lines(d, st, fs, max_w, compact, include_address=False)
+    if lines is None and compact:  # a long e-mail address: drop the e-mail/URL labels
+        st = Style(**{**st.__dict__, "email_label": "", "url_label": ""})
+        lines = contact_lines(d, st, fs, max_w, compact, include_address=False)
+    return lines
 
 
 def _v_columns(
@@ -1826,10 +2379,12 @@ V_DESIGNS = {
 }
 
 
-def render_card(fonts: Fonts, d: CardData, s: Style, design: str, vertical: bool):
+def render_card(
+    fonts: Fonts, d: CardData, s: Style, design: str, vertical: bool, exclude: tuple = ()
+):
     """Try the design at decreasing font scales, then fall back to other designs."""
     designs = V_DESIGNS if vertical else H_DESIGNS
-    order = [design] + [k for k in designs if k != design]
+    order = [design] + [k for k in designs if k != design and k not in exclude]
     w, h = (CARD_MM[1], CARD_MM[0]) if vertical else CARD_MM
     W, H = w * PX_PER_MM, h * PX_PER_MM
     for name in order:
@@ -2081,6 +2636,11 @@ SET_MIX = {
     "demo": {"scan": 0.5, "photo": 0.2, "rotated": 0.1, "vertical": 0.2},
     "eval": {"scan": 0.4, "photo": 0.3, "rotated": 0.15, "vertical": 0.15},
 }
+# Share of the horizontal cards (scan/photo/rotated) that are English-only.
+EN_SHARE = {"demo": 0.0, "eval": 0.08}
+# Whether the JSON records "language" (the committed demo set predates it and must not change).
+WRITE_LANGUAGE = {"demo": False, "eval": True}
+EN_DESIGNS = [k for k in H_DESIGNS if k != "bilingual"]  # "bilingual" is a kanji+romaji layout
 
 
 def allocate(mix: dict, n: int) -> dict:
@@ -2107,12 +2667,20 @@ def generate(
     # tategaki cards are mostly flat scans: a quarter of them (at least one) are photographed
     v_idx = [i for i, c in enumerate(captures, start=1) if c == "vertical"]
     v_photo = set(master.sample(v_idx, max(1, int(len(v_idx) * 0.25 + 0.5)))) if v_idx else set()
+    # English-only cards: a separate generator, so sets without them are unchanged
+    h_idx = [i for i, c in enumerate(captures, start=1) if c != "vertical"]
+    n_en = int(EN_SHARE[set_name] * len(h_idx) + 0.5)
+    en_idx = (
+        set(random.Random(f"meishi:{set_name}:{seed}:en").sample(h_idx, n_en)) if n_en else set()
+    )
+    ed = list(EN_DESIGNS)
+    random.Random(f"meishi:{set_name}:{seed}:en-designs").shuffle(ed)
     out_dir.mkdir(parents=True, exist_ok=True)
     pat = re.compile(rf"^{set_name}_\d{{3,}}\.(jpg|png|json)$")
     for p in out_dir.iterdir():  # remove stale cards of this set only
         if pat.match(p.name):
             p.unlink()
-    hi = vi = 0
+    hi = vi = ei = 0
     records = []
     lowered = []
     for i, capture in enumerate(captures, start=1):
@@ -2120,15 +2688,25 @@ def generate(
         rng = random.Random(f"meishi:{set_name}:{seed}:{i}")
         nrng = np.random.default_rng([seed, i, 7 if set_name == "demo" else 11])
         vertical = capture == "vertical"
+        english = i in en_idx
         if vertical:
             design = vd[vi % len(vd)]
             vi += 1
+        elif english:
+            design = ed[ei % len(ed)]
+            ei += 1
         else:
             design = hd[hi % len(hd)]
             hi += 1
-        d = sample_card_data(rng, force_roman=design == "bilingual", short_contacts=vertical)
-        s = sample_style(rng)
-        card, layout = render_card(fonts, d, s, design, vertical)
+        if english:
+            d = sample_card_data_en(rng)
+            s = english_style(sample_style(rng), rng)
+        else:
+            d = sample_card_data(rng, force_roman=design == "bilingual", short_contacts=vertical)
+            s = sample_style(rng)
+        exclude = ("bilingual",) if english else ()
+        card, layout = render_card(fonts, d, s, design, vertical, exclude)
+        language = "en" if english else ("bilingual" if layout == "bilingual" else "ja")
         rotation = 0
         if capture == "photo" or i in v_photo:
             arr, _bg = simulate_photo(card, rng, nrng, portrait=vertical)
@@ -2151,8 +2729,10 @@ def generate(
             "rotation": rotation,
             "layout": layout,
             "font": s.name_file,
-            "fields": d.fields,
         }
+        if WRITE_LANGUAGE[set_name]:
+            rec["language"] = language
+        rec["fields"] = d.fields
         (out_dir / f"{card_id}.json").write_text(
             json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -2160,7 +2740,7 @@ def generate(
         if not quiet:
             print(
                 f"{card_id}.{ext}  {capture:8s} rot={rotation:3d}  {layout:14s} {len(data) // 1024:4d} KB"
-                f"  {d.fields['name']}",
+                f"  {d.fields['name'] or d.fields['name_roman']}",
                 flush=True,
             )
     if lowered:
@@ -2179,11 +2759,11 @@ def main(argv=None) -> int:
         "--set", choices=sorted(SET_MIX), required=True, help="capture mix and id prefix"
     )
     ap.add_argument("--out", type=Path, required=True, help="output directory")
-    ap.add_argument("--count", type=int, default=None, help="number of cards (demo 10, eval 120)")
+    ap.add_argument("--count", type=int, default=None, help="number of cards (demo 10, eval 300)")
     ap.add_argument("--seed", type=int, default=None, help="random seed (demo 1, eval 2024)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    count = args.count if args.count is not None else {"demo": 10, "eval": 120}[args.set]
+    count = args.count if args.count is not None else {"demo": 10, "eval": 300}[args.set]
     seed = args.seed if args.seed is not None else {"demo": 1, "eval": 2024}[args.set]
     t0 = time.time()
     recs = generate(args.set, args.out, count, seed, quiet=args.quiet)

@@ -31,7 +31,7 @@ def test_generator_is_deterministic_and_labels_every_card(tmp_path):
         doc = json.loads(a.read_text(encoding="utf-8"))
         assert list(doc["fields"]) == list(FIELD_NAMES)
         assert doc["capture"] in {"scan", "photo", "rotated", "vertical"}
-        assert doc["fields"]["name"].count(" ") == 1
+        assert doc["fields"]["name"] is None or doc["fields"]["name"].count(" ") == 1
         for key in ("tel", "fax", "mobile"):
             if doc["fields"][key]:
                 assert phonenumbers.is_valid_number(phonenumbers.parse(doc["fields"][key], "JP"))
@@ -42,7 +42,7 @@ def test_generator_is_deterministic_and_labels_every_card(tmp_path):
 
 
 def test_committed_sets_have_ground_truth_for_every_image():
-    for subset, count in (("demo", 10), ("eval", 120)):
+    for subset, count in (("demo", 10), ("eval", 300)):
         images = [p for p in (REPO / "sample_cards" / subset).iterdir()
                   if p.suffix in (".jpg", ".png")]
         assert len(images) == count

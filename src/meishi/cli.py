@@ -543,13 +543,18 @@ def eval_(
     t.add_row("[bold]all present fields[/bold]", f"[bold]{s.overall_present_accuracy:.1f} %[/bold]", "")
     t.add_row("absent fields reported null", f"{s.null_accuracy:.1f} %", str(s.null_fields))
     out.print(t)
-    c = Table(title="By capture type")
-    for col in ("capture", "cards", "share", "field accuracy", "cards all right"):
-        c.add_column(col, justify="right")
-    for k, v in s.per_capture.items():
-        c.add_row(k, str(v["cards"]), f"{v['share_of_cards']:.0f} %", f"{v['accuracy']:.1f} %",
-                  f"{v['cards_all_right']:.1f} %")
-    out.print(c)
+    for title, rows in (("capture", s.per_capture), ("language", s.per_language)):
+        c = Table(title=f"By {title}")
+        for col in (title, "cards", "share", "field accuracy", "cards all right"):
+            c.add_column(col, justify="right")
+        for k, v in rows.items():
+            c.add_row(k, str(v["cards"]), f"{v['share_of_cards']:.0f} %",
+                      f"{v['accuracy']:.1f} %", f"{v['cards_all_right']:.1f} %")
+        out.print(c)
+    scans = s.per_capture_field.get("scan", {})
+    if scans:
+        out.print(f"on scans: name {scans.get('name', 0):.1f} %, company "
+                  f"{scans.get('company', 0):.1f} %")
     hi, lo = s.confidence["high"], s.confidence["low"]
     out.print(f"confidence ≥ {evaluate.REVIEW_THRESHOLD}: {hi['accuracy']:.1f} % right "
               f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields)")

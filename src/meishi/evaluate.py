@@ -47,6 +47,7 @@ def normalise(key: str, value: str | None) -> str | None:
 class CardOutcome(BaseModel):
     source: str
     capture: str
+    language: str = "ja"  # ja, bilingual or en (the card JSON's "language", default ja)
     truth: dict[str, str | None]
     got: dict[str, str | None]
     confidence: dict[str, float | None]
@@ -88,6 +89,7 @@ def run(folder: Path, workers: int = 2, limit: int | None = None) -> tuple[list[
     for (path, doc), (got, conf, err, secs) in zip(cards, results, strict=True):
         outcomes.append(CardOutcome(
             source=str(path), capture=doc.get("capture", "unknown"),
+            language=doc.get("language", "ja"),
             truth={k: doc["fields"].get(k) for k in FIELD_NAMES}, got=got,
             confidence=conf, error=err, seconds=secs,
         ))
@@ -100,6 +102,9 @@ class Summary(BaseModel):
     cards_per_minute: float
     per_field: dict[str, dict[str, float | int]]
     per_capture: dict[str, dict[str, float | int]]
+    per_language: dict[str, dict[str, float | int]]
+    #: capture → field → exact match (e.g. name and company on scans)
+    per_capture_field: dict[str, dict[str, float]]
     null_accuracy: float
     null_fields: int
     overall_present_accuracy: float
@@ -110,11 +115,15 @@ class Summary(BaseModel):
 def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
     per_field: dict[str, list[int]] = {k: [0, 0] for k in FIELD_NAMES}  # right, present
     per_capture: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # right, present, cards, perfect
+    per_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cap_field: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     nulls = [0, 0]  # right, absent
     conf_bins = {"high": [0, 0], "low": [0, 0]}
     for o in outcomes:
         cap = per_capture[o.capture]
+        lang = per_language[o.language]
         cap[2] += 1
+        lang[2] += 1
         perfect = True
         for k in FIELD_NAMES:
             t, g = normalise(k, o.truth[k]), normalise(k, o.got[k])
@@ -128,6 +137,10 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
             per_field[k][0] += ok
             cap[0] += ok
             cap[1] += 1
+            lang[0] += ok
+            lang[1] += 1
+            cap_field[o.capture][k][0] += ok
+            cap_field[o.capture][k][1] += 1
             perfect &= ok
             c = o.confidence.get(k)
             if g is not None and c is not None:
@@ -135,6 +148,7 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
                 b[0] += ok
                 b[1] += 1
         cap[3] += perfect
+        lang[3] += perfect
     right = sum(v[0] for v in per_field.values())
     present = sum(v[1] for v in per_field.values())
     n = len(outcomes)
@@ -146,6 +160,11 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         per_capture={k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
                          "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
                      for k, v in sorted(per_capture.items())},
+        per_language={k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
+                          "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
+                      for k, v in sorted(per_language.items())},
+        per_capture_field={c: {k: _pct(*v) for k, v in fields.items()}
+                           for c, fields in sorted(cap_field.items())},
         null_accuracy=_pct(*nulls),
         null_fields=nulls[1],
         overall_present_accuracy=_pct(right, present),
