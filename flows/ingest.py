@@ -121,17 +121,17 @@ class Batch:
         self.by_stem: dict[str, int] = {}
         self.read: list[tuple[int, dict[str, str | None]]] = []
 
-    def other_side(self, source: str, values: dict[str, str | None]) -> tuple[int | None, str | None]:
-        named = merge.side_of(source)
+    def other_side(self, named: tuple[str, str] | None,
+                   values: dict[str, str | None]) -> int | None:
         if named and named[0] in self.by_stem:
-            return self.by_stem[named[0]], named[1]
+            return self.by_stem[named[0]]
         for contact_id, other in self.read:
             if merge.same_card(values, other):
-                return contact_id, named[1] if named else None
-        return None, named[1] if named else None
+                return contact_id
+        return None
 
-    def add(self, source: str, contact_id: int, values: dict[str, str | None]) -> None:
-        named = merge.side_of(source)
+    def add(self, named: tuple[str, str] | None, contact_id: int,
+            values: dict[str, str | None]) -> None:
         if named:
             self.by_stem.setdefault(named[0], contact_id)
         self.read.append((contact_id, values))
@@ -155,12 +155,14 @@ def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch,
         return IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
                          moved_to=str(dest))
     values = read.fields.values()
-    into, side = batch.other_side(source, values)
-    stored = store.add_card(read, source_name=source, met_at=claim.met_at, into=into, side=side)
+    named = merge.side_of(source)  # (stem, "front"|"back") when the file name says so
+    into = batch.other_side(named, values)
+    stored = store.add_card(read, source_name=source, met_at=claim.met_at, into=into,
+                            side=named[1] if named else None)
     # only now, with the contact committed, does the file leave the claim folder
     box.processed(claim)
     if stored.status != "duplicate":
-        batch.add(source, stored.contact_id, values)
+        batch.add(named, stored.contact_id, values)
     if stored.status == "merged":
         logger.info("%s joined contact #%s (%s)", source, stored.contact_id, stored.reason)
     return IngestRow(source=source, status=stored.status,  # type: ignore[arg-type]

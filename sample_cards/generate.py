@@ -632,6 +632,48 @@ def sample_address(rng: random.Random, loc) -> tuple[str, str, str | None]:
     return line1, building, postal
 
 
+def sample_role(
+    rng: random.Random, kind: str, *, no_title: float, exec_below: float, english: bool = False
+) -> tuple[str | None, str | None]:
+    """(title, department) for a company of ``kind``; executives rarely print a department."""
+    if english:
+        assoc_t, assoc_d, execs, llc_execs, titles, depts = (
+            ASSOC_TITLES_EN, ASSOC_DEPARTMENTS_EN, EXEC_TITLES_EN, LLC_EXEC_TITLES_EN, TITLES_EN,
+            DEPARTMENTS_EN)
+    else:
+        assoc_t, assoc_d, execs, llc_execs, titles, depts = (
+            ASSOC_TITLES, ASSOC_DEPARTMENTS, EXEC_TITLES, LLC_EXEC_TITLES, TITLES, DEPARTMENTS)
+    if kind == "assoc":
+        title = rng.choice(assoc_t) if rng.random() < 0.85 else None
+        dept = rng.choice(assoc_d) if rng.random() < 0.6 else None
+        return title, dept
+    tr = rng.random()
+    if tr < no_title:
+        title = None
+    elif tr < exec_below:
+        title = rng.choice(llc_execs if kind == "llc" else execs)
+    else:
+        title = rng.choice(titles)
+    is_exec = title in execs or title in llc_execs
+    dept = (
+        None
+        if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
+        else rng.choice(depts)
+    )
+    return title, dept
+
+
+def roman_name(family: str, given: str, fmt: str) -> str:
+    """A romanised name in one of the orders and cases cards print it in."""
+    return {
+        "GF": f"{given} {family}",
+        "FG_caps": f"{family.upper()} {given}",
+        "GF_caps": f"{given} {family.upper()}",
+        "FG": f"{family} {given}",
+        "ALL": f"{given.upper()} {family.upper()}",
+    }[fmt]
+
+
 def sample_card_data(
     rng: random.Random, *, force_roman: bool = False, short_contacts: bool = False
 ) -> CardData:
@@ -645,24 +687,7 @@ def sample_card_data(
             comp = sample_company(rng)
     loc = rng.choice(LOCATIONS)
 
-    kind = comp["kind"]
-    if kind == "assoc":
-        title = rng.choice(ASSOC_TITLES) if rng.random() < 0.85 else None
-        dept = rng.choice(ASSOC_DEPARTMENTS) if rng.random() < 0.6 else None
-    else:
-        tr = rng.random()
-        if tr < 0.15:
-            title = None
-        elif tr < 0.33:
-            title = rng.choice(LLC_EXEC_TITLES if kind == "llc" else EXEC_TITLES)
-        else:
-            title = rng.choice(TITLES)
-        is_exec = title in EXEC_TITLES or title in LLC_EXEC_TITLES
-        dept = (
-            None
-            if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
-            else rng.choice(DEPARTMENTS)
-        )
+    title, dept = sample_role(rng, comp["kind"], no_title=0.15, exec_below=0.33)
 
     address1 = building = postal = None
     if rng.random() < 0.9:
@@ -716,13 +741,7 @@ def sample_card_data(
     if force_roman or rng.random() < 0.5:
         F, G = fam[2], giv[2]
         fmt = rng.choice(["GF", "GF", "FG_caps", "GF_caps", "FG", "ALL"])
-        name_roman = {
-            "GF": f"{G} {F}",
-            "FG_caps": f"{F.upper()} {G}",
-            "GF_caps": f"{G} {F.upper()}",
-            "FG": f"{F} {G}",
-            "ALL": f"{G.upper()} {F.upper()}",
-        }[fmt]
+        name_roman = roman_name(F, G, fmt)
         roman_caps = fmt == "ALL"
 
     fields = {
@@ -1247,24 +1266,7 @@ def sample_card_data_en(rng: random.Random) -> CardData:
     giv = rng.choice(GIVEN_NAMES)
     comp = sample_company_en(rng)
     loc = rng.choice(LOCATIONS)
-    kind = comp["kind"]
-    if kind == "assoc":
-        title = rng.choice(ASSOC_TITLES_EN) if rng.random() < 0.85 else None
-        dept = rng.choice(ASSOC_DEPARTMENTS_EN) if rng.random() < 0.6 else None
-    else:
-        tr = rng.random()
-        if tr < 0.12:
-            title = None
-        elif tr < 0.3:
-            title = rng.choice(LLC_EXEC_TITLES_EN if kind == "llc" else EXEC_TITLES_EN)
-        else:
-            title = rng.choice(TITLES_EN)
-        is_exec = title in EXEC_TITLES_EN or title in LLC_EXEC_TITLES_EN
-        dept = (
-            None
-            if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
-            else rng.choice(DEPARTMENTS_EN)
-        )
+    title, dept = sample_role(rng, comp["kind"], no_title=0.12, exec_below=0.3, english=True)
 
     parts = building = postal = address = None
     if rng.random() < 0.92:
@@ -1317,13 +1319,7 @@ def sample_card_data_en(rng: random.Random) -> CardData:
 
     F, G = fam[2], giv[2]
     fmt = rng.choice(["GF", "GF", "GF_caps", "GF_caps", "FG_caps", "ALL", "FG"])
-    name_roman = {
-        "GF": f"{G} {F}",
-        "FG_caps": f"{F.upper()} {G}",
-        "GF_caps": f"{G} {F.upper()}",
-        "FG": f"{F} {G}",
-        "ALL": f"{G.upper()} {F.upper()}",
-    }[fmt]
+    name_roman = roman_name(F, G, fmt)
 
     fields = {
         "name": None,

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from meishi import __version__
 from meishi.errors import MeishiError, MissingDependencyError
-from meishi.models import Contact
+from meishi.models import FIELD_TITLES, Contact
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -243,11 +243,6 @@ def contacts(
     out.print(_contacts_table(rows, f"{len(rows)} contact(s)"))
 
 
-_FIELD_LABELS = {
-    "name": "氏名", "name_kana": "フリガナ", "name_roman": "Name", "company": "会社",
-    "department": "部署", "title": "役職", "postal_code": "〒", "address": "住所", "tel": "TEL",
-    "fax": "FAX", "mobile": "携帯", "email": "E-mail", "url": "URL",
-}
 
 
 def _get(store: Store, contact_id: int) -> Contact:
@@ -288,7 +283,7 @@ def contacts_show(
                         f" — {c.status.value}", title_justify="left", show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    for key, label in _FIELD_LABELS.items():
+    for key, label in FIELD_TITLES.items():
         if c.fields.get(key):
             table.add_row(label, c.fields[key])
     for key, value in c.english.items():
@@ -296,7 +291,7 @@ def contacts_show(
     for key in ("company", "department", "title"):
         steps = c.history_of(key)
         if steps:
-            table.add_row(f"{_FIELD_LABELS[key]} history",
+            table.add_row(f"{FIELD_TITLES[key]} history",
                           ", ".join(f"{h.since:%Y-%m}: {h.value or '—'}" for h in steps))
     if c.note:
         for key, info in type(c.note).model_fields.items():
@@ -397,10 +392,13 @@ def export_contacts(
         sys.stdout.flush()
     else:
         tmp = output.with_name(output.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, output)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, output)
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from exc
         err.print(f"{len(rows)} contact(s) written to {output}", highlight=False)
     if replaced:
         err.print(f"[yellow]warning:[/yellow] {replaced} character(s) have no CP932 form and "

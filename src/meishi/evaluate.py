@@ -157,12 +157,8 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         seconds=round(wall, 2),
         cards_per_minute=round(n / wall * 60, 1) if wall else 0.0,
         per_field={k: {"accuracy": _pct(r, p), "present": p} for k, (r, p) in per_field.items()},
-        per_capture={k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
-                         "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
-                     for k, v in sorted(per_capture.items())},
-        per_language={k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
-                          "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
-                      for k, v in sorted(per_language.items())},
+        per_capture=_groups(per_capture, n),
+        per_language=_groups(per_language, n),
         per_capture_field={c: {k: _pct(*v) for k, v in fields.items()}
                            for c, fields in sorted(cap_field.items())},
         null_accuracy=_pct(*nulls),
@@ -171,6 +167,13 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         confidence={k: {"accuracy": _pct(r, t), "fields": t} for k, (r, t) in conf_bins.items()},
         errors=sum(1 for o in outcomes if o.error),
     )
+
+
+def _groups(counts: dict[str, list[int]], n: int) -> dict[str, dict[str, float | int]]:
+    """[right, present, cards, perfect] per group → the figures the report shows."""
+    return {k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
+                "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
+            for k, v in sorted(counts.items())}
 
 
 def _pct(a: int, b: int) -> float:

@@ -51,7 +51,15 @@ from vobject.base import (
 from vobject.icalendar import stringToTextValues
 from vobject.vcard import Address, Name
 
-from meishi.models import FIELD_NAMES, HISTORY_FIELDS, Contact, ContactStatus
+from meishi.extract.vocab import PREFECTURES
+from meishi.models import (
+    FIELD_NAMES,
+    FIELD_TITLES,
+    HISTORY_FIELDS,
+    Contact,
+    ContactStatus,
+    PurposeNote,
+)
 
 VCardVersion = Literal["3.0", "4.0"]
 CsvDialect = Literal["google", "excel"]
@@ -68,20 +76,10 @@ GETA = "〓"
 
 #: the purpose note's lines in NOTE (labels of :class:`meishi.models.PurposeNote`)
 NOTE_LABELS: dict[str, str] = {
-    "purpose": "目的 Purpose",
-    "met_where": "出会った場所 Where we met",
-    "met_on": "出会った日 When we met",
-    "offer": "与えられること What I can offer them",
-    "they_offer": "相手から得られること What they may offer",
-    "next_action": "次のアクション Next action",
-    "follow_up": "フォローアップ日 Follow-up date",
+    key: info.title or key for key, info in PurposeNote.model_fields.items()
 }
 NOTES_LABEL = "メモ Notes"
-HISTORY_LABELS: dict[str, str] = {
-    "company": "会社 Company history",
-    "department": "部署 Department history",
-    "title": "役職 Title history",
-}
+HISTORY_LABELS: dict[str, str] = {key: f"{FIELD_TITLES[key]} history" for key in HISTORY_FIELDS}
 #: the romanised name and the English side of the card, as NOTE lines and X- properties
 ENGLISH_LABELS: dict[str, str] = {
     "name_roman": "ローマ字氏名 Name (English)",
@@ -134,11 +132,7 @@ STATUS_LABELS: dict[str, str] = {
     ContactStatus.needs_purpose.value: "目的未入力",
 }
 
-_PREFECTURE = re.compile(
-    r"(?:東京都|北海道|(?:京都|大阪)府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉"
-    r"|神奈川|新潟|富山|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根"
-    r"|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)"
-)
+_PREFECTURE = re.compile("|".join(sorted(PREFECTURES, key=len, reverse=True)))
 #: 郡+町村, (市+)区, 市 (四日市市), 町村: stops at the first digit or space
 _CITY = re.compile(r"[^\d\s]+?郡[^\d\s]+?[町村]|[^\d\s]+?区|[^\d\s]+?市(?:市)?|[^\d\s]+?[町村]")
 _NAME_SEP = re.compile(r"[ \u3000]+")

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from meishi.extract.text import has_cjk
+import phonenumbers
+
+from meishi.extract.text import dash_to_hyphen, has_cjk, nfkc
 from meishi.extract.vocab import LEGAL_FORMS_EN, LEGAL_FORMS_JA
 
 Fields = Mapping[str, str | None]
@@ -58,11 +60,6 @@ ROLE_MAILBOXES = frozenset({
 _SPACES = re.compile(r"\s+")
 _BLOCK = re.compile(r"^(.*?\d+(?:-\d+)*)")
 _ADDR_UNITS = re.compile(r"(\d+)\s*(?:丁目|番地|番|号|の)\s*")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\u2500\u2501ｰ]")
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
 
 
 def fold_variants(text: str) -> str:
@@ -73,7 +70,7 @@ def name_key(name: str | None) -> str | None:
     """The name as compared: NFKC, no spaces, variant kanji folded, lower-case."""
     if not name:
         return None
-    key = fold_variants(_SPACES.sub("", _nfkc(name))).lower()
+    key = fold_variants(_SPACES.sub("", nfkc(name))).lower()
     return key or None
 
 
@@ -81,12 +78,12 @@ def roman_key(roman: str | None) -> str | None:
     """The romanised name's words, lower-case and sorted: word order does not matter."""
     if not roman:
         return None
-    words = sorted(w for w in re.split(r"[\s,.]+", _nfkc(roman).lower()) if w)
+    words = sorted(w for w in re.split(r"[\s,.]+", nfkc(roman).lower()) if w)
     return " ".join(words) if len(words) >= 2 else None
 
 
 def email_key(email: str | None) -> str | None:
-    return _nfkc(email).lower() if email and "@" in email else None
+    return nfkc(email).lower() if email and "@" in email else None
 
 
 def is_role_address(email: str | None) -> bool:
@@ -104,10 +101,14 @@ def personal_email(email: str | None) -> str | None:
 
 
 def phone_key(phone: str | None) -> str | None:
-    digits = re.sub(r"\D", "", _nfkc(phone)) if phone else ""
-    if digits.startswith("81") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits if len(digits) >= 9 else None
+    """The national number as phonenumbers parses it (``+81 90 …`` = ``090-…``)."""
+    if not phone:
+        return None
+    try:
+        number = phonenumbers.parse(nfkc(phone), "JP")
+    except phonenumbers.NumberParseException:
+        return None
+    return str(number.national_number) if phonenumbers.is_possible_number(number) else None
 
 
 def address_key(postal: str | None, address: str | None) -> str | None:
@@ -115,13 +116,13 @@ def address_key(postal: str | None, address: str | None) -> str | None:
     written in too many ways), with 丁目/番地/号 as dashes and the postal code in front."""
     if not address:
         return None
-    text = _DASHES.sub("-", fold_variants(_SPACES.sub("", _nfkc(address))))
+    text = dash_to_hyphen(fold_variants(_SPACES.sub("", nfkc(address))))
     text = _ADDR_UNITS.sub(r"\1-", text)
     m = _BLOCK.match(text)
     if not m:
         return None
     block = m.group(1).strip("-")
-    code = re.sub(r"\D", "", _nfkc(postal)) if postal else ""
+    code = re.sub(r"\D", "", nfkc(postal)) if postal else ""
     return f"{code}|{block}" if code else f"|{block}"
 
 
@@ -138,7 +139,7 @@ def _addresses_agree(a: str | None, b: str | None) -> bool:
 def company_key(company: str | None) -> str | None:
     if not company:
         return None
-    text = _nfkc(company)
+    text = nfkc(company)
     for form in LEGAL_FORMS_JA:
         text = text.replace(unicodedata.normalize("NFKC", form), "")
     text = LEGAL_FORMS_EN.sub("", text)
@@ -149,7 +150,7 @@ def company_key(company: str | None) -> str | None:
 def url_key(url: str | None) -> str | None:
     if not url:
         return None
-    text = _nfkc(url).lower()
+    text = nfkc(url).lower()
     if "://" not in text:
         text = "http://" + text
     host = urlsplit(text).hostname or ""

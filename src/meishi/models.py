@@ -27,6 +27,14 @@ FIELD_NAMES: tuple[str, ...] = (
     "url",
 )
 
+#: how forms, tables and exports label each field
+FIELD_TITLES: dict[str, str] = {
+    "name": "氏名 Name", "name_kana": "フリガナ Reading", "name_roman": "Name (roman)",
+    "company": "会社 Company", "department": "部署 Department", "title": "役職 Title",
+    "postal_code": "〒 Postal code", "address": "住所 Address", "tel": "TEL", "fax": "FAX",
+    "mobile": "携帯 Mobile", "email": "E-mail", "url": "URL",
+}
+
 
 class Box(BaseModel):
     """Pixel box in the cleaned card image."""
@@ -211,6 +219,12 @@ def parse_batch(met_at: str | None) -> tuple[date | None, str | None]:
     return when, (m.group(4) or "").replace("_", " ").strip() or None
 
 
+def card_day(taken_at: datetime | None, met_on: date | None, created_at: datetime) -> date:
+    """When a card was handed over, as far as we know: the photo's time, the date in the
+    inbox folder's name, else when it was stored."""
+    return taken_at.date() if taken_at else met_on or created_at.date()
+
+
 class CardRecord(BaseModel):
     """One card (one side of one card) a contact came from."""
 
@@ -228,9 +242,7 @@ class CardRecord(BaseModel):
 
     @property
     def day(self) -> date:
-        """When this card was handed over, as far as we know: the photo's time, the date in
-        the inbox folder's name, else when it was stored."""
-        return self.taken_at.date() if self.taken_at else self.met_on or self.created_at.date()
+        return card_day(self.taken_at, self.met_on, self.created_at)
 
 
 class HistoryEntry(BaseModel):

@@ -13,17 +13,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from meishi.models import FIELD_NAMES, Contact, MergeCandidate, PurposeNote, parse_batch
+from meishi.models import (
+    FIELD_NAMES,
+    FIELD_TITLES,
+    Contact,
+    MergeCandidate,
+    PurposeNote,
+    parse_batch,
+)
 
 #: fields below this confidence are marked for checking in the form
 CHECK_BELOW = 0.8
 
-_FIELD_TITLES = {
-    "name": "氏名 Name", "name_kana": "フリガナ Reading", "name_roman": "Name (roman)",
-    "company": "会社 Company", "department": "部署 Department", "title": "役職 Title",
-    "postal_code": "〒 Postal code", "address": "住所 Address", "tel": "TEL", "fax": "FAX",
-    "mobile": "携帯 Mobile", "email": "E-mail", "url": "URL",
-}
 
 def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,
                  values: dict[str, Any] | None = None,
@@ -63,7 +64,7 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
                         "make it one contact (their purpose note is kept, yours is added to "
                         "the notes), or keep it a new person."))
     for key in FIELD_NAMES:
-        title = _FIELD_TITLES[key]
+        title = FIELD_TITLES[key]
         if contact and contact.fields.get(key) and \
                 (contact.confidence.get(key) or 0) < CHECK_BELOW:
             title = f"⚠ {title} (check)"
@@ -145,7 +146,7 @@ def describe(contact: Contact, image_url: str | None, problem: str | None = None
            if contact.fields.get(k) and (contact.confidence.get(k) or 0) < CHECK_BELOW]
     if low:
         parts.append("**Check these fields, the reading is unsure:** "
-                     + ", ".join(f"`{_FIELD_TITLES[k]}`" for k in low))
+                     + ", ".join(f"`{FIELD_TITLES[k]}`" for k in low))
     parts.append("Then write **why this person matters** (目的) and what you can give "
                  "(与えられること): a card without it is soon a face nobody remembers.")
     if contact.ocr_text:

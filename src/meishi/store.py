@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import jaconv
 from sqlalchemy import (
     JSON,
     Date,
@@ -37,7 +38,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
 from meishi import db, merge
 from meishi.errors import StoreError
@@ -52,6 +60,7 @@ from meishi.models import (
     HistoryEntry,
     MergeCandidate,
     PurposeNote,
+    card_day,
     parse_batch,
 )
 
@@ -141,8 +150,7 @@ class CardRow(Base):
 
     @property
     def day(self) -> date:
-        taken = _utc(self.taken_at)
-        return taken.date() if taken else self.met_on or (_utc(self.created_at) or _now()).date()
+        return card_day(_utc(self.taken_at), self.met_on, _utc(self.created_at) or _now())
 
 
 class HistoryRow(Base):
@@ -374,7 +382,8 @@ class Store:
                  since: datetime | None = None) -> list[Contact]:
         """Contacts oldest first; ``since``: only those created or changed from then on."""
         with self.session() as s:
-            q = select(ContactRow).order_by(ContactRow.created_at, ContactRow.id)
+            q = select(ContactRow).order_by(ContactRow.created_at, ContactRow.id).options(
+                selectinload(ContactRow.cards), selectinload(ContactRow.history))
             if status is not None:
                 q = q.where(ContactRow.status == status.value)
             if since is not None:
@@ -447,7 +456,8 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
     newer = all(card_day >= c.day for c in known)
     english = dict(row.english or {})
     conf = dict(row.confidence or {})
-    if card.lang == "en" and not _is_english(row):
+    english_contact = _is_english(row)
+    if card.lang == "en" and not english_contact:
         # the English side of a Japanese contact
         if values.get("name_roman") and (not row.name_roman or newer):
             row.name_roman = values["name_roman"]
@@ -458,7 +468,7 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
         fill = _SHARED_FIELDS
         replace: tuple[str, ...] = ()
     else:
-        if card.lang == "ja" and _is_english(row):
+        if card.lang == "ja" and english_contact:
             # the Japanese side of a contact known so far from its English side
             for key in ENGLISH_FIELDS:
                 if getattr(row, key):
@@ -543,8 +553,6 @@ def _append(notes: str | None, line: str) -> str:
 
 def _haystack(text: str) -> str:
     """Search form: NFKC, lower-case, no spaces, variant kanji folded, katakana as hiragana."""
-    import jaconv
-
     return jaconv.kata2hira(merge.name_key(text) or "")
 
 
