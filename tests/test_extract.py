@@ -89,3 +89,43 @@ def test_fields_keep_source_line_and_confidence():
 def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
     got = extract_fields(lines_for_test([(line, 40), ("山田 太郎", 70)])).values()
     assert got["company"] == company
+
+
+@pytest.mark.parametrize(("line", "company", "rest"), [
+    # OCR saw a gap inside the name: the pieces belong to the company
+    ("ヒカリコン サルティング株式会社", "ヒカリコンサルティング株式会社", None),
+    ("ルリ建設 株式会社", "ルリ建設株式会社", None),
+    ("株式会社 ミドリ 精機", "株式会社ミドリ精機", None),
+    ("株式会社ミドリ 精機 営業部", "株式会社ミドリ精機", "営業部"),
+    # a department before it, a slogan after it are not
+    ("営業部 ミドリ精機株式会社", "ミドリ精機株式会社", "営業部"),
+    ("株式会社ナギデザイン 地域とともに歩む", "株式会社ナギデザイン", None),
+    # a logo cut off by a mark
+    ("回|燈電子株式会社", "燈電子株式会社", None),
+    ("胃|1燈デザイン株式会社", "燈デザイン株式会社", None),
+    ("人, あすなろ水産株式会社", "あすなろ水産株式会社", None),
+])
+def test_company_name_spans_the_gaps_ocr_saw_in_it(line, company, rest):
+    got = extract_fields(lines_for_test([(line, 40), ("山田 太郎", 70)])).values()
+    assert got["company"] == company
+    if rest:
+        assert rest in (got["department"], got["title"])
+
+
+@pytest.mark.parametrize(("lines", "address"), [
+    # the building line under a right-aligned or centred address
+    ([("〒860-6834", 30, 1170), ("熊本県熊本市中央区花畑町4-28-1", 30, 1170),
+      ("桜通センタービル 607", 30, 1170)],
+     "熊本県熊本市中央区花畑町4-28-1 桜通センタービル 607"),
+    # dashes read as commas or quotes in a tategaki column; a floor's F read as E, 8 as B
+    ([("東京都文京区後楽4,5'19", 30), ("ひばりタワー8E", 30)], "東京都文京区後楽4-5-19 ひばりタワー8F"),
+    ([("愛知県名古屋市中区錦5-23-11", 30), ("みどりビルディングBF", 30)],
+     "愛知県名古屋市中区錦5-23-11 みどりビルディング8F"),
+    # an English address over three lines, the postal code after the prefecture
+    ([("10th Floor, No.3 Minato Bldg.,", 28), ("3-23-1 Hakataekihigashi, Hakata-ku,", 28),
+      ("Fukuoka 812-0013, Japan", 28)],
+     "10th Floor, No.3 Minato Bldg., 3-23-1 Hakataekihigashi, Hakata-ku, Fukuoka, Japan"),
+])
+def test_address_lines(lines, address):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), *lines])).values()
+    assert got["address"] == address

@@ -37,10 +37,20 @@ def test_split_name_refuses_non_names():
         ("ヤマダタロウ", "山田", "ヤマダ タロウ"),
         ("ササキ ミサキ", "佐々木", "ササキ ミサキ"),
         ("タナカハナコ", "田中", "タナカ ハナコ"),
+        # a gap OCR saw inside the family name is moved to where its reading ends
+        ("オオ クボ ヒナ", "大久保", "オオクボ ヒナ"),
+        ("オオ クボヒナ", "大久保", "オオクボ ヒナ"),
+        # a reading the dictionary does not give keeps the card's own gap
+        ("カワノ ユイ", "河野", "カワノ ユイ"),
     ],
 )
 def test_space_reading(kana, family, expected):
     assert names.space_reading(kana, family) == expected
+
+
+def test_space_reading_falls_back_to_the_given_name():
+    # UniDic reads 薬袋 as クスリブクロ, not ミナイ; the given name places the gap
+    assert names.space_reading("ミナイハナコ", "薬袋", "花子") == "ミナイ ハナコ"
 
 
 def test_person_name_score_tells_names_from_words():

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from meishi.errors import OcrError
-from meishi.ocr import TesseractEngine, lines_from_data, read_text, rotate
+from meishi.ocr import TesseractEngine, better_reading, lines_from_data, read_text, rotate, trim
 
 
 def _data(words):
@@ -34,6 +34,36 @@ def test_lines_drop_cjk_spaces_but_keep_the_name_gap_and_latin_spaces():
     assert [x.text for x in lines] == ["山田 太郎", "株式会社", "Taro Yamada"]
     assert lines[0].conf == pytest.approx(93.5)
     assert lines[0].size == 60
+
+
+def test_trim_keeps_an_unsure_given_name_but_drops_marks_and_odd_sized_scraps():
+    lines = lines_from_data(_data([
+        # a logo read as a big unsure kanji, a card edge read as "|", then the name: Tesseract
+        # is unsure of the large given name although it read it right
+        ("回", 30, 20, 0, 150, 150, 1), ("|", 88, 180, 10, 8, 90, 1),
+        ("吉田", 86, 205, 20, 185, 95, 1), ("美咲", 36, 466, 22, 188, 97, 1),
+        ("⑩", 39, 700, 20, 60, 80, 1),
+        # a Latin scrap at the end of a line
+        ("株式会社", 93, 10, 200, 200, 50, 2), ("ミドリ", 92, 215, 200, 150, 50, 2),
+        ("ll", 20, 380, 205, 20, 40, 2),
+    ]))
+    assert [x.text for x in trim(lines)] == ["吉田 美咲", "株式会社ミドリ"]
+
+
+def _line(text, conf):
+    return lines_from_data(_data([(text, conf, 0, 0, 40 * len(text), 40, 1)]))[0]
+
+
+def test_a_reread_wins_when_more_sure_without_losing_characters_or_longer_and_as_sure():
+    assert better_reading(_line("原田翔太", 92), _line("原田翔太", 77))
+    assert not better_reading(_line("原田", 87), _line("原田翔太", 77))  # lost the given name
+    # ... but far surer and shorter wins: the old reading had made scraps of a big glyph
+    assert better_reading(_line("木村恵", 91), _line("木村ノバハ", 39))
+    assert better_reading(_line("原田翔太", 80), _line("原田", 85))
+    # the same text and more wins even when Tesseract is unsure of what was added (亮: 0 %)
+    assert better_reading(_line("中村亮", 62), _line("中村", 92))
+    # other text, longer but much less sure, does not
+    assert not better_reading(_line("原田翔犬蘭", 60), _line("原田翔太", 85))
 
 
 def _render(text_lines, size=(1092, 660)):

@@ -241,6 +241,28 @@ def rotate_small(img: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(img, M, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
+def invert_dark_regions(gray: np.ndarray) -> np.ndarray:
+    """Light text on a dark band or panel turned into dark text on light.
+
+    A region's ground is the median of its neighbourhood (text covers well under half of
+    it); where that ground is much darker than the card's paper, the region is inverted.
+    """
+    h, w = gray.shape
+    f = 4
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    k = max(3, min(small.shape) // 8) | 1
+    ground = cv2.medianBlur(small, k)
+    paper = float(np.percentile(ground, 90))
+    dark = (ground < min(paper * 0.55, paper - 80)).astype(np.uint8)
+    if dark.mean() < 0.01:
+        return gray
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.resize(dark, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    out = gray.copy()
+    out[mask] = 255 - gray[mask]
+    return out
+
+
 def normalise_light(gray: np.ndarray) -> np.ndarray:
     """Flatten uneven light (shadows, vignetting) and stretch contrast."""
     k = max(gray.shape) // 25 | 1
@@ -272,7 +294,7 @@ def clean(data: bytes, source: str, settings: Settings) -> CardImage:
     return CardImage(
         source=source,
         sha256=sha256_bytes(data),
-        image=normalise_light(gray),
+        image=normalise_light(invert_dark_regions(gray)),
         color=card,
         found_card=quad is not None,
         taken_at=taken_at,

@@ -110,21 +110,48 @@ def lines_from_data(data: dict[str, list]) -> list[OcrLine]:
         groups.setdefault(key, []).append(OcrWord(text=text, conf=conf, box=box))
     lines = []
     for words in groups.values():
-        words = _trim_noise(words)
-        if not words:
-            continue
         line = make_line(words)
         if line.text:
             lines.append(line)
     return lines
 
 
-def _trim_noise(words: list[OcrWord]) -> list[OcrWord]:
-    """Drop unsure words at the ends of a line: a logo or a rule read as characters."""
-    if not any(w.conf >= 60 for w in words):
+def trim(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines without the unsure marks at their ends (see :func:`_trim_noise`)."""
+    out = []
+    for line in lines:
+        words = _trim_noise(line.words)
+        if len(words) == len(line.words):
+            out.append(line)
+        elif words:
+            out.append(make_line(words))
+    return out
+
+
+_MARKS_ONLY = re.compile(r"^[^\w\u3040-\u30ff\u3400-\u9fff々〆〒@]+$")
+
+
+def _trim_noise(words: list[OcrWord], sizes: bool = True) -> list[OcrWord]:
+    """Drop unsure words at the ends of a line: a logo or a rule read as characters.
+
+    Tesseract is unsure of large glyphs too: a two-kanji given name beside the family name
+    often comes with a confidence of 30-40 while read right. So an unsure CJK word of the
+    line's size stays (the review flags it); marks, Latin scraps and glyphs much larger or
+    smaller than the line's confident words go.
+    """
+    sure = [w.box.h for w in words if w.conf >= 60]
+    if not sure:
         return words
+    ref = sorted(sure)[len(sure) // 2]
+
     def noise(w: OcrWord) -> bool:
-        return w.conf < 45 and len(w.text) <= 2
+        if _MARKS_ONLY.match(w.text):
+            return True  # a rule, a card edge or a logo read as marks
+        if w.conf >= 45 or len(w.text) > 2:
+            return False
+        if not _CJK.search(w.text):
+            return True
+        return sizes and not 0.5 * ref <= w.box.h <= 1.3 * ref
 
     while words and noise(words[0]):
         words = words[1:]
@@ -203,7 +230,7 @@ PROBE_SCALE = 0.5
 def read_horizontal(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
     """Horizontal text as sparse lines (psm 11): a card is islands of text, often in two
     columns that a page layout (psm 3) would merge into one line."""
-    lines = engine.read(gray, lang="jpn", psm=11)
+    lines = trim(engine.read(gray, lang="jpn", psm=11))
     return merge_fragments(sorted(lines, key=lambda ln: (ln.box.y + ln.box.h / 2, ln.box.x)))
 
 
@@ -244,7 +271,7 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
         masked[max(0, ln.box.y - pad):ln.box.bottom + pad,
                max(0, ln.box.x - pad):ln.box.right + pad] = 255
     columns = []
-    for ln in engine.read(masked, lang="jpn_vert", psm=5):
+    for ln in trim(engine.read(masked, lang="jpn_vert", psm=5)):
         # jpn_vert reads stray marks beside a column as short Latin words: drop them
         words = [w for w in ln.words if w.conf >= 30 and not (
             len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
@@ -297,14 +324,19 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
 REREAD_HEIGHT = 56
 MAX_REREADS = 8
+#: how far (in line heights) a re-read looks beside a line for words the layout missed
+WIDEN = 2.5
 
 
 def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
-    """Read again, as one line (psm 7) at a comfortable size, each line that is unsure or
-    much larger than the rest (the name): big glyphs and wide gaps confuse page layout.
+    """Read again, as one line (psm 7/13) at a comfortable size, each line that is unsure,
+    short, or much larger than the rest (the name): big glyphs and wide gaps confuse page
+    layout, which drops or misreads whole words of them.
 
-    The line's whole row is re-read, absorbing fragments beside it; the new reading is kept
-    only if it is more confident.
+    The crop is the line's row; for the name it is widened sideways (up to the nearest other
+    line, a few characters at most) so that the half of the name the page layout missed is
+    read too. Other lines reaching into the crop are blanked. See :func:`better_reading` for
+    which reading is kept.
     """
     if not lines:
         return lines
@@ -321,42 +353,90 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         if id(ln) in gone:
             continue
         row = [ln] + [o for o in lines if o is not ln and id(o) not in gone and _same_row(ln, o)]
-        box = Box.union([o.box for o in row])
-        pad = max(4, box.h // 4)
-        y0, y1 = max(0, box.y - pad), min(gray.shape[0], box.bottom + pad)
-        x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
-        crop = gray[y0:y1, x0:x1]
-        k = REREAD_HEIGHT / max(1, box.h)
+        others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
+        x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others,
+                                   widen=_maybe_name(ln, median_h))
+        crop = gray[y0:y1, x0:x1].copy()
+        for o in others:  # neighbours reaching into the band
+            ox0, oy0 = max(o.box.x, x0) - x0, max(o.box.y, y0) - y0
+            ox1, oy1 = min(o.box.right, x1) - x0, min(o.box.bottom, y1) - y0
+            if ox1 > ox0 and oy1 > oy0:
+                crop[oy0:oy1, ox0:ox1] = 255
+        k = REREAD_HEIGHT / max(1, max(o.box.h for o in row))
         crop = cv2.resize(crop, None, fx=k, fy=k,
                           interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
         new = _read_one_line(crop, engine, k, x0, y0)
         if new is None:
             continue
-        old_conf = sum(o.conf * len(o.text) for o in row) / max(1, sum(len(o.text) for o in row))
-        if new.conf > old_conf + 3:
+        if better_reading(new, make_line([w for o in row for w in o.words])):
             replaced[id(ln)] = new
             gone.update(id(o) for o in row if o is not ln)
     return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
 
 
+def _maybe_name(line: OcrLine, median_h: int) -> bool:
+    """A short line much larger than the rest: on a business card, the person's name."""
+    return line.box.h > 1.6 * median_h and len(line.text.replace(" ", "")) <= 6
+
+
+def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
+              widen: bool) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): ``box``'s row, padded and, if ``widen``, widened sideways up to the
+    nearest line that shares the row."""
+    pad = max(4, box.h // 4)
+    y0, y1 = max(0, box.y - pad), min(gray.shape[0], box.bottom + pad)
+    if not widen:
+        return max(0, box.x - pad), y0, min(gray.shape[1], box.right + pad), y1
+    # not into the card's edge, and not further than a few characters
+    margin = gray.shape[1] // 50
+    left = max(margin, box.x - WIDEN * box.h)
+    right = min(gray.shape[1] - margin, box.right + WIDEN * box.h)
+    for o in others:
+        overlap = min(o.box.bottom, y1) - max(o.box.y, y0)
+        if overlap < 0.5 * min(o.box.h, box.h):
+            continue
+        if o.box.right <= box.x:
+            left = max(left, o.box.right + pad)
+        elif o.box.x >= box.right:
+            right = min(right, o.box.x - pad)
+    x0 = min(max(0, box.x - pad), max(0, int(left)))
+    x1 = max(min(gray.shape[1], box.right + pad), min(gray.shape[1], int(right)))
+    return x0, y0, x1, y1
+
+
 def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
                    y0: int) -> OcrLine | None:
-    """Read a crop as one raw line (psm 13), falling back to psm 7 if that is unsure;
-    boxes are mapped back to the card's pixels."""
+    """Read a crop as one line (psm 7), and as a raw line (psm 13) if that is unsure; boxes
+    are mapped back to the card's pixels. Of two readings the longer wins unless it is
+    clearly less sure (a raw-line reading often drops or adds a word)."""
     best: OcrLine | None = None
-    for psm in (13, 7):
-        words = [OcrWord(text=w.text, conf=w.conf, box=Box(
+    for psm in (7, 13):
+        # psm 13 gives every word the crop's height: sizes say nothing there
+        words = _trim_noise([OcrWord(text=w.text, conf=w.conf, box=Box(
             x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
             w=round(w.box.w / k), h=round(w.box.h / k)))
-            for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words]
-        words = _trim_noise(words)
+            for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words],
+            sizes=psm != 13)
         if words:
             line = make_line(words)
-            if best is None or line.conf > best.conf:
+            if best is None or better_reading(line, best):
                 best = line
         if best is not None and best.conf >= 85:
             break
     return best
+
+
+def better_reading(new: OcrLine, old: OcrLine, margin: float = 3.0) -> bool:
+    """Is ``new`` a better reading of the same text than ``old``: more confident without
+    losing characters, or longer and about as confident."""
+    t_new, t_old = new.text.replace(" ", ""), old.text.replace(" ", "")
+    n_new, n_old = len(t_new), len(t_old)
+    if n_new > n_old:
+        # the same text and more: Tesseract's confidence in a rare kanji is often near 0
+        # even when it is right (亮, 颯), so what was added is not held against it
+        return t_old in t_new or new.conf >= old.conf - 8
+    # shorter is fine when far surer: the old reading had read part of a glyph as scraps
+    return new.conf > old.conf + margin and (n_new >= 0.75 * n_old or new.conf > old.conf + 20)
 
 
 def _same_row(a: OcrLine, b: OcrLine) -> bool:

@@ -29,6 +29,11 @@ _ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\
 _URL_LABEL = re.compile(r"(URL|HP|Web|WEB|Website|ホームページ)\s*[:：]?\s*$")
 _NOISE = re.compile(r"^[\W_]+|[\W_]+$")
 _ROMAN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-.]+){1,2}$")
+# a reading starts with a full-size kana; a rule or stray mark beside it is not part of it
+_KANA_EDGES = re.compile(r"^[^ァ-ヴぁ-ゔ]+|[^ァ-ヶぁ-ゖー]+$")
+# a floor number whose F was read as E (8E), or whose 8 was read as B (BF: a basement is B1F)
+_FLOOR_E = re.compile(r"(?<=\d)E\b")
+_FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -107,13 +112,16 @@ class _Builder:
             if cands:
                 parts.append(cands[0])
         if not parts:
+            self.address_en()
             return
         nxt = self._next(parts[-1])
         if nxt is not None and nxt.rest and vocab.BUILDING.search(nxt.rest) and \
                 not _looks_like_company(nxt.rest) and len(nxt.rest) <= 30:
             parts.append(nxt)
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
-        value = " ".join(t for t in texts if t)
+        # a dash between block numbers read as a comma or a quote (tategaki above all)
+        value = re.sub(r"(?<=\d)\s*[,'’.、・]\s*(?=\d)", "-", " ".join(t for t in texts if t))
+        value = _FLOOR_B.sub("8", _FLOOR_E.sub("F", value))
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True
@@ -121,9 +129,46 @@ class _Builder:
         self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
                                          source_line=" / ".join(p.raw for p in parts))
 
+    def address_en(self) -> None:
+        """An English address: the lines around the one naming a ward, city, prefecture or
+        building (printed in 1-3 lines, the postal code after the prefecture)."""
+        def part(ln: Line | None) -> bool:
+            return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
+                and not contacts.find_email(ln.rest) \
+                and (vocab.ADDRESS_EN.search(ln.rest) is not None
+                     or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None)
+        seeds = [ln for ln in self.lines if part(ln) and vocab.ADDRESS_EN.search(ln.rest)]
+        if not seeds:
+            return
+        block = [seeds[0]]
+        while len(block) < 4:
+            prev = self._prev(block[0])
+            if not part(prev):
+                break
+            block.insert(0, prev)
+        while len(block) < 4:
+            nxt = self._next(block[-1])
+            if not part(nxt):
+                break
+            block.append(nxt)
+        value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
+        value = re.sub(r"\s+,", ",", value).strip(" ,")
+        for ln in block:
+            ln.used = True
+        self.out["address"] = FieldValue(
+            value=value, confidence=min(ln.conf for ln in block) * 0.95,
+            source_line=" / ".join(ln.raw for ln in block))
+
+    def _prev(self, line: Line) -> Line | None:
+        """The line that ``line`` continues (see :meth:`_next`)."""
+        for ln in self.lines:
+            if ln is not line and not ln.used and self._next(ln) is line:
+                return ln
+        return None
+
     def _next(self, line: Line) -> Line | None:
         """The line that continues ``line``: just below it (or, in a vertical column, just
-        left of it) and aligned with its start, if it is still unclaimed."""
+        left of it) and aligned with its start, end or middle, if it is still unclaimed."""
         b, gap = line.box, 1.6 * line.size
         best: tuple[float, Line] | None = None
         for ln in self.lines:
@@ -135,7 +180,8 @@ class _Builder:
                 aligned = abs(o.y - b.y) < 2 * line.size
             else:
                 dist = o.y - b.bottom
-                aligned = abs(o.x - b.x) < 2 * line.size
+                aligned = min(abs(o.x - b.x), abs(o.right - b.right),
+                              abs(o.x + o.w / 2 - b.x - b.w / 2)) < 2 * line.size
             if -0.3 * line.size <= dist <= gap and aligned and (best is None or dist < best[0]):
                 best = (dist, ln)
         if best is None or best[1].used or not best[1].rest:
@@ -218,13 +264,14 @@ class _Builder:
         ln.used = True
         name_center = ln.center
         # the reading: a kana line, the nearest to the name
-        kana = [x for x in self.lines if not x.used and x.rest and is_kana_reading(x.rest)
-                and not names.is_common_word(x.rest)
+        kana = [x for x in self.lines if not x.used and x.rest
+                and is_kana_reading(_KANA_EDGES.sub("", x.rest))
+                and not names.is_common_word(_KANA_EDGES.sub("", x.rest))
                 and _dist(x.center, name_center) < 4 * ln.size]
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
-            reading = " ".join(to_katakana(k.rest).replace("・", " ").split())
-            reading = names.space_reading(reading, split.family)
+            reading = " ".join(to_katakana(_KANA_EDGES.sub("", k.rest)).replace("・", " ").split())
+            reading = names.space_reading(reading, split.family, split.given)
             self.put("name_kana", reading, k, 0.95)
             k.used = True
 
@@ -292,17 +339,33 @@ def _split_company(text: str) -> tuple[str, str] | None:
         if not any(f in part for f in vocab.LEGAL_FORMS_JA):
             continue
         lo, hi = i, i + 1
-        if part in vocab.LEGAL_FORMS_JA:  # the legal form stands apart from the name
-            is_prefix = i + 1 < len(parts) and (i == 0 or _classify_part(parts[i - 1])[0] != "other")
-            if is_prefix:
-                hi = i + 2
-            elif i > 0:
-                lo = i - 1
+        form = next(f for f in vocab.LEGAL_FORMS_JA if f in part)
+        prefix = part.startswith(form) and i + 1 < len(parts) and (
+            part != form or i == 0 or _classify_part(parts[i - 1])[0] != "other")
+        if prefix:  # 株式会社 ミドリ 精機: the name follows the form
+            if part == form:
+                hi += 1
+            while hi < len(parts) and _name_piece(parts[hi]):
+                hi += 1
+        elif not part.startswith(form) or (part == form and i > 0):  # ミドリ 精機株式会社
+            if part == form:
+                lo -= 1
+            while lo > 0 and _name_piece(parts[lo - 1]):
+                lo -= 1
         # a logo beside the name is often read as symbols or digits
         company = _clean_company(re.sub(r"^[\W\d_]+", "", "".join(parts[lo:hi])))
         remainder = " ".join(parts[:lo] + parts[hi:])
         return company, remainder
     return None
+
+
+def _name_piece(part: str) -> bool:
+    """A piece of a Japanese company name that OCR split off at a gap (ミドリ | 精機), not a
+    department, title, slogan (人と街の明日を描く) or contact item."""
+    return (has_cjk(part) and len(part) <= 12 and _classify_part(part)[0] == "other"
+            and not re.search(r"[0-9@:/]", part)
+            and not (re.search(r"[ぁ-ゖ]", part) and re.search(r"[一-龥]", part))
+            and not any(f in part for f in vocab.LEGAL_FORMS_JA))
 
 
 # no Japanese word starts with a small kana or a long-vowel mark
@@ -311,11 +374,15 @@ _BAD_START = re.compile(r"^[ァィゥェォッャュョヮヵヶぁぃぅぇぉ�
 _LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー]){1,3}$|^.?[^\w\s].?$")
 
 
+# a logo read as a character or two, cut off from the name by a rule or a mark: 回|燈電子
+_LOGO_CUT = re.compile(r"^\S{0,2}?[|｜¦!,，.、。:;'\"`]+\s*")
+
+
 def _clean_company(company: str) -> str:
     """Drop what the grammar of a company name rules out: a slogan after 。, a logo read as a
-    few symbols or stray hiragana before a leading legal form (…株式会社東雲運輸), and a small
-    kana at the very start."""
-    company = company.split("。", 1)[0]
+    few symbols or stray hiragana before a leading legal form (…株式会社東雲運輸) or cut off
+    by a mark (回|燈電子株式会社), and a small kana at the very start."""
+    company = re.sub(r"^[\W\d_]+", "", _LOGO_CUT.sub("", company)).split("。", 1)[0]
     for form in vocab.LEGAL_FORMS_JA:
         k = company.find(form)
         if k > 0 and k + len(form) < len(company):  # the legal form leads the name
@@ -349,14 +416,16 @@ def extract_fields(ocr: OcrResult) -> CardFields:
     return _Builder(ocr).build()
 
 
-def lines_for_test(texts: list[tuple[str, int]]) -> OcrResult:
-    """Build an OCR result from (text, glyph height) pairs, top to bottom (for tests)."""
+def lines_for_test(texts: list[tuple[str, int] | tuple[str, int, int]]) -> OcrResult:
+    """Build an OCR result from (text, glyph height[, right edge]) tuples, top to bottom,
+    left-aligned unless a right edge is given (for tests)."""
     from meishi.models import OcrWord
 
     lines = []
     y = 10
-    for text, h in texts:
-        box = Box(x=10, y=y, w=max(1, len(text)) * h, h=h)
+    for text, h, *right in texts:
+        w = max(1, len(text)) * h
+        box = Box(x=right[0] - w if right else 10, y=y, w=w, h=h)
         lines.append(OcrLine(text=text, conf=95.0, box=box,
                              words=[OcrWord(text=text, conf=95.0, box=box)]))
         y += h + 10

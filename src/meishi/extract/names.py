@@ -105,13 +105,22 @@ def reading(text: str) -> str:
     return "" if not all(parts) else "".join(parts)
 
 
-def space_reading(kana: str, family: str) -> str:
-    """Put the space of 'ヤマダ タロウ' back when the card printed it too narrow to see."""
-    if " " in kana:
-        return kana
+def space_reading(kana: str, family: str, given: str = "") -> str:
+    """Put the space of 'ヤマダ タロウ' where the family name's reading ends, when the card
+    printed it too narrow to see or OCR saw a gap inside a name (オオ クボ ヒナ).
+
+    UniDic's reading of the family name (or else of the given name) only places the space;
+    the letters are the card's.
+    """
+    compact = kana.replace(" ", "")
     fam = reading(family)
-    if fam and kana.startswith(fam) and len(kana) > len(fam):
-        return f"{fam} {kana[len(fam):]}"
+    if fam and compact.startswith(fam) and len(compact) > len(fam):
+        return f"{fam} {compact[len(fam):]}"
+    if kana.count(" ") == 1:
+        return kana
+    giv = reading(given) if given else ""
+    if giv and compact.endswith(giv) and len(compact) > len(giv):
+        return f"{compact[:-len(giv)]} {giv}"
     return kana
 
 

@@ -55,3 +55,18 @@ PREFECTURES = (
     "鹿児島県", "沖縄県",
 )
 BUILDING = re.compile(r"(ビル|タワー|ハイツ|マンション|プラザ|センター|会館|棟|階|号室|\d+F\b|\dF$|B\d+F)")
+
+#: prefectures as English cards print them (ローマ字, without -ken/-fu/-to)
+PREFECTURES_EN = (
+    "Hokkaido", "Aomori", "Iwate", "Miyagi", "Akita", "Yamagata", "Fukushima", "Ibaraki",
+    "Tochigi", "Gunma", "Saitama", "Chiba", "Tokyo", "Kanagawa", "Niigata", "Toyama",
+    "Ishikawa", "Fukui", "Yamanashi", "Nagano", "Gifu", "Shizuoka", "Aichi", "Mie", "Shiga",
+    "Kyoto", "Osaka", "Hyogo", "Nara", "Wakayama", "Tottori", "Shimane", "Okayama",
+    "Hiroshima", "Yamaguchi", "Tokushima", "Kagawa", "Ehime", "Kochi", "Fukuoka", "Saga",
+    "Nagasaki", "Kumamoto", "Oita", "Miyazaki", "Kagoshima", "Okinawa",
+)
+#: what only an English address line says: a ward or city suffix, a building, a prefecture
+ADDRESS_EN = re.compile(
+    r"\b[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura|chome)\b|\bJapan\b|\bBldg\b|\bBuilding\b"
+    r"|\bFloor\b|\b(?:" + "|".join(PREFECTURES_EN) + r")(?:-(?:ken|fu|to))?\b",
+)
