@@ -61,6 +61,18 @@ def test_find_phones(line, expected):
         ("メール: info@example.com", "info@example.com"),
         ("https://www.midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),
+        # what OCR does to an address, undone where the grammar is certain
+        ("Email: fujiwara.shintaro@tsubasa-denshi.co.」p", "fujiwara.shintaro@tsubasa-denshi.co.jp"),
+        ("Mail kaori.ueda@haruka-systems. co.", "kaori.ueda@haruka-systems.co.jp"),
+        ("E-mail: kaneko@nihon-monozukuri.or.", "kaneko@nihon-monozukuri.or.jp"),
+        ("akemi.inoue@hokkaido-monozukurijp", "akemi.inoue@hokkaido-monozukuri.jp"),
+        ("E-mail morita-t@のharuka-solutions.com", "morita-t@haruka-solutions.com"),
+        ("n.utsunomiyaのhokkaido-dokusho.or.jp", "n.utsunomiya@hokkaido-dokusho.or.jp"),
+        ("E-mail: d.onodera@minato-denshi.Cc0.」p", "d.onodera@minato-denshi.co.jp"),
+        ("E-mail: harada shota@akaridenshi.co.jp", "harada_shota@akaridenshi.co.jp"),
+        # .co is a real top-level domain: without a trace of a lost ".jp" it stays
+        ("kimura@example.co", "kimura@example.co"),
+        ("mail a.b@x.com", "a.b@x.com"),
     ],
 )
 def test_find_email(line, expected):

@@ -73,7 +73,9 @@ def _as_printed(raw: str) -> str | None:
 
 
 _EMAIL_LABEL = re.compile(r"^(E-?mail|Mail|MAIL|EMAIL|メール|e-mail)\s*[.:：]?\s*", re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:[.,][A-Za-z0-9\-]+)+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:[.,][A-Za-z0-9\-]+)*")
+# what OCR reads the ring of an @ as, alone or beside it
+_AT_LOOKALIKES = "の⑳⑦©®◎"
 _EMAIL_OK = re.compile(r"^[A-Za-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
 
 
@@ -92,7 +94,16 @@ def _trim_tld(domain: str) -> str:
     ``cojp``/``cojjp`` (the dot read as j, i, l or 1) → ``co.jp``."""
     domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)[jil1]?jp$", r".\1.jp", domain)
     domain = domain.replace("..", ".")
+    if "." not in domain:  # the last dot was lost: monozukurijp
+        for tld in ("jp", "com", "net", "org"):
+            if domain.endswith(tld) and len(domain) > len(tld) + 1:
+                domain = f"{domain[:-len(tld)]}.{tld}"
+                break
     labels = domain.split(".")
+    if len(labels) >= 3 and labels[-1] == "jp":  # c0.jp, cc0.jp → co.jp
+        labels[-2] = {"c0": "co", "cc0": "co", "cco": "co", "0r": "or", "n e": "ne"}.get(
+            labels[-2], labels[-2])
+        domain = ".".join(labels)
     if len(labels) >= 2 and labels[-1] in _TLD_CONFUSIONS:
         labels[-1] = _TLD_CONFUSIONS[labels[-1]]
         return ".".join(labels)
@@ -104,17 +115,37 @@ def _trim_tld(domain: str) -> str:
     return domain
 
 
+def mend_email_text(text: str) -> str:
+    """An e-mail line with what OCR makes of an address undone: spaces around '@' and '.',
+    the @ read as の or ⑳ (or one of those beside it), 」p for jp."""
+    t = re.sub(r"\s*([@.])\s*", r"\1", text)
+    t = re.sub(rf"[{_AT_LOOKALIKES}]*@[{_AT_LOOKALIKES}]*", "@", t)
+    if "@" not in t:
+        t = re.sub(rf"(?<=[A-Za-z0-9])\s*[{_AT_LOOKALIKES}]\s*(?=[A-Za-z])", "@", t, count=1)
+    return re.sub(r"[」｣](?=p\b)", "j", t)
+
+
 def find_email(text: str) -> tuple[str, int, int] | None:
-    # OCR puts spaces around '@' and '.'; the grammar of an address allows none
-    compact = re.sub(r"\s*([@.])\s*", r"\1", text)
+    compact = mend_email_text(text)
     m = _EMAIL.search(compact)
     if not m:
         return None
     local, _, domain = m.group(0).partition("@")
-    domain = _trim_tld(domain.replace(",", ".").lower().strip("."))
+    domain = domain.replace(",", ".").lower()
+    if compact[m.end():m.end() + 1] == "." or domain.split(".")[-1] in ("or", "ne", "go", "ed"):
+        # the line ends in "co." or "or": a Japanese second-level domain lost its ".jp"
+        if domain.split(".")[-1] in ("co", "or", "ne", "ac", "go", "ed"):
+            domain += ".jp"
+    domain = _trim_tld(domain.strip("."))
     local = _EMAIL_LABEL.sub("", local)
+    # an underscore OCR read as a gap: "harada shota@…" (the label is not part of it)
+    before = re.search(r"(?:^|\s)([A-Za-z][A-Za-z0-9]*)\s$", compact[:m.start()])
+    if before and not _EMAIL_LABEL.fullmatch(before.group(1)) and not local.startswith(".") \
+            and _EMAIL_LABEL.sub("", before.group(1)):
+        local = f"{before.group(1)}_{local}"
+    start = before.start(1) if before and local.startswith(before.group(1) + "_") else m.start()
     email = f"{local}@{domain}"
-    return (email, m.start(), m.end()) if _EMAIL_OK.match(email) else None
+    return (email, start, m.end()) if _EMAIL_OK.match(email) else None
 
 
 _URL = re.compile(

@@ -64,7 +64,7 @@ class _Builder:
             found = contacts.find_email(rest)
             if found:
                 self.put("email", found[0], line, 1.0)
-                rest = _cut(_compact_like_email(rest), found[1], found[2])
+                rest = _cut(contacts.mend_email_text(rest), found[1], found[2])
             url = contacts.find_url(rest)
             if url:
                 self.put("url", url[0], line, 1.0 if ("www" in url[0] or "http" in url[0]) else 0.8)
@@ -308,10 +308,6 @@ def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:
 
 def _cut(text: str, start: int, end: int) -> str:
     return (text[:start] + " " + text[end:]).strip()
-
-
-def _compact_like_email(text: str) -> str:
-    return re.sub(r"\s*([@.])\s*", r"\1", text)
 
 
 def _has_words(text: str) -> bool:
