@@ -73,6 +73,7 @@ def test_find_phones(line, expected):
         # .co is a real top-level domain: without a trace of a lost ".jp" it stays
         ("kimura@example.co", "kimura@example.co"),
         ("mail a.b@x.com", "a.b@x.com"),
+        ("MATIL takeuchi@shirakabasuisan.com", "takeuchi@shirakabasuisan.com"),
     ],
 )
 def test_find_email(line, expected):

@@ -139,7 +139,8 @@ def find_email(text: str) -> tuple[str, int, int] | None:
     domain = _trim_tld(domain.strip("."))
     local = _EMAIL_LABEL.sub("", local)
     # an underscore OCR read as a gap: "harada shota@…" (the label is not part of it)
-    before = re.search(r"(?:^|\s)([A-Za-z][A-Za-z0-9]*)\s$", compact[:m.start()])
+    # (lower case only: a label misread, "MATIL", is in capitals)
+    before = re.search(r"(?:^|\s)([a-z][a-z0-9]*)\s$", compact[:m.start()])
     if before and not _EMAIL_LABEL.fullmatch(before.group(1)) and not local.startswith(".") \
             and _EMAIL_LABEL.sub("", before.group(1)):
         local = f"{before.group(1)}_{local}"
