@@ -129,3 +129,29 @@ def test_company_name_spans_the_gaps_ocr_saw_in_it(line, company, rest):
 def test_address_lines(lines, address):
     got = extract_fields(lines_for_test([("山田 太郎", 70), *lines])).values()
     assert got["address"] == address
+
+
+def _card(lines):
+    """An OCR result from (text, height, x, y) boxes."""
+    from meishi.models import Box, OcrLine, OcrResult, OcrWord
+
+    out = []
+    for text, h, x, y in lines:
+        box = Box(x=x, y=y, w=len(text) * h, h=h)
+        out.append(OcrLine(text=text, conf=95.0, box=box, words=[OcrWord(text=text, conf=95.0, box=box)]))
+    return OcrResult(lines=out, rotation=0)
+
+
+def test_a_reading_printed_over_each_half_of_the_name_is_joined():
+    got = extract_fields(_card([
+        ("株式会社ミドリ精機", 40, 80, 40),
+        ("カネコ", 25, 100, 150), ("ミサキ", 25, 220, 150),
+        ("金子 美咲", 70, 90, 190),
+    ])).values()
+    assert got["name"] == "金子 美咲" and got["name_kana"] == "カネコ ミサキ"
+
+
+def test_a_job_title_in_katakana_is_not_a_reading():
+    got = extract_fields(lines_for_test([
+        ("株式会社ミドリ精機", 40), ("コンサル タント", 25), ("山田 太郎", 70)])).values()
+    assert got["name_kana"] is None

@@ -132,10 +132,12 @@ def find_email(text: str) -> tuple[str, int, int] | None:
         return None
     local, _, domain = m.group(0).partition("@")
     domain = domain.replace(",", ".").lower()
-    if compact[m.end():m.end() + 1] == "." or domain.split(".")[-1] in ("or", "ne", "go", "ed"):
-        # the line ends in "co." or "or": a Japanese second-level domain lost its ".jp"
-        if domain.split(".")[-1] in ("co", "or", "ne", "ac", "go", "ed"):
-            domain += ".jp"
+    last = domain.split(".")[-1]
+    # the line ends in "co." or "or": a Japanese second-level domain lost its ".jp" (.co and
+    # .ac are top-level domains too, so they need the trailing dot as a trace)
+    if last in ("or", "ne", "go", "ed") or (
+            compact[m.end():m.end() + 1] == "." and last in ("co", "ac")):
+        domain += ".jp"
     domain = _trim_tld(domain.strip("."))
     local = _EMAIL_LABEL.sub("", local)
     # an underscore OCR read as a gap: "harada shota@…" (the label is not part of it)

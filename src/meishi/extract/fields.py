@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from meishi.extract import contacts, names, vocab
-from meishi.extract.text import has_cjk, is_kana_reading, nfkc, squeeze_cjk, to_katakana
+from meishi.extract.text import (
+    HIRAGANA,
+    KATAKANA,
+    has_cjk,
+    is_kana_reading,
+    nfkc,
+    squeeze_cjk,
+    to_katakana,
+)
 from meishi.models import Box, CardFields, FieldValue, OcrLine, OcrResult
 
 
@@ -263,17 +271,21 @@ class _Builder:
         self.put("name", f"{split.family} {split.given}", ln, split.certainty)
         ln.used = True
         name_center = ln.center
-        # the reading: a kana line, the nearest to the name
-        kana = [x for x in self.lines if not x.used and x.rest
-                and is_kana_reading(_KANA_EDGES.sub("", x.rest))
-                and not names.is_common_word(_KANA_EDGES.sub("", x.rest))
+        # the reading: the kana line nearest to the name, with its other half if the card
+        # printed each half over its own name (カネコ | ミサキ)
+        kana = [x for x in self.lines if not x.used and x.rest and _reading_like(x.rest)
                 and _dist(x.center, name_center) < 4 * ln.size]
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
-            reading = " ".join(to_katakana(_KANA_EDGES.sub("", k.rest)).replace("・", " ").split())
-            reading = names.space_reading(reading, split.family, split.given)
-            self.put("name_kana", reading, k, 0.95)
-            k.used = True
+            row = sorted([k] + [x for x in kana if x is not k and _beside(k, x)],
+                         key=lambda x: x.box.x)[:2]
+            text = " ".join(_KANA_EDGES.sub("", x.rest) for x in row)
+            if len(text.replace(" ", "")) >= 3:
+                reading = " ".join(to_katakana(text).replace("・", " ").split())
+                reading = names.space_reading(reading, split.family, split.given)
+                self.put("name_kana", reading, min(row, key=lambda x: x.conf), 0.95)
+                for x in row:
+                    x.used = True
 
     def roman(self) -> None:
         cands = [ln for ln in self.lines if not ln.used and ln.rest
@@ -298,6 +310,24 @@ class _Builder:
         self.person()
         self.roman()
         return CardFields(**self.out)
+
+
+def _reading_like(text: str) -> bool:
+    """Kana that can be a name's reading: not a loanword, job title or building name."""
+    t = _KANA_EDGES.sub("", text)
+    compact = t.replace(" ", "")
+    return (len(compact) >= 2 and (KATAKANA.match(t) is not None or HIRAGANA.match(t) is not None)
+            and not names.is_common_word(t) and not vocab.BUILDING.search(compact)
+            and not any(len(w) >= 4 and w in compact for w in vocab.TITLES_JA))
+
+
+def _beside(a: Line, b: Line) -> bool:
+    """``b`` is on ``a``'s row, a few characters away (horizontal lines only)."""
+    if a.vertical or b.vertical:
+        return False
+    overlap = min(a.box.bottom, b.box.bottom) - max(a.box.y, b.box.y)
+    gap = max(b.box.x - a.box.right, a.box.x - b.box.right)
+    return overlap >= 0.5 * min(a.box.h, b.box.h) and gap <= 4 * max(a.size, b.size)
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:

@@ -114,9 +114,11 @@ def space_reading(kana: str, family: str, given: str = "") -> str:
     """
     compact = kana.replace(" ", "")
     fam = reading(family)
-    if fam and compact.startswith(fam) and len(compact) > len(fam):
+    card_gap = kana.index(" ") if kana.count(" ") == 1 else None
+    if fam and compact.startswith(fam) and len(compact) > len(fam) and (
+            card_gap is None or card_gap < len(fam)):
         return f"{fam} {compact[len(fam):]}"
-    if kana.count(" ") == 1:
+    if card_gap is not None:  # the card's own gap, unless it fell inside the family name
         return kana
     giv = reading(given) if given else ""
     if giv and compact.endswith(giv) and len(compact) > len(giv):
