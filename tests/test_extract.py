@@ -103,6 +103,16 @@ def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
     # a logo cut off by a mark
     ("回|燈電子株式会社", "燈電子株式会社", None),
     ("胃|1燈デザイン株式会社", "燈デザイン株式会社", None),
+    ("A)青葉物産株式会社", "青葉物産株式会社", None),
+    ("人株式会社ナギテック", "株式会社ナギテック", None),
+    ("く1合同会社ミナト総研", "合同会社ミナト総研", None),
+    ("(株)ミドリ精機", "(株)ミドリ精機", None),
+    # a legal form as OCR misreads it
+    ("KO】ミナト建設株式全社", "ミナト建設株式会社", None),
+    ("ルリ建設 式会社", "ルリ建設株式会社", None),
+    ("Tsubasa Chemicallnc.", "Tsubasa Chemical Inc.", None),
+    ("Nagi TradingCo., Ltd.", "Nagi Trading Co., Ltd.", None),
+    ("Musashino Estate K.K", "Musashino Estate K.K.", None),
     ("人, あすなろ水産株式会社", "あすなろ水産株式会社", None),
 ])
 def test_company_name_spans_the_gaps_ocr_saw_in_it(line, company, rest):

@@ -202,7 +202,7 @@ class _Builder:
         for ln in self.lines:
             if ln.used or not ln.rest:
                 continue
-            found = _split_company(ln.rest)
+            found = _split_company(mend_legal_form(ln.rest))
             if found is None:
                 continue
             company, remainder = found
@@ -379,10 +379,29 @@ def _split_company(text: str) -> tuple[str, str] | None:
             while lo > 0 and _name_piece(parts[lo - 1]):
                 lo -= 1
         # a logo beside the name is often read as symbols or digits
-        company = _clean_company(re.sub(r"^[\W\d_]+", "", "".join(parts[lo:hi])))
+        company = _clean_company("".join(parts[lo:hi]))
         remainder = " ".join(parts[:lo] + parts[hi:])
         return company, remainder
     return None
+
+
+_LEGAL_FORM_MISREADS = [
+    # 株 dropped (式会社 is only ever part of 株式会社), 会 read as 全, 社 as 杜, gaps inside
+    (re.compile(r"株?\s*式\s*[会全]\s*[社杜]"), "株式会社"),
+    (re.compile(r"(有|合)\s*(限|同)\s*[会全]\s*[社杜]"), r"\1\2会社"),
+    # English: the space before the form lost (TradingCo.), Inc read as lnc, a last dot lost
+    (re.compile(r"(?<![A-Za-z])lnc\b"), "Inc"),
+    (re.compile(r"(?<=[a-z])lnc\.(?=\s|$)"), "Inc."),
+    (re.compile(r"(?<=[a-z])(?=(?:Co\.|Inc\.|Corporation\b|K\.K\.?))"), " "),
+    (re.compile(r"\b(K\.K|Ltd|Inc|Co\., Ltd)$"), r"\1."),
+]
+
+
+def mend_legal_form(text: str) -> str:
+    """A legal form as OCR misreads it, put right where its grammar is certain."""
+    for rx, repl in _LEGAL_FORM_MISREADS:
+        text = rx.sub(repl, text)
+    return text
 
 
 def _name_piece(part: str) -> bool:
@@ -396,19 +415,21 @@ def _name_piece(part: str) -> bool:
 
 # no Japanese word starts with a small kana or a long-vowel mark
 _BAD_START = re.compile(r"^[ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎーｰ]+")
-# what a logo is read as: symbols, or one or two stray hiragana
-_LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー]){1,3}$|^.?[^\w\s].?$")
+# what a logo before a leading legal form is read as: symbols, stray hiragana or digits, or
+# one character (no name is one character before its legal form and more after it: 人株式会社…)
+_LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー0-9]){1,3}$|^.?[^\w\s].?$|^.$")
 
 
-# a logo read as a character or two, cut off from the name by a rule or a mark: 回|燈電子
-_LOGO_CUT = re.compile(r"^\S{0,2}?[|｜¦!,，.、。:;'\"`]+\s*")
+# a logo read as a character or two, cut off from the name by a rule or a mark: 回|燈電子,
+# A)青葉物産 (a closing bracket with no opening one)
+_LOGO_CUT = re.compile(r"^[^\s(]{0,2}?[|｜¦!,，.、。:;'\"`)\]】」』]+\s*")
 
 
 def _clean_company(company: str) -> str:
     """Drop what the grammar of a company name rules out: a slogan after 。, a logo read as a
     few symbols or stray hiragana before a leading legal form (…株式会社東雲運輸) or cut off
     by a mark (回|燈電子株式会社), and a small kana at the very start."""
-    company = re.sub(r"^[\W\d_]+", "", _LOGO_CUT.sub("", company)).split("。", 1)[0]
+    company = re.sub(r"^(?:[^\w(]|[\d_])+", "", _LOGO_CUT.sub("", company)).split("。", 1)[0]
     for form in vocab.LEGAL_FORMS_JA:
         k = company.find(form)
         if k > 0 and k + len(form) < len(company):  # the legal form leads the name
