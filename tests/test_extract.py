@@ -165,3 +165,23 @@ def test_a_job_title_in_katakana_is_not_a_reading():
     got = extract_fields(lines_for_test([
         ("株式会社ミドリ精機", 40), ("コンサル タント", 25), ("山田 太郎", 70)])).values()
     assert got["name_kana"] is None
+
+
+@pytest.mark.parametrize(("line", "department", "title"), [
+    # an English line is one phrase, not words to classify one by one
+    ("International Sales Department", "International Sales Department", None),
+    ("Assistant Manager", None, "Assistant Manager"),
+    ("President & CEO", None, "President & CEO"),
+    ("Sales Department Manager", "Sales Department", "Manager"),
+    ("Engineer Sales Planning Section", "Sales Planning Section", "Engineer"),
+    ("CT0", None, "CTO"),  # O read as 0
+    # the company's English name is not a department ("Lab")
+    ("Kanade Lab Co., Ltd.", None, None),
+    # pieces of one word OCR split at a gap
+    ("法務部コンサル タント", "法務部", "コンサルタント"),
+    ("チーフ", None, "チーフ"),
+])
+def test_department_and_title(line, department, title):
+    got = extract_fields(lines_for_test([("カナデラボ株式会社", 40), (line, 30),
+                                         ("山田 太郎", 70)])).values()
+    assert (got["department"], got["title"]) == (department, title)

@@ -221,10 +221,13 @@ class _Builder:
         for ln in self.lines:
             if ln.used or not ln.rest:
                 continue
+            if not has_cjk(ln.rest):
+                self._department_and_title_en(ln)
+                continue
             dept_parts: list[str] = []
             title: str | None = None
             leftovers: list[str] = []
-            for part in ln.rest.split(" "):
+            for part in _join_split_words(ln.rest.split(" ")):
                 kind, value, extra = _classify_part(part)
                 if kind == "title" and title is None:
                     title = value
@@ -241,6 +244,29 @@ class _Builder:
             if dept_parts or title:
                 ln.rest = " ".join(leftovers)
                 ln.used = not ln.rest
+
+    def _department_and_title_en(self, ln: Line) -> None:
+        """An English line is one phrase: "International Sales Department", "Assistant
+        Manager", "Sales Department Manager" (a department, then the title at its end)."""
+        text = _EN_TITLE_OCR.sub(lambda m: m.group(0).replace("0", "O"), ln.rest.strip(" ,"))
+        if vocab.LEGAL_FORMS_EN.search(text):
+            return  # the company's English name beside its Japanese one
+        title = next((m for m in vocab.TITLES_EN.finditer(text) if m.end() == len(text)), None)
+        head = text[:title.start()].strip(" ,") if title else text
+        first = vocab.TITLES_EN.match(text)
+        if first and vocab.DEPARTMENT_EN.search(text[first.end():]):  # "Engineer Sales Section"
+            title, head = first, text[first.end():].strip(" ,")
+        if title is not None and head and not vocab.DEPARTMENT_EN.search(head):
+            return  # a title after something that is not a department: a name, a slogan
+        if head and vocab.DEPARTMENT_EN.search(head) and "department" not in self.out \
+                and not re.search(r"\d{2,}|@|www|https?:", head):
+            self.put("department", head, ln, 0.95)
+        elif head:
+            return
+        if title is not None and "title" not in self.out:
+            self.put("title", title.group(0), ln, 1.0)
+        ln.rest = ""
+        ln.used = True
 
     # ----------------------------------------------------------------- names
     def person(self) -> None:
@@ -437,6 +463,30 @@ def _clean_company(company: str) -> str:
                 company = company[k:]
             break
     return _BAD_START.sub("", company) or company
+
+
+# a title in capitals with O read as 0: CT0, C0O
+_EN_TITLE_OCR = re.compile(r"\bC[0O][0O]\b|\bC[A-Z]0\b")
+
+
+def _join_split_words(parts: list[str]) -> list[str]:
+    """Pieces of one CJK word OCR split at a gap (コンサル | タント) joined back, where the
+    whole is a title or department and the pieces are not."""
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for n in (3, 2):
+            chunk = parts[i:i + n]
+            if len(chunk) == n and all(has_cjk(p) for p in chunk) and \
+                    _classify_part("".join(chunk))[0] != "other" and \
+                    all(_classify_part(p)[0] == "other" for p in chunk):
+                out.append("".join(chunk))
+                i += n
+                break
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
 
 
 def _classify_part(part: str) -> tuple[str, str, str]:

@@ -24,7 +24,7 @@ TITLES_JA = tuple(sorted((
     "理事長", "理事", "監事", "事務局長", "所長", "副所長", "支店長", "副支店長", "工場長",
     "本部長", "副本部長", "事業部長", "部長", "副部長", "部長代理", "次長", "室長", "課長",
     "課長代理", "課長補佐", "係長", "主任", "主査", "主事", "班長", "店長", "副店長",
-    "センター長", "グループ長", "チームリーダー", "リーダー", "マネージャー", "マネジャー",
+    "センター長", "グループ長", "チームリーダー", "リーダー", "チーフ", "マネージャー", "マネジャー",
     "シニアマネージャー", "ゼネラルマネージャー", "プロジェクトマネージャー", "ディレクター",
     "アートディレクター", "プロデューサー", "エンジニア", "シニアエンジニア", "デザイナー",
     "コンサルタント", "シニアコンサルタント", "アナリスト", "スペシャリスト", "研究員",
@@ -34,17 +34,30 @@ TITLES_JA = tuple(sorted((
     "代表社員", "業務執行社員", "パートナー", "アソシエイト", "フェロー", "CEO", "COO",
     "CTO", "CFO", "CMO", "CIO", "CDO", "VP",
 ), key=len, reverse=True))
-TITLES_EN = re.compile(
-    r"\b(Chief \w+ Officer|CEO|COO|CTO|CFO|CMO|CIO|President|Vice President|Director|"
-    r"(General |Senior |Project |Sales |Product )?Manager|(Senior |Software )?Engineer|"
-    r"Designer|Consultant|Representative Director|Partner|Founder|Head of [\w ]+)\b"
+_TITLE_EN_WORD = (
+    r"(?:Chief \w+ Officer|Head of [A-Z][\w ]+|Manager|Director|President|Engineer|Designer|"
+    r"Consultant|Partner|Founder|Officer|Producer|Representative|Supervisor|Researcher|"
+    r"Scientist|Specialist|Analyst|Associate|Coordinator|Advis[eo]r|Architect|Secretary|"
+    r"Assistant|Executive|Chairman|Chairperson|Leader|Lead|Chief|Principal|Fellow|Professor|"
+    r"Attorney|Accountant|Developer|Planner|Editor|Auditor|CEO|COO|CTO|CFO|CMO|CIO|CDO|VP)"
 )
+_TITLE_EN_MODIFIER = (
+    r"(?:Senior|Sr\.|Junior|Jr\.|Executive|Assistant|Associate|Account|General|Project|Sales|"
+    r"Product|Regional|Deputy|Vice|Chief|Lead|Principal|Managing|Technical|Marketing|Software|"
+    r"Research|Representative|Corporate|Country|Area|Branch|Business|Program|Creative|Art|"
+    r"Customer|Key|Staff)"
+)
+_TITLE_EN_ONE = rf"(?:{_TITLE_EN_MODIFIER}\s+)*{_TITLE_EN_WORD}"
+#: an English job title: modifiers and a title word, several joined by & / and (President & CEO)
+TITLES_EN = re.compile(rf"\b{_TITLE_EN_ONE}(?:\s*(?:&|/|and)\s*{_TITLE_EN_ONE})*\b")
 
 DEPARTMENT_SUFFIXES = (
     "事業本部", "本部", "事業部", "部", "課", "室", "グループ", "チーム", "センター", "局",
     "係", "支店", "営業所", "研究所", "ユニット", "オフィス", "ディビジョン", "統括",
 )
-DEPARTMENT_EN = re.compile(r"\b(Department|Dept\.?|Division|Div\.|Group|Team|Office|Unit)\b")
+DEPARTMENT_EN = re.compile(
+    r"\b(Department|Dept\.?|Division|Div\.|Section|Group|Team|Office|Unit|Bureau|Center|Centre|"
+    r"Headquarters|Laboratory|Lab)\b")
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
