@@ -33,6 +33,13 @@ from meishi.extract import contacts
         ("TEL 0312345678", [("tel", "03-1234-5678", True)]),
         # OCR read 0 as O inside the number
         ("TEL O3-52l0-7788", [("tel", "03-5210-7788", True)]),
+        # the leading 0 read as 9; a label run into its number
+        ("電話 925-728-6337", [("tel", "025-728-6337", True)]),
+        ("TEL 93-3699-9053", [("tel", "03-3699-9053", True)]),
+        ("TEL 03-3660-1461 FAX03-3660-1462",
+         [("tel", "03-3660-1461", True), ("fax", "03-3660-1462", True)]),
+        ("T045-318-6290 F045-318-6292",
+         [("tel", "045-318-6290", True), ("fax", "045-318-6292", True)]),
         # a postal code and a date are not phone numbers
         ("〒100-0005", []),
         ("2026年11月20日", []),

@@ -35,12 +35,16 @@ def _fix_digits(text: str) -> str:
         run = m.group(0)
         return run.translate(table) if sum(c.isdigit() for c in run) >= 6 else run
 
-    return re.sub(r"(?<![A-Za-z])[0-9OolI|\-()]{9,}(?![A-Za-z])", fix, text)
+    text = re.sub(r"(?<![A-Za-z])[0-9OolI|\-()]{9,}(?![A-Za-z])", fix, text)
+    # a Japanese number starts with 0; after a label OCR often reads that 0 as 9 (925-…)
+    return re.sub(r"(?<![\d\-+])9(?=\d{1,4}-\d{1,4}-\d{3,4}(?![\d\-]))", "0", text)
 
 
 def find_phones(text: str) -> list[Phone]:
     # "7566FAX 03-…": a number runs into the next label when OCR drops the space
     fixed = re.sub(r"(?<=\d)(?=[A-Za-z\u3040-\u30ff\u4e00-\u9fff])", " ", _fix_digits(text))
+    # ... and a label runs into its number: FAX078-…, T045-…
+    fixed = re.sub(r"(?<=[A-Za-z.:])(?=0\d)", " ", fixed)
     out: list[Phone] = []
     prev_end = 0
     for match in PhoneNumberMatcher(fixed, "JP", leniency=Leniency.VALID):
