@@ -99,6 +99,14 @@ def test_find_email(line, expected):
         ("https://Www.Irohagiken.JP", "https://www.irohagiken.jp"),
         ("t.yamada@midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),
+        # what OCR does to a web address, undone where the grammar is certain
+        ("URL https://hikari-shojijp", "https://hikari-shoji.jp"),
+        ("URLhttps://aoba-seikijp", "https://aoba-seiki.jp"),
+        ("wWW.kodama-planning.c0.JpD", "www.kodama-planning.co.jp"),
+        ("wwwkansai-dokusho.orjp", "www.kansai-dokusho.or.jp"),
+        ("https://wwww.hokuto-systems.co.jp", "https://www.hokuto-systems.co.jp"),
+        ("urlwww.yuzuriha-consulting.net", "www.yuzuriha-consulting.net"),
+        ("www.kazane-shuz0.jp", "www.kazane-shuzo.jp"),
     ],
 )
 def test_find_url(line, expected):

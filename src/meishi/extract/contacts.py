@@ -96,12 +96,16 @@ _TLD_CONFUSIONS = {"jd": "jp", "jo": "jp", "ip": "jp", "corn": "com", "con": "co
 def _trim_tld(domain: str) -> str:
     """Mend the end of a domain OCR damaged: ``co.jpd``/``co.jd`` → ``co.jp``,
     ``cojp``/``cojjp`` (the dot read as j, i, l or 1) → ``co.jp``."""
-    domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)[jil1]?jp$", r".\1.jp", domain)
+    domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)[jil1]?j[pd]$", r".\1.jp", domain)
     domain = domain.replace("..", ".")
-    if "." not in domain:  # the last dot was lost: monozukurijp
-        for tld in ("jp", "com", "net", "org"):
-            if domain.endswith(tld) and len(domain) > len(tld) + 1:
-                domain = f"{domain[:-len(tld)]}.{tld}"
+    # an O read as 0 inside a word (kazane-shuz0.jp): host names are words
+    domain = re.sub(r"(?<=[a-z])0(?=[a-z]|\.[a-z])", "o", domain)
+    labels = domain.split(".")
+    if len(labels) == 1 or (len(labels) == 2 and labels[0] == "www"):
+        for tld in ("jp", "com", "net", "org"):  # the last dot was lost: monozukurijp
+            if labels[-1].endswith(tld) and len(labels[-1]) > len(tld) + 1:
+                labels[-1:] = [labels[-1][:-len(tld)], tld]
+                domain = ".".join(labels)
                 break
     labels = domain.split(".")
     if len(labels) >= 3 and labels[-1] == "jp":  # c0.jp, cc0.jp → co.jp
@@ -163,8 +167,20 @@ _URL = re.compile(
 )
 
 
+def mend_url_text(text: str) -> str:
+    """A web address as OCR misreads it, mended where its grammar is certain: spaces around
+    dots, a label run into it (URLhttps://), WWW or wwww, www run into the host."""
+    t = re.sub(r"(?<=[\w/:])\s*([./:])\s*(?=[\w/])", r"\1", text)
+    t = re.sub(r"(?i)\b(URL|HP|Web)(?=https?:|www)", r"\1 ", t)
+    t = re.sub(r"(?i)(?<![a-z])w{3,4}\.", "www.", t)
+    t = re.sub(r"(?<![a-z/.])www(?=[a-z0-9-]{3,}\.)", "www.", t)
+    # https://aoba-seikijp: a host without any dot gets one before its top-level domain
+    return re.sub(r"(?i)(?<=https://)([a-z0-9-]+)(?=[\s/]|$)|(?<=http://)([a-z0-9-]+)(?=[\s/]|$)",
+                  lambda m: _trim_tld(m.group(0).lower()), t)
+
+
 def find_url(text: str) -> tuple[str, int, int] | None:
-    compact = re.sub(r"(?<=[\w/:])\s*([./:])\s*(?=[\w/])", r"\1", text)
+    compact = mend_url_text(text)
     for m in _URL.finditer(compact):
         end = m.end()
         if end < len(compact) and compact[end] == "@":

@@ -76,7 +76,7 @@ class _Builder:
             url = contacts.find_url(rest)
             if url:
                 self.put("url", url[0], line, 1.0 if ("www" in url[0] or "http" in url[0]) else 0.8)
-                rest = _cut(re.sub(r"(?<=[\w/:])\s*([./:])\s*(?=[\w/])", r"\1", rest), url[1], url[2])
+                rest = _cut(contacts.mend_url_text(rest), url[1], url[2])
                 rest = _URL_LABEL.sub("", rest)
             postal = contacts.find_postal(rest)
             if postal and not contacts.find_phones(rest[postal[1]:postal[2] + 8]):
