@@ -124,3 +124,34 @@ def test_ocr_timeout_is_transient():
     with pytest.raises(OcrError) as info:
         eng.read(_render([("株式会社ミドリ精機", 40)] * 8), lang="jpn", psm=3)
     assert info.value.transient
+
+
+class _SizeDependentEngine:
+    """Reads a name the way Tesseract does: right at most sizes, a different misread at
+    one, and no confidence worth trusting."""
+
+    def __init__(self, readings):
+        self.readings = readings  # crop height → text
+
+    def version(self):
+        return "fake"
+
+    def read(self, gray, *, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        text = self.readings.get(gray.shape[0], "")
+        box = Box(x=0, y=0, w=gray.shape[1], h=gray.shape[0])
+        return [make_line([OcrWord(text=text, conf=40.0, box=box)])] if text else []
+
+
+def test_the_name_is_the_reading_that_recurs_across_sizes():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _vote_read, make_line
+
+    crop = np.full((100, 400), 255, np.uint8)
+    old = make_line([OcrWord(text="膝田正人", conf=90.0, box=Box(x=0, y=0, w=400, h=100))])
+    # the crop is scaled so the glyphs are 40, 56 and 72 px high: heights 40, 56 and 72
+    engine = _SizeDependentEngine({40: "藤田正人", 56: "藤田正人", 72: "藤由正人"})
+    best, sure = _vote_read(crop, engine, 100, 0, 0, old)
+    assert best.text == "藤田正人" and sure  # 2 sizes x 2 page modes agree; 膝田 once

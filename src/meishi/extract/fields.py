@@ -448,7 +448,7 @@ _LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー0-9]){1,3}$|^.?[^\w\s].?$|^.$")
 
 # a logo read as a character or two, cut off from the name by a rule or a mark: 回|燈電子,
 # A)青葉物産 (a closing bracket with no opening one)
-_LOGO_CUT = re.compile(r"^[^\s(]{0,2}?[|｜¦!,，.、。:;'\"`)\]】」』]+\s*")
+_LOGO_CUT = re.compile(r"^[^\s(]{0,2}?[|｜¦!,，.、。:;'\"`)\]】」』〉》>]+\s*")
 
 
 def _clean_company(company: str) -> str:
