@@ -185,3 +185,11 @@ def test_department_and_title(line, department, title):
     got = extract_fields(lines_for_test([("カナデラボ株式会社", 40), (line, 30),
                                          ("山田 太郎", 70)])).values()
     assert (got["department"], got["title"]) == (department, title)
+
+
+def test_a_phone_line_after_an_english_address_is_not_part_of_it():
+    got = extract_fields(lines_for_test([
+        ("Taro Yamada", 50), ("Kita 1-jo Nishi 4-10-12, Chuo-ku,", 28),
+        ("Sapporo-shi, Hokkaido 060-0001, Japan", 28), ("Tel: +81-11-592-3022", 28)])).values()
+    assert got["address"] == "Kita 1-jo Nishi 4-10-12, Chuo-ku, Sapporo-shi, Hokkaido, Japan"
+    assert got["tel"] == "011-592-3022"

@@ -393,21 +393,22 @@ def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int
 
     Returns the winning reading and whether it is sure: three or more votes agree.
     """
+    def key(line: OcrLine) -> str:  # marks at the ends (a rule read as _) do not split votes
+        return re.sub(r"^[\W_]+|[\W_]+$", "", line.text.replace(" ", ""))
+
     readings: list[OcrLine] = []
-    for height in NAME_HEIGHTS:
-        k = height / max(1, row_h)
-        small = _scaled(crop, k)
-        for psm in (7, 13):
+    votes: dict[str, int] = {key(old): 1}
+    sizes = [(h / max(1, row_h), _scaled(crop, h / max(1, row_h))) for h in NAME_HEIGHTS]
+    for psm in (7, 13):
+        for k, small in sizes:
             line = _read_words(small, engine, k, x0, y0, psm)
             if line is not None:
                 readings.append(line)
+                votes[key(line)] = votes.get(key(line), 0) + 1
+        if max(votes.values()) >= 3:
+            break  # the line readings already agree: the raw-line ones are not needed
     if not readings:
         return None, False
-    def key(line: OcrLine) -> str:  # marks at the ends (a rule read as _) do not split votes
-        return re.sub(r"^[\W_]+|[\W_]+$", "", line.text.replace(" ", ""))
-    votes: dict[str, int] = {}
-    for line in [*readings, old]:
-        votes[key(line)] = votes.get(key(line), 0) + 1
     best = max(readings, key=lambda line: (votes[key(line)], line.conf))
     return best, votes[key(best)] >= 3
 
@@ -444,16 +445,25 @@ def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
 
 def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
                    y0: int) -> OcrLine | None:
-    """Read a crop as one line (psm 7), and as a raw line (psm 13) if that is unsure; boxes
-    are mapped back to the card's pixels. Of two readings the longer wins unless it is
-    clearly less sure (a raw-line reading often drops or adds a word)."""
+    """Read a crop as one line (psm 7), then as a raw line (psm 13) and binarised if that
+    is unsure; boxes are mapped back to the card's pixels. See :func:`better_reading` for
+    which reading wins (a raw-line reading often drops or adds a word)."""
     best: OcrLine | None = None
     for psm in (7, 13):
         line = _read_words(crop, engine, k, x0, y0, psm)
         if line is not None and (best is None or better_reading(line, best)):
             best = line
         if best is not None and best.conf >= 85:
-            break
+            return best
+    # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
+    # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
+    # misreads (0/9, 1/7) come out surer than the right reading
+    if best is not None and (not _CJK.search(best.text) or re.search(r"[@/]|\d{2}", best.text)):
+        return best
+    binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    line = _read_words(binary, engine, k, x0, y0, 7)
+    if line is not None and (best is None or better_reading(line, best)):
+        best = line
     return best
 
 

@@ -39,6 +39,8 @@ _NOISE = re.compile(r"^[\W_]+|[\W_]+$")
 _ROMAN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-.]+){1,2}$")
 # a reading starts with a full-size kana; a rule or stray mark beside it is not part of it
 _KANA_EDGES = re.compile(r"^[^ァ-ヴぁ-ゔ]+|[^ァ-ヶぁ-ゖー]+$")
+# what a phone line says that an address line does not
+_PHONE_HINT = re.compile(r"\+81|\b(?:Tel|TEL|Phone|PHONE|Fax|FAX|Mobile|MOBILE)\b|[1lI]el:")
 # a floor number whose F was read as E (8E), or whose 8 was read as B (BF: a basement is B1F)
 _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
@@ -142,7 +144,7 @@ class _Builder:
         building (printed in 1-3 lines, the postal code after the prefecture)."""
         def part(ln: Line | None) -> bool:
             return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
-                and not contacts.find_email(ln.rest) \
+                and not contacts.find_email(ln.rest) and not _PHONE_HINT.search(ln.rest) \
                 and (vocab.ADDRESS_EN.search(ln.rest) is not None
                      or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None)
         seeds = [ln for ln in self.lines if part(ln) and vocab.ADDRESS_EN.search(ln.rest)]
@@ -160,7 +162,7 @@ class _Builder:
                 break
             block.append(nxt)
         value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
-        value = re.sub(r"\s+,", ",", value).strip(" ,")
+        value = _FLOOR_B.sub("8", _FLOOR_E.sub("F", re.sub(r"\s+,", ",", value).strip(" ,")))
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(
