@@ -193,3 +193,8 @@ def test_a_phone_line_after_an_english_address_is_not_part_of_it():
         ("Sapporo-shi, Hokkaido 060-0001, Japan", 28), ("Tel: +81-11-592-3022", 28)])).values()
     assert got["address"] == "Kita 1-jo Nishi 4-10-12, Chuo-ku, Sapporo-shi, Hokkaido, Japan"
     assert got["tel"] == "011-592-3022"
+
+
+def test_a_tategaki_dash_read_as_two_marks_is_a_dash():
+    got = extract_fields(lines_for_test([("山田 太郎", 70), ("宮城県仙台市青葉区一番町3-21,.19", 30)])).values()
+    assert got["address"] == "宮城県仙台市青葉区一番町3-21-19"

@@ -155,3 +155,45 @@ def test_the_name_is_the_reading_that_recurs_across_sizes():
     engine = _SizeDependentEngine({40: "藤田正人", 56: "藤田正人", 72: "藤由正人"})
     best, sure = _vote_read(crop, engine, 100, 0, 0, old)
     assert best.text == "藤田正人" and sure  # 2 sizes x 2 page modes agree; 膝田 once
+
+
+class _OneColumnEngine:
+    """Reads any crop as one column of text."""
+
+    def __init__(self, text):
+        self.text = text
+        self.calls = 0
+
+    def version(self):
+        return "fake"
+
+    def read(self, gray, *, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        self.calls += 1
+        h, w = gray.shape
+        return [make_line([OcrWord(text=self.text, conf=75.0,
+                                   box=Box(x=w // 4, y=10, w=w // 2, h=h - 20))])]
+
+
+def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_is_not_joined():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_columns
+
+    def col(text, x, y, w, h, conf=80.0):
+        line = make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
+        line.vertical = True
+        return line
+
+    gray = np.full((1280, 780), 255, np.uint8)
+    pieces = [col("⑨株式会社", 630, 65, 84, 313, 60.0), col("会 カザネ酒", 657, 294, 52, 315, 60.0)]
+    name = [col("上田浩二", 350, 185, 110, 400, conf=90.0), col("ウエダコウジ", 474, 228, 33, 222, conf=90.0)]
+    engine = _OneColumnEngine("株式会社カザネ酒造")
+    out = reread_columns(gray, pieces + name, engine)
+    texts = sorted(o.text for o in out)
+    assert "株式会社カザネ酒造" in texts and "⑨株式会社" not in texts
+    # the name and its narrower reading beside it are two columns, each read on its own
+    # (and kept: the re-read is not surer than they were)
+    assert engine.calls == 3
+    assert "上田浩二" in texts and "ウエダコウジ" in texts

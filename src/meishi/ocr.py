@@ -262,7 +262,7 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
     """
     horizontal = [
         ln for ln in read_horizontal(gray, engine)
-        if not ln.vertical and ln.conf >= 70 and len(ln.text.replace(" ", "")) >= 4
+        if not ln.vertical and ln.conf >= 60 and len(ln.text.replace(" ", "")) >= 4
         and ln.box.w > 3 * ln.box.h
     ]
     masked = gray.copy()
@@ -279,8 +279,64 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
             line = make_line(words)
             line.vertical = line.vertical or line.box.h > line.box.w
             columns.append(line)
+    columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
+
+
+#: scale at which a single column is re-read (the card's long side ~900 px)
+COLUMN_SCALE = 0.7
+
+
+def reread_columns(gray: np.ndarray, columns: list[OcrLine],
+                   engine: OcrEngine) -> list[OcrLine]:
+    """Read each column again on its own: the block layout splits a column into pieces and
+    drops characters where columns stand close (会 | カザネ酒). Pieces that share a column
+    are re-read as one; the new reading is kept if it is better (:func:`better_reading`)."""
+    groups: list[list[OcrLine]] = []
+    for ln in sorted(columns, key=lambda c: -c.box.w):
+        for g in groups:
+            a = Box.union([o.box for o in g])
+            overlap = min(a.right, ln.box.right) - max(a.x, ln.box.x)
+            # pieces of one column: much the same width, one above the other (a reading
+            # beside its name is narrower)
+            if overlap >= 0.6 * min(a.w, ln.box.w) and min(a.w, ln.box.w) >= 0.6 * max(a.w, ln.box.w):
+                g.append(ln)
+                break
+        else:
+            groups.append([ln])
+    out: list[OcrLine] = []
+    body = [o for o in columns if len(_CJK.findall(o.text)) >= 2] or columns
+    area = Box.union([o.box for o in body]) if body else None
+    for g in groups:
+        box = Box.union([o.box for o in g])
+        pad = max(6, box.w // 3)
+        x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
+        # the whole height the columns take: what the layout missed above or below a piece
+        y0, y1 = max(0, area.y - pad), min(gray.shape[0], area.bottom + pad)
+        crop = gray[y0:y1, x0:x1].copy()
+        for o in columns:  # neighbouring columns reaching into the crop
+            if o in g:
+                continue
+            ox0, oy0 = max(o.box.x, x0) - x0, max(o.box.y, y0) - y0
+            ox1, oy1 = min(o.box.right, x1) - x0, min(o.box.bottom, y1) - y0
+            if ox1 > ox0 and oy1 > oy0:
+                crop[oy0:oy1, ox0:ox1] = 255
+        k = COLUMN_SCALE
+        words = [OcrWord(text=w.text, conf=w.conf, box=Box(
+            x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
+            w=round(w.box.w / k), h=round(w.box.h / k)))
+            for a in engine.read(_scaled(crop, k), lang="jpn_vert", psm=5) for w in a.words
+            if w.conf >= 30 and not (len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
+        old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y))
+        old.vertical = True
+        new = make_line(words) if words else None
+        if new is not None and better_reading(new, old):
+            new.vertical = True
+            out.append(new)
+        else:
+            out.extend(g)
+    return out
 
 
 def _read(gray: np.ndarray, orientation: Orientation, engine: OcrEngine) -> list[OcrLine]:
