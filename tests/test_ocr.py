@@ -197,3 +197,40 @@ def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_
     # (and kept: the re-read is not surer than they were)
     assert engine.calls == 3
     assert "上田浩二" in texts and "ウエダコウジ" in texts
+
+
+def _tategaki_column(text, px=40):
+    """A column of upright characters, one under the other, as a tategaki card prints them
+    (a dash turned to run down the column)."""
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", px, index=0)
+    img = Image.new("L", (px * 2, int(px * 1.1 * len(text)) + px), 255)
+    d = ImageDraw.Draw(img)
+    for i, ch in enumerate(text):
+        y = px // 2 + int(i * px * 1.1)
+        if ch == "-":
+            d.line([(px, y + px * 0.3), (px, y + px * 0.7)], fill=0, width=max(2, px // 12))
+        else:
+            d.text((px // 2, y), ch, font=font, fill=0)
+    return np.asarray(img)
+
+
+@pytest.mark.e2e
+def test_a_column_of_stacked_digits_laid_out_as_a_line_reads_with_jpn(engine):
+    from meishi.ocr import column_as_line
+
+    strip = column_as_line(_tategaki_column("〒192-2157"))
+    assert strip.shape[1] > 4 * strip.shape[0]  # one line, left to right
+    text = "".join(line.text for line in engine.read(strip, lang="jpn", psm=7)).replace(" ", "")
+    assert "192-2157" in text
+
+
+def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _with_number_tail, make_line
+
+    column = make_line([OcrWord(text="東京都八王子市旭町", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
+    strip = make_line([OcrWord(text="東京都人王子市旭町4-26 2", conf=66.0, box=Box(x=0, y=0, w=600, h=48))])
+    assert _with_number_tail(column, strip).text.replace(" ", "") == "東京都八王子市旭町4-26-2"
+    # a column that kept its number is left as it is
+    kept = make_line([OcrWord(text="旭町4-26-2", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
+    assert _with_number_tail(kept, strip) is kept

@@ -254,7 +254,7 @@ def merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     return sorted(out, key=lambda x: (x.box.y + x.box.h / 2, x.box.x))
 
 
-def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
+def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> list[OcrLine]:
     """A tategaki card: vertical columns, often with horizontal lines (phone, mail, URL).
 
     The horizontal lines that ``jpn`` reads confidently are kept and blanked out; ``jpn_vert``
@@ -279,11 +279,14 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
             line = make_line(words)
             line.vertical = line.vertical or line.box.h > line.box.w
             columns.append(line)
-    columns = reread_columns(masked, columns, engine)
+    if reread:
+        columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
 
 
+#: character height of a column laid out as a line (:func:`column_as_line`)
+STRIP_HEIGHT = 48
 #: scale at which a single column is re-read (the card's long side ~900 px)
 COLUMN_SCALE = 0.7
 
@@ -307,9 +310,14 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
             groups.append([ln])
     out: list[OcrLine] = []
     body = [o for o in columns if len(_CJK.findall(o.text)) >= 2] or columns
-    area = Box.union([o.box for o in body]) if body else None
-    for g in groups:
-        box = Box.union([o.box for o in g])
+    if not body:
+        return columns
+    area = Box.union([o.box for o in body])
+    boxes: list[tuple[Box, list[OcrLine]]] = [(Box.union([o.box for o in g]), g) for g in groups]
+    # columns of ink the block layout did not see at all (a 〒 column of stacked digits)
+    boxes += [(b, []) for b in _ink_columns(gray, area) if not any(
+        min(b.right, o.right) - max(b.x, o.x) > 0.3 * b.w for o, _ in boxes)]
+    for box, g in boxes:
         pad = max(6, box.w // 3)
         x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
         # the whole height the columns take: what the layout missed above or below a piece
@@ -328,20 +336,126 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
             w=round(w.box.w / k), h=round(w.box.h / k)))
             for a in engine.read(_scaled(crop, k), lang="jpn_vert", psm=5) for w in a.words
             if w.conf >= 30 and not (len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
-        old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y))
-        old.vertical = True
+        old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y)) \
+            if g else None
+        best = old
         new = make_line(words) if words else None
-        if new is not None and better_reading(new, old):
-            new.vertical = True
-            out.append(new)
-        else:
+        if new is not None and (best is None or better_reading(new, best)):
+            best = new
+        # the same column laid out as a line: jpn reads upright digits stacked in a column
+        # (〒192-2157, 旭町4-26-2) that jpn_vert drops
+        strip = column_as_line(crop)
+        if strip is not None:
+            flat = [OcrWord(text=w.text, conf=w.conf, box=box)
+                    for a in engine.read(strip, lang="jpn", psm=7) for w in a.words]
+            line = make_line(flat) if flat else None
+            if line is not None and (best is None or better_reading(line, best)):
+                best = line
+            elif line is not None and best is not None:
+                best = _with_number_tail(best, line)
+        if best is old:
             out.extend(g)
+        elif best is not None and (g or (best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)):
+            best.vertical = True
+            out.append(best)
     return out
 
 
-def _read(gray: np.ndarray, orientation: Orientation, engine: OcrEngine) -> list[OcrLine]:
+_NUMBER_TAIL = re.compile(r"\d[\d\s\-~]*\d\s*[F階]?$|\d\s*[F階]$")
+
+
+def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
+    """``column`` with the block number or floor that ends ``strip`` (the same column laid
+    out as a line) when the column's own reading lost it: 旭町 + 4-26-2."""
+    tail = _NUMBER_TAIL.search(strip.text)
+    if tail is None or re.search(r"\d\s*[F階]?$", column.text):
+        return column
+    b = column.box
+    # a gap between digit groups is a dash the strip lost (4-26 2)
+    number = re.sub(r"\s*[-~]+\s*|(?<=\d)\s+(?=\d)", "-", tail.group(0)).replace(" ", "")
+    word = OcrWord(text=number, conf=strip.conf,
+                   box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2))
+    line = make_line(column.words + [word])
+    return line
+
+
+def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
+    """Bands of ink running down the columns' area, as boxes (a column the layout missed)."""
+    region = gray[area.y:area.bottom, :]
+    ink = cv2.threshold(region, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    profile = ink.sum(axis=0) >= 3
+    out: list[Box] = []
+    x = 0
+    while x < len(profile):
+        if not profile[x]:
+            x += 1
+            continue
+        start = x
+        while x < len(profile) and (profile[x] or profile[x:x + 6].any()):
+            x += 1
+        rows = np.flatnonzero(ink[:, start:x].any(axis=1))
+        if x - start >= 12 and len(rows) and rows[-1] - rows[0] > 3 * (x - start):
+            out.append(Box(x=start, y=area.y + int(rows[0]), w=x - start,
+                           h=int(rows[-1] - rows[0]) + 1))
+    return out
+
+
+def column_as_line(col: np.ndarray) -> np.ndarray | None:
+    """A tategaki column cut into characters and laid out left to right, for ``jpn``.
+
+    Characters are the runs of inked rows, pieces of one character (二, 〒) merged while they
+    stay within a square; a short upright stroke (a dash, printed turned in a column) is
+    turned to lie flat. A tall one stays: it is a 1 as often as a ー.
+    """
+    ink = cv2.threshold(col, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    rows = np.flatnonzero(ink.sum(axis=1) > 0)
+    cols = np.flatnonzero(ink.sum(axis=0) > 0)
+    if len(rows) == 0 or len(cols) < 4:
+        return None
+    x0, x1 = int(cols[0]), int(cols[-1]) + 1
+    w = x1 - x0
+    runs: list[list[int]] = []
+    for y in rows:
+        if runs and y == runs[-1][1]:
+            runs[-1][1] = y + 1
+        else:
+            runs.append([int(y), int(y) + 1])
+    chars: list[list[int]] = []
+    for r in runs:
+        flat = chars and chars[-1][1] - chars[-1][0] < 0.2 * w  # a lone bar: 〒's top, 二's
+        if chars and r[1] - chars[-1][0] <= 1.2 * w and \
+                r[0] - chars[-1][1] < (0.5 if flat else 0.35) * w and (
+                chars[-1][1] - chars[-1][0] < 0.6 * w or r[1] - r[0] < 0.6 * w):
+            chars[-1][1] = r[1]
+        else:
+            chars.append(r)
+    chars = [c for c in chars if c[1] - c[0] >= 2]
+    if not chars or len(chars) > 60:
+        return None
+    h = max(max(c[1] - c[0] for c in chars), w)
+    gap = max(4, w // 6)
+    tiles = []
+    paper = 255 - ink  # binary: grey tiles on white padding would show their edges
+    for y0, y1 in chars:
+        tile = paper[y0:y1, x0:x1]
+        inked = np.flatnonzero(ink[y0:y1, x0:x1].sum(axis=0) > 0)
+        if len(inked) and inked[-1] - inked[0] + 1 < 0.25 * w and y1 - y0 < 0.6 * w:
+            tile = np.ascontiguousarray(np.rot90(tile))  # an upright dash lies down again
+        top = (h - tile.shape[0]) // 2
+        left = max(0, (w - tile.shape[1]) // 2)
+        tile = cv2.copyMakeBorder(tile, max(0, top), max(0, h - tile.shape[0] - top), left + gap,
+                                  max(0, w - tile.shape[1] - left), cv2.BORDER_CONSTANT, value=255)
+        tiles.append(tile[:h])
+    strip = cv2.copyMakeBorder(np.hstack(tiles), 10, 10, 10, 10 + gap, cv2.BORDER_CONSTANT,
+                               value=255)
+    return _scaled(strip, STRIP_HEIGHT / h)  # the size Tesseract reads a line best at
+
+
+def _read(gray: np.ndarray, orientation: Orientation, engine: OcrEngine,
+          probe: bool = False) -> list[OcrLine]:
+    """The card read in one orientation; a probe (judging the orientation) skips re-reads."""
     return read_horizontal(gray, engine) if orientation == "horizontal" else \
-        read_vertical(gray, engine)
+        read_vertical(gray, engine, reread=not probe)
 
 
 def _confident(lines: list[OcrLine]) -> bool:
@@ -360,7 +474,7 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     small = cv2.resize(gray, None, fx=PROBE_SCALE, fy=PROBE_SCALE, interpolation=cv2.INTER_AREA)
     best: tuple[float, int, Orientation] | None = None
     for turn, orientation in _CANDIDATES[landscape]:
-        lines = _read(rotate(small, turn), orientation, engine)
+        lines = _read(rotate(small, turn), orientation, engine, probe=True)
         s = score(lines, orientation)
         log.debug("probe turn %d %s: score %.1f mean conf %.1f", turn, orientation, s,
                   mean_conf(lines))

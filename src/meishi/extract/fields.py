@@ -130,7 +130,7 @@ class _Builder:
             parts.append(nxt)
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
-        value = re.sub(r"(?<=\d)\s*[,'’.、・]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
+        value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
         value = _FLOOR_B.sub("8", _FLOOR_E.sub("F", value))
         conf = min(p.conf for p in parts)
         for p in parts:
