@@ -322,20 +322,12 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
         # the whole height the columns take: what the layout missed above or below a piece
         y0, y1 = max(0, area.y - pad), min(gray.shape[0], area.bottom + pad)
-        crop = gray[y0:y1, x0:x1].copy()
-        for o in columns:  # neighbouring columns reaching into the crop
-            if o in g:
-                continue
-            ox0, oy0 = max(o.box.x, x0) - x0, max(o.box.y, y0) - y0
-            ox1, oy1 = min(o.box.right, x1) - x0, min(o.box.bottom, y1) - y0
-            if ox1 > ox0 and oy1 > oy0:
-                crop[oy0:oy1, ox0:ox1] = 255
+        crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in columns if o not in g])
         k = COLUMN_SCALE
-        words = [OcrWord(text=w.text, conf=w.conf, box=Box(
-            x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
-            w=round(w.box.w / k), h=round(w.box.h / k)))
-            for a in engine.read(_scaled(crop, k), lang="jpn_vert", psm=5) for w in a.words
-            if w.conf >= 30 and not (len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
+        words = [w for w in _to_card(engine.read(_scaled(crop, k), lang="jpn_vert", psm=5),
+                                     k, x0, y0)
+                 if w.conf >= 30 and not (len(w.text) <= 2 and w.text.isascii()
+                                          and not w.text.isdigit())]
         old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y)) \
             if g else None
         best = old
@@ -526,12 +518,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
         x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others,
                                    widen=_maybe_name(ln, median_h))
-        crop = gray[y0:y1, x0:x1].copy()
-        for o in others:  # neighbours reaching into the band
-            ox0, oy0 = max(o.box.x, x0) - x0, max(o.box.y, y0) - y0
-            ox1, oy1 = min(o.box.right, x1) - x0, min(o.box.bottom, y1) - y0
-            if ox1 > ox0 and oy1 > oy0:
-                crop[oy0:oy1, ox0:ox1] = 255
+        crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in others])
         row_h = max(o.box.h for o in row)
         old = make_line([w for o in row for w in o.words])
         if _maybe_name(ln, median_h):
@@ -641,12 +628,31 @@ def _read_words(crop: np.ndarray, engine: OcrEngine, k: float, x0: int, y0: int,
                 psm: int) -> OcrLine | None:
     """One reading of a crop scaled by ``k`` from the card at (x0, y0), as one line."""
     # psm 13 gives every word the crop's height: sizes say nothing there
-    words = _trim_noise([OcrWord(text=w.text, conf=w.conf, box=Box(
-        x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
-        w=round(w.box.w / k), h=round(w.box.h / k)))
-        for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words],
-        sizes=psm != 13)
+    words = _trim_noise(_to_card(engine.read(crop, lang="jpn", psm=psm), k, x0, y0),
+                        sizes=psm != 13)
     return make_line(words) if words else None
+
+
+def _to_card(lines: list[OcrLine], k: float, x0: int, y0: int) -> list[OcrWord]:
+    """The words of a crop's reading, their boxes mapped back to the card: the crop was cut
+    at (x0, y0) and scaled by ``k``."""
+    return [OcrWord(text=w.text, conf=w.conf, box=Box(
+        x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
+        w=round(w.box.w / k), h=round(w.box.h / k))) for a in lines for w in a.words]
+
+
+def _crop_without(gray: np.ndarray, rect: tuple[int, int, int, int],
+                  others: list[Box]) -> np.ndarray:
+    """A copy of ``rect`` (x0, y0, x1, y1) of ``gray`` with other lines reaching into it
+    blanked."""
+    x0, y0, x1, y1 = rect
+    crop = gray[y0:y1, x0:x1].copy()
+    for b in others:
+        ox0, oy0 = max(b.x, x0) - x0, max(b.y, y0) - y0
+        ox1, oy1 = min(b.right, x1) - x0, min(b.bottom, y1) - y0
+        if ox1 > ox0 and oy1 > oy0:
+            crop[oy0:oy1, ox0:ox1] = 255
+    return crop
 
 
 def better_reading(new: OcrLine, old: OcrLine, margin: float = 3.0) -> bool:
