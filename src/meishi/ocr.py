@@ -486,6 +486,8 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
 REREAD_HEIGHT = 56
 MAX_REREADS = 8
+#: a line re-read (psm 7) less sure than this is also read as a raw line (psm 13)
+RAW_LINE_BELOW = 70
 #: how far (in line heights) a re-read looks beside a line for words the layout missed
 WIDEN = 2.5
 
@@ -562,8 +564,11 @@ def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int
             if line is not None:
                 readings.append(line)
                 votes[key(line)] = votes.get(key(line), 0) + 1
-        if max(votes.values()) >= 3:
-            break  # the line readings already agree: the raw-line ones are not needed
+            if max(votes.values()) >= 3:
+                break  # three readings agree: no need for more
+        else:
+            continue
+        break
     if not readings:
         return None, False
     best = max(readings, key=lambda line: (votes[key(line)], line.conf))
@@ -610,12 +615,13 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
         line = _read_words(crop, engine, k, x0, y0, psm)
         if line is not None and (best is None or better_reading(line, best)):
             best = line
-        if best is not None and best.conf >= 85:
-            return best
+        if best is not None and best.conf >= RAW_LINE_BELOW:
+            break
     # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
     # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
     # misreads (0/9, 1/7) come out surer than the right reading
-    if best is not None and (not _CJK.search(best.text) or re.search(r"[@/]|\d{2}", best.text)):
+    if best is not None and (best.conf >= 85 or not _CJK.search(best.text)
+                             or re.search(r"[@/]|\d{2}", best.text)):
         return best
     binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     line = _read_words(binary, engine, k, x0, y0, 7)
