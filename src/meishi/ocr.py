@@ -360,15 +360,15 @@ def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
     """``column`` with the block number or floor that ends ``strip`` (the same column laid
     out as a line) when the column's own reading lost it: 旭町 + 4-26-2."""
     tail = _NUMBER_TAIL.search(strip.text)
-    if tail is None or re.search(r"\d\s*[F階]?$", column.text):
+    if tail is None or re.search(r"\d\s*[F階]?$", column.text) or \
+            not re.search(r"[都道府県市区町村]", column.text):  # only an address has a block number
         return column
     b = column.box
     # a gap between digit groups is a dash the strip lost (4-26 2)
     number = re.sub(r"\s*[-~]+\s*|(?<=\d)\s+(?=\d)", "-", tail.group(0)).replace(" ", "")
     word = OcrWord(text=number, conf=strip.conf,
                    box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2))
-    line = make_line(column.words + [word])
-    return line
+    return make_line(column.words + [word])
 
 
 def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:

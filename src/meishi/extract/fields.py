@@ -141,7 +141,7 @@ class _Builder:
 
     def address_en(self) -> None:
         """An English address: the lines around the one naming a ward, city, prefecture or
-        building (printed in 1-3 lines, the postal code after the prefecture)."""
+        building (printed in up to four lines, the postal code after the prefecture)."""
         def part(ln: Line | None) -> bool:
             return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
                 and not contacts.find_email(ln.rest) and not _PHONE_HINT.search(ln.rest) \
