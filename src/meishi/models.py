@@ -52,6 +52,20 @@ class Box(BaseModel):
     def bottom(self) -> int:
         return self.y + self.h
 
+    def overlap_x(self, other: Box) -> int:
+        """How many pixel columns the two boxes share (negative: the gap between them)."""
+        return min(self.right, other.right) - max(self.x, other.x)
+
+    def overlap_y(self, other: Box) -> int:
+        """How many pixel rows the two boxes share (negative: the gap between them)."""
+        return min(self.bottom, other.bottom) - max(self.y, other.y)
+
+    def same_row(self, other: Box, max_gap: float) -> bool:
+        """Side by side on one row: sharing half the lower one's height, at most ``max_gap``
+        pixels apart."""
+        return self.overlap_y(other) >= 0.5 * min(self.h, other.h) and \
+            -self.overlap_x(other) <= max_gap
+
     @classmethod
     def union(cls, boxes: list[Box]) -> Box:
         x0 = min(b.x for b in boxes)

@@ -241,10 +241,9 @@ def merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     for ln in sorted(lines, key=lambda x: x.box.x):
         for i, prev in enumerate(out):
             a, b = prev.box, ln.box
-            overlap = min(a.bottom, b.bottom) - max(a.y, b.y)
             h = max(a.h, b.h)
             if (not prev.vertical and not ln.vertical
-                    and overlap >= 0.6 * min(a.h, b.h)
+                    and a.overlap_y(b) >= 0.6 * min(a.h, b.h)
                     and 0.6 <= a.h / max(b.h, 1) <= 1.6
                     and -0.2 * h <= b.x - a.right <= 1.2 * h):
                 out[i] = make_line(prev.words + ln.words)
@@ -272,9 +271,7 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
                max(0, ln.box.x - pad):ln.box.right + pad] = 255
     columns = []
     for ln in trim(engine.read(masked, lang="jpn_vert", psm=5)):
-        # jpn_vert reads stray marks beside a column as short Latin words: drop them
-        words = [w for w in ln.words if w.conf >= 30 and not (
-            len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
+        words = _column_words(ln.words)
         if words:
             line = make_line(words)
             line.vertical = line.vertical or line.box.h > line.box.w
@@ -283,6 +280,13 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
+
+
+def _column_words(words: list[OcrWord]) -> list[OcrWord]:
+    """A column's words without the stray marks ``jpn_vert`` reads beside it as short Latin
+    words or with next to no confidence."""
+    return [w for w in words if w.conf >= 30 and not (
+        len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
 
 
 #: character height of a column laid out as a line (:func:`column_as_line`)
@@ -300,10 +304,10 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
     for ln in sorted(columns, key=lambda c: -c.box.w):
         for g in groups:
             a = Box.union([o.box for o in g])
-            overlap = min(a.right, ln.box.right) - max(a.x, ln.box.x)
             # pieces of one column: much the same width, one above the other (a reading
             # beside its name is narrower)
-            if overlap >= 0.6 * min(a.w, ln.box.w) and min(a.w, ln.box.w) >= 0.6 * max(a.w, ln.box.w):
+            narrow, wide = sorted((a.w, ln.box.w))
+            if a.overlap_x(ln.box) >= 0.6 * narrow and narrow >= 0.6 * wide:
                 g.append(ln)
                 break
         else:
@@ -316,7 +320,7 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
     boxes: list[tuple[Box, list[OcrLine]]] = [(Box.union([o.box for o in g]), g) for g in groups]
     # columns of ink the block layout did not see at all (a 〒 column of stacked digits)
     boxes += [(b, []) for b in _ink_columns(gray, area) if not any(
-        min(b.right, o.right) - max(b.x, o.x) > 0.3 * b.w for o, _ in boxes)]
+        b.overlap_x(o) > 0.3 * b.w for o, _ in boxes)]
     for box, g in boxes:
         pad = max(6, box.w // 3)
         x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
@@ -324,10 +328,8 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         y0, y1 = max(0, area.y - pad), min(gray.shape[0], area.bottom + pad)
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in columns if o not in g])
         k = COLUMN_SCALE
-        words = [w for w in _to_card(engine.read(_scaled(crop, k), lang="jpn_vert", psm=5),
-                                     k, x0, y0)
-                 if w.conf >= 30 and not (len(w.text) <= 2 and w.text.isascii()
-                                          and not w.text.isdigit())]
+        words = _column_words(_to_card(engine.read(_scaled(crop, k), lang="jpn_vert", psm=5),
+                                       k, x0, y0))
         old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y)) \
             if g else None
         best = old
@@ -338,6 +340,7 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
         strip = column_as_line(crop)
         if strip is not None:
+            # the strip's own boxes mean nothing on the card: its words take the column's
             flat = [OcrWord(text=w.text, conf=w.conf, box=box)
                     for a in engine.read(strip, lang="jpn", psm=7) for w in a.words]
             line = make_line(flat) if flat else None
@@ -518,12 +521,12 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
             continue
         row = [ln] + [o for o in lines if o is not ln and id(o) not in gone and _same_row(ln, o)]
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
-        x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others,
-                                   widen=_maybe_name(ln, median_h))
+        name = _maybe_name(ln, median_h)
+        x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others, widen=name)
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in others])
         row_h = max(o.box.h for o in row)
         old = make_line([w for o in row for w in o.words])
-        if _maybe_name(ln, median_h):
+        if name:
             new, sure = _vote_read(crop, engine, row_h, x0, y0, old)
         else:
             k = REREAD_HEIGHT / max(1, row_h)
@@ -592,9 +595,9 @@ def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
     margin = gray.shape[1] // 50
     left = max(margin, box.x - WIDEN * box.h)
     right = min(gray.shape[1] - margin, box.right + WIDEN * box.h)
+    band = Box(x=0, y=y0, w=gray.shape[1], h=y1 - y0)
     for o in others:
-        overlap = min(o.box.bottom, y1) - max(o.box.y, y0)
-        if overlap < 0.5 * min(o.box.h, box.h):
+        if o.box.overlap_y(band) < 0.5 * min(o.box.h, box.h):
             continue
         if o.box.right <= box.x:
             left = max(left, o.box.right + pad)
@@ -676,11 +679,7 @@ def better_reading(new: OcrLine, old: OcrLine, margin: float = 3.0) -> bool:
 
 def _same_row(a: OcrLine, b: OcrLine) -> bool:
     """``b`` sits on ``a``'s row, close enough to be part of the same printed line."""
-    if b.vertical:
-        return False
-    overlap = min(a.box.bottom, b.box.bottom) - max(a.box.y, b.box.y)
-    gap = max(b.box.x - a.box.right, a.box.x - b.box.right)
-    return overlap >= 0.5 * min(a.box.h, b.box.h) and gap <= 2.5 * a.box.h
+    return not b.vertical and a.box.same_row(b.box, max_gap=2.5 * a.box.h)
 
 
 # --------------------------------------------------------------------------- test doubles

@@ -131,7 +131,7 @@ class _Builder:
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
         value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
-        value = _FLOOR_B.sub("8", _FLOOR_E.sub("F", value))
+        value = _mend_floor(value)
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True
@@ -162,7 +162,7 @@ class _Builder:
                 break
             block.append(nxt)
         value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
-        value = _FLOOR_B.sub("8", _FLOOR_E.sub("F", re.sub(r"\s+,", ",", value).strip(" ,")))
+        value = _mend_floor(re.sub(r"\s+,", ",", value).strip(" ,"))
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(
@@ -351,11 +351,12 @@ def _reading_like(text: str) -> bool:
 
 def _beside(a: Line, b: Line) -> bool:
     """``b`` is on ``a``'s row, a few characters away (horizontal lines only)."""
-    if a.vertical or b.vertical:
-        return False
-    overlap = min(a.box.bottom, b.box.bottom) - max(a.box.y, b.box.y)
-    gap = max(b.box.x - a.box.right, a.box.x - b.box.right)
-    return overlap >= 0.5 * min(a.box.h, b.box.h) and gap <= 4 * max(a.size, b.size)
+    return not (a.vertical or b.vertical) and a.box.same_row(b.box, max_gap=4 * max(a.size, b.size))
+
+
+def _mend_floor(address: str) -> str:
+    """A floor whose F was read as E (8E), or whose 8 was read as B (BF)."""
+    return _FLOOR_B.sub("8", _FLOOR_E.sub("F", address))
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:
