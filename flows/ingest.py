@@ -13,7 +13,7 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from meishi import merge, pipeline
+from meishi import imaging, merge, pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
@@ -34,7 +34,7 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
 
 
 @task(
-    name="read-card",
+    name="read-cards",
     task_run_name="read {source}",
     retries=2,
     retry_delay_seconds=1,
@@ -42,9 +42,10 @@ def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def read_card(path: str, source: str) -> CardRead:
-    """Cleanup, OCR and field extraction of one card (runs in a worker thread)."""
-    return pipeline.read_card(Path(path), source=source, settings=get_settings())
+def read_cards(path: str, source: str) -> list[CardRead]:
+    """Cleanup, OCR and field extraction of one scan: its card, or each card of a flatbed
+    scan of several (runs in a worker thread)."""
+    return pipeline.read_cards(Path(path), source=source, settings=get_settings())
 
 
 @flow(
@@ -73,17 +74,18 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         in_batch: set[str] = set()
         for claim in claims:
             sha = claim.sha256()
-            known = store.card_contact(sha)
-            if known is not None or sha in in_batch:  # the same scan again: one card
+            # the same scan again (of one card, or of several: its first card is known)
+            known = store.card_contact(sha) or store.card_contact(imaging.part_sha256(sha, 1))
+            if known is not None or sha in in_batch:
                 box.processed(claim)
                 rows.append(IngestRow(source=str(claim.rel), status="duplicate",
                                       contact_id=known))
                 continue
             in_batch.add(sha)
-            pending[read_card.submit(str(claim.path), str(claim.rel))] = claim
+            pending[read_cards.submit(str(claim.path), str(claim.rel))] = claim
         batch = Batch()
         for fut in as_completed(list(pending)):
-            rows.append(_settle(fut, pending[fut], box, store, batch, logger))
+            rows.extend(_settle(fut, pending[fut], box, store, batch, logger))
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
@@ -138,29 +140,39 @@ class Batch:
 
 
 def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch,
-            logger: Any) -> IngestRow:
+            logger: Any) -> list[IngestRow]:
+    """Store the cards read from one scan; only then does the scan leave the claim folder."""
     source = str(claim.rel)
     try:
-        read: CardRead = fut.result()
+        reads: list[CardRead] = fut.result()
     except MissingDependencyError:
         box.release(claim)  # not the card's fault: it waits in the inbox for the next run
         raise
     except MeishiError as exc:
         dest = box.failed(claim, f"{exc.code}: {exc.message}")
         logger.warning("%s quarantined: %s", source, exc.message)
-        return IngestRow(source=source, status="failed", error=exc.message, moved_to=str(dest))
+        return [IngestRow(source=source, status="failed", error=exc.message,
+                          moved_to=str(dest))]
     except Exception as exc:  # a bug must not lose the card: quarantine it with the reason
         dest = box.failed(claim, f"internal_error: {type(exc).__name__}: {exc}")
         logger.exception("%s quarantined after an unexpected error", source)
-        return IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
-                         moved_to=str(dest))
+        return [IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
+                          moved_to=str(dest))]
+    if len(reads) > 1:
+        logger.info("%s: %d cards in one scan", source, len(reads))
+    rows = [_store(read, claim, store, batch, logger) for read in reads]
+    # only now, with every contact committed, does the file leave the claim folder
+    box.processed(claim)
+    return rows
+
+
+def _store(read: CardRead, claim: Claim, store: Store, batch: Batch, logger: Any) -> IngestRow:
+    source = read.source  # the scan's path, with #1, #2 … for the cards of a scan of several
     values = read.fields.values()
-    named = merge.side_of(source)  # (stem, "front"|"back") when the file name says so
+    named = merge.side_of(str(claim.rel)) if read.part is None else None
     into = batch.other_side(named, values)
     stored = store.add_card(read, source_name=source, met_at=claim.met_at, into=into,
                             side=named[1] if named else None)
-    # only now, with the contact committed, does the file leave the claim folder
-    box.processed(claim)
     if stored.status != "duplicate":
         batch.add(named, stored.contact_id, values)
     if stored.status == "merged":

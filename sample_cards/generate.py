@@ -3,6 +3,7 @@
 
     python sample_cards/generate.py --set demo --out sample_cards/demo --count 10 --seed 1
     python sample_cards/generate.py --set eval --out sample_cards/eval --count 300 --seed 2024
+    python sample_cards/generate.py --set flatbed --out sample_cards/flatbed --count 12 --seed 7
 
 Every card is written as ``<id>.jpg`` (or ``<id>.png``) plus ``<id>.json`` holding the ground
 truth: exactly the strings printed on the card, normalised as documented in README.md.
@@ -38,6 +39,7 @@ from PIL import Image, ImageDraw, ImageFont
 PX_PER_MM = 12
 CARD_MM = (91, 55)
 MAX_BYTES = 250_000
+FLATBED_MAX_BYTES = 700_000  # a scan of 2–4 cards
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary. Everything here is used to build FICTITIOUS people and companies.
@@ -2606,20 +2608,124 @@ def simulate_photo(
     return np.clip(img, 0, 255).astype(np.uint8), bg_kind
 
 
-def encode(arr: np.ndarray, fmt: str, quality: int) -> tuple[bytes, str, int]:
-    """PNG if requested and small enough, else JPEG at `quality`, lowered if needed to fit MAX_BYTES."""
+def simulate_flatbed(
+    cards: list[np.ndarray], rng: random.Random, nrng: np.random.Generator, lid_open: bool
+) -> tuple[np.ndarray, list[list[int]]]:
+    """Cards laid on a flatbed scanner, in a grid of landscape slots (a tategaki card lies
+    turned), each a little crooked, under the white lid or with the lid open (a dark bed).
+    Returns the scan and each card's bounding box ``[x, y, w, h]`` in the scan."""
+    sw, sh_ = CARD_MM[0] * PX_PER_MM, CARD_MM[1] * PX_PER_MM
+    cols = min(2, len(cards))
+    rows = (len(cards) + 1) // 2
+    gx, gy = rng.randint(40, 140), rng.randint(40, 140)
+    if len(cards) == 1:  # one card in the corner of an A4 bed
+        mx, my = rng.randint(30, 90), rng.randint(30, 90)
+        extra_w = 210 * PX_PER_MM - 2 * mx - (sw + 80)
+        extra_h = 297 * PX_PER_MM - 2 * my - (sh_ + 80)
+    else:
+        mx, my = rng.randint(30, 90), rng.randint(30, 90)
+        extra_w = extra_h = 0
+    slot_w, slot_h = sw + 2 * 40, sh_ + 2 * 40  # room for skew and a hand's imprecision
+    W = 2 * mx + cols * slot_w + (cols - 1) * gx + extra_w
+    H = 2 * my + rows * slot_h + (rows - 1) * gy + extra_h
+    out = np.empty((H, W, 3), np.float32)
+    if lid_open:  # the lid left open: the bed is dark grey with the lamp's fall-off
+        g = rng.uniform(25, 70)
+        yy = np.linspace(-1, 1, H, dtype=np.float32)[:, None]
+        out[:] = g * (1 - 0.25 * yy**2)[..., None]
+    else:
+        g = rng.uniform(228, 252)
+        out[:] = np.array([g, g, g + rng.uniform(-3, 3)], np.float32)
+    out += (lowfreq(nrng, H, W, 200) * 2.0)[..., None]
+    boxes = []
+    for k, a in enumerate(cards):
+        ch, cw = a.shape[:2]
+        r, c = divmod(k, cols)
+        cx = mx + c * (slot_w + gx) + slot_w / 2 + rng.uniform(-25, 25)
+        cy = my + r * (slot_h + gy) + slot_h / 2 + rng.uniform(-25, 25)
+        angle = rng.uniform(-2.5, 2.5)
+        M = cv2.getRotationMatrix2D((cw / 2, ch / 2), -angle, 1.0)
+        M[:, 2] += (cx - cw / 2, cy - ch / 2)
+        warped = cv2.warpAffine(a, M, (W, H), flags=cv2.INTER_LINEAR)
+        mask = cv2.warpAffine(np.ones((ch, cw), np.float32), M, (W, H), flags=cv2.INTER_LINEAR)
+        shadow = cv2.GaussianBlur(cv2.warpAffine(mask, np.float32([[1, 0, 2], [0, 1, 2]]),
+                                                 (W, H)), (0, 0), 2.0)
+        out *= (1 - 0.18 * shadow * (1 - mask))[..., None]
+        out = out * (1 - mask[..., None]) + warped * mask[..., None]
+        corners = np.array([(0, 0, 1), (cw, 0, 1), (cw, ch, 1), (0, ch, 1)], np.float32) @ M.T
+        x0, y0 = corners.min(axis=0)
+        x1, y1 = corners.max(axis=0)
+        boxes.append([round(float(x0)), round(float(y0)), round(float(x1 - x0)),
+                      round(float(y1 - y0))])
+    out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 0.7))
+    out = add_noise(out, nrng, rng.uniform(1.0, 2.2))
+    return np.clip(out, 0, 255).astype(np.uint8), boxes
+
+
+def generate_flatbed(out_dir: Path, count: int, seed: int, quiet: bool = False) -> list[dict]:
+    """``count`` flatbed scans of 1–4 cards each; the JSON lists every card with its box."""
+    fonts = Fonts()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pat = re.compile(r"^flatbed_\d{3,}\.(jpg|png|json)$")
+    for p in out_dir.iterdir():
+        if pat.match(p.name):
+            p.unlink()
+    hd, vd = list(H_DESIGNS), list(V_DESIGNS)
+    records = []
+    for i in range(1, count + 1):
+        scan_id = f"flatbed_{i:03d}"
+        rng = random.Random(f"meishi:flatbed:{seed}:{i}")
+        nrng = np.random.default_rng([seed, i, 13])
+        n = (1, 2, 3, 4)[i % 4]
+        lid_open = i % 3 == 0
+        images, cards = [], []
+        for _k in range(n):
+            vertical = rng.random() < 0.2
+            design = rng.choice(vd if vertical else hd)
+            d = sample_card_data(rng, force_roman=design == "bilingual", short_contacts=vertical)
+            s = sample_style(rng)
+            card, layout = render_card(fonts, d, s, design, vertical)
+            a = paper_texture(card, nrng)
+            # tategaki cards lie turned into a landscape slot; a few cards lie upside down
+            rotation = rng.choice([90, 270]) if vertical else rng.choice([0, 0, 0, 0, 180])
+            a = np.ascontiguousarray(np.rot90(a, k=-rotation // 90))
+            images.append(a)
+            cards.append({"rotation": rotation, "layout": layout, "font": s.name_file,
+                          "language": "bilingual" if layout == "bilingual" else "ja",
+                          "fields": d.fields})
+        arr, boxes = simulate_flatbed(images, rng, nrng, lid_open)
+        for card_rec, box in zip(cards, boxes):
+            card_rec["box"] = box
+        data, ext, _q = encode(arr, "jpg", 85, max_bytes=FLATBED_MAX_BYTES)
+        (out_dir / f"{scan_id}.{ext}").write_bytes(data)
+        rec = {"id": scan_id, "capture": "flatbed", "lid": "open" if lid_open else "closed",
+               "cards": cards}
+        (out_dir / f"{scan_id}.json").write_text(
+            json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        records.append(rec)
+        if not quiet:
+            print(f"{scan_id}.{ext}  {n} cards  {arr.shape[1]}x{arr.shape[0]}  "
+                  f"{len(data) // 1024:4d} KB", flush=True)
+    return records
+
+
+def encode(
+    arr: np.ndarray, fmt: str, quality: int, max_bytes: int = MAX_BYTES
+) -> tuple[bytes, str, int]:
+    """PNG if requested and small enough, else JPEG at `quality`, lowered if needed to fit."""
     im = Image.fromarray(arr)
     if fmt == "png":
         buf = io.BytesIO()
         im.save(buf, "PNG", optimize=True)
-        if buf.tell() <= MAX_BYTES:
+        if buf.tell() <= max_bytes:
             return buf.getvalue(), "png", 0
         fmt = "jpg"
     q = quality
     while True:
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=q, optimize=True)
-        if buf.tell() <= MAX_BYTES or q <= 60:
+        if buf.tell() <= max_bytes or q <= 60:
             return buf.getvalue(), "jpg", q
         q -= 3
 
@@ -2747,22 +2853,30 @@ def generate(
     return records
 
 
+DEFAULT_COUNT = {"demo": 10, "eval": 300, "flatbed": 12}
+DEFAULT_SEED = {"demo": 1, "eval": 2024, "flatbed": 7}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
-        "--set", choices=sorted(SET_MIX), required=True, help="capture mix and id prefix"
+        "--set", choices=sorted([*SET_MIX, "flatbed"]), required=True,
+        help="capture mix and id prefix (flatbed: scans of several cards each)",
     )
     ap.add_argument("--out", type=Path, required=True, help="output directory")
     ap.add_argument("--count", type=int, default=None, help="number of cards (demo 10, eval 300)")
     ap.add_argument("--seed", type=int, default=None, help="random seed (demo 1, eval 2024)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    count = args.count if args.count is not None else {"demo": 10, "eval": 300}[args.set]
-    seed = args.seed if args.seed is not None else {"demo": 1, "eval": 2024}[args.set]
+    count = args.count if args.count is not None else DEFAULT_COUNT[args.set]
+    seed = args.seed if args.seed is not None else DEFAULT_SEED[args.set]
     t0 = time.time()
-    recs = generate(args.set, args.out, count, seed, quiet=args.quiet)
+    if args.set == "flatbed":
+        recs = generate_flatbed(args.out, count, seed, quiet=args.quiet)
+    else:
+        recs = generate(args.set, args.out, count, seed, quiet=args.quiet)
     print(f"wrote {len(recs)} cards to {args.out} in {time.time() - t0:.1f}s", file=sys.stderr)
     return 0
 

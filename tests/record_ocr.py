@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from meishi.ocr import RecordingEngine, TesseractEngine
-from meishi.pipeline import read_card
+from meishi.pipeline import read_cards
 
 HERE = Path(__file__).parent
 CARDS = ["demo_006.jpg", "demo_007.jpg", "demo_010.jpg"]
@@ -21,7 +21,7 @@ CARDS = ["demo_006.jpg", "demo_007.jpg", "demo_010.jpg"]
 def main() -> None:
     engine = RecordingEngine(TesseractEngine())
     for name in CARDS:
-        read = read_card(HERE.parent / "sample_cards" / "demo" / name, engine=engine)
+        (read,) = read_cards(HERE.parent / "sample_cards" / "demo" / name, engine=engine)
         print(name, read.fields.values())
     out = HERE / "data" / "ocr_demo_scans.json"
     engine.save(out)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
-from conftest import demo_cards, truth
+from conftest import REPO, demo_cards, truth
 from meishi.evaluate import normalise
 from meishi.models import ContactStatus
 from meishi.store import Store
@@ -68,3 +69,28 @@ def test_ingest_flow_stores_stubs_and_quarantines_bad_files(inbox_with_cards):
     again = ingest()
     assert again.count("duplicate") == 2 and again.count("stored") == 0
     assert store.count() == 3
+
+
+def test_a_flatbed_scan_of_several_cards_becomes_one_contact_per_card(settings):
+    from flows.ingest import ingest
+
+    settings.ensure_dirs()
+    scan = REPO / "sample_cards" / "flatbed" / "flatbed_001.jpg"
+    labelled = json.loads(scan.with_suffix(".json").read_text(encoding="utf-8"))["cards"]
+    assert len(labelled) == 2
+    shutil.copy2(scan, settings.inbox_dir / scan.name)
+    report = ingest()
+    assert report.count("stored") == 2
+    store = Store(settings.db_url, settings.images_dir)
+    contacts = sorted(store.contacts(), key=lambda c: c.source_name)
+    assert [c.source_name for c in contacts] == ["flatbed_001.jpg#1", "flatbed_001.jpg#2"]
+    for contact, card in zip(contacts, labelled, strict=True):
+        assert normalise("name", contact.fields["name"]) == card["fields"]["name"]
+        assert contact.image_path is not None and contact.image_path.exists()
+    assert [p.name for p in (settings.inbox_dir / "processed").iterdir()] == [scan.name]
+
+    # the same scan dropped again is known: no card of it is read twice
+    shutil.copy2(scan, settings.inbox_dir / f"again-{scan.name}")
+    again = ingest()
+    assert again.count("duplicate") == 1 and again.count("stored") == 0
+    assert store.count() == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meishi.evaluate import CardOutcome, summarise
+from meishi.evaluate import CardOutcome, _match, _Read, summarise
 from meishi.models import FIELD_NAMES
 
 
@@ -32,3 +32,23 @@ def test_summary_counts_fields_captures_languages_and_nulls():
     assert s.null_fields == 34 and s.null_accuracy == round(100 * 33 / 34, 1)
     assert s.confidence["high"] == {"accuracy": 100.0, "fields": 3}
     assert s.confidence["low"] == {"accuracy": 50.0, "fields": 2}
+
+
+def _read(name, region=None):
+    return _Read(got={**dict.fromkeys(FIELD_NAMES), "name": name},
+                 confidence=dict.fromkeys(FIELD_NAMES), region=region)
+
+
+def test_cards_of_a_scan_of_several_are_matched_by_position_not_order():
+    labelled = [{"box": [0, 0, 100, 60]}, {"box": [150, 0, 100, 60]}, {"box": [0, 100, 100, 60]}]
+    reads = [_read("right", (160, 5, 90, 50)), _read("left", (5, 5, 90, 50)),
+             _read("desk", (400, 400, 90, 50))]
+    matched, extra = _match(labelled, reads)
+    assert [m.got["name"] if m else None for m in matched] == ["left", "right", None]
+    assert extra == 1
+
+
+def test_an_image_of_one_card_takes_its_first_read_and_counts_a_false_split():
+    matched, extra = _match([{"fields": {}}], [_read("a"), _read("b")])
+    assert matched[0].got["name"] == "a" and extra == 1
+    assert _match([{"fields": {}}], []) == ([None], 0)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import REPO
 from meishi import imaging
 from meishi.errors import ImageTooLargeError, UnreadableImageError
 from meishi.settings import Settings
@@ -83,15 +85,14 @@ def test_find_card_in_a_photo():
     warped = cv2.warpPerspective(card, M, (1200, 900))
     mask = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), M, (1200, 900))
     photo = np.where(mask[..., None] > 0, warped, desk)
-    quad = imaging.find_card_quad(photo)
-    assert quad is not None
+    (quad,) = imaging.find_card_quads(photo)
     found = imaging._order_corners(quad)
     assert np.abs(found - corners).max() < 15
 
 
 def test_whole_frame_scan_has_no_quad():
     card = _card_like(1100, 660)
-    assert imaging.find_card_quad(card) is None
+    assert imaging.find_card_quads(card) == []
 
 
 @pytest.mark.parametrize("angle", [-4.0, -1.5, 2.0, 5.0])
@@ -105,3 +106,58 @@ def test_skew_angle(angle):
     assert measured == pytest.approx(angle, abs=0.5)
     # turning back by the measured angle leaves no skew
     assert imaging.skew_angle(imaging.rotate_small(skewed, -measured)) == pytest.approx(0, abs=0.5)
+
+
+def _bed(cards: list[tuple[int, int]], lid_open: bool) -> np.ndarray:
+    """Cards laid at the given top-left corners on a flatbed: under the white lid only a
+    grey level or ten and a thin shadow line on two sides show where a card ends; with the
+    lid open the bed is dark."""
+    bed = np.full((1500, 2400, 3), 40 if lid_open else 240, np.float32)
+    for x, y in cards:
+        card = _card_like(1000, 600).astype(np.float32)
+        bed[y + 600:y + 603, x + 3:x + 1003] *= 0.85  # shadow under the bottom edge
+        bed[y + 3:y + 603, x + 1000:x + 1003] *= 0.85  # and the right edge
+        bed[y:y + 600, x:x + 1000] = card
+    return bed.clip(0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("lid_open", [False, True])
+def test_several_cards_on_a_flatbed_are_found_in_reading_order(lid_open):
+    corners = [(1250, 80), (100, 90), (700, 800)]
+    quads = imaging.find_card_quads(_bed(corners, lid_open))
+    assert len(quads) == 3
+    found = [tuple(int(v) for v in q.reshape(4, 2).min(axis=0)) for q in quads]
+    for (x, y), expected in zip(found, [(100, 90), (1250, 80), (700, 800)], strict=True):
+        assert abs(x - expected[0]) < 12 and abs(y - expected[1]) < 12
+
+
+def test_a_card_printed_with_boxes_is_one_card():
+    card = _card_like(1100, 660)
+    cv2.rectangle(card, (40, 40), (520, 330), (30, 30, 30), 3)  # two card-shaped frames
+    cv2.rectangle(card, (580, 40), (1060, 330), (30, 30, 30), 3)
+    assert len(imaging.find_card_quads(card)) <= 1
+
+
+def test_every_card_of_the_committed_flatbed_scans_is_found():
+    for truth in sorted((REPO / "sample_cards" / "flatbed").glob("*.json")):
+        labelled = json.loads(truth.read_text(encoding="utf-8"))["cards"]
+        bgr = cv2.imread(str(truth.with_suffix(".jpg")))
+        quads = imaging.find_card_quads(bgr)
+        assert len(quads) == len(labelled), truth.name
+        for quad, card in zip(quads, labelled, strict=True):  # reading order = label order
+            x, y, w, h = card["box"]
+            cx, cy = quad.reshape(4, 2).mean(axis=0)
+            assert x < cx < x + w and y < cy < y + h, truth.name
+
+
+def test_a_scan_of_several_cards_gives_each_its_own_identity():
+    data = _jpeg(Image.fromarray(_bed([(100, 90), (1250, 80)], lid_open=True)))
+    cards = imaging.clean(data, "bed.jpg", Settings())
+    assert [c.source for c in cards] == ["bed.jpg#1", "bed.jpg#2"]
+    assert [c.part for c in cards] == [1, 2]
+    file_sha = imaging.sha256_bytes(data)
+    assert [c.sha256 for c in cards] == [imaging.part_sha256(file_sha, 1),
+                                         imaging.part_sha256(file_sha, 2)]
+    assert all(c.found_card and c.region is not None for c in cards)
+    (one,) = imaging.clean(_jpeg(Image.fromarray(_card_like(1100, 660))), "one.jpg", Settings())
+    assert one.source == "one.jpg" and one.part is None and one.region is None

@@ -47,3 +47,34 @@ def test_committed_sets_have_ground_truth_for_every_image():
                   if p.suffix in (".jpg", ".png")]
         assert len(images) == count
         assert all(p.with_suffix(".json").exists() for p in images)
+
+
+@pytest.mark.e2e
+def test_flatbed_scans_are_deterministic_and_label_every_card_with_its_box(tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, str(REPO / "sample_cards" / "generate.py"), "--set",
+                        "flatbed", "--out", str(tmp_path / name), "--count", "2", "--seed", "3",
+                        "--quiet"], check=True, capture_output=True, timeout=300)
+        outs.append(sorted((tmp_path / name).iterdir()))
+    assert [p.name for p in outs[0]] == ["flatbed_001.jpg", "flatbed_001.json",
+                                         "flatbed_002.jpg", "flatbed_002.json"]
+    for a, b in zip(*outs, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    doc = json.loads(outs[0][1].read_text(encoding="utf-8"))
+    with Image.open(outs[0][0]) as im:
+        width, height = im.size
+    assert doc["capture"] == "flatbed" and len(doc["cards"]) == 2
+    for card in doc["cards"]:
+        assert list(card["fields"]) == list(FIELD_NAMES)
+        x, y, w, h = card["box"]
+        assert 0 <= x < x + w <= width and 0 <= y < y + h <= height
+        assert 1.5 < max(w, h) / min(w, h) < 1.8  # a card, a little crooked
+
+
+def test_committed_flatbed_scans_have_ground_truth():
+    images = sorted((REPO / "sample_cards" / "flatbed").glob("*.jpg"))
+    assert len(images) == 12
+    counts = [len(json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["cards"])
+              for p in images]
+    assert sorted(set(counts)) == [1, 2, 3, 4]

@@ -76,7 +76,7 @@ def scan(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per card per line")] = False,
 ) -> None:
     """Read card images and print the fields, storing nothing."""
-    from meishi.pipeline import iter_images, read_card
+    from meishi.pipeline import iter_images, read_cards
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -90,20 +90,20 @@ def scan(
         task = progress.add_task("reading cards", total=len(files))
         for f in files:
             try:
-                read = read_card(f, settings=settings)
-                record = read.as_json()
+                records = [read.as_json() for read in read_cards(f, settings=settings)]
             except MissingDependencyError as exc:
                 raise _fail(exc.message, EXIT_MISSING) from exc
             except MeishiError as exc:
                 failed += 1
-                record = {"source": str(f), "fields": None, "confidence": None,
-                          "error": exc.message}
+                records = [{"source": str(f), "fields": None, "confidence": None,
+                            "error": exc.message}]
             progress.advance(task)
-            if as_json:
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            else:
-                _print_card(record)
+            for record in records:
+                if as_json:
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    _print_card(record)
     if failed:
         raise typer.Exit(EXIT_CARDS_FAILED)
 
@@ -556,7 +556,8 @@ def eval_(
     hi, lo = s.confidence["high"], s.confidence["low"]
     out.print(f"confidence ≥ {evaluate.REVIEW_THRESHOLD}: {hi['accuracy']:.1f} % right "
               f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields)")
-    out.print(f"unreadable cards: {s.errors}")
+    out.print(f"unreadable cards: {s.errors}; labelled cards not found in their image: "
+              f"{s.cards_missed}; cards read beyond the labelled ones: {s.cards_extra}")
     out.print(f"[bold]{s.cards_per_minute:.1f} cards per minute[/bold] "
               f"({s.cards} cards in {s.seconds:.1f} s, {workers} worker(s))")
     if errors:

@@ -1,6 +1,7 @@
 """`meishi eval`: field accuracy of the automatic part on a labelled set of cards.
 
-Each image ``X.jpg`` has ``X.json`` beside it with ``{"capture": ..., "fields": {...}}``
+Each image ``X.jpg`` has ``X.json`` beside it with ``{"capture": ..., "fields": {...}}``, or
+for a scan of several cards ``{"capture": ..., "cards": [{"box": ..., "fields": ...}, ...]}``
 (see ``sample_cards/README.md``). This is a measurement, not a test: it prints figures.
 """
 
@@ -53,21 +54,33 @@ class CardOutcome(BaseModel):
     confidence: dict[str, float | None]
     error: str | None = None
     seconds: float = 0.0
+    #: the card was found in its image (always, unless it lies in a scan of several)
+    found: bool = True
+    #: cards read from the image beyond those labelled (counted on the image's first card)
+    extra: int = 0
 
 
-def _read_one(path: str) -> tuple[dict[str, str | None], dict[str, float | None], str | None, float]:
-    from meishi.pipeline import read_card
+class _Read(BaseModel):
+    got: dict[str, str | None]
+    confidence: dict[str, float | None]
+    region: tuple[int, int, int, int] | None = None
+
+
+def _read_one(path: str) -> tuple[list[_Read], str | None, float]:
+    from meishi.pipeline import read_cards
 
     t0 = time.perf_counter()
     try:
-        read = read_card(Path(path))
-        return read.fields.values(), read.fields.confidences(), None, time.perf_counter() - t0
+        reads = read_cards(Path(path))
+        return ([_Read(got=r.fields.values(), confidence=r.fields.confidences(),
+                       region=r.region) for r in reads], None, time.perf_counter() - t0)
     except MeishiError as exc:
-        return ({k: None for k in FIELD_NAMES}, {k: None for k in FIELD_NAMES}, exc.message,
-                time.perf_counter() - t0)
+        return [], exc.message, time.perf_counter() - t0
 
 
 def labelled_cards(folder: Path) -> list[tuple[Path, dict]]:
+    """Images with their ground truth: ``fields`` for an image of one card, ``cards`` (each
+    with its ``box``, x, y, width, height) for a scan of several."""
     out = []
     for img in iter_images([folder]):
         truth = img.with_suffix(".json")
@@ -76,23 +89,55 @@ def labelled_cards(folder: Path) -> list[tuple[Path, dict]]:
     return out
 
 
+def _match(labelled: list[dict], reads: list[_Read]) -> tuple[list[_Read | None], int]:
+    """The read card for each labelled one (the read whose centre lies in its box; for an
+    image of one card, the first read), and how many reads matched no label."""
+    if len(labelled) == 1 and "box" not in labelled[0]:
+        return [reads[0] if reads else None], max(0, len(reads) - 1)
+    used: set[int] = set()
+    out: list[_Read | None] = []
+    for card in labelled:
+        x, y, w, h = card["box"]
+        hit = None
+        for i, r in enumerate(reads):
+            if i in used or r.region is None:
+                continue
+            cx, cy = r.region[0] + r.region[2] / 2, r.region[1] + r.region[3] / 2
+            if x <= cx <= x + w and y <= cy <= y + h:
+                hit = i
+                break
+        if hit is not None:
+            used.add(hit)
+        out.append(reads[hit] if hit is not None else None)
+    return out, len(reads) - len(used)
+
+
 def run(folder: Path, workers: int = 2, limit: int | None = None) -> tuple[list[CardOutcome], float]:
-    cards = labelled_cards(folder)[:limit]
-    if not cards:
+    images = labelled_cards(folder)[:limit]
+    if not images:
         raise MeishiError(f"{folder}: no labelled cards (image + .json ground truth) found")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(_read_one, [str(p) for p, _ in cards]))
+        results = list(pool.map(_read_one, [str(p) for p, _ in images]))
     wall = time.perf_counter() - t0
     outcomes = []
-    for (path, doc), (got, conf, err, secs) in zip(cards, results, strict=True):
-        outcomes.append(CardOutcome(
-            source=str(path), capture=doc.get("capture", "unknown"),
-            language=doc.get("language", "ja"),
-            truth={k: doc["fields"].get(k) for k in FIELD_NAMES}, got=got,
-            confidence=conf, error=err, seconds=secs,
-        ))
+    for (path, doc), (reads, err, secs) in zip(images, results, strict=True):
+        several = "cards" in doc
+        labelled = doc["cards"] if several else [doc]
+        matched, extra = _match(labelled, reads)
+        for i, (card, read) in enumerate(zip(labelled, matched, strict=True), start=1):
+            found = read is not None or err is not None  # an unreadable image is an error
+            outcomes.append(CardOutcome(
+                source=f"{path}#{i}" if several else str(path),
+                capture=doc.get("capture", "unknown"),
+                language=card.get("language", "ja"),
+                truth={k: card["fields"].get(k) for k in FIELD_NAMES},
+                got=read.got if read else {k: None for k in FIELD_NAMES},
+                confidence=read.confidence if read else {k: None for k in FIELD_NAMES},
+                error=err,
+                seconds=secs / len(labelled), found=found, extra=extra if i == 1 else 0,
+            ))
     return outcomes, wall
 
 
@@ -110,6 +155,9 @@ class Summary(BaseModel):
     overall_present_accuracy: float
     confidence: dict[str, dict[str, float | int]]
     errors: int
+    #: labelled cards not found in their image, and cards read that match no label
+    cards_missed: int = 0
+    cards_extra: int = 0
 
 
 def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
@@ -166,6 +214,8 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         overall_present_accuracy=_pct(right, present),
         confidence={k: {"accuracy": _pct(r, t), "fields": t} for k, (r, t) in conf_bins.items()},
         errors=sum(1 for o in outcomes if o.error),
+        cards_missed=sum(1 for o in outcomes if not o.found),
+        cards_extra=sum(o.extra for o in outcomes),
     )
 
 

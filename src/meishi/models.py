@@ -85,6 +85,9 @@ class CardImage(BaseModel):
     image: np.ndarray = Field(repr=False, description="cleaned greyscale card (uint8)")
     color: np.ndarray = Field(repr=False, description="cropped colour card (BGR uint8)")
     found_card: bool = Field(description="a card outline was found and warped")
+    region: tuple[int, int, int, int] | None = Field(
+        None, description="x, y, width, height of the card in the image, when found")
+    part: int | None = Field(None, description="which card (from 1) of an image of several")
     taken_at: datetime | None = None
 
 
@@ -172,6 +175,9 @@ class CardRead(BaseModel):
     fields: CardFields
     ocr: OcrResult
     card_png: bytes = Field(repr=False, description="the cropped colour card, PNG encoded")
+    region: tuple[int, int, int, int] | None = Field(
+        None, description="x, y, width, height of the card in the image, when found")
+    part: int | None = Field(None, description="which card (from 1) of an image of several")
     taken_at: datetime | None = None
     seconds: float = 0.0
 

@@ -15,7 +15,7 @@ from meishi.errors import (
     UnreadableImageError,
 )
 from meishi.extract import extract_fields
-from meishi.models import CardRead
+from meishi.models import CardImage, CardRead
 from meishi.ocr import OcrEngine, TesseractEngine, read_text, rotate
 from meishi.settings import Settings, get_settings
 
@@ -72,44 +72,72 @@ def read_bytes(
     *,
     settings: Settings | None = None,
     engine: OcrEngine | None = None,
-) -> CardRead:
-    """Read one card from its encoded image bytes."""
+) -> list[CardRead]:
+    """Read the cards in one image from its encoded bytes: one card, or each card of a
+    flatbed scan of several, in reading order.
+
+    In a scan of several, a card with no text (a blank back) is left out with a log line;
+    the image fails only when no card in it has text.
+    """
     settings = settings or get_settings()
     engine = engine or default_engine(settings.tesseract_cmd, settings.ocr_timeout_s)
     t0 = time.perf_counter()
-    card = imaging.clean(data, source, settings)
+    cards = imaging.clean(data, source, settings)
+    cleanup_s = (time.perf_counter() - t0) / len(cards)
+    reads: list[CardRead] = []
+    for card in cards:
+        try:
+            reads.append(_read_clean(card, engine, cleanup_s))
+        except NoTextFoundError as exc:
+            if len(cards) == 1:
+                raise
+            log.warning("%s (left out: a blank back?)", exc.message)
+    if not reads:
+        raise NoTextFoundError(
+            f"{source}: no text found on any of the {len(cards)} cards in the image; "
+            "are they business cards, and in focus?"
+        )
+    return reads
+
+
+def _read_clean(card: CardImage, engine: OcrEngine, cleanup_s: float) -> CardRead:
+    t0 = time.perf_counter() - cleanup_s
     ocr = read_text(card.image, engine)
     confident = sum(len(w.text) for line in ocr.lines for w in line.words if w.conf >= 70)
     if confident < 4:
         raise NoTextFoundError(
-            f"{source}: no text found on the image; is it a business card, and in focus?"
+            f"{card.source}: no text found on the image; is it a business card, and in focus?"
         )
     fields = extract_fields(ocr)
     upright = rotate(card.color, ocr.rotation)
     seconds = time.perf_counter() - t0
-    log.info("%s: read in %.2f s (%s, turned %d°)", source, seconds, ocr.orientation,
+    log.info("%s: read in %.2f s (%s, turned %d°)", card.source, seconds, ocr.orientation,
              ocr.rotation)
     return CardRead(
-        source=source,
+        source=card.source,
         sha256=card.sha256,
         fields=fields,
         ocr=ocr,
         card_png=imaging.encode_png(upright),
+        region=card.region,
+        part=card.part,
         taken_at=card.taken_at,
         seconds=seconds,
     )
 
 
-def read_card(
+def read_cards(
     path: Path | str,
     *,
     source: str | None = None,
     settings: Settings | None = None,
     engine: OcrEngine | None = None,
-) -> CardRead:
-    """Run the automatic part (cleanup, OCR, extraction) on one card image file.
+) -> list[CardRead]:
+    """Run the automatic part (cleanup, OCR, extraction) on one image file: its card, or
+    each of its cards when it is a scan of several.
 
-    ``source`` names the card in results and messages (default: the path).
+    ``source`` names the image in results and messages (default: the path); the cards of
+    an image of several are named ``source#1``, ``source#2`` …
     """
     settings = settings or get_settings()
     path = Path(path)
