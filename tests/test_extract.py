@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meishi.extract.fields import extract_fields, lines_for_test
+from meishi.models import Box, OcrLine, OcrResult, OcrWord
 
 NONE = dict.fromkeys(
     ("name", "name_kana", "name_roman", "company", "department", "title", "postal_code",
@@ -198,3 +199,45 @@ def test_a_phone_line_after_an_english_address_is_not_part_of_it():
 def test_a_tategaki_dash_read_as_two_marks_is_a_dash():
     got = extract_fields(lines_for_test([("山田 太郎", 70), ("宮城県仙台市青葉区一番町3-21,.19", 30)])).values()
     assert got["address"] == "宮城県仙台市青葉区一番町3-21-19"
+
+
+def _company_line(words, vertical=False):
+    """One OCR line from (text, conf, offset along the line, length, size across it)."""
+    out = []
+    for text, conf, at, length, size in words:
+        box = Box(x=10, y=at, w=size, h=length) if vertical else Box(x=at, y=10, w=length, h=size)
+        out.append(OcrWord(text=text, conf=conf, box=box))
+    x0 = min(w.box.x for w in out)
+    y0 = min(w.box.y for w in out)
+    box = Box(x=x0, y=y0, w=max(w.box.x + w.box.w for w in out) - x0,
+              h=max(w.box.y + w.box.h for w in out) - y0)
+    line = OcrLine(text="".join(t for t, *_ in words), conf=90.0, box=box, words=out,
+                   vertical=vertical)
+    return OcrResult(lines=[line], orientation="vertical" if vertical else "horizontal")
+
+
+@pytest.mark.parametrize(
+    ("words", "vertical", "company"),
+    [
+        # real readings from sample_cards/eval: the logo's letter, taller than the name
+        ([("中", 16, 83, 93, 98), ("こだま", 96, 207, 92, 44), ("建設", 84, 314, 160, 49),
+          ("株式会社", 93, 481, 196, 71)], False, "こだま建設株式会社"),
+        ([("信", 75, 358, 62, 62), ("白樺", 67, 445, 111, 48), ("酒造", 96, 562, 78, 47),
+          ("株式会社", 92, 664, 179, 48)], False, "白樺酒造株式会社"),
+        # a logo read as two unsure characters, set apart by a gap
+        ([("人", 55, 294, 28, 83), ("Q", 0, 321, 30, 62), ("ヒカリ", 96, 392, 133, 42),
+          ("不動産", 90, 539, 120, 83), ("株式会社", 92, 710, 194, 83)], False,
+         "ヒカリ不動産株式会社"),
+        # the same in a tategaki column
+        ([("男", 20, 40, 70, 70), ("ミドリ", 90, 150, 120, 48), ("設計株式会社", 92, 280, 290, 48)],
+         True, "ミドリ設計株式会社"),
+        # kept: a confident first word of the name's size, even after a gap
+        ([("ミドリ", 92, 10, 130, 45), ("精機株式会社", 93, 170, 270, 46)], False,
+         "ミドリ精機株式会社"),
+        # kept: a leading legal form set apart from the name
+        ([("株式会社", 35, 10, 180, 60), ("ミドリ", 92, 230, 130, 45), ("精機", 93, 365, 90, 45)],
+         False, "株式会社ミドリ精機"),
+    ],
+)
+def test_a_logo_before_the_company_name_is_not_part_of_it(words, vertical, company):
+    assert extract_fields(_company_line(words, vertical)).values()["company"] == company

@@ -15,7 +15,7 @@ from meishi.extract.text import (
     squeeze_cjk,
     to_katakana,
 )
-from meishi.models import Box, CardFields, FieldValue, OcrLine, OcrResult
+from meishi.models import Box, CardFields, FieldValue, OcrLine, OcrResult, OcrWord
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Line:
     rest: str = ""  # what is left after contact items were taken out
     used: bool = False
     taken: list[str] = field(default_factory=list)
+    words: list[OcrWord] = field(default_factory=list)
 
 
 _ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\s*[:：]?\s*")
@@ -57,7 +58,7 @@ class _Builder:
             cx = ol.box.x + ol.box.w / 2
             cy = ol.box.y + ol.box.h / 2
             self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), ol.box,
-                                   ol.vertical, rest=text))
+                                   ol.vertical, rest=text, words=ol.words))
         self.out: dict[str, FieldValue] = {}
 
     def put(self, key: str, value: str, line: Line, certainty: float) -> None:
@@ -204,7 +205,7 @@ class _Builder:
         for ln in self.lines:
             if ln.used or not ln.rest:
                 continue
-            found = _split_company(mend_legal_form(ln.rest))
+            found = _split_company(mend_legal_form(_without_logo(ln)))
             if found is None:
                 continue
             company, remainder = found
@@ -380,6 +381,34 @@ def _looks_like_address(text: str) -> bool:
     return bool(re.search(r"\d", t) and _ADDRESS_HINT.search(t)) and names.place_name_share(t) > 0.15
 
 
+def _without_logo(ln: Line) -> str:
+    """The line's text without a logo before it: the first word or two set apart by a gap
+    and either taller than the text after them (the logo's shape, or the letter in it) or
+    read with almost no confidence (a shape read as a character: 呈, 人Q, (0))."""
+    words = ln.words
+    for k in (1, 2):
+        if len(words) <= k:
+            break
+        head, rest = words[:k], words[k:]
+        if sum(len(w.text) for w in head) > 3 or sum(len(w.text) for w in rest) < 3:
+            break
+        if ln.vertical:
+            sizes = sorted(w.box.w for w in rest)
+            gap = rest[0].box.y - max(w.box.y + w.box.h for w in head)
+            size = max(w.box.w for w in head)
+        else:
+            sizes = sorted(w.box.h for w in rest)
+            gap = rest[0].box.x - max(w.box.x + w.box.w for w in head)
+            size = max(w.box.h for w in head)
+        usual = sizes[len(sizes) // 2]
+        logo = nfkc("".join(w.text for w in head))
+        if (gap >= 0.35 * usual and (size >= 1.25 * usual or min(w.conf for w in head) < 40)
+                and not any(f in logo for f in vocab.LEGAL_FORMS_JA)
+                and ln.rest.startswith(logo)):
+            return ln.rest[len(logo):].lstrip()
+    return ln.rest
+
+
 def _looks_like_company(text: str) -> bool:
     t = squeeze_cjk(text)
     return any(f in t for f in vocab.LEGAL_FORMS_JA) or bool(vocab.LEGAL_FORMS_EN.search(text))
@@ -519,8 +548,6 @@ def extract_fields(ocr: OcrResult) -> CardFields:
 def lines_for_test(texts: list[tuple[str, int] | tuple[str, int, int]]) -> OcrResult:
     """Build an OCR result from (text, glyph height[, right edge]) tuples, top to bottom,
     left-aligned unless a right edge is given (for tests)."""
-    from meishi.models import OcrWord
-
     lines = []
     y = 10
     for text, h, *right in texts:
