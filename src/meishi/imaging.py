@@ -363,8 +363,8 @@ def invert_dark_regions(gray: np.ndarray) -> np.ndarray:
     dark = (ground < min(paper * 0.55, paper - 80)).astype(np.uint8)
     if dark.mean() < 0.01:
         return gray
-    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    mask = cv2.resize(dark, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    opened = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    mask = cv2.resize(opened, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
     out = gray.copy()
     out[mask] = 255 - gray[mask]
     return out

@@ -412,7 +412,7 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     runs: list[list[int]] = []
     for y in rows:
         if runs and y == runs[-1][1]:
-            runs[-1][1] = y + 1
+            runs[-1][1] = int(y) + 1
         else:
             runs.append([int(y), int(y) + 1])
     chars: list[list[int]] = []

@@ -58,7 +58,7 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
         fields[key] = (annotation, f)
     if contact and contact.candidates:
         choices = (NEW_PERSON, *(candidate_label(c) for c in contact.candidates))
-        fields["same_as"] = (Literal[choices], Field(  # type: ignore[valid-type]
+        fields["same_as"] = (Literal[choices], Field(
             defaults.get("same_as") or NEW_PERSON, title="同一人物? Same person as",
             description="This card may be somebody already in your contacts. Pick them to "
                         "make it one contact (their purpose note is kept, yours is added to "

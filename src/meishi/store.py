@@ -465,7 +465,7 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
         for key in ENGLISH_FIELDS:
             if values.get(key) and (key not in english or newer):
                 english[key] = values[key]  # type: ignore[assignment]
-        fill = _SHARED_FIELDS
+        fill: tuple[str, ...] = _SHARED_FIELDS
         replace: tuple[str, ...] = ()
     else:
         if card.lang == "ja" and english_contact:
@@ -593,7 +593,8 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         cards=[CardRecord(
             id=c.id, sha256=c.sha256, source_name=c.source_name,
             image_path=Path(c.image_path) if c.image_path else None,
-            side=c.side, lang=c.lang, fields=c.fields or {}, taken_at=_utc(c.taken_at),
+            side=c.side, lang=c.lang,  # type: ignore[arg-type]  # str columns; pydantic checks
+            fields=c.fields or {}, taken_at=_utc(c.taken_at),
             met_on=c.met_on,
             created_at=_utc(c.created_at) or _now(), ocr_text=c.ocr_text,
         ) for c in row.cards],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from meishi.extract import contacts, names, vocab
 from meishi.extract.text import (
@@ -143,7 +144,7 @@ class _Builder:
     def address_en(self) -> None:
         """An English address: the lines around the one naming a ward, city, prefecture or
         building (printed in up to four lines, the postal code after the prefecture)."""
-        def part(ln: Line | None) -> bool:
+        def part(ln: Line | None) -> TypeGuard[Line]:
             return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
                 and not contacts.find_email(ln.rest) and not _PHONE_HINT.search(ln.rest) \
                 and (vocab.ADDRESS_EN.search(ln.rest) is not None
