@@ -13,7 +13,7 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from meishi import imaging, merge, pipeline
+from meishi import merge, pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
@@ -74,8 +74,9 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         in_batch: set[str] = set()
         for claim in claims:
             sha = claim.sha256()
-            # the same scan again (of one card, or of several: its first card is known)
-            known = store.card_contact(sha) or store.card_contact(imaging.part_sha256(sha, 1))
+            # the same scan of one card again; a scan of several is read again and each of its
+            # cards is known by its own identity (a crash between two of them loses none)
+            known = store.card_contact(sha)
             if known is not None or sha in in_batch:
                 box.processed(claim)
                 rows.append(IngestRow(source=str(claim.rel), status="duplicate",
