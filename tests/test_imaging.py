@@ -161,3 +161,9 @@ def test_a_scan_of_several_cards_gives_each_its_own_identity():
     assert all(c.found_card and c.region is not None for c in cards)
     (one,) = imaging.clean(_jpeg(Image.fromarray(_card_like(1100, 660))), "one.jpg", Settings())
     assert one.source == "one.jpg" and one.part is None and one.region is None
+
+
+def test_cards_are_found_inside_the_dark_edge_of_a_scanner_bed():
+    bed = _bed([(100, 90), (1250, 80)], lid_open=False)
+    cv2.rectangle(bed, (0, 0), (bed.shape[1] - 1, bed.shape[0] - 1), (60, 60, 60), 6)
+    assert len(imaging.find_card_quads(bed)) == 2

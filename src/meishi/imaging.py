@@ -188,12 +188,15 @@ def _outlined_cards(edges: np.ndarray, min_share: float) -> list[tuple[float, np
     """
     area = edges.shape[0] * edges.shape[1]
     near = cv2.dilate(edges, np.ones((5, 5), np.uint8)) > 0
-    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    # every contour, not only the outermost: a scanner's edge can frame the whole bed
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     hulls = sorted((cv2.convexHull(c) for c in contours), key=cv2.contourArea, reverse=True)
     found = []
-    for hull in hulls[:12]:
-        if not min_share * area < cv2.contourArea(hull) < 0.97 * area:
-            break
+    for hull in hulls[:24]:
+        if cv2.contourArea(hull) <= min_share * area:
+            break  # the rest are smaller still
+        if cv2.contourArea(hull) >= 0.97 * area:
+            continue  # the frame itself (a scan's edge)
         quad = _quad_from_contour(hull)
         if quad is None or not _plausible_card(quad):
             continue
