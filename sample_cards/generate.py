@@ -2618,13 +2618,11 @@ def simulate_flatbed(
     cols = min(2, len(cards))
     rows = (len(cards) + 1) // 2
     gx, gy = rng.randint(40, 140), rng.randint(40, 140)
+    mx, my = rng.randint(30, 90), rng.randint(30, 90)
+    extra_w = extra_h = 0
     if len(cards) == 1:  # one card in the corner of an A4 bed
-        mx, my = rng.randint(30, 90), rng.randint(30, 90)
         extra_w = 210 * PX_PER_MM - 2 * mx - (sw + 80)
         extra_h = 297 * PX_PER_MM - 2 * my - (sh_ + 80)
-    else:
-        mx, my = rng.randint(30, 90), rng.randint(30, 90)
-        extra_w = extra_h = 0
     slot_w, slot_h = sw + 2 * 40, sh_ + 2 * 40  # room for skew and a hand's imprecision
     W = 2 * mx + cols * slot_w + (cols - 1) * gx + extra_w
     H = 2 * my + rows * slot_h + (rows - 1) * gy + extra_h
@@ -2694,7 +2692,7 @@ def generate_flatbed(out_dir: Path, count: int, seed: int, quiet: bool = False) 
                           "language": "bilingual" if layout == "bilingual" else "ja",
                           "fields": d.fields})
         arr, boxes = simulate_flatbed(images, rng, nrng, lid_open)
-        for card_rec, box in zip(cards, boxes):
+        for card_rec, box in zip(cards, boxes, strict=True):
             card_rec["box"] = box
         data, ext, _q = encode(arr, "jpg", 85, max_bytes=FLATBED_MAX_BYTES)
         (out_dir / f"{scan_id}.{ext}").write_bytes(data)

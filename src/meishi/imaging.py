@@ -12,6 +12,7 @@ import io
 import logging
 import warnings
 from datetime import datetime
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -157,15 +158,22 @@ def _fine_edges(bgr: np.ndarray, long_side: int = 1400) -> tuple[np.ndarray, flo
     return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8), iterations=2), scale
 
 
+class _Blob(NamedTuple):
+    score: float  # the quad's area times how solidly the blob fills it
+    quad: np.ndarray
+    rank: int  # 0 for the largest blob of its mask
+    share: float  # of the image
+
+
 def _card_candidates(masks: list[np.ndarray], min_share: float,
-                     per_mask: int) -> list[tuple[float, np.ndarray]]:
-    """(score, quad) of the solid, card-shaped blobs among the ``per_mask`` largest of each
-    mask."""
+                     per_mask: int) -> list[_Blob]:
+    """The solid, card-shaped blobs among the ``per_mask`` largest of each mask."""
     area = masks[0].shape[0] * masks[0].shape[1]
     found = []
     for mask in masks:
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:per_mask]:
+        ranked = sorted(contours, key=cv2.contourArea, reverse=True)[:per_mask]
+        for rank, cnt in enumerate(ranked):
             a = cv2.contourArea(cnt)
             if not min_share * area < a < 0.97 * area:
                 continue
@@ -176,7 +184,7 @@ def _card_candidates(masks: list[np.ndarray], min_share: float,
             fill = a / max(qa, 1.0)
             if fill < 0.85:
                 continue  # a cluster of text or clutter, not a card's solid outline
-            found.append((qa * min(fill, 1.0), quad))
+            found.append(_Blob(qa * min(fill, 1.0), quad, rank, a / area))
     return found
 
 
@@ -260,18 +268,17 @@ def find_card_quads(bgr: np.ndarray) -> list[np.ndarray]:
     h, w = bgr.shape[:2]
     scale = 800.0 / max(h, w)
     small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    masks = _candidate_masks(small)
+    blobs = _card_candidates(_candidate_masks(small), MIN_CARD_SHARE, per_mask=8)
     fine, fine_scale = _fine_edges(bgr)
     to_fine = fine_scale / scale
     several = _separate_cards(
-        [(score * to_fine**2, q * to_fine)
-         for score, q in _card_candidates(masks, MIN_CARD_SHARE, per_mask=8)]
+        [(b.score * to_fine**2, b.quad * to_fine) for b in blobs]
         + _outlined_cards(fine, MIN_CARD_SHARE), fine)
     several = [q / to_fine for q in several]
     if len(several) >= 2:
         return _reading_order([q / scale for q in several])
     # one card: the best of the three largest blobs of each mask covering over 12 % of it
-    single = _card_candidates(masks, 0.12, per_mask=3)
+    single = [(b.score, b.quad) for b in blobs if b.rank < 3 and b.share > 0.12]
     if not single:
         # a small card alone on a large bed (a card on A4 covers ~8 %)
         area = small.shape[0] * small.shape[1]

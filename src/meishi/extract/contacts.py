@@ -133,7 +133,17 @@ def mend_email_text(text: str) -> str:
     return re.sub(r"[」｣](?=p\b)", "j", t)
 
 
-def find_email(text: str) -> tuple[str, int, int] | None:
+class Found(NamedTuple):
+    """A value found in a line, and where: ``start``/``end`` index ``text``, the line as
+    mended for that value's grammar (so the caller can cut it out without mending again)."""
+
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+def find_email(text: str) -> Found | None:
     compact = mend_email_text(text)
     m = _EMAIL.search(compact)
     if not m:
@@ -156,7 +166,7 @@ def find_email(text: str) -> tuple[str, int, int] | None:
         local = f"{before.group(1)}_{local}"
     start = before.start(1) if before and local.startswith(before.group(1) + "_") else m.start()
     email = f"{local}@{domain}"
-    return (email, start, m.end()) if _EMAIL_OK.match(email) else None
+    return Found(email, start, m.end(), compact) if _EMAIL_OK.match(email) else None
 
 
 _URL = re.compile(
@@ -179,7 +189,7 @@ def mend_url_text(text: str) -> str:
                   lambda m: _trim_tld(m.group(0).lower()), t)
 
 
-def find_url(text: str) -> tuple[str, int, int] | None:
+def find_url(text: str) -> Found | None:
     compact = mend_url_text(text)
     for m in _URL.finditer(compact):
         end = m.end()
@@ -194,7 +204,7 @@ def find_url(text: str) -> tuple[str, int, int] | None:
         if re.search(r"\d{3,}", host) and not re.search(r"[a-z]{2,}", host, re.IGNORECASE):
             continue  # numbers with dots, not a host
         url = prefix + _trim_tld(host.lower()) + (f"/{path}" if path else "")
-        return url, m.start(), m.end()
+        return Found(url, m.start(), m.end(), compact)
     return None
 
 

@@ -73,14 +73,15 @@ class _Builder:
     def contact_items(self) -> None:
         for line in self.lines:
             rest = line.text
-            found = contacts.find_email(rest)
-            if found:
-                self.put("email", found[0], line, 1.0)
-                rest = _cut(contacts.mend_email_text(rest), found[1], found[2])
+            email = contacts.find_email(rest)
+            if email:
+                self.put("email", email.value, line, 1.0)
+                rest = _cut(email.text, email.start, email.end)
             url = contacts.find_url(rest)
             if url:
-                self.put("url", url[0], line, 1.0 if ("www" in url[0] or "http" in url[0]) else 0.8)
-                rest = _cut(contacts.mend_url_text(rest), url[1], url[2])
+                self.put("url", url.value, line,
+                         1.0 if ("www" in url.value or "http" in url.value) else 0.8)
+                rest = _cut(url.text, url.start, url.end)
                 rest = _URL_LABEL.sub("", rest)
             postal = contacts.find_postal(rest)
             if postal and not contacts.find_phones(rest[postal[1]:postal[2] + 8]):
