@@ -157,6 +157,22 @@ def test_the_name_is_the_reading_that_recurs_across_sizes():
     assert best.text == "藤田正人" and sure  # 2 sizes x 2 page modes agree; 膝田 once
 
 
+@pytest.mark.parametrize("glyphs, expected", [(3, "和田亮"), (2, "和田")])
+def test_a_glyph_most_readings_drop_is_kept_when_the_ink_shows_it(glyphs, expected):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _glyph_count, _vote_read, make_line
+
+    crop = np.full((100, 420), 255, np.uint8)
+    for i in range(glyphs):  # square glyphs 80 px high, 10 px apart
+        crop[10:90, 20 + 90 * i:100 + 90 * i] = 0
+    assert _glyph_count(crop, 100) == glyphs
+    old = make_line([OcrWord(text="和田", conf=90.0, box=Box(x=20, y=10, w=260, h=80))])
+    # the one-kanji given name is read at one size only; the others drop it
+    engine = _SizeDependentEngine({40: "和田亮", 56: "和田", 72: "和田"})
+    best, sure = _vote_read(crop, engine, 100, 0, 0, old)
+    assert best.text == expected and sure
+
+
 class _OneColumnEngine:
     """Reads any crop as one column of text."""
 
