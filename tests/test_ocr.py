@@ -173,6 +173,52 @@ def test_a_glyph_most_readings_drop_is_kept_when_the_ink_shows_it(glyphs, expect
     assert best.text == expected and sure
 
 
+def _glyph_row(gaps: list[int], size: int = 30, height: int = 60) -> np.ndarray:
+    """A crop of square 'glyphs' ``size`` px high with the given gaps between them."""
+    width = 20 + size * (len(gaps) + 1) + sum(gaps) + 20
+    crop = np.full((height, width), 255, np.uint8)
+    x = 20
+    for gap in [*gaps, 0]:
+        crop[15:15 + size, x:x + size] = 0
+        x += size + gap
+    return crop
+
+
+def test_spaced_out_glyphs_are_pushed_together_and_mapped_back():
+    from meishi.ocr import _squeezed
+
+    # ナ カ ム ラ   リ ョ ウ: glyphs half their size apart, a wider gap between the names
+    crop = _glyph_row([15, 15, 15, 40, 15, 15])
+    squeezed, back = _squeezed(crop)
+    assert squeezed.shape[1] < crop.shape[1] - 50
+    ink = np.flatnonzero((squeezed < 128).any(axis=0))
+    gaps = [b - a - 1 for a, b in zip(ink, ink[1:], strict=False) if b - a > 1]
+    assert len(gaps) == 6 and sorted(gaps)[-1] > 3 * sorted(gaps)[0]  # the names' gap stays
+    # each glyph's left edge maps back to where it is in the crop
+    starts = [b for a, b in zip([-9, *ink], ink, strict=False) if b - a > 1]
+    assert [back(int(x)) for x in starts] == [20, 65, 110, 155, 225, 270, 315]
+
+
+@pytest.mark.parametrize("gaps", [[3, 3, 3, 3], [5, 30, 4]])
+def test_glyphs_at_the_usual_distance_are_left_as_they_are(gaps):
+    from meishi.ocr import _squeezed
+
+    assert _squeezed(_glyph_row(gaps)) is None
+
+
+def test_a_word_box_is_fitted_to_its_own_ink_not_the_line_above():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _inked
+
+    crop = np.full((200, 120), 255, np.uint8)
+    crop[10:30, 10:110] = 0    # the bottom of the line above, in the crop's band
+    crop[60:150, 20:100] = 0   # the glyph, taller than Tesseract's box for it
+    (word,) = _inked([OcrWord(text="翼", conf=0.0, box=Box(x=15, y=20, w=90, h=180))], crop)
+    assert (word.box.y, word.box.bottom) == (60, 150)
+    (word,) = _inked([OcrWord(text="翼", conf=0.0, box=Box(x=15, y=70, w=90, h=40))], crop)
+    assert (word.box.y, word.box.bottom) == (60, 150)
+
+
 class _OneColumnEngine:
     """Reads any crop as one column of text."""
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -328,8 +329,8 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         y0, y1 = max(0, area.y - pad), min(gray.shape[0], area.bottom + pad)
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in columns if o not in g])
         k = COLUMN_SCALE
-        words = _column_words(_to_card(engine.read(_scaled(crop, k), lang="jpn_vert", psm=5),
-                                       k, x0, y0))
+        read = engine.read(_scaled(crop, k), lang="jpn_vert", psm=5)
+        words = _column_words(_to_card([w for a in read for w in a.words], k, x0, y0))
         old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y)) \
             if g else None
         best = old
@@ -662,6 +663,13 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
             best = line
         if best is not None and best.conf >= RAW_LINE_BELOW:
             break
+    squeezed = None if best is not None and best.conf >= 85 else _squeezed(crop)
+    if squeezed is not None:
+        line = _read_words(squeezed[0], engine, k, x0, y0, 7, xmap=squeezed[1])
+        # pushed together, glyphs of normal spacing come out as surely misread as right
+        if line is not None and (best is None or line.conf > best.conf + SQUEEZED_MARGIN
+                                 and len(line.text) >= 0.75 * len(best.text)):
+            best = line
     # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
     # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
     # misreads (0/9, 1/7) come out surer than the right reading
@@ -675,21 +683,117 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
     return best
 
 
+#: glyphs set apart by more than this (in glyph heights) on average are spaced out
+SPACED_OUT = 0.4
+#: how much surer a reading of the glyphs pushed together must be to replace the other
+SQUEEZED_MARGIN = 10.0
+
+
+def _runs(xs: np.ndarray, gap: int) -> list[list[int]]:
+    """[start, end) runs of the sorted positions ``xs``, joined across gaps up to ``gap``."""
+    runs: list[list[int]] = []
+    for x in xs:
+        if runs and x - runs[-1][1] <= gap:
+            runs[-1][1] = int(x) + 1
+        else:
+            runs.append([int(x), int(x) + 1])
+    return runs
+
+
+def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | None:
+    """The crop with its glyphs pushed together, if it is a line of spaced-out CJK glyphs
+    (a kana reading is often printed so: ナ カ ム ラ  リ ョ ウ), which Tesseract reads as
+    scraps (2バーフ リョウ) and reads right once the glyphs sit at the usual distance; a
+    gap much wider than the others (between family and given name) stays a space.
+
+    Returns the image and the map from its x back to the crop's. None when the glyphs are
+    not spaced out, or are not about square ones (Latin words).
+    """
+    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    strokes = _runs(np.flatnonzero(ink.any(axis=0)), 2)
+    if len(strokes) < 4:
+        return None
+    extents = []
+    for a, b in strokes:
+        rows = np.flatnonzero(ink[:, a:b].any(axis=1))
+        extents.append(int(rows[-1] - rows[0] + 1))
+    em = float(np.median(extents))
+    # the strokes of one glyph (リ, ハ) are closer than glyphs spaced out
+    runs = _runs(np.flatnonzero(ink.any(axis=0)), int(0.35 * em))
+    if len(runs) < 4:
+        return None
+    gaps = [b[0] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+    usual = float(np.median(gaps))
+    if usual < SPACED_OUT * em or float(np.median([b - a for a, b in runs])) > 1.2 * em:
+        return None
+    pieces: list[np.ndarray] = []
+    starts: list[tuple[int, int]] = []  # (x in the squeezed image, x in the crop)
+    at = 0
+    for i, (a, b) in enumerate(runs):
+        if i:
+            wide = gaps[i - 1] > 1.8 * usual
+            space = np.full((crop.shape[0], max(2, int(em * (0.6 if wide else 0.12)))),
+                            255, np.uint8)
+            pieces.append(space)
+            at += space.shape[1]
+        starts.append((at, a))
+        pieces.append(crop[:, a:b])
+        at += b - a
+    pad = np.full((crop.shape[0], runs[0][0]), 255, np.uint8)
+    image = np.hstack([pad, *pieces, pad])
+    shift = runs[0][0]
+
+    def back(x: int) -> int:
+        x -= shift
+        new, old = max((s for s in starts if s[0] <= x), default=starts[0])
+        return old + x - new
+
+    return image, back
+
+
 def _read_words(crop: np.ndarray, engine: OcrEngine, k: float, x0: int, y0: int,
-                psm: int) -> OcrLine | None:
-    """One reading of a crop scaled by ``k`` from the card at (x0, y0), as one line."""
+                psm: int, xmap: Callable[[int], int] | None = None) -> OcrLine | None:
+    """One reading of a crop scaled by ``k`` from the card at (x0, y0), as one line; ``xmap``
+    takes the reading's x back to the crop's when the crop was squeezed."""
+    words = [w for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words]
     # psm 13 gives every word the crop's height: sizes say nothing there
-    words = _trim_noise(_to_card(engine.read(crop, lang="jpn", psm=psm), k, x0, y0),
-                        sizes=psm != 13)
-    return make_line(words) if words else None
+    words = _trim_noise(words, sizes=psm != 13)
+    return make_line(_to_card(_inked(words, crop), k, x0, y0, xmap)) if words else None
 
 
-def _to_card(lines: list[OcrLine], k: float, x0: int, y0: int) -> list[OcrWord]:
+def _inked(words: list[OcrWord], crop: np.ndarray) -> list[OcrWord]:
+    """``words`` with their boxes fitted to their ink: the run of inked rows in a word's
+    columns that overlaps its box most. As a raw line (psm 13) every word gets the whole
+    crop's height, and a word read unsure (a large kanji) often gets a box far taller than
+    its glyph, or one that misses its top: blanked out of the crop of the line above, such
+    a box would hide that line or leave bits of this one in it."""
+    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    out = []
+    for w in words:
+        rows = _runs(np.flatnonzero(ink[:, w.box.x:w.box.right].any(axis=1)),
+                     max(2, w.box.h // 10))
+        top, bottom = max(rows, default=(w.box.y, w.box.bottom), key=lambda r: (
+            min(r[1], w.box.bottom) - max(r[0], w.box.y), r[1] - r[0]))
+        if min(bottom, w.box.bottom) > max(top, w.box.y):
+            w = OcrWord(text=w.text, conf=w.conf,
+                        box=Box(x=w.box.x, y=top, w=w.box.w, h=bottom - top))
+        out.append(w)
+    return out
+
+
+def _to_card(words: list[OcrWord], k: float, x0: int, y0: int,
+             xmap: Callable[[int], int] | None = None) -> list[OcrWord]:
     """The words of a crop's reading, their boxes mapped back to the card: the crop was cut
-    at (x0, y0) and scaled by ``k``."""
-    return [OcrWord(text=w.text, conf=w.conf, box=Box(
-        x=x0 + round(w.box.x / k), y=y0 + round(w.box.y / k),
-        w=round(w.box.w / k), h=round(w.box.h / k))) for a in lines for w in a.words]
+    at (x0, y0), scaled by ``k`` and, if ``xmap`` is given, squeezed sideways."""
+    out = []
+    for w in words:
+        left, right = w.box.x, w.box.right
+        if xmap is not None:
+            left, right = xmap(left), max(xmap(left) + 1, xmap(right - 1) + 1)
+        out.append(OcrWord(text=w.text, conf=w.conf, box=Box(
+            x=x0 + round(left / k), y=y0 + round(w.box.y / k),
+            w=round((right - left) / k), h=round(w.box.h / k))))
+    return out
 
 
 def _crop_without(gray: np.ndarray, rect: tuple[int, int, int, int],
