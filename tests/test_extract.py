@@ -115,6 +115,8 @@ def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
     ("Nagi TradingCo., Ltd.", "Nagi Trading Co., Ltd.", None),
     ("Musashino Estate K.K", "Musashino Estate K.K.", None),
     ("人, あすなろ水産株式会社", "あすなろ水産株式会社", None),
+    # a gap OCR saw inside a long legal form
+    ("特定非 営利活動法人全国観光振興協会", "特定非営利活動法人全国観光振興協会", None),
 ])
 def test_company_name_spans_the_gaps_ocr_saw_in_it(line, company, rest):
     got = extract_fields(lines_for_test([(line, 40), ("山田 太郎", 70)])).values()
@@ -160,6 +162,16 @@ def test_a_reading_printed_over_each_half_of_the_name_is_joined():
         ("金子 美咲", 70, 90, 190),
     ])).values()
     assert got["name"] == "金子 美咲" and got["name_kana"] == "カネコ ミサキ"
+
+
+def test_a_logo_read_as_one_large_kanji_does_not_hide_the_name():
+    # the logo is the largest text on the card and UniDic knows 明 as a given name, but one
+    # kanji does not split into family and given name: the next likeliest line is the name
+    got = extract_fields(_card([
+        ("。 明", 180, 760, 60), ("サトウユウト", 30, 85, 160), ("佐藤 悠斗", 75, 85, 207),
+        ("株式会社紅葉食品", 73, 86, 364),
+    ])).values()
+    assert got["name"] == "佐藤 悠斗" and got["name_kana"] == "サトウ ユウト"
 
 
 def test_a_job_title_in_katakana_is_not_a_reading():

@@ -277,7 +277,7 @@ class _Builder:
     def person(self) -> None:
         free = [ln for ln in self.lines if not ln.used and ln.rest]
         max_size = max((ln.size for ln in self.lines), default=1.0) or 1.0
-        best: tuple[float, Line] | None = None
+        scored: list[tuple[float, Line]] = []
         for ln in free:
             text = ln.rest
             compact = text.replace(" ", "")
@@ -291,13 +291,12 @@ class _Builder:
                 continue
             s = ln.size / max_size + names.person_name_score(compact)
             s += 0.3 if len(text.split()) == 2 else 0.0
-            if best is None or s > best[0]:
-                best = (s, ln)
-        if best is None:
-            return
-        ln = best[1]
-        split = names.split_name(_NOISE.sub("", ln.rest))
-        if split is None:
+            scored.append((s, ln))
+        # the likeliest line that splits as a name (a logo's one kanji does not)
+        found = ((ln, names.split_name(_NOISE.sub("", ln.rest)))
+                 for _, ln in sorted(scored, key=lambda c: -c[0]))
+        ln, split = next(((ln, sp) for ln, sp in found if sp is not None), (None, None))
+        if ln is None or split is None:
             return
         self.put("name", f"{split.family} {split.given}", ln, split.certainty)
         ln.used = True
@@ -457,9 +456,14 @@ _LEGAL_FORM_MISREADS = [
 ]
 
 
+# a gap OCR saw inside a legal form of several kanji (特定非 営利活動法人)
+_LEGAL_FORM_GAPS = [(re.compile(r"\s*".join(map(re.escape, form))), form)
+                    for form in vocab.LEGAL_FORMS_JA if len(form) >= 4 and form.isalnum()]
+
+
 def mend_legal_form(text: str) -> str:
     """A legal form as OCR misreads it, put right where its grammar is certain."""
-    for rx, repl in _LEGAL_FORM_MISREADS:
+    for rx, repl in _LEGAL_FORM_MISREADS + _LEGAL_FORM_GAPS:
         text = rx.sub(repl, text)
     return text
 
