@@ -293,11 +293,12 @@ class _Builder:
             s += 0.3 if len(text.split()) == 2 else 0.0
             scored.append((s, ln))
         # the likeliest line that splits as a name (a logo's one kanji does not)
-        found = ((ln, names.split_name(_NOISE.sub("", ln.rest)))
-                 for _, ln in sorted(scored, key=lambda c: -c[0]))
-        ln, split = next(((ln, sp) for ln, sp in found if sp is not None), (None, None))
-        if ln is None or split is None:
+        found = ((cand, names.split_name(_NOISE.sub("", cand.rest)))
+                 for _, cand in sorted(scored, key=lambda c: -c[0]))
+        pick = next(((cand, sp) for cand, sp in found if sp is not None), None)
+        if pick is None:
             return
+        ln, split = pick
         self.put("name", f"{split.family} {split.given}", ln, split.certainty)
         ln.used = True
         name_center = ln.center
