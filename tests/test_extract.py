@@ -188,6 +188,14 @@ def test_a_job_title_in_katakana_is_not_a_reading():
     ("Sales Department Manager", "Sales Department", "Manager"),
     ("Engineer Sales Planning Section", "Sales Planning Section", "Engineer"),
     ("CT0", None, "CTO"),  # O read as 0
+    ("C00", None, "COO"),  # ... twice: no word left but the title
+    # a Japanese title as OCR misreads it, where only one title can be meant
+    ("課長一", None, "課長"),
+    ("執行役具", None, "執行役員"),
+    ("総務部 シニアマネージ", "総務部", "シニアマネージャー"),
+    # ... and not where the misreading is a department or could be two titles
+    ("研究部", "研究部", None),
+    ("至長", None, None),
     # the company's English name is not a department ("Lab")
     ("Kanade Lab Co., Ltd.", None, None),
     # pieces of one word OCR split at a gap

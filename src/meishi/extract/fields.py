@@ -373,7 +373,9 @@ def _cut(text: str, start: int, end: int) -> str:
 
 
 def _has_words(text: str) -> bool:
-    return bool(re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text))
+    # C00: a title with its O read as 0 (see _EN_TITLE_OCR)
+    return bool(re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text)
+                or _EN_TITLE_OCR.search(text))
 
 
 def _looks_like_address(text: str) -> bool:
@@ -544,7 +546,31 @@ def _classify_part(part: str) -> tuple[str, str, str]:
         return "dept", p, ""
     if not has_cjk(p) and vocab.DEPARTMENT_EN.search(p):
         return "dept", p, ""
+    near = _near_title(p)
+    if near is not None:
+        return "title", near, ""
     return "other", p, ""
+
+
+_TRAILING_MARKS = re.compile(r"[ー一\-|_.。、,]+$")
+
+
+def _near_title(part: str) -> str | None:
+    """The title ``part`` is as OCR misread it, where only one title can be meant: a mark
+    after it (課長一), O read as 0 in a Latin title (C00), one kanji or kana misread in a
+    title of three or more (執行役具, 主任研究貞), or its last one or two characters lost at
+    the line's end (シニアマネージ)."""
+    p = _TRAILING_MARKS.sub("", part)
+    if p != part and p in vocab.TITLES_JA:
+        return p
+    if re.fullmatch(r"[A-Z0]{2,4}", p) and p.replace("0", "O") in vocab.TITLES_JA:
+        return p.replace("0", "O")
+    if len(p) < 3 or not has_cjk(p):
+        return None
+    near = {t for t in vocab.TITLES_JA if len(t) >= 3 and (
+        len(t) == len(p) and sum(a != b for a, b in zip(t, p, strict=True)) == 1
+        or len(p) >= 4 and t.startswith(p) and len(t) - len(p) <= 2)}
+    return near.pop() if len(near) == 1 else None
 
 
 def extract_fields(ocr: OcrResult) -> CardFields:
