@@ -125,6 +125,15 @@ def test_company_name_spans_the_gaps_ocr_saw_in_it(line, company, rest):
         assert rest in (got["department"], got["title"])
 
 
+def test_an_address_in_a_designated_city_without_its_prefecture_is_found():
+    # the postal code on its own line, the address printed elsewhere, no prefecture
+    got = extract_fields(_card([
+        ("あすなろ設計株式会社", 40, 80, 40), ("遠藤 沙織", 70, 80, 120),
+        ("〒541-4484", 28, 700, 300), ("大阪市中央区北浜2-15-20", 40, 80, 420),
+    ])).values()
+    assert got["address"] == "大阪市中央区北浜2-15-20"
+
+
 @pytest.mark.parametrize(("lines", "address"), [
     # the building line under a right-aligned or centred address
     ([("〒860-6834", 30, 1170), ("熊本県熊本市中央区花畑町4-28-1", 30, 1170),

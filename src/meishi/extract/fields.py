@@ -119,11 +119,14 @@ class _Builder:
                 if nxt is not None and _looks_like_address(nxt.rest):
                     parts.append(nxt)
         if not parts:
+            # the address line elsewhere: with a prefecture, or, when the card has a postal
+            # code, the nearest one to it (a city of a prefecture's name: 大阪市, 札幌市)
             cands = [ln for ln in self.lines if not ln.used and ln.rest
                      and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
-                     and any(p in ln.rest for p in vocab.PREFECTURES)]
+                     and (start is not None or any(p in ln.rest for p in vocab.PREFECTURES))]
             if cands:
-                parts.append(cands[0])
+                parts.append(cands[0] if start is None else
+                             min(cands, key=lambda ln: _dist(ln.center, start.center)))
         if not parts:
             self.address_en()
             return
@@ -378,9 +381,16 @@ def _has_words(text: str) -> bool:
                 or _EN_TITLE_OCR.search(text))
 
 
+#: a ward of a designated city (大阪市中央区, 札幌市北区): cards there often leave the
+#: prefecture out
+_CITY_WARD = re.compile(r"[一-龥]{1,4}市[一-龥]{1,4}区")
+
+
 def _looks_like_address(text: str) -> bool:
     t = squeeze_cjk(text)
     if any(p in t for p in vocab.PREFECTURES):
+        return True
+    if re.search(r"\d", t) and _CITY_WARD.search(t):
         return True
     return bool(re.search(r"\d", t) and _ADDRESS_HINT.search(t)) and names.place_name_share(t) > 0.15
 
