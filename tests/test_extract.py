@@ -115,6 +115,10 @@ def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
     ("Nagi TradingCo., Ltd.", "Nagi Trading Co., Ltd.", None),
     ("Musashino Estate K.K", "Musashino Estate K.K.", None),
     ("人, あすなろ水産株式会社", "あすなろ水産株式会社", None),
+    # a logo read as digits or a letter in brackets; a legal form in brackets stays
+    ("(0)ハルカネットワークス株式会社", "ハルカネットワークス株式会社", None),
+    ("(515) Sorano Electric K.K.", "Sorano Electric K.K.", None),
+    ("(一社)日本観光協会", "(一社)日本観光協会", None),
     # a gap OCR saw inside a long legal form
     ("特定非 営利活動法人全国観光振興協会", "特定非営利活動法人全国観光振興協会", None),
 ])

@@ -431,7 +431,7 @@ def _looks_like_company(text: str) -> bool:
 def _split_company(text: str) -> tuple[str, str] | None:
     """(company, what else the line says) if the line names a company."""
     if vocab.LEGAL_FORMS_EN.search(text) and not has_cjk(text):
-        return text.strip(), ""
+        return _LOGO_BRACKET.sub("", text.strip()), ""
     parts = text.split(" ")
     for i, part in enumerate(parts):
         if not any(f in part for f in vocab.LEGAL_FORMS_JA):
@@ -502,11 +502,19 @@ _LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー0-9]){1,3}$|^.?[^\w\s].?$|^.$")
 _LOGO_CUT = re.compile(r"^[^\s(]{0,2}?[|｜¦!,，.、。:;'\"`)\]】」』〉》>]+\s*")
 
 
+# a logo read as digits, marks or a letter in brackets: (0)ハルカネットワークス, (515) Sorano
+# (not (株), (一社): legal forms)
+_LOGO_BRACKET = re.compile(r"^[(（](?:[^\w)）]|[\d_]){1,4}[)）]\s*|^[(（][A-Za-z][)）]\s*")
+
+
 def _clean_company(company: str) -> str:
     """Drop what the grammar of a company name rules out: a slogan after 。, a logo read as a
     few symbols or stray hiragana before a leading legal form (…株式会社東雲運輸) or cut off
     by a mark (回|燈電子株式会社), and a small kana at the very start."""
     company = re.sub(r"^(?:[^\w(]|[\d_])+", "", _LOGO_CUT.sub("", company)).split("。", 1)[0]
+    bracket = _LOGO_BRACKET.match(company)
+    if bracket and company[bracket.end():]:
+        company = company[bracket.end():]
     for form in vocab.LEGAL_FORMS_JA:
         k = company.find(form)
         if k > 0 and k + len(form) < len(company):  # the legal form leads the name
