@@ -274,3 +274,15 @@ def _company_line(words, vertical=False):
 )
 def test_a_logo_before_the_company_name_is_not_part_of_it(words, vertical, company):
     assert extract_fields(_company_line(words, vertical)).values()["company"] == company
+
+
+@pytest.mark.parametrize(("line", "email"), [
+    # the @ read as a circled number, which NFKC would turn into digits (kondo-k2momiji…)
+    ("kondo-k②momijidenshi.jp", "kondo-k@momijidenshi.jp"),
+    ("Email: tsuji⑳midori-networks. co. jp", "tsuji@midori-networks.co.jp"),
+    ("a.sasaki@⑳zenkoku-kanko. or. jp", "a.sasaki@zenkoku-kanko.or.jp"),
+])
+def test_an_at_read_as_a_circled_number(line, email):
+    got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), ("山田 太郎", 70),
+                                         (line, 25)])).values()
+    assert got["email"] == email

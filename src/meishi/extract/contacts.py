@@ -123,6 +123,19 @@ def _trim_tld(domain: str) -> str:
     return domain
 
 
+# circled numbers: NFKC turns them into digits, so they are looked at before it
+_CIRCLED = "\u2460-\u2473"
+
+
+def undo_circled_at(text: str) -> str:
+    """A line as OCR read it (before NFKC), with an @ it read as a circled number (②, ⑦, ⑳)
+    put back: between the e-mail's local part and its domain, or beside the @ itself."""
+    t = re.sub(rf"@[{_CIRCLED}]+|[{_CIRCLED}]+@", "@", text)
+    if "@" not in t:
+        t = re.sub(rf"(?<=[A-Za-z0-9._\-])[{_CIRCLED}](?=[A-Za-z])", "@", t, count=1)
+    return t
+
+
 def mend_email_text(text: str) -> str:
     """An e-mail line with what OCR makes of an address undone: spaces around '@' and '.',
     the @ read as の or ⑳ (or one of those beside it), 」p for jp."""

@@ -53,7 +53,7 @@ class _Builder:
     def __init__(self, ocr: OcrResult) -> None:
         self.lines: list[Line] = []
         for i, ol in enumerate(ocr.lines):
-            text = nfkc(ol.text)
+            text = nfkc(contacts.undo_circled_at(ol.text))
             if not text or contacts.is_label_only(text):
                 continue
             cx = ol.box.x + ol.box.w / 2
