@@ -600,18 +600,8 @@ def _glyph_count(crop: np.ndarray, row_h: int) -> int | None:
     size, CJK glyphs being about square. None when the ink does not look like one line of
     CJK glyphs (the readings then say nothing about it: Latin letters are narrower)."""
     ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
-    inked = ink.sum(axis=0) >= 2
-    gap = max(2, row_h // 4)
-    runs: list[list[int]] = []
-    for x in np.flatnonzero(inked):
-        if runs and x - runs[-1][1] <= gap:
-            runs[-1][1] = int(x) + 1
-        else:
-            runs.append([int(x), int(x) + 1])
-    extents = []
-    for a, b in runs:
-        rows = np.flatnonzero(ink[:, a:b].any(axis=1))
-        extents.append(int(rows[-1] - rows[0] + 1))
+    runs = _runs(np.flatnonzero(ink.sum(axis=0) >= 2), max(2, row_h // 4))
+    extents = _extents(ink, runs)
     if not extents:
         return None
     em = max(extents)
@@ -700,6 +690,16 @@ def _runs(xs: np.ndarray, gap: int) -> list[list[int]]:
     return runs
 
 
+def _extents(ink: np.ndarray, runs: list[list[int]]) -> list[int]:
+    """The height of the ink in each run of columns (top of its highest ink to the bottom
+    of its lowest)."""
+    out = []
+    for a, b in runs:
+        rows = np.flatnonzero(ink[:, a:b].any(axis=1))
+        out.append(int(rows[-1] - rows[0] + 1))
+    return out
+
+
 def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | None:
     """The crop with its glyphs pushed together, if it is a line of spaced-out CJK glyphs
     (a kana reading is often printed so: ナ カ ム ラ  リ ョ ウ), which Tesseract reads as
@@ -713,11 +713,7 @@ def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | Non
     strokes = _runs(np.flatnonzero(ink.any(axis=0)), 2)
     if len(strokes) < 4:
         return None
-    extents = []
-    for a, b in strokes:
-        rows = np.flatnonzero(ink[:, a:b].any(axis=1))
-        extents.append(int(rows[-1] - rows[0] + 1))
-    em = float(np.median(extents))
+    em = float(np.median(_extents(ink, strokes)))
     # the strokes of one glyph (リ, ハ) are closer than glyphs spaced out
     runs = _runs(np.flatnonzero(ink.any(axis=0)), int(0.35 * em))
     if len(runs) < 4:
