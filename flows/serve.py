@@ -37,7 +37,10 @@ def catch_up() -> None:
 
 def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
-    threading.Timer(5.0, _catch_up_quietly).start()
+    # a daemon: Ctrl-C must not wait for its retries (up to a minute while the server is down)
+    catching_up = threading.Timer(5.0, _catch_up_quietly)
+    catching_up.daemon = True
+    catching_up.start()
     # schedules stay active when meishi stops: the server stops with it, and a restart
     # must not find ingest paused
     # query_seconds: how soon an answered review (or a run started from the UI) is picked up

@@ -75,8 +75,10 @@ def served(tmp_path_factory) -> Iterator[Served]:
                MEISHI_CONFIG=str(home / "none.toml"),
                MEISHI_INGEST_CRON="0 0 1 1 *")  # the test starts ingest itself
     log = (home / "serve.log").open("wb")
+    # its own process group, as a command in a terminal has: Ctrl-C signals the whole group
+    # (the flow runs it has started too), not the one process
     proc = subprocess.Popen([sys.executable, "-m", "meishi.cli", "serve"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     s = Served(home, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api",
                f"http://127.0.0.1:{image_port}", proc)
     try:
@@ -96,12 +98,12 @@ def served(tmp_path_factory) -> Iterator[Served]:
             assert run.state is not None and run.state.is_completed(), run.state
         yield s
     finally:
-        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
         try:
             proc.wait(60)
         finally:
             if proc.poll() is None:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
             log.close()
         # Ctrl-C stops everything cleanly: the server too
         assert proc.returncode == 0, (home / "serve.log").read_text()[-2000:]
