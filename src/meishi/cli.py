@@ -8,6 +8,8 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -459,6 +461,7 @@ def serve() -> None:
                   f"card images: {images.url}; Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever
 
+        _stop_within(STOP_GRACE_S, images.stop, server.stop)
         serve_forever(settings)
     except KeyboardInterrupt:
         pass
@@ -468,6 +471,33 @@ def serve() -> None:
         images.stop()
         server.stop()
         out.print("meishi stopped.")
+
+
+#: how long Ctrl-C waits for Prefect's runner to stop its flow runs before meishi stops anyway
+STOP_GRACE_S = 20.0
+
+
+def _stop_within(grace_s: float, *stops: Callable[[], None]) -> None:
+    """Ctrl-C stops ``meishi serve`` even when Prefect's runner does not return from its
+    shutdown (seen in the test suite: the Prefect server left running, the command hung):
+    after ``grace_s`` the servers are stopped and the process exits."""
+    import signal
+    import threading
+
+    def force() -> None:
+        time.sleep(grace_s)
+        for stop in stops:
+            stop()
+        out.print(f"meishi stopped. (Prefect's runner had not stopped after {grace_s:.0f} s.)")
+        sys.stdout.flush()
+        os._exit(0)
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        threading.Thread(target=force, daemon=True).start()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
 
 
 @app.command()
