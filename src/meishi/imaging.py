@@ -218,12 +218,17 @@ def _outlined_cards(edges: np.ndarray, min_share: float) -> list[tuple[float, np
 def _clear_around(edges: np.ndarray, quad: np.ndarray) -> bool:
     """Whether the band just outside ``quad`` is bare: a card lies on an empty bed, while a
     block of text inside a card has more text around it."""
-    inside = np.zeros(edges.shape, np.uint8)
-    cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
     width = max(3, max(edges.shape) // 70)
+    # only the quad's neighbourhood: the band reaches ``width`` pixels beyond it
+    pts = quad.astype(np.int32)
+    x, y, w, h = cv2.boundingRect(pts)
+    x0, y0 = max(0, x - width - 1), max(0, y - width - 1)
+    around = edges[y0:y + h + width + 1, x0:x + w + width + 1]
+    inside = np.zeros(around.shape, np.uint8)
+    cv2.fillConvexPoly(inside, pts - np.array([x0, y0], np.int32), 1)
     near = cv2.dilate(inside, np.ones((9, 9), np.uint8))
     band = (cv2.dilate(inside, np.ones((2 * width + 1,) * 2, np.uint8)) > 0) & (near == 0)
-    return bool(band.any()) and float((edges[band] > 0).mean()) < 0.02
+    return bool(band.any()) and float((around[band] > 0).mean()) < 0.02
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> float:

@@ -377,18 +377,9 @@ def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
 
 def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
     """Bands of ink running down the columns' area, as boxes (a column the layout missed)."""
-    region = gray[area.y:area.bottom, :]
-    ink = cv2.threshold(region, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
-    profile = ink.sum(axis=0) >= 3
+    ink = _ink(gray[area.y:area.bottom, :])
     out: list[Box] = []
-    x = 0
-    while x < len(profile):
-        if not profile[x]:
-            x += 1
-            continue
-        start = x
-        while x < len(profile) and (profile[x] or profile[x:x + 6].any()):
-            x += 1
+    for start, x in _runs(np.flatnonzero(ink.sum(axis=0) >= 3), 5):
         rows = np.flatnonzero(ink[:, start:x].any(axis=1))
         if x - start >= 12 and len(rows) and rows[-1] - rows[0] > 3 * (x - start):
             out.append(Box(x=start, y=area.y + int(rows[0]), w=x - start,
@@ -403,21 +394,15 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     stay within a square; a short upright stroke (a dash, printed turned in a column) is
     turned to lie flat. A tall one stays: it is a 1 as often as a ー.
     """
-    ink = cv2.threshold(col, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    rows = np.flatnonzero(ink.sum(axis=1) > 0)
-    cols = np.flatnonzero(ink.sum(axis=0) > 0)
+    ink = _ink(col)
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0 or len(cols) < 4:
         return None
     x0, x1 = int(cols[0]), int(cols[-1]) + 1
     w = x1 - x0
-    runs: list[list[int]] = []
-    for y in rows:
-        if runs and y == runs[-1][1]:
-            runs[-1][1] = int(y) + 1
-        else:
-            runs.append([int(y), int(y) + 1])
     chars: list[list[int]] = []
-    for r in runs:
+    for r in _runs(rows, 0):
         flat = chars and chars[-1][1] - chars[-1][0] < 0.2 * w  # a lone bar: 〒's top, 二's
         if chars and r[1] - chars[-1][0] <= 1.2 * w and \
                 r[0] - chars[-1][1] < (0.5 if flat else 0.35) * w and (
@@ -431,10 +416,11 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     h = max(max(c[1] - c[0] for c in chars), w)
     gap = max(4, w // 6)
     tiles = []
-    paper = 255 - ink  # binary: grey tiles on white padding would show their edges
+    # binary: grey tiles on white padding would show their edges
+    paper: np.ndarray = np.where(ink, 0, 255).astype(np.uint8)
     for y0, y1 in chars:
         tile = paper[y0:y1, x0:x1]
-        inked = np.flatnonzero(ink[y0:y1, x0:x1].sum(axis=0) > 0)
+        inked = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
         if len(inked) and inked[-1] - inked[0] + 1 < 0.25 * w and y1 - y0 < 0.6 * w:
             tile = np.ascontiguousarray(np.rot90(tile))  # an upright dash lies down again
         top = (h - tile.shape[0]) // 2
@@ -599,7 +585,7 @@ def _glyph_count(crop: np.ndarray, row_h: int) -> int | None:
     (glyphs closer than a quarter of the row's height are one run) divided by the glyph
     size, CJK glyphs being about square. None when the ink does not look like one line of
     CJK glyphs (the readings then say nothing about it: Latin letters are narrower)."""
-    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    ink = _ink(crop)
     runs = _runs(np.flatnonzero(ink.sum(axis=0) >= 2), max(2, row_h // 4))
     extents = _extents(ink, runs)
     if not extents:
@@ -679,6 +665,11 @@ SPACED_OUT = 0.4
 SQUEEZED_MARGIN = 10.0
 
 
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Where ``gray`` is inked (True), by Otsu's threshold on it alone."""
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+
+
 def _runs(xs: np.ndarray, gap: int) -> list[list[int]]:
     """[start, end) runs of the sorted positions ``xs``, joined across gaps up to ``gap``."""
     runs: list[list[int]] = []
@@ -709,13 +700,14 @@ def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | Non
     Returns the image and the map from its x back to the crop's. None when the glyphs are
     not spaced out, or are not about square ones (Latin words).
     """
-    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
-    strokes = _runs(np.flatnonzero(ink.any(axis=0)), 2)
+    ink = _ink(crop)
+    inked = np.flatnonzero(ink.any(axis=0))
+    strokes = _runs(inked, 2)
     if len(strokes) < 4:
         return None
     em = float(np.median(_extents(ink, strokes)))
     # the strokes of one glyph (リ, ハ) are closer than glyphs spaced out
-    runs = _runs(np.flatnonzero(ink.any(axis=0)), int(0.35 * em))
+    runs = _runs(inked, int(0.35 * em))
     if len(runs) < 4:
         return None
     gaps = [b[0] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
@@ -763,7 +755,7 @@ def _inked(words: list[OcrWord], crop: np.ndarray) -> list[OcrWord]:
     crop's height, and a word read unsure (a large kanji) often gets a box far taller than
     its glyph, or one that misses its top: blanked out of the crop of the line above, such
     a box would hide that line or leave bits of this one in it."""
-    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    ink = _ink(crop)
     out = []
     for w in words:
         rows = _runs(np.flatnonzero(ink[:, w.box.x:w.box.right].any(axis=1)),

@@ -123,7 +123,7 @@ class _Builder:
             # code, the nearest one to it (a city of a prefecture's name: 大阪市, 札幌市)
             cands = [ln for ln in self.lines if not ln.used and ln.rest
                      and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
-                     and (start is not None or any(p in ln.rest for p in vocab.PREFECTURES))]
+                     and (start is not None or _prefecture_in(ln.rest))]
             if cands:
                 parts.append(cands[0] if start is None else
                              min(cands, key=lambda ln: _dist(ln.center, start.center)))
@@ -141,7 +141,7 @@ class _Builder:
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True
-        certainty = 1.0 if any(pref in value for pref in vocab.PREFECTURES) else 0.7
+        certainty = 1.0 if _prefecture_in(value) else 0.7
         self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
                                          source_line=" / ".join(p.raw for p in parts))
 
@@ -388,11 +388,21 @@ _CITY_WARD = re.compile(r"[一-龥]{1,4}市[一-龥]{1,4}区")
 
 def _looks_like_address(text: str) -> bool:
     t = squeeze_cjk(text)
-    if any(p in t for p in vocab.PREFECTURES):
+    if _prefecture_in(t):
         return True
-    if re.search(r"\d", t) and _CITY_WARD.search(t):
-        return True
-    return bool(re.search(r"\d", t) and _ADDRESS_HINT.search(t)) and names.place_name_share(t) > 0.15
+    if not re.search(r"\d", t):
+        return False
+    return bool(_CITY_WARD.search(t)
+                or _ADDRESS_HINT.search(t) and names.place_name_share(t) > 0.15)
+
+
+def _prefecture_in(text: str) -> bool:
+    return any(p in text for p in vocab.PREFECTURES)
+
+
+def _legal_form_in(text: str) -> str | None:
+    """The first Japanese legal form (of :data:`vocab.LEGAL_FORMS_JA`) that ``text`` holds."""
+    return next((f for f in vocab.LEGAL_FORMS_JA if f in text), None)
 
 
 def _without_logo(ln: Line) -> str:
@@ -417,7 +427,7 @@ def _without_logo(ln: Line) -> str:
         usual = sizes[len(sizes) // 2]
         logo = nfkc("".join(w.text for w in head))
         if (gap >= 0.35 * usual and (size >= 1.25 * usual or min(w.conf for w in head) < 40)
-                and not any(f in logo for f in vocab.LEGAL_FORMS_JA)
+                and _legal_form_in(logo) is None
                 and ln.rest.startswith(logo)):
             return ln.rest[len(logo):].lstrip()
     return ln.rest
@@ -425,7 +435,7 @@ def _without_logo(ln: Line) -> str:
 
 def _looks_like_company(text: str) -> bool:
     t = squeeze_cjk(text)
-    return any(f in t for f in vocab.LEGAL_FORMS_JA) or bool(vocab.LEGAL_FORMS_EN.search(text))
+    return _legal_form_in(t) is not None or bool(vocab.LEGAL_FORMS_EN.search(text))
 
 
 def _split_company(text: str) -> tuple[str, str] | None:
@@ -434,10 +444,10 @@ def _split_company(text: str) -> tuple[str, str] | None:
         return _LOGO_BRACKET.sub("", text.strip()), ""
     parts = text.split(" ")
     for i, part in enumerate(parts):
-        if not any(f in part for f in vocab.LEGAL_FORMS_JA):
+        form = _legal_form_in(part)
+        if form is None:
             continue
         lo, hi = i, i + 1
-        form = next(f for f in vocab.LEGAL_FORMS_JA if f in part)
         prefix = part.startswith(form) and i + 1 < len(parts) and (
             part != form or i == 0 or _classify_part(parts[i - 1])[0] != "other")
         if prefix:  # 株式会社 ミドリ 精機: the name follows the form
@@ -487,7 +497,7 @@ def _name_piece(part: str) -> bool:
     return (has_cjk(part) and len(part) <= 12 and _classify_part(part)[0] == "other"
             and not re.search(r"[0-9@:/]", part)
             and not (re.search(r"[ぁ-ゖ]", part) and re.search(r"[一-龥]", part))
-            and not any(f in part for f in vocab.LEGAL_FORMS_JA))
+            and _legal_form_in(part) is None)
 
 
 # no Japanese word starts with a small kana or a long-vowel mark
@@ -581,7 +591,7 @@ def _near_title(part: str) -> str | None:
     p = _TRAILING_MARKS.sub("", part)
     if p != part and p in vocab.TITLES_JA:
         return p
-    if re.fullmatch(r"[A-Z0]{2,4}", p) and p.replace("0", "O") in vocab.TITLES_JA:
+    if _EN_TITLE_OCR.fullmatch(p) and p.replace("0", "O") in vocab.TITLES_JA:
         return p.replace("0", "O")
     if len(p) < 3 or not has_cjk(p):
         return None
