@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from meishi.extract import contacts, names, vocab
+from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
     HIRAGANA,
     KATAKANA,
@@ -137,7 +137,7 @@ class _Builder:
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
         value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
-        value = _mend_floor(value)
+        value = places.mend_head(_mend_floor(value))
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True

