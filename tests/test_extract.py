@@ -149,6 +149,11 @@ def test_an_address_in_a_designated_city_without_its_prefecture_is_found():
      "愛知県名古屋市中区錦5-23-11 みどりビルディング8F"),
     # a prefecture misread by one character, mended against the city after it
     ([("〒220-0004", 30), ("神川県横浜市西区北幸4-9-13", 30)], "神奈川県横浜市西区北幸4-9-13"),
+    # an ordinal's numeral read as katakana (第ニ); an English place name's O read as 0
+    ([("〒700-8901", 30), ("岡山県岡山市北区駅前町3-13中央第ニビル 6F", 30)],
+     "岡山県岡山市北区駅前町3-13中央第二ビル 6F"),
+    ([("Aozora Building 2F,", 28), ("3-17-10 0saki, Shinagawa-ku,", 28), ("Tokyo, Japan", 28)],
+     "Aozora Building 2F, 3-17-10 Osaki, Shinagawa-ku, Tokyo, Japan"),
     # an English address over three lines, the postal code after the prefecture
     ([("10th Floor, No.3 Minato Bldg.,", 28), ("3-23-1 Hakataekihigashi, Hakata-ku,", 28),
       ("Fukuoka 812-0013, Japan", 28)],

@@ -46,6 +46,8 @@ _PHONE_HINT = re.compile(r"\+81|\b(?:Tel|TEL|Phone|PHONE|Fax|FAX|Mobile|MOBILE)\
 # a floor number whose F was read as E (8E), or whose 8 was read as B (BF: a basement is B1F)
 _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
+# an English place name's O read as 0 (0saka, 3-17-10 0saki): no number runs into a word
+_LEADING_ZERO_O = re.compile(r"(?<![A-Za-z])0(?=[a-z]{3,})")
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -169,6 +171,7 @@ class _Builder:
             block.append(nxt)
         value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
         value = _mend_floor(re.sub(r"\s+,", ",", value).strip(" ,"))
+        value = _LEADING_ZERO_O.sub("O", value)
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(

@@ -9,15 +9,19 @@ CJK = r"\u3005\u3006\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff70\u2500\u2501~〜]")
 _DIGIT_DASH = re.compile(r"(?<=\d)\s*[\u2010-\u2015\u2212\u30fc\uff70\u2500\u2501]\s*(?=\d)")
+# an ordinal's numeral read as the katakana or the long mark it looks like (中央第ニビル, 第ー営業部)
+_ORDINAL_KANA = re.compile(r"(?<=第)[ニー]")
 KATAKANA = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff ・]+$")
 HIRAGANA = re.compile(r"^[\u3040-\u309f\u30fc ・]+$")
 
 
 def nfkc(text: str) -> str:
-    """NFKC, unified dashes between digits, single spaces."""
+    """NFKC, unified dashes between digits, an ordinal's numeral for its kana lookalike,
+    single spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u3000", " ")
     text = _DIGIT_DASH.sub("-", text)
+    text = _ORDINAL_KANA.sub(lambda m: "二" if m.group() == "ニ" else "一", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
