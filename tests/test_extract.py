@@ -194,6 +194,38 @@ def test_a_logo_read_as_one_large_kanji_does_not_hide_the_name():
     assert got["name"] == "佐藤 悠斗" and got["name_kana"] == "サトウ ユウト"
 
 
+def _with_alternatives(ocr, text, alternatives):
+    ocr.lines = [ln.model_copy(update={"alternatives": alternatives}) if ln.text == text else ln
+                 for ln in ocr.lines]
+    return ocr
+
+
+@pytest.mark.parametrize(("printed", "name", "sure"), [
+    # 葵 read as 壮 by the vote, right at one size: the kana line decides
+    ([("ニシムラ アオイ", 25)], "西村 葵", True),
+    # so do the romaji line and the e-mail (an initial for the given name is enough)
+    ([("Aoi Nishimura", 25)], "西村 葵", True),
+    ([("a.nishimura@example.co.jp", 25)], "西村 葵", True),
+    # a reading that fits neither: the vote's winner stays, flagged for review
+    ([("ニシムラ アカネ", 25)], "西村 壮", False),
+    # nothing printed to compare with: the vote's winner stays as sure as it was
+    ([], "西村 壮", True),
+])
+def test_the_printed_reading_chooses_among_the_names_readings(printed, name, sure):
+    ocr = _with_alternatives(lines_for_test([("株式会社ミドリ精機", 40), ("西村 壮", 70), *printed]),
+                             "西村 壮", ["西村 葵 〒812-7337福岡市", "西村 3"])
+    got = extract_fields(ocr)
+    assert got.name.value == name
+    assert (got.name.confidence >= 0.8) is sure
+
+
+def test_a_name_that_reads_as_printed_is_sure():
+    ocr = lines_for_test([("株式会社ミドリ精機", 40), ("中島 蓮", 70), ("ナカジマ レン", 25)])
+    ocr.lines[1] = ocr.lines[1].model_copy(update={"conf": 40.0})
+    got = extract_fields(ocr)
+    assert got.name.value == "中島 蓮" and got.name.confidence >= 0.9
+
+
 def test_a_job_title_in_katakana_is_not_a_reading():
     got = extract_fields(lines_for_test([
         ("株式会社ミドリ精機", 40), ("コンサル タント", 25), ("山田 太郎", 70)])).values()

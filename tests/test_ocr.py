@@ -155,6 +155,9 @@ def test_the_name_is_the_reading_that_recurs_across_sizes():
     engine = _SizeDependentEngine({40: "藤田正人", 56: "藤田正人", 72: "藤由正人"})
     best, sure = _vote_read(crop, engine, 100, 0, 0, old)
     assert best.text == "藤田正人" and sure  # 2 sizes x 2 page modes agree; 膝田 once
+    # the readings that lost stay with it (most votes first, then in the order read: the
+    # page layout's first): the card's printed reading of the name may still choose one
+    assert best.alternatives == ["膝田正人", "藤由正人"]
 
 
 @pytest.mark.parametrize("glyphs, expected", [(3, "和田亮"), (2, "和田")])

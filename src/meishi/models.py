@@ -103,6 +103,10 @@ class OcrLine(BaseModel):
     box: Box
     words: list[OcrWord] = Field(default_factory=list)
     vertical: bool = False
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="other texts the line was read as (the name's readings at other sizes), "
+                    "most often read first: what the card's printed reading can choose from")
 
     @property
     def size(self) -> int:

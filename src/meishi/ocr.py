@@ -521,6 +521,9 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         if new is not None and (sure or better_reading(new, old)):
             replaced[id(ln)] = new
             gone.update(id(o) for o in row if o is not ln)
+        elif new is not None and name:  # the name's other readings stay with it
+            replaced[id(ln)] = ln.model_copy(update={"alternatives": [
+                t for t in [new.text, *new.alternatives] if t != ln.text]})
     return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
 
 
@@ -571,13 +574,17 @@ def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int
         return None, False
     best = max(readings, key=lambda line: (votes[key(line)], line.conf))
     won = key(best)
+    sure = votes[won] >= 3
     if len(won) < glyphs:
         whole = [line for line in readings if len(key(line)) == glyphs and (
             key(line).startswith(won) or key(line).endswith(won))]
         if whole:
             best = max(whole, key=lambda line: (votes[key(line)], line.conf))
-            return best, votes[key(best)] >= 2
-    return best, votes[won] >= 3
+            sure = votes[key(best)] >= 2
+    # the losing readings stay with the winner: the card's printed reading may pick one
+    others = sorted({line.text: votes[key(line)] for line in [old, *readings]
+                     if key(line) != key(best)}.items(), key=lambda tv: -tv[1])
+    return best.model_copy(update={"alternatives": [text for text, _ in others]}), sure
 
 
 def _glyph_count(crop: np.ndarray, row_h: int) -> int | None:

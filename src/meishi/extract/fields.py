@@ -33,6 +33,7 @@ class Line:
     used: bool = False
     taken: list[str] = field(default_factory=list)
     words: list[OcrWord] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)  # NFKC, as OcrLine.alternatives
 
 
 _ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\s*[:：]?\s*")
@@ -61,8 +62,10 @@ class _Builder:
             cx = ol.box.x + ol.box.w / 2
             cy = ol.box.y + ol.box.h / 2
             self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), ol.box,
-                                   ol.vertical, rest=text, words=ol.words))
+                                   ol.vertical, rest=text, words=ol.words,
+                                   alternatives=[nfkc(a) for a in ol.alternatives]))
         self.out: dict[str, FieldValue] = {}
+        self.name_line: Line | None = None
 
     def put(self, key: str, value: str, line: Line, certainty: float) -> None:
         value = value.strip()
@@ -306,6 +309,7 @@ class _Builder:
             return
         ln, split = pick
         self.put("name", f"{split.family} {split.given}", ln, split.certainty)
+        self.name_line = ln
         ln.used = True
         name_center = ln.center
         # the reading: the kana line nearest to the name, with its other half if the card
@@ -339,6 +343,36 @@ class _Builder:
         self.put("name_roman", ln.rest.strip(), ln, 0.9)
         ln.used = True
 
+    def name_by_reading(self) -> None:
+        """Check the name's kanji against the readings the card prints (kana, romaji, the
+        e-mail's local part). Tesseract misreads a name's kanji consistently (葵 as 壮) but
+        not at every size: when the name does not read as printed and another reading of
+        its line (:attr:`OcrLine.alternatives`) does, that one is the name. A name that
+        reads as printed is sure; one that does not, and has no alternative that does, is
+        flagged for review."""
+        name, ln = self.out.get("name"), self.name_line
+        if name is None or ln is None or " " not in name.value:
+            return
+        printed = [v.value.split() for k in ("name_kana", "name_roman") if (v := self.out.get(k))]
+        if email := self.out.get("email"):
+            printed.append([p for p in re.split(r"[._\-\d]+", email.value.split("@")[0]) if p])
+        family, given = name.value.split(" ", 1)
+        fits = names.reads_as(family, given, printed)
+        if fits is None:
+            return
+        if fits:
+            self.out["name"] = name.model_copy(update={"confidence": max(name.confidence, 0.9)})
+            return
+        for alt in ln.alternatives:
+            runs = re.findall(r"[\u3005\u4e00-\u9fff\u3040-\u30ff]+", alt)
+            for cand in runs + [f"{a} {b}" for a, b in zip(runs, runs[1:], strict=False)]:
+                split = names.split_name(cand) if re.search(r"[\u4e00-\u9fff]", cand) else None
+                if split and names.reads_as(split.family, split.given, printed):
+                    self.out["name"] = FieldValue(value=f"{split.family} {split.given}",
+                                                  confidence=0.9, source_line=ln.raw)
+                    return
+        self.out["name"] = name.model_copy(update={"confidence": min(name.confidence, 0.6)})
+
     def build(self) -> CardFields:
         self.contact_items()
         self.address()
@@ -346,6 +380,7 @@ class _Builder:
         self.department_and_title()
         self.person()
         self.roman()
+        self.name_by_reading()
         return CardFields(**self.out)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any, NamedTuple
+
+import jaconv
 
 from meishi.errors import MissingDependencyError
 
@@ -131,3 +134,39 @@ def is_common_word(text: str) -> bool:
     readings of Japanese names spell long vowels out (ユウコ) and are short."""
     compact = text.replace(" ", "").replace("・", "")
     return "ー" in compact or len(compact) > 14
+
+
+# long vowels and their spellings folded, so that リョウ, Ryo and Ryou (大野: オオノ, Ono,
+# Ohno; 難波: Namba, Nanba) compare equal
+_LONG_VOWELS = ((re.compile(r"ou|oo|oh(?![aiueo])"), "o"), (re.compile(r"uu"), "u"),
+                (re.compile(r"m(?=[bpm])"), "n"))
+
+
+def romaji_key(text: str) -> str:
+    """A name's reading, from kana or romaji, as lower-case romaji with long vowels folded:
+    the form in which a name's printed readings (kana line, romaji line, e-mail) and
+    UniDic's reading of its kanji can be compared."""
+    out = jaconv.kana2alphabet(jaconv.kata2hira(text)).lower()
+    out = re.sub(r"[^a-z]", "", out)
+    for pattern, repl in _LONG_VOWELS:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def reads_as(family: str, given: str, printed: list[list[str]]) -> bool | None:
+    """Whether a name written ``family given`` in kanji reads as the card prints it.
+
+    ``printed`` holds the card's readings of the name, each as its parts in any order
+    (["ニシムラ", "アオイ"], ["Aoi", "Nishimura"], the words of an e-mail's local part). The
+    name reads as one when UniDic's readings of its family and given names are its two
+    parts (one of them may be an initial: a.nakano) or, run together, all of it
+    (nishimuraaoi). None when UniDic knows no reading or the card prints none."""
+    fam, giv = romaji_key(reading(family)), romaji_key(reading(given))
+    if not fam or not giv or not printed:
+        return None
+    for parts in printed:
+        keys = [romaji_key(p) for p in parts]
+        if sorted(keys) in (sorted([fam, giv]), sorted([fam, giv[0]]), sorted([fam[0], giv])) \
+                or "".join(keys) in (fam + giv, giv + fam):
+            return True
+    return False
