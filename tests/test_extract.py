@@ -226,6 +226,25 @@ def test_a_name_that_reads_as_printed_is_sure():
     assert got.name.value == "中島 蓮" and got.name.confidence >= 0.9
 
 
+@pytest.mark.parametrize(("printed", "kana"), [
+    # the romaji confirms 山口 秀樹 reads ヤマグチ ヒデキ: the dakuten OCR lost is put back
+    ([("Hideki Yamaguchi", 25)], "ヤマグチ ヒデキ"),
+    ([("h.yamaguchi@example.co.jp", 25)], "ヤマグチ ヒデキ"),
+    # nothing but the kana itself to go on: the card's kana as read
+    ([], "ヤマクチ ヒデキ"),
+])
+def test_a_kana_reading_a_character_off_the_confirmed_name_is_mended(printed, kana):
+    got = extract_fields(lines_for_test([
+        ("株式会社ミドリ精機", 40), ("山口 秀樹", 70), ("ヤマクチ ヒデキ", 25), *printed])).values()
+    assert got["name"] == "山口 秀樹" and got["name_kana"] == kana
+
+
+def test_a_romaji_name_that_names_a_prefecture_is_not_an_address():
+    got = extract_fields(lines_for_test([
+        ("株式会社ミドリ精機", 40), ("千葉 亮", 70), ("Ryo Chiba", 25)])).values()
+    assert got["name_roman"] == "Ryo Chiba" and got["address"] is None
+
+
 def test_a_job_title_in_katakana_is_not_a_reading():
     got = extract_fields(lines_for_test([
         ("株式会社ミドリ精機", 40), ("コンサル タント", 25), ("山田 太郎", 70)])).values()

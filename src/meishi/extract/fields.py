@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from rapidfuzz.distance import Levenshtein
+
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
     HIRAGANA,
@@ -156,6 +158,7 @@ class _Builder:
         def part(ln: Line | None) -> TypeGuard[Line]:
             return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
                 and not contacts.find_email(ln.rest) and not _PHONE_HINT.search(ln.rest) \
+                and not _roman_name_only(ln.rest) \
                 and (vocab.ADDRESS_EN.search(ln.rest) is not None
                      or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None)
         seeds = [ln for ln in self.lines if part(ln) and vocab.ADDRESS_EN.search(ln.rest)]
@@ -349,19 +352,22 @@ class _Builder:
         not at every size: when the name does not read as printed and another reading of
         its line (:attr:`OcrLine.alternatives`) does, that one is the name. A name that
         reads as printed is sure; one that does not, and has no alternative that does, is
-        flagged for review."""
+        flagged for review. See :meth:`mend_kana` for the kana line."""
         name, ln = self.out.get("name"), self.name_line
         if name is None or ln is None or " " not in name.value:
             return
-        printed = [v.value.split() for k in ("name_kana", "name_roman") if (v := self.out.get(k))]
+        kana = self.out.get("name_kana")
+        latin = [v.value.split() for v in [self.out.get("name_roman")] if v]
         if email := self.out.get("email"):
-            printed.append([p for p in re.split(r"[._\-\d]+", email.value.split("@")[0]) if p])
+            latin.append([p for p in re.split(r"[._\-\d]+", email.value.split("@")[0]) if p])
+        printed = ([kana.value.split()] if kana else []) + latin
         family, given = name.value.split(" ", 1)
         fits = names.reads_as(family, given, printed)
         if fits is None:
             return
         if fits:
             self.out["name"] = name.model_copy(update={"confidence": max(name.confidence, 0.9)})
+            self.mend_kana(family, given, latin)
             return
         for alt in ln.alternatives:
             runs = re.findall(r"[\u3005\u4e00-\u9fff\u3040-\u30ff]+", alt)
@@ -370,8 +376,21 @@ class _Builder:
                 if split and names.reads_as(split.family, split.given, printed):
                     self.out["name"] = FieldValue(value=f"{split.family} {split.given}",
                                                   confidence=0.9, source_line=ln.raw)
+                    self.mend_kana(split.family, split.given, latin)
                     return
         self.out["name"] = name.model_copy(update={"confidence": min(name.confidence, 0.6)})
+
+    def mend_kana(self, family: str, given: str, latin: list[list[str]]) -> None:
+        """The kana line mended to the name's reading when the card's romaji or e-mail
+        confirms that reading and OCR's kana is a character or so off it (a dakuten lost:
+        ヤマクチ for ヤマグチ; a glyph split: サトツウ for サトウ)."""
+        kana = self.out.get("name_kana")
+        if kana is None or not names.reads_as(family, given, latin):
+            return
+        fam, giv = names.reading(family), names.reading(given)
+        read = kana.value.replace(" ", "")
+        if read != fam + giv and Levenshtein.distance(read, fam + giv) <= (1 if len(read) < 6 else 2):
+            self.out["name_kana"] = kana.model_copy(update={"value": f"{fam} {giv}"})
 
     def build(self) -> CardFields:
         self.contact_items()
@@ -382,6 +401,17 @@ class _Builder:
         self.roman()
         self.name_by_reading()
         return CardFields(**self.out)
+
+
+# what an English address line has and a romaji name (Hideki Yamaguchi) does not
+_EN_ADDRESS_MARK = re.compile(
+    r"[\d,]|-(?:ku|shi|ken|fu|to|cho|machi|gun)\b|\b(?:Japan|Bldg|Building|Floor|Tower)\b",
+    re.IGNORECASE)
+
+
+def _roman_name_only(text: str) -> bool:
+    """A romaji name, even one that names a prefecture or city (Yamaguchi, Chiba, Nagano)."""
+    return _ROMAN_NAME.match(text.strip()) is not None and not _EN_ADDRESS_MARK.search(text)
 
 
 def _reading_like(text: str) -> bool:
