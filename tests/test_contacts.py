@@ -130,3 +130,19 @@ def test_find_url(line, expected):
 def test_find_postal(line, expected):
     found = contacts.find_postal(line)
     assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(("email", "other", "expected"), [
+    # the jpn reading dropped the underscore or dot that the English re-read kept
+    ("nakamuraryo@shinonome.co.jp", "Mail nakamura_ryo@shinonome-shokuhin. co. jp",
+     "nakamura_ryo@shinonome.co.jp"),
+    ("anakano@kohaku.com", "MAILa.nakano@kohaku-solutions.com", "a.nakano@kohaku.com"),
+    ("okadatakashi@momiji-denki.com", "okada_takashi@momij i-denki.com",
+     "okada_takashi@momiji-denki.com"),
+    # other letters, or no more separators: the first reading stays
+    ("sato@example.jp", "s_ato1@example.jp", "sato@example.jp"),
+    ("ikeda_yukiko@example.jp", "ikedayukiko@example.jp", "ikeda_yukiko@example.jp"),
+    ("ikeda@example.jp", "no address here", "ikeda@example.jp"),
+])
+def test_separators_from_another_reading(email, other, expected):
+    assert contacts.with_separators(email, other) == expected

@@ -344,3 +344,11 @@ def test_an_at_read_as_a_circled_number(line, email):
     got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), ("山田 太郎", 70),
                                          (line, 25)])).values()
     assert got["email"] == email
+
+
+def test_an_e_mail_takes_its_separators_from_the_english_reading_of_its_line():
+    ocr = _with_alternatives(
+        lines_for_test([("株式会社ミドリ精機", 40), ("山田 太郎", 70),
+                        ("Mail nakamuraryo@midori-seiki.co.jp", 25)]),
+        "Mail nakamuraryo@midori-seiki.co.jp", ["Mail nakamura_ryo@midori-seiki. co. jp"])
+    assert extract_fields(ocr).values()["email"] == "nakamura_ryo@midori-seiki.co.jp"

@@ -299,3 +299,38 @@ def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
     # a column that kept its number is left as it is
     kept = make_line([OcrWord(text="旭町4-26-2", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
     assert _with_number_tail(kept, strip) is kept
+
+
+class _EnglishEngine:
+    """Reads any crop as one e-mail line, the way the eng model does."""
+
+    def __init__(self):
+        self.calls = []
+
+    def version(self):
+        return "fake"
+
+    def read(self, gray, *, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        self.calls.append((lang, psm))
+        box = Box(x=0, y=0, w=gray.shape[1], h=gray.shape[0])
+        return [make_line([OcrWord(text="nakamura_ryo@example.co.jp", conf=90.0, box=box)])]
+
+
+def test_mail_lines_are_read_again_in_english():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_mail
+
+    def line(text, y, vertical=False):
+        box = Box(x=10, y=y, w=20 if vertical else 400, h=400 if vertical else 20)
+        ln = make_line([OcrWord(text=text, conf=90.0, box=box)])
+        return ln.model_copy(update={"vertical": vertical})
+
+    gray = np.full((600, 600), 255, np.uint8)
+    engine = _EnglishEngine()
+    got = reread_mail(gray, [line("株式会社ミドリ精機", 10), line("Mail nakamuraryo@example.co.jp", 60),
+                             line("メール", 100, vertical=True)], engine)
+    assert [g.alternatives for g in got] == [[], ["nakamura_ryo@example.co.jp"], []]
+    assert engine.calls == [("eng", 7)]

@@ -470,7 +470,8 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     lines = _read(upright, orientation, engine)
     if orientation == "horizontal":
         lines = reread_lines(upright, lines, engine)
-    return OcrResult(lines=lines, orientation=orientation, rotation=turn)
+    return OcrResult(lines=reread_mail(upright, lines, engine), orientation=orientation,
+                     rotation=turn)
 
 
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
@@ -525,6 +526,27 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
             replaced[id(ln)] = ln.model_copy(update={"alternatives": [
                 t for t in [new.text, *new.alternatives] if t != ln.text]})
     return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+
+
+#: a line that holds an e-mail address, or its label
+_MAIL_LINE = re.compile(r"@|mail|メール", re.IGNORECASE)
+
+
+def reread_mail(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
+    """E-mail lines read again in English (eng, psm 7), kept as the line's alternative: the
+    jpn model drops the ``_`` and ``.`` of a local part (nakamura_ryo read as nakamuraryo),
+    which no rule can put back; the extraction takes the separators from this reading."""
+    out = []
+    for ln in lines:
+        if not ln.vertical and _MAIL_LINE.search(ln.text):
+            b, pad = ln.box, max(2, ln.box.h // 3)
+            crop = gray[max(0, b.y - pad):b.bottom + pad, max(0, b.x - pad):b.right + pad]
+            k = REREAD_HEIGHT / max(1, b.h)
+            text = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
+            if text.strip():
+                ln = ln.model_copy(update={"alternatives": [*ln.alternatives, text]})
+        out.append(ln)
+    return out
 
 
 def _scaled(img: np.ndarray, k: float) -> np.ndarray:

@@ -182,6 +182,25 @@ def find_email(text: str) -> Found | None:
     return Found(email, start, m.end(), compact) if _EMAIL_OK.match(email) else None
 
 
+def with_separators(email: str, other: str) -> str:
+    """``email`` with its local part's separators (``_ . -``) taken from ``other``, another
+    reading of its line, when that reading has the same letters before its @ and more
+    separators among them (OCR drops the underscore of nakamura_ryo more easily in one
+    reading than another; the rest of the other reading may be worse: momij i-denki)."""
+    local, _, domain = email.partition("@")
+    m = re.search(r"([A-Za-z0-9][\w.\-]*)\s*@", other)
+    if m is None:
+        return email
+    theirs = _EMAIL_LABEL.sub("", m.group(1))  # a label run into it: MAILa.nakano
+
+    def bare(part: str) -> str:
+        return re.sub(r"[._\-]", "", part).lower()
+    if bare(theirs) == bare(local) and \
+            len(re.findall(r"[._\-]", theirs)) > len(re.findall(r"[._\-]", local)):
+        return f"{theirs.lower()}@{domain}"
+    return email
+
+
 _URL = re.compile(
     r"(?:(?:https?://)?(?:www\.)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"
     r"https?://[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+|"

@@ -82,7 +82,10 @@ class _Builder:
             rest = line.text
             email = contacts.find_email(rest)
             if email:
-                self.put("email", email.value, line, 1.0)
+                value = email.value
+                for alt in line.alternatives:  # the line read again in English
+                    value = contacts.with_separators(value, alt)
+                self.put("email", value, line, 1.0)
                 rest = _cut(email.text, email.start, email.end)
             url = contacts.find_url(rest)
             if url:
