@@ -352,3 +352,13 @@ def test_an_e_mail_takes_its_separators_from_the_english_reading_of_its_line():
                         ("Mail nakamuraryo@midori-seiki.co.jp", 25)]),
         "Mail nakamuraryo@midori-seiki.co.jp", ["Mail nakamura_ryo@midori-seiki. co. jp"])
     assert extract_fields(ocr).values()["email"] == "nakamura_ryo@midori-seiki.co.jp"
+
+
+@pytest.mark.parametrize(("line", "roman"), [
+    ("MATSUDA 0samu", "MATSUDA Osamu"),   # O read as 0
+    ("Sota 0Okada", "Sota Okada"),        # O read as 0 and O both
+    ("Taro 0ta", "Taro Ota"),
+])
+def test_a_romaji_name_with_its_o_read_as_zero(line, roman):
+    got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), ("松田 修", 70), (line, 25)]))
+    assert got.values()["name_roman"] == roman

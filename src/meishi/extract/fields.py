@@ -49,8 +49,9 @@ _PHONE_HINT = re.compile(r"\+81|\b(?:Tel|TEL|Phone|PHONE|Fax|FAX|Mobile|MOBILE)\
 # a floor number whose F was read as E (8E), or whose 8 was read as B (BF: a basement is B1F)
 _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
-# an English place name's O read as 0 (0saka, 3-17-10 0saki): no number runs into a word
-_LEADING_ZERO_O = re.compile(r"(?<![A-Za-z])0(?=[a-z]{3,})")
+# a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
+# number runs into a word but an ordinal's (10th)
+_LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -180,7 +181,7 @@ class _Builder:
             block.append(nxt)
         value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
         value = _mend_floor(re.sub(r"\s+,", ",", value).strip(" ,"))
-        value = _LEADING_ZERO_O.sub("O", value)
+        value = _LATIN_O.sub("O", value)
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(
@@ -335,18 +336,20 @@ class _Builder:
                     x.used = True
 
     def roman(self) -> None:
-        cands = [ln for ln in self.lines if not ln.used and ln.rest
-                 and _ROMAN_NAME.match(ln.rest.strip())
-                 and not vocab.LEGAL_FORMS_EN.search(ln.rest)
-                 and not vocab.TITLES_EN.search(ln.rest)
-                 and not vocab.DEPARTMENT_EN.search(ln.rest)]
+        cands = [(ln, _LATIN_O.sub("O", ln.rest.strip()))
+                 for ln in self.lines if not ln.used and ln.rest]
+        cands = [(ln, text) for ln, text in cands if _ROMAN_NAME.match(text)
+                 and not vocab.LEGAL_FORMS_EN.search(text)
+                 and not vocab.TITLES_EN.search(text)
+                 and not vocab.DEPARTMENT_EN.search(text)]
         if not cands:
             return
         anchor = self.out.get("name")
         ref = next((ln.center for ln in self.lines if anchor and ln.raw == anchor.source_line),
                    None)
-        ln = min(cands, key=lambda x: _dist(x.center, ref)) if ref else max(cands, key=lambda x: x.size)
-        self.put("name_roman", ln.rest.strip(), ln, 0.9)
+        ln, text = min(cands, key=lambda c: _dist(c[0].center, ref)) if ref else \
+            max(cands, key=lambda c: c[0].size)
+        self.put("name_roman", text, ln, 0.9)
         ln.used = True
 
     def name_by_reading(self) -> None:
