@@ -22,7 +22,7 @@ from rich.table import Table
 
 from meishi import __version__
 from meishi.errors import MeishiError, MissingDependencyError
-from meishi.models import FIELD_TITLES, Contact
+from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -117,7 +117,7 @@ def _print_card(record: dict) -> None:
         return
     for key, value in record["fields"].items():
         conf = record["confidence"].get(key)
-        mark = "" if conf is None or conf >= 0.8 else " [yellow](check)[/yellow]"
+        mark = "" if conf is None or conf >= CHECK_BELOW else " [yellow](check)[/yellow]"
         table.add_row(key, (value or "[dim]—[/dim]") + mark)
     out.print(table)
 
@@ -584,7 +584,7 @@ def eval_(
         out.print(f"on scans: name {scans.get('name', 0):.1f} %, company "
                   f"{scans.get('company', 0):.1f} %")
     hi, lo = s.confidence["high"], s.confidence["low"]
-    out.print(f"confidence ≥ {evaluate.REVIEW_THRESHOLD}: {hi['accuracy']:.1f} % right "
+    out.print(f"confidence ≥ {CHECK_BELOW}: {hi['accuracy']:.1f} % right "
               f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields)")
     out.print(f"unreadable cards: {s.errors}; labelled cards not found in their image: "
               f"{s.cards_missed}; cards read beyond the labelled ones: {s.cards_extra}")

@@ -19,11 +19,10 @@ from pydantic import BaseModel
 
 from meishi.errors import MeishiError
 from meishi.extract.text import nfkc, squeeze_cjk
-from meishi.models import FIELD_NAMES
+from meishi.models import CHECK_BELOW, FIELD_NAMES
 from meishi.pipeline import iter_images
 
 #: a field at or above this confidence is trusted; below it is flagged for review
-REVIEW_THRESHOLD = 0.8
 _NAME_FIELDS = {"name", "name_kana", "name_roman"}
 
 
@@ -192,7 +191,7 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
             perfect &= ok
             c = o.confidence.get(k)
             if g is not None and c is not None:
-                b = conf_bins["high" if c >= REVIEW_THRESHOLD else "low"]
+                b = conf_bins["high" if c >= CHECK_BELOW else "low"]
                 b[0] += ok
                 b[1] += 1
         cap[3] += perfect

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from meishi.models import (
+    CHECK_BELOW,
     FIELD_NAMES,
     FIELD_TITLES,
     Contact,
@@ -23,7 +24,6 @@ from meishi.models import (
 )
 
 #: fields below this confidence are marked for checking in the form
-CHECK_BELOW = 0.8
 
 
 def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,

@@ -50,6 +50,7 @@ from sqlalchemy.orm import (
 from meishi import db, merge
 from meishi.errors import StoreError
 from meishi.models import (
+    CHECK_BELOW,
     ENGLISH_FIELDS,
     FIELD_NAMES,
     HISTORY_FIELDS,
@@ -65,7 +66,6 @@ from meishi.models import (
 )
 
 #: a newer card's value replaces a different current one only this sure
-CONFIDENT = 0.8
 #: fields an English side may fill when the contact has none (they read the same in any script)
 _SHARED_FIELDS = ("postal_code", "tel", "fax", "mobile", "email", "url")
 
@@ -486,7 +486,7 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
             setattr(row, key, new)
             conf[key] = confidence.get(key)
         elif key in replace and not _same(current, new) and \
-                (confidence.get(key) or 0) >= CONFIDENT:
+                (confidence.get(key) or 0) >= CHECK_BELOW:
             if key in HISTORY_FIELDS:
                 if not any(h.field == key for h in row.history):
                     row.history.append(HistoryRow(field=key, value=current, since=first_day))

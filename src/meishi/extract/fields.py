@@ -18,7 +18,7 @@ from meishi.extract.text import (
     squeeze_cjk,
     to_katakana,
 )
-from meishi.models import Box, CardFields, FieldValue, OcrLine, OcrResult, OcrWord
+from meishi.models import CHECK_BELOW, Box, CardFields, FieldValue, OcrLine, OcrResult, OcrWord
 
 
 @dataclass
@@ -52,6 +52,9 @@ _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
 # number runs into a word but an ordinal's (10th)
 _LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
+# a name that reads as the card prints it is sure; one that reads otherwise is to be checked
+_READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
+_READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -372,7 +375,7 @@ class _Builder:
         if fits is None:
             return
         if fits:
-            self.out["name"] = name.model_copy(update={"confidence": max(name.confidence, 0.9)})
+            self.out["name"] = name.model_copy(update={"confidence": max(name.confidence, _READS_AS_PRINTED)})
             self.mend_kana(family, given, latin)
             return
         for alt in ln.alternatives:
@@ -381,10 +384,10 @@ class _Builder:
                 split = names.split_name(cand) if re.search(r"[\u4e00-\u9fff]", cand) else None
                 if split and names.reads_as(split.family, split.given, printed):
                     self.out["name"] = FieldValue(value=f"{split.family} {split.given}",
-                                                  confidence=0.9, source_line=ln.raw)
+                                                  confidence=_READS_AS_PRINTED, source_line=ln.raw)
                     self.mend_kana(split.family, split.given, latin)
                     return
-        self.out["name"] = name.model_copy(update={"confidence": min(name.confidence, 0.6)})
+        self.out["name"] = name.model_copy(update={"confidence": min(name.confidence, _READS_OTHERWISE)})
 
     def mend_kana(self, family: str, given: str, latin: list[list[str]]) -> None:
         """The kana line mended to the name's reading when the card's romaji or e-mail

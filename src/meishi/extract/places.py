@@ -9,6 +9,7 @@ exist together, and only when exactly one such head is nearest.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from functools import lru_cache
 
@@ -74,22 +75,20 @@ def mend_head(address: str) -> str:
     if not address or _exact_head(address):
         return address
     for lead in range(1, _LEAD_JUNK + 1):
-        if any("一" <= ch <= "龥" for ch in address[:lead]):
+        if re.search(r"[\u4e00-\u9fff]", address[:lead]):
             break
         if _exact_head(address[lead:]):
             return address[lead:]
-    best: dict[str, tuple[int, int]] = {}  # head → (distance, how far its span is off its length)
-    spans: dict[str, int] = {}
+    # head → (edit distance, how far the span read for it is off its length, that span)
+    best: dict[str, tuple[int, int, int]] = {}
     for head in heads():
         limit = _allowed(head)
         for span in range(max(1, len(head) - limit), len(head) + limit + 1):
             d = Levenshtein.distance(head, address[:span], score_cutoff=limit)
-            key = (d, abs(span - len(head)))
-            if d <= limit and key < best.get(head, (limit + 1, 0)):
-                best[head] = key
-                spans[head] = span
+            if d <= limit and (d, abs(span - len(head)), span) < best.get(head, (limit + 1, 0, 0)):
+                best[head] = (d, abs(span - len(head)), span)
     if not best:
         return address
-    nearest = min(d for d, _ in best.values())
-    found = [h for h, (d, _) in best.items() if d == nearest]
-    return found[0] + address[spans[found[0]]:] if len(found) == 1 else address
+    nearest = min(d for d, _, _ in best.values())
+    found = [h for h, (d, _, _) in best.items() if d == nearest]
+    return found[0] + address[best[found[0]][2]:] if len(found) == 1 else address
