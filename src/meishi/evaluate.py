@@ -22,7 +22,6 @@ from meishi.extract.text import nfkc, squeeze_cjk
 from meishi.models import CHECK_BELOW, FIELD_NAMES
 from meishi.pipeline import iter_images
 
-#: a field at or above this confidence is trusted; below it is flagged for review
 _NAME_FIELDS = {"name", "name_kana", "name_roman"}
 
 

@@ -1,7 +1,8 @@
 """Cleanup: bytes → a flat, upright-ish, evenly lit greyscale card.
 
 Steps: decode (EXIF orientation applied, size limits checked) → find the card outline in a
-photo (or each card's in a flatbed scan of several) and warp it flat → deskew the text → normalise size, shading and contrast.
+photo (or each card's in a flatbed scan of several) and warp it flat → deskew the text →
+normalise size, shading and contrast.
 Turning by 90/180/270 degrees needs the OCR engine to judge and lives in :mod:`meishi.ocr`.
 """
 

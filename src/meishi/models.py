@@ -36,10 +36,10 @@ FIELD_TITLES: dict[str, str] = {
 }
 
 
-
 #: a field read with less confidence than this is flagged for the owner to check (review
 #: queue, CLI, contact merge); ``meishi eval`` reports accuracy on either side of it
 CHECK_BELOW = 0.8
+
 
 class Box(BaseModel):
     """Pixel box in the cleaned card image."""

@@ -477,6 +477,8 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
 REREAD_HEIGHT = 56
 MAX_REREADS = 8
+#: a line read at least this surely is not read again, nor pushed together or binarised
+SURE_LINE = 85
 #: a line re-read (psm 7) less sure than this is also read as a raw line (psm 13)
 RAW_LINE_BELOW = 70
 #: how far (in line heights) a re-read looks beside a line for words the layout missed
@@ -499,7 +501,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
     median_h = heights[len(heights) // 2]
     todo = sorted(
         (ln for ln in lines if not ln.vertical and (
-            ln.conf < 85 or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
+            ln.conf < SURE_LINE or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
         key=lambda ln: -ln.box.h,
     )[:MAX_REREADS]
     gone: set[int] = set()
@@ -540,7 +542,8 @@ def reread_mail(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     for ln in lines:
         if not ln.vertical and _MAIL_LINE.search(ln.text):
             b, pad = ln.box, max(2, ln.box.h // 3)
-            crop = gray[max(0, b.y - pad):b.bottom + pad, max(0, b.x - pad):b.right + pad]
+            crop = _crop_without(gray, (max(0, b.x - pad), max(0, b.y - pad),
+                                        b.right + pad, b.bottom + pad), [])
             k = REREAD_HEIGHT / max(1, b.h)
             text = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
             if text.strip():
@@ -668,7 +671,7 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
             best = line
         if best is not None and best.conf >= RAW_LINE_BELOW:
             break
-    squeezed = None if best is not None and best.conf >= 85 else _squeezed(crop)
+    squeezed = None if best is not None and best.conf >= SURE_LINE else _squeezed(crop)
     if squeezed is not None:
         line = _read_words(squeezed[0], engine, k, x0, y0, 7, xmap=squeezed[1])
         # pushed together, glyphs of normal spacing come out as surely misread as right
@@ -678,7 +681,7 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
     # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
     # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
     # misreads (0/9, 1/7) come out surer than the right reading
-    if best is not None and (best.conf >= 85 or not _CJK.search(best.text)
+    if best is not None and (best.conf >= SURE_LINE or not _CJK.search(best.text)
                              or re.search(r"[@/]|\d{2}", best.text)):
         return best
     binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]

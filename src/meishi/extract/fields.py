@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
@@ -347,9 +347,7 @@ class _Builder:
                  and not vocab.DEPARTMENT_EN.search(text)]
         if not cands:
             return
-        anchor = self.out.get("name")
-        ref = next((ln.center for ln in self.lines if anchor and ln.raw == anchor.source_line),
-                   None)
+        ref = self.name_line.center if self.name_line else None
         ln, text = min(cands, key=lambda c: _dist(c[0].center, ref)) if ref else \
             max(cands, key=lambda c: c[0].size)
         self.put("name_roman", text, ln, 0.9)
@@ -673,7 +671,7 @@ def _near_title(part: str) -> str | None:
     if len(p) < 3 or not has_cjk(p):
         return None
     near = {t for t in vocab.TITLES_JA if len(t) >= 3 and (
-        len(t) == len(p) and sum(a != b for a, b in zip(t, p, strict=True)) == 1
+        len(t) == len(p) and Hamming.distance(t, p) == 1
         or len(p) >= 4 and t.startswith(p) and len(t) - len(p) <= 2)}
     return near.pop() if len(near) == 1 else None
 

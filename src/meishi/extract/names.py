@@ -100,8 +100,10 @@ def place_name_share(text: str) -> float:
     return sum(len(t.surface) for t in tokens(compact) if t.pos3 == "地名") / len(compact)
 
 
+@lru_cache(maxsize=4096)
 def reading(text: str) -> str:
-    """Katakana reading UniDic gives for ``text`` (empty if it knows none)."""
+    """Katakana reading UniDic gives for ``text`` (empty if it knows none); cached, as a
+    name's parts are read again by each check of the name."""
     with _lock:
         words = list(tagger()(text))
         parts = [getattr(w.feature, "kana", None) or "" for w in words]
