@@ -225,8 +225,9 @@ def test_a_word_box_is_fitted_to_its_own_ink_not_the_line_above():
 class _OneColumnEngine:
     """Reads any crop as one column of text."""
 
-    def __init__(self, text):
+    def __init__(self, text, conf=75.0):
         self.text = text
+        self.conf = conf
         self.calls = 0
 
     def version(self):
@@ -238,7 +239,7 @@ class _OneColumnEngine:
 
         self.calls += 1
         h, w = gray.shape
-        return [make_line([OcrWord(text=self.text, conf=75.0,
+        return [make_line([OcrWord(text=self.text, conf=self.conf,
                                    box=Box(x=w // 4, y=10, w=w // 2, h=h - 20))])]
 
 
@@ -264,6 +265,19 @@ def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_
     assert "上田浩二" in texts and "ウエダコウジ" in texts
 
 
+@pytest.mark.parametrize(("text", "kept"), [("T330~-0628", True), ("東京都港区", False)])
+def test_an_unsure_column_the_layout_missed_is_kept_only_when_it_is_a_postal_code(text, kept):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_columns
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
+    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    body.vertical = True
+    out = reread_columns(gray, [body], _OneColumnEngine(text, conf=32.0))
+    assert (text in [o.text for o in out]) is kept
+
+
 def _tategaki_column(text, px=40):
     """A column of upright characters, one under the other, as a tategaki card prints them
     (a dash turned to run down the column)."""
@@ -287,6 +301,18 @@ def test_a_column_of_stacked_digits_laid_out_as_a_line_reads_with_jpn(engine):
     assert strip.shape[1] > 4 * strip.shape[0]  # one line, left to right
     text = "".join(line.text for line in engine.read(strip, lang="jpn", psm=7)).replace(" ", "")
     assert "192-2157" in text
+
+
+def test_a_scrap_of_a_neighbour_at_the_crops_edge_does_not_widen_the_column():
+    from meishi.ocr import column_as_line
+
+    clean = _tategaki_column("〒211-5610")
+    scrap = np.pad(clean, ((0, 0), (40, 0)), constant_values=255)
+    scrap[-60:-10, 2:8] = 0  # the end of the next column, beside this one's last digits
+    # the same characters, cut the same way: two digits do not pass for one square glyph
+    # (which would make the line about half as long)
+    got, want = column_as_line(scrap).shape[1], column_as_line(clean).shape[1]
+    assert abs(got - want) <= 0.05 * want
 
 
 def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
@@ -334,3 +360,45 @@ def test_mail_lines_are_read_again_in_english():
                              line("メール", 100, vertical=True)], engine)
     assert [g.alternatives for g in got] == [[], ["nakamura_ryo@example.co.jp"], []]
     assert engine.calls == [("eng", 7)]
+
+
+class _TategakiEngine:
+    """A tategaki card: ``jpn`` (sparse) finds two horizontal lines at the bottom, one of them
+    unsure, ``jpn_vert`` one column; every crop read as a single line reads ``line_text``."""
+
+    def __init__(self, line_text="M 070-8207-9793"):
+        self.line_text = line_text
+        self.calls = []
+
+    def version(self):
+        return "fake"
+
+    def read(self, gray, *, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        self.calls.append((lang, psm))
+
+        def line(text, conf, x, y, w, h):
+            return make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
+
+        if lang == "jpn" and psm == 11:
+            if gray.shape[0] < gray.shape[1]:
+                return []  # the card turned on its side reads as nothing
+            k = gray.shape[0] / 1200  # orientation is probed on a smaller copy
+            return [line("Tel 03-5210-7788", 90.0, int(60 * k), int(1000 * k), int(330 * k), int(30 * k)),
+                    line("M 979-8207-9793", 41.0, int(60 * k), int(1050 * k), int(320 * k), int(30 * k))]
+        if lang == "jpn_vert":
+            return [line("株式会社ミドリ精機", 90.0, 500, 60, 60, 520)]
+        return [line(self.line_text, 88.0, 0, 0, gray.shape[1], gray.shape[0])]
+
+
+def test_a_tategaki_cards_unsure_latin_line_is_kept_and_read_again():
+    engine = _TategakiEngine()
+    result = read_text(np.full((1200, 720), 255, np.uint8), engine)
+    assert result.orientation == "vertical" and result.rotation == 0
+    # the unsure phone line is a line of the card (not left to jpn_vert as scraps of
+    # columns), and it is read again as a horizontal card's line would be
+    assert [ln.text for ln in result.lines if not ln.vertical] == \
+        ["Tel 03-5210-7788", "M 070-8207-9793"]
+    assert ("jpn", 7) in engine.calls

@@ -254,6 +254,11 @@ def merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     return sorted(out, key=lambda x: (x.box.y + x.box.h / 2, x.box.x))
 
 
+#: on a tategaki card, a long line of Latin text (phone, mail, URL) read at least this surely
+#: is a horizontal line
+HORIZONTAL_LATIN_CONF = 30
+
+
 def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> list[OcrLine]:
     """A tategaki card: vertical columns, often with horizontal lines (phone, mail, URL).
 
@@ -262,8 +267,10 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
     """
     horizontal = [
         ln for ln in read_horizontal(gray, engine)
-        if not ln.vertical and ln.conf >= 60 and len(ln.text.replace(" ", "")) >= 4
-        and ln.box.w > 3 * ln.box.h
+        if not ln.vertical and len(ln.text.replace(" ", "")) >= 4 and ln.box.w > 3 * ln.box.h
+        # a column read sideways comes out as scraps, not as a long line; an unsure long
+        # line (a phone or mail line in small print) is read again (:func:`reread_lines`)
+        and ln.conf >= (60 if _CJK.search(ln.text) else HORIZONTAL_LATIN_CONF)
     ]
     masked = gray.copy()
     for ln in horizontal:
@@ -351,12 +358,16 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
                 best = _with_number_tail(best, line)
         if best is old:
             out.extend(g)
-        elif best is not None and (g or (best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)):
+        elif best is not None and (g or _POSTAL_COLUMN.match(best.text) or (
+                best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)):
             best.vertical = True
             out.append(best)
     return out
 
 
+#: a 〒 column (the mark often read as T) that the layout missed: kept however unsure its
+#: reading, the postal code's grammar will judge it
+_POSTAL_COLUMN = re.compile(r"^[〒T干テ]\s*[\dO]{3}\D{0,2}\d{4}$")
 _NUMBER_TAIL = re.compile(r"\d[\d\s\-~]*\d\s*[F階]?$|\d\s*[F階]$")
 
 
@@ -395,11 +406,16 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     turned to lie flat. A tall one stays: it is a 1 as often as a ー.
     """
     ink = _ink(col)
-    rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
-    if len(rows) == 0 or len(cols) < 4:
+    if len(cols) < 4:
         return None
-    x0, x1 = int(cols[0]), int(cols[-1]) + 1
+    # the column is the band of ink that holds most of it: a scrap of a neighbour at the
+    # crop's edge would widen it, and two digits would then pass for one square character
+    mass = ink.sum(axis=0)
+    x0, x1 = max(_runs(cols, 2), key=lambda r: int(mass[r[0]:r[1]].sum()))
+    ink[:, :x0] = False
+    ink[:, x1:] = False
+    rows = np.flatnonzero(ink.any(axis=1))
     w = x1 - x0
     chars: list[list[int]] = []
     for r in _runs(rows, 0):
@@ -470,6 +486,9 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     lines = _read(upright, orientation, engine)
     if orientation == "horizontal":
         lines = reread_lines(upright, lines, engine)
+    else:  # a tategaki card's horizontal lines (contacts, romaji name) as a horizontal card's
+        lines = [ln for ln in lines if ln.vertical] + \
+            reread_lines(upright, [ln for ln in lines if not ln.vertical], engine)
     return OcrResult(lines=reread_mail(upright, lines, engine), orientation=orientation,
                      rotation=turn)
 
