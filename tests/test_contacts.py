@@ -36,6 +36,10 @@ from meishi.extract import contacts
         # the leading 0 read as 9; a label run into its number
         ("電話 925-728-6337", [("tel", "025-728-6337", True)]),
         ("TEL 93-3699-9053", [("tel", "03-3699-9053", True)]),
+        # ... and both 0s of a mobile's 0X0
+        ("携帯 999-8432-2752", [("mobile", "090-8432-2752", True)]),
+        ("M 979-8207-9793", [("mobile", "070-8207-9793", True)]),
+        ("Mobile: 999-1913-9161", [("mobile", "090-1913-9161", True)]),
         ("TEL 03-3660-1461 FAX03-3660-1462",
          [("tel", "03-3660-1461", True), ("fax", "03-3660-1462", True)]),
         ("T045-318-6290 F045-318-6292",
@@ -123,6 +127,13 @@ def test_find_url(line, expected):
         # vertical text: the dash was read sideways
         ("〒223」0718", "223-0718"),
         ("〒6000514 京都府", "600-0514"),
+        # a 〒 column laid out as a line: the mark read as T, the dash as ~- or ! or lost
+        ("T860~-1215", "860-1215"),
+        ("T180!7111", "180-7111"),
+        ("TO01-8196", "001-8196"),
+        ("T14116147", "141-6147"),
+        ("T 045-123-4567", None),
+        ("T14116147 東京都", None),
         ("TEL 03-1234-5678", None),
         ("東京都千代田区丸の内2-4-1", None),
     ],

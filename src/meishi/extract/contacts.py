@@ -36,6 +36,9 @@ def _fix_digits(text: str) -> str:
         return run.translate(table) if sum(c.isdigit() for c in run) >= 6 else run
 
     text = re.sub(r"(?<![A-Za-z])[0-9OolI|\-()]{9,}(?![A-Za-z])", fix, text)
+    # eleven digits grouped 3-4-4 are a mobile or IP number, 0X0: OCR reads its 0s as 9
+    # (979-…, 999-… for 070-…, 090-…)
+    text = re.sub(r"(?<![\d\-+])[09]([5789])[09](?=-\d{4}-\d{4}(?![\d\-]))", r"0\g<1>0", text)
     # a Japanese number starts with 0; after a label OCR often reads that 0 as 9 (925-…)
     return re.sub(r"(?<![\d\-+])9(?=\d{1,4}-\d{1,4}-\d{3,4}(?![\d\-]))", "0", text)
 
@@ -246,11 +249,19 @@ _POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![
 _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(?!\d)")
 
 
+# a line that is nothing but the mark and seven digits is a postal code however OCR read the
+# mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
+# laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
+_POSTAL_ALONE = re.compile(
+    r"^\s*[〒T干テ]\s*([\dO]{3})\s*(?:[^\w\s]{1,2}|1)?\s*([\dO]{4})\s*$")
+
+
 def find_postal(text: str) -> tuple[str, int, int] | None:
-    m = _POSTAL_MARKED.search(text) or _POSTAL.search(text)
+    m = _POSTAL_MARKED.search(text) or _POSTAL.search(text) or _POSTAL_ALONE.search(text)
     if not m:
         return None
-    return f"{m.group(1)}-{m.group(2)}", m.start(), m.end()
+    code = f"{m.group(1)}-{m.group(2)}".replace("O", "0")
+    return code, m.start(), m.end()
 
 
 def is_label_only(text: str) -> bool:
