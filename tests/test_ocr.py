@@ -278,6 +278,40 @@ def test_an_unsure_column_the_layout_missed_is_kept_only_when_it_is_a_postal_cod
     assert (text in [o.text for o in out]) is kept
 
 
+class _DigitsEngine:
+    """A 〒 column: jpn_vert reads it badly, jpn (laid out as a line) reads a slashed 0 as 9,
+    eng reads it right."""
+
+    def __init__(self):
+        self.calls = []
+
+    def version(self):
+        return "fake"
+
+    def read(self, gray, *, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        self.calls.append((lang, psm))
+        text, conf = {"jpn_vert": ("〒160,」7616", 40.0), "jpn": ("T169-/7616", 45.0),
+                      "eng": ("T160-7616", 86.0)}[lang]
+        return [make_line([OcrWord(text=text, conf=conf, box=Box(x=0, y=0, w=20, h=200))])]
+
+
+def test_a_column_of_digits_is_read_again_in_english():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_columns
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    column = _tategaki_column("〒160-7616")
+    gray[100:100 + column.shape[0], 200:200 + column.shape[1]] = column
+    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    body.vertical = True
+    engine = _DigitsEngine()
+    out = reread_columns(gray, [body], engine)
+    assert "T160-7616" in [o.text for o in out] and ("eng", 7) in engine.calls
+
+
 def _tategaki_column(text, px=40):
     """A column of upright characters, one under the other, as a tategaki card prints them
     (a dash turned to run down the column)."""
@@ -313,6 +347,20 @@ def test_a_scrap_of_a_neighbour_at_the_crops_edge_does_not_widen_the_column():
     # (which would make the line about half as long)
     got, want = column_as_line(scrap).shape[1], column_as_line(clean).shape[1]
     assert abs(got - want) <= 0.05 * want
+
+
+def test_a_dash_between_digits_lies_down_again_though_longer_than_a_narrow_columns_square():
+    import cv2
+
+    from meishi.ocr import column_as_line
+
+    strip = column_as_line(_tategaki_column("21-27"))  # no 〒: the column is one digit wide
+    n, _, stats, _ = cv2.connectedComponentsWithStats((strip < 128).astype(np.uint8))
+    flat = [s for s in stats[1:] if s[cv2.CC_STAT_WIDTH] > 2 * s[cv2.CC_STAT_HEIGHT]]
+    assert len(flat) == 1  # the dash, lying flat between 21 and 27
+    # at mid-height, where a dash sits in a line of digits
+    top, h = flat[0][cv2.CC_STAT_TOP], flat[0][cv2.CC_STAT_HEIGHT]
+    assert abs((top + h / 2) - strip.shape[0] / 2) < 0.15 * strip.shape[0]
 
 
 def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():

@@ -348,10 +348,12 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
         strip = column_as_line(crop)
         if strip is not None:
-            # the strip's own boxes mean nothing on the card: its words take the column's
-            flat = [OcrWord(text=w.text, conf=w.conf, box=box)
-                    for a in engine.read(strip, lang="jpn", psm=7) for w in a.words]
-            line = make_line(flat) if flat else None
+            line = _strip_line(engine.read(strip, lang="jpn", psm=7), box)
+            if line is not None and _NUMBERS_ONLY.match(line.text.replace(" ", "")):
+                # a column of digits (the postal code): jpn reads a slashed 0 as 9, eng does not
+                latin = _strip_line(engine.read(strip, lang="eng", psm=7), box)
+                if latin is not None and latin.conf > line.conf:
+                    line = latin
             if line is not None and (best is None or better_reading(line, best)):
                 best = line
             elif line is not None and best is not None:
@@ -365,6 +367,15 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
     return out
 
 
+def _strip_line(read: list[OcrLine], box: Box) -> OcrLine | None:
+    """A column's reading as a line (:func:`column_as_line`): the strip's own boxes mean
+    nothing on the card, so its words take the column's."""
+    flat = [OcrWord(text=w.text, conf=w.conf, box=box) for a in read for w in a.words]
+    return make_line(flat) if flat else None
+
+
+#: a line of digits and marks, perhaps after a 〒 (read as T, 干, テ)
+_NUMBERS_ONLY = re.compile(r"^[〒T干テ]?[\d\W_OolI|]{6,}$")
 #: a 〒 column (the mark often read as T) that the layout missed: kept however unsure its
 #: reading, the postal code's grammar will judge it
 _POSTAL_COLUMN = re.compile(r"^[〒T干テ]\s*[\dO]{3}\D{0,2}\d{4}$")
@@ -396,6 +407,10 @@ def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
             out.append(Box(x=start, y=area.y + int(rows[0]), w=x - start,
                            h=int(rows[-1] - rows[0]) + 1))
     return out
+
+
+#: a thin upright stroke this much shorter than the glyphs on both sides is a turned dash
+DASH_OF_GLYPH = 0.75
 
 
 def column_as_line(col: np.ndarray) -> np.ndarray | None:
@@ -434,11 +449,16 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     tiles = []
     # binary: grey tiles on white padding would show their edges
     paper: np.ndarray = np.where(ink, 0, 255).astype(np.uint8)
-    for y0, y1 in chars:
+    for i, (y0, y1) in enumerate(chars):
         tile = paper[y0:y1, x0:x1]
         inked = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
-        if len(inked) and inked[-1] - inked[0] + 1 < 0.25 * w and y1 - y0 < 0.6 * w:
-            tile = np.ascontiguousarray(np.rot90(tile))  # an upright dash lies down again
+        # a thin stroke shorter than the square, or than the characters on both sides of it
+        # (a 1 is as tall as the digits beside it; a dash between digits is not)
+        around = [c[1] - c[0] for c in chars[max(0, i - 1):i + 2:2] if c != chars[i]]
+        short = y1 - y0 < 0.6 * w or (len(around) == 2 and y1 - y0 < DASH_OF_GLYPH * min(around))
+        if len(inked) and inked[-1] - inked[0] + 1 < 0.25 * w and short:
+            # an upright dash lies down again, at mid-height
+            tile = np.ascontiguousarray(np.rot90(tile[:, inked[0]:inked[-1] + 1]))
         top = (h - tile.shape[0]) // 2
         left = max(0, (w - tile.shape[1]) // 2)
         tile = cv2.copyMakeBorder(tile, max(0, top), max(0, h - tile.shape[0] - top), left + gap,
