@@ -450,3 +450,17 @@ def test_a_tategaki_cards_unsure_latin_line_is_kept_and_read_again():
     assert [ln.text for ln in result.lines if not ln.vertical] == \
         ["Tel 03-5210-7788", "M 070-8207-9793"]
     assert ("jpn", 7) in engine.calls
+
+
+def test_a_columns_crop_reaches_down_as_far_as_its_ink_goes_but_not_past_a_rule():
+    from meishi.models import Box
+    from meishi.ocr import _ink_end
+
+    ink = np.zeros((1000, 400), bool)
+    column = Box(x=100, y=100, w=40, h=400)  # what the layout saw of the column
+    for top in range(100, 640, 45):  # glyphs every 45 px, down to y=640 (a block number)
+        ink[top:top + 38, 105:135] = True
+    ink[760:800, 105:135] = True  # something else, well below
+    assert _ink_end(ink, column, 500) == 633
+    ink[590:593, 20:380] = True  # a rule across the card
+    assert _ink_end(ink, column, 500) == 590

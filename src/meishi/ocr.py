@@ -329,11 +329,14 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
     # columns of ink the block layout did not see at all (a 〒 column of stacked digits)
     boxes += [(b, []) for b in _ink_columns(gray, area) if not any(
         b.overlap_x(o) > 0.3 * b.w for o, _ in boxes)]
+    ink = _ink(gray)
     for box, g in boxes:
         pad = max(6, box.w // 3)
         x0, x1 = max(0, box.x - pad), min(gray.shape[1], box.right + pad)
-        # the whole height the columns take: what the layout missed above or below a piece
-        y0, y1 = max(0, area.y - pad), min(gray.shape[0], area.bottom + pad)
+        # the whole height the columns take: what the layout missed above or below a piece,
+        # and further down while the column's ink goes on (an address's block number)
+        bottom = max(area.bottom, _ink_end(ink, box, area.bottom))
+        y0, y1 = max(0, area.y - pad), min(gray.shape[0], bottom + pad)
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in columns if o not in g])
         k = COLUMN_SCALE
         read = engine.read(_scaled(crop, k), lang="jpn_vert", psm=5)
@@ -395,6 +398,20 @@ def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
     word = OcrWord(text=number, conf=strip.conf,
                    box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2))
     return make_line(column.words + [word])
+
+
+def _ink_end(ink: np.ndarray, column: Box, y: int) -> int:
+    """Where ``column``'s ink (``ink``: the card's) ends below ``y``: at a gap wider than
+    half a character (specks aside), or at a rule across the card (ink running well beyond
+    the column)."""
+    band = ink[y:, column.x:column.right]
+    wide = ink[y:, max(0, column.x - column.w):column.right + column.w]
+    end = y
+    for r in np.flatnonzero(band.sum(axis=1) >= 2):
+        if y + r - end > column.w // 2 or wide[r].mean() > 0.9:
+            break
+        end = y + int(r) + 1
+    return end
 
 
 def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
