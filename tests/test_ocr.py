@@ -464,3 +464,23 @@ def test_a_columns_crop_reaches_down_as_far_as_its_ink_goes_but_not_past_a_rule(
     assert _ink_end(ink, column, 500) == 633
     ink[590:593, 20:380] = True  # a rule across the card
     assert _ink_end(ink, column, 500) == 588  # the glyph above the rule
+
+
+@pytest.mark.parametrize(("column", "other", "expected"), [
+    # jpn_vert read the turned dashes as 1s; the column laid out as a line kept them
+    ("東京都文京区本郷4127", "東京都文京区本卿4- 2 7", "東京都文京区本郷4-27"),
+    # the line lost a dash that jpn_vert read as a comma
+    ("宮城県仙台市青葉区一番町3 2 1 - 1 9", "宮城県仙台市青葉区一番町3,21,19", "宮城県仙台市青葉区一番町3-21-19"),
+    # other digits: not the same number
+    ("東京都新宿区西新宿2-29-9", "東京都新宿区西新宿212019", "東京都新宿区西新宿2-29-9"),
+    # not an address
+    ("TEL 0312345678", "TEL 03-1234-5678", "TEL 0312345678"),
+])
+def test_a_columns_block_number_is_taken_from_the_reading_that_shows_its_groups(column, other, expected):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _with_block_number, make_line
+
+    def line(text):
+        return make_line([OcrWord(text=text, conf=80.0, box=Box(x=0, y=0, w=40, h=400))])
+
+    assert _with_block_number(line(column), [line(column), line(other)]).text == expected

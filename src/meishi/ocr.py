@@ -350,6 +350,7 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         # the same column laid out as a line: jpn reads upright digits stacked in a column
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
         strip = column_as_line(crop)
+        line = None
         if strip is not None:
             line = _strip_line(engine.read(strip, lang="jpn", psm=7), box)
             if line is not None and _NUMBERS_ONLY.match(line.text.replace(" ", "")):
@@ -361,6 +362,9 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
                 best = line
             elif line is not None and best is not None:
                 best = _with_number_tail(best, line)
+        if best is not None:
+            # the column's own reading before stray marks were dropped: a dash read as ,
+            best = _with_block_number(best, [c for c in (old, new, line) if c is not None] + read)
         if best is old:
             out.extend(g)
         elif best is not None and (g or _POSTAL_COLUMN.match(best.text) or (
@@ -398,6 +402,36 @@ def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
     word = OcrWord(text=number, conf=strip.conf,
                    box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2))
     return make_line(column.words + [word])
+
+
+#: an address's block number as OCR reads a column: digits and what it reads a turned dash as
+_BLOCK_NUMBER = re.compile(r"\d(?:[\d\s,'、.\-~ー‐−」!|:]*\d)?")
+_BLOCK_DASH = re.compile(r"\s*[,'、.\-~ー‐−」!|:]+\s*")
+
+
+def _with_block_number(best: OcrLine, readings: list[OcrLine]) -> OcrLine:
+    """``best`` with the block number of another reading of its column that shows its groups
+    where ``best`` read the dashes as 1s or lost them (本郷4127 and 本郷4-27: jpn_vert reads a
+    turned dash as 1, the column laid out as a line keeps it, and the other way round)."""
+    if not re.search(r"[都道府県市区町村]", best.text):
+        return best
+    mine = _BLOCK_NUMBER.search(best.text)
+    if mine is None:
+        return best
+    digits = re.sub(r"\D", "", mine.group(0))
+    groups = len(_BLOCK_DASH.split(mine.group(0).strip()))
+    for other in readings:
+        theirs = _BLOCK_NUMBER.search(other.text)
+        if theirs is None:
+            continue
+        # spaces between digits are the gaps between glyphs, not dashes
+        parts = [p.replace(" ", "") for p in _BLOCK_DASH.split(theirs.group(0).strip())]
+        if len(parts) <= groups or not all(p.isdigit() for p in parts):
+            continue
+        if digits in ("".join(parts), "1".join(parts)):  # the same digits, or dashes as 1s
+            text = best.text[:mine.start()] + "-".join(parts) + best.text[mine.end():]
+            return make_line([OcrWord(text=text, conf=best.conf, box=best.box)])
+    return best
 
 
 def _ink_end(ink: np.ndarray, column: Box, y: int) -> int:
