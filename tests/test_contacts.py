@@ -111,6 +111,9 @@ def test_find_email(line, expected):
         ("https://wwww.hokuto-systems.co.jp", "https://www.hokuto-systems.co.jp"),
         ("urlwww.yuzuriha-consulting.net", "www.yuzuriha-consulting.net"),
         ("www.kazane-shuz0.jp", "www.kazane-shuzo.jp"),
+        # an O read as 0 before a hyphen; 0r read for or where jp was also misread (jD)
+        ("www.minat0-seisakusho.net", "www.minato-seisakusho.net"),
+        ("www. setouchi-monozukuri.0r.jD", "www.setouchi-monozukuri.or.jp"),
     ],
 )
 def test_find_url(line, expected):

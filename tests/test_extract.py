@@ -362,3 +362,21 @@ def test_an_e_mail_takes_its_separators_from_the_english_reading_of_its_line():
 def test_a_romaji_name_with_its_o_read_as_zero(line, roman):
     got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), ("松田 修", 70), (line, 25)]))
     assert got.values()["name_roman"] == roman
+
+
+@pytest.mark.parametrize(("mail", "web", "email", "url"), [
+    # the web site's host misread: a digit inside a word, an O read twice
+    ("E-mail: y.nishimura@minato-seisakusho.net", "WWw.minat0-SeISakush0o.net",
+     "y.nishimura@minato-seisakusho.net", "www.minato-seisakusho.net"),
+    # the host lost its last label
+    ("Email: tsuji-k@shinonome-kogyo.co.jp", "URL https://www. shinonome-kogyo. co.",
+     "tsuji-k@shinonome-kogyo.co.jp", "https://www.shinonome-kogyo.co.jp"),
+    # the e-mail's top-level domain misread
+    ("E-mail a.seki@nagidesign.jDp", "Web https://Www.nagidesign.jp",
+     "a.seki@nagidesign.jp", "https://www.nagidesign.jp"),
+    # two domains: a group's mail on its own domain
+    ("Mail k.ito@aoba-group.co.jp", "www.aoba-lab.co.jp", "k.ito@aoba-group.co.jp", "www.aoba-lab.co.jp"),
+])
+def test_the_mails_domain_and_the_web_sites_host_are_read_as_one(mail, web, email, url):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), (mail, 25), (web, 25)])).values()
+    assert (got["email"], got["url"]) == (email, url)

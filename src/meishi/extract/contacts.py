@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
+from rapidfuzz.distance import Levenshtein
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
     "fax": re.compile(r"(FAX|Fax|fax|F|ファックス|ファクス|ファクシミリ)\W{0,3}$"),
@@ -102,7 +103,7 @@ def _trim_tld(domain: str) -> str:
     domain = re.sub(r"(?<=[a-z0-9.-])(co|or|ne|ac|go)[jil1]?j[pd]$", r".\1.jp", domain)
     domain = domain.replace("..", ".")
     # an O read as 0 inside a word (kazane-shuz0.jp): host names are words
-    domain = re.sub(r"(?<=[a-z])0(?=[a-z]|\.[a-z])", "o", domain)
+    domain = re.sub(r"(?<=[a-z])0(?=[a-z]|[.\-][a-z])", "o", domain)
     labels = domain.split(".")
     if len(labels) == 1 or (len(labels) == 2 and labels[0] == "www"):
         for tld in ("jp", "com", "net", "org"):  # the last dot was lost: monozukurijp
@@ -111,13 +112,15 @@ def _trim_tld(domain: str) -> str:
                 domain = ".".join(labels)
                 break
     labels = domain.split(".")
+    confused = len(labels) >= 2 and labels[-1] in _TLD_CONFUSIONS
+    if confused:
+        labels[-1] = _TLD_CONFUSIONS[labels[-1]]
     if len(labels) >= 3 and labels[-1] == "jp":  # c0.jp, cc0.jp → co.jp
         labels[-2] = {"c0": "co", "cc0": "co", "cco": "co", "0r": "or", "n e": "ne"}.get(
             labels[-2], labels[-2])
-        domain = ".".join(labels)
-    if len(labels) >= 2 and labels[-1] in _TLD_CONFUSIONS:
-        labels[-1] = _TLD_CONFUSIONS[labels[-1]]
-        return ".".join(labels)
+    domain = ".".join(labels)
+    if confused:
+        return domain
     if len(labels) >= 2 and labels[-1] not in _TLDS:
         for tld in _TLDS:
             last = tld.split(".")[-1]
@@ -202,6 +205,35 @@ def with_separators(email: str, other: str) -> str:
             len(re.findall(r"[._\-]", theirs)) > len(re.findall(r"[._\-]", local)):
         return f"{theirs.lower()}@{domain}"
     return email
+
+
+def _domain_doubt(domain: str) -> int:
+    """Traces of an OCR misread in a domain: a digit inside a word (minat0), a top-level
+    label that does not exist (jdp), a Japanese second-level one that does not (cco.jp)."""
+    labels = domain.split(".")
+    doubt = sum(1 for label in labels if re.search(r"[a-z]\d|\d[a-z]", label))
+    doubt += labels[-1] not in _TLDS
+    if len(labels) >= 3 and labels[-1] == "jp" and \
+            labels[-2] not in ("co", "or", "ne", "ac", "go", "ed", "lg", "gr"):
+        doubt += 1
+    return doubt
+
+
+def agreed_domain(email_domain: str, host: str, email_surer: bool) -> str | None:
+    """The one domain that a card's e-mail and web site both print, when OCR read it
+    differently in the two (minat0-seisakusho.net / minato-seisakusho.net, kogyo.co /
+    kogyo.co.jp): the reading with fewer traces of a misread, else the complete one, else
+    the surer line's. None when they are two domains (a group's mail on its own domain)."""
+    if email_domain == host:
+        return None
+    if host.startswith(email_domain + ".") or email_domain.startswith(host + "."):
+        return max(email_domain, host, key=len)  # the other lost its last label
+    if Levenshtein.distance(email_domain, host) > 2 or min(len(email_domain), len(host)) < 8:
+        return None
+    a, b = _domain_doubt(email_domain), _domain_doubt(host)
+    if a != b:
+        return email_domain if a < b else host
+    return email_domain if email_surer else host
 
 
 _URL = re.compile(

@@ -399,8 +399,25 @@ class _Builder:
         if read != fam + giv and Levenshtein.distance(read, fam + giv) <= (1 if len(read) < 6 else 2):
             self.out["name_kana"] = kana.model_copy(update={"value": f"{fam} {giv}"})
 
+    def agree_domains(self) -> None:
+        """The e-mail's domain and the web site's host, read as one where OCR read the
+        same domain two ways (:func:`contacts.agreed_domain`)."""
+        email, url = self.out.get("email"), self.out.get("url")
+        if email is None or url is None:
+            return
+        local, _, domain = email.value.partition("@")
+        m = re.match(r"(https?://)?(www\.)?([^/]+)(.*)", url.value)
+        if m is None:
+            return
+        agreed = contacts.agreed_domain(domain, m.group(3), email.confidence >= url.confidence)
+        if agreed is not None:
+            self.out["email"] = email.model_copy(update={"value": f"{local}@{agreed}"})
+            self.out["url"] = url.model_copy(update={
+                "value": (m.group(1) or "") + (m.group(2) or "") + agreed + m.group(4)})
+
     def build(self) -> CardFields:
         self.contact_items()
+        self.agree_domains()
         self.address()
         self.company()
         self.department_and_title()
