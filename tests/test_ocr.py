@@ -278,9 +278,8 @@ def test_an_unsure_column_the_layout_missed_is_kept_only_when_it_is_a_postal_cod
     assert (text in [o.text for o in out]) is kept
 
 
-class _DigitsEngine:
-    """A 〒 column: jpn_vert reads it badly, jpn (laid out as a line) reads a slashed 0 as 9,
-    eng reads it right."""
+class _FakeEngine:
+    """An OCR engine that answers each read with :meth:`answer`, and notes (lang, psm)."""
 
     def __init__(self):
         self.calls = []
@@ -289,13 +288,25 @@ class _DigitsEngine:
         return "fake"
 
     def read(self, gray, *, lang, psm):
+        self.calls.append((lang, psm))
+        return self.answer(gray, lang, psm)
+
+    @staticmethod
+    def line(text, conf, x, y, w, h):
         from meishi.models import Box, OcrWord
         from meishi.ocr import make_line
 
-        self.calls.append((lang, psm))
+        return make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
+
+
+class _DigitsEngine(_FakeEngine):
+    """A 〒 column: jpn_vert reads it badly, jpn (laid out as a line) reads a slashed 0 as 9,
+    eng reads it right."""
+
+    def answer(self, gray, lang, psm):
         text, conf = {"jpn_vert": ("〒160,」7616", 40.0), "jpn": ("T169-/7616", 45.0),
                       "eng": ("T160-7616", 86.0)}[lang]
-        return [make_line([OcrWord(text=text, conf=conf, box=Box(x=0, y=0, w=20, h=200))])]
+        return [self.line(text, conf, 0, 0, 20, 200)]
 
 
 def test_a_column_of_digits_is_read_again_in_english():
@@ -375,22 +386,11 @@ def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
     assert _with_number_tail(kept, strip) is kept
 
 
-class _EnglishEngine:
+class _EnglishEngine(_FakeEngine):
     """Reads any crop as one e-mail line, the way the eng model does."""
 
-    def __init__(self):
-        self.calls = []
-
-    def version(self):
-        return "fake"
-
-    def read(self, gray, *, lang, psm):
-        from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
-
-        self.calls.append((lang, psm))
-        box = Box(x=0, y=0, w=gray.shape[1], h=gray.shape[0])
-        return [make_line([OcrWord(text="nakamura_ryo@example.co.jp", conf=90.0, box=box)])]
+    def answer(self, gray, lang, psm):
+        return [self.line("nakamura_ryo@example.co.jp", 90.0, 0, 0, gray.shape[1], gray.shape[0])]
 
 
 def test_mail_lines_are_read_again_in_english():
@@ -410,26 +410,13 @@ def test_mail_lines_are_read_again_in_english():
     assert engine.calls == [("eng", 7)]
 
 
-class _TategakiEngine:
+class _TategakiEngine(_FakeEngine):
     """A tategaki card: ``jpn`` (sparse) finds two horizontal lines at the bottom, one of them
-    unsure, ``jpn_vert`` one column; every crop read as a single line reads ``line_text``."""
+    unsure, ``jpn_vert`` one column; every crop read as a single line reads as the phone
+    line's right reading."""
 
-    def __init__(self, line_text="M 070-8207-9793"):
-        self.line_text = line_text
-        self.calls = []
-
-    def version(self):
-        return "fake"
-
-    def read(self, gray, *, lang, psm):
-        from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
-
-        self.calls.append((lang, psm))
-
-        def line(text, conf, x, y, w, h):
-            return make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
-
+    def answer(self, gray, lang, psm):
+        line = self.line
         if lang == "jpn" and psm == 11:
             if gray.shape[0] < gray.shape[1]:
                 return []  # the card turned on its side reads as nothing
@@ -438,7 +425,7 @@ class _TategakiEngine:
                     line("M 979-8207-9793", 41.0, int(60 * k), int(1050 * k), int(320 * k), int(30 * k))]
         if lang == "jpn_vert":
             return [line("株式会社ミドリ精機", 90.0, 500, 60, 60, 520)]
-        return [line(self.line_text, 88.0, 0, 0, gray.shape[1], gray.shape[0])]
+        return [line("M 070-8207-9793", 88.0, 0, 0, gray.shape[1], gray.shape[0])]
 
 
 def test_a_tategaki_cards_unsure_latin_line_is_kept_and_read_again():
