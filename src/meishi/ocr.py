@@ -381,11 +381,13 @@ def _strip_line(read: list[OcrLine], box: Box) -> OcrLine | None:
     return make_line(flat) if flat else None
 
 
-#: a line of digits and marks, perhaps after a 〒 (read as T, 干, テ)
-_NUMBERS_ONLY = re.compile(r"^[〒T干テ]?[\d\W_OolI|]{6,}$")
-#: a 〒 column (the mark often read as T) that the layout missed: kept however unsure its
-#: reading, the postal code's grammar will judge it
-_POSTAL_COLUMN = re.compile(r"^[〒T干テ]\s*[\dO]{3}\D{0,2}\d{4}$")
+#: the postal mark 〒 and what OCR reads it as
+_POSTAL_MARK = "[〒T干テ]"
+#: a line of digits and marks, perhaps after a 〒
+_NUMBERS_ONLY = re.compile(rf"^{_POSTAL_MARK}?[\d\W_OolI|]{{6,}}$")
+#: a 〒 column that the layout missed: kept however unsure its reading, the postal code's
+#: grammar will judge it
+_POSTAL_COLUMN = re.compile(rf"^{_POSTAL_MARK}\s*[\dO]{{3}}\D{{0,2}}\d{{4}}$")
 _NUMBER_TAIL = re.compile(r"\d[\d\s\-~]*\d\s*[F階]?$|\d\s*[F階]$")
 
 

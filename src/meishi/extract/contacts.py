@@ -213,8 +213,7 @@ def _domain_doubt(domain: str) -> int:
     labels = domain.split(".")
     doubt = sum(1 for label in labels if re.search(r"[a-z]\d|\d[a-z]", label))
     doubt += labels[-1] not in _TLDS
-    if len(labels) >= 3 and labels[-1] == "jp" and \
-            labels[-2] not in ("co", "or", "ne", "ac", "go", "ed", "lg", "gr"):
+    if len(labels) >= 3 and labels[-1] == "jp" and f"{labels[-2]}.jp" not in _TLDS:
         doubt += 1
     return doubt
 
