@@ -471,3 +471,28 @@ def test_a_columns_block_number_is_taken_from_the_reading_that_shows_its_groups(
         return make_line([OcrWord(text=text, conf=80.0, box=Box(x=0, y=0, w=40, h=400))])
 
     assert _with_block_number(line(column), [line(column), line(other)]).text == expected
+
+
+class _SizeLimitEngine(_FakeEngine):
+    """Refuses images wider or taller than Tesseract takes (32767 px), as Tesseract does."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.errors import OcrError
+
+        if max(gray.shape) > 32767:
+            raise OcrError(f"Tesseract failed: Image too large: {gray.shape[::-1]}")
+        return []
+
+
+def test_a_rule_read_as_a_line_is_not_enlarged_past_what_tesseract_takes():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_lines
+
+    # the card's edge left in a photo's cut: a "line" 2 px high across the whole card
+    rule = make_line([OcrWord(text="ーーニーー", conf=20.0, box=Box(x=0, y=700, w=1270, h=2))])
+    text = make_line([OcrWord(text="株式会社ミナト企画", conf=95.0, box=Box(x=100, y=100, w=500, h=40))])
+    gray = np.full((720, 1280), 255, np.uint8)
+    engine = _SizeLimitEngine()
+    got = reread_lines(gray, [text, rule], engine)
+    assert [g.text for g in got] == ["株式会社ミナト企画", "ーーニーー"]
+    assert ("jpn", 7) in engine.calls  # the rule was read again, at a size Tesseract takes

@@ -568,6 +568,9 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
 
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
 REREAD_HEIGHT = 56
+#: ... but a line is enlarged at most this much: a "line" a few pixels high is a rule or the
+#: card's edge, and enlarged to 56 px it would be wider than Tesseract takes (32767 px)
+MAX_UPSCALE = 6.0
 MAX_REREADS = 8
 #: a line read at least this surely is not read again, nor pushed together or binarised
 SURE_LINE = 85
@@ -611,7 +614,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         if name:
             new, sure = _vote_read(crop, engine, row_h, x0, y0, old)
         else:
-            k = REREAD_HEIGHT / max(1, row_h)
+            k = min(REREAD_HEIGHT / max(1, row_h), MAX_UPSCALE)
             new, sure = _read_one_line(_scaled(crop, k), engine, k, x0, y0), False
         if new is not None and (sure or better_reading(new, old)):
             replaced[id(ln)] = new
@@ -636,7 +639,7 @@ def reread_mail(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
             b, pad = ln.box, max(2, ln.box.h // 3)
             crop = _crop_without(gray, (max(0, b.x - pad), max(0, b.y - pad),
                                         b.right + pad, b.bottom + pad), [])
-            k = REREAD_HEIGHT / max(1, b.h)
+            k = min(REREAD_HEIGHT / max(1, b.h), MAX_UPSCALE)
             text = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
             if text.strip():
                 ln = ln.model_copy(update={"alternatives": [*ln.alternatives, text]})
