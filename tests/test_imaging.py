@@ -167,3 +167,81 @@ def test_cards_are_found_inside_the_dark_edge_of_a_scanner_bed():
     bed = _bed([(100, 90), (1250, 80)], lid_open=False)
     cv2.rectangle(bed, (0, 0), (bed.shape[1] - 1, bed.shape[0] - 1), (60, 60, 60), 6)
     assert len(imaging.find_card_quads(bed)) == 2
+
+
+def _desk_photo(desk: tuple[int, int, int], band: tuple[int, int, int] | None,
+                shadow: float, pen_on_top: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """A phone photo of a card (with a band printed along its top edge, if ``band``) lying in
+    perspective on a grained desk: a soft drop shadow, a pen lying across the card's edge,
+    light falling off to one side and a vignette, blur, noise and JPEG. Returns the photo and
+    the card's true corners."""
+    h, w = 1200, 1600
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grain = np.sin((yy + 25 * np.sin(xx / 170)) * 2 * np.pi / 23)
+    photo = np.float32(desk) * (1 + 0.08 * grain)[..., None]
+    card = _card_like()
+    if band is not None:
+        cv2.rectangle(card, (0, 0), (card.shape[1], 90), band, -1)
+    corners = np.float32([[330, 260], [1250, 200], [1300, 830], [290, 900]])
+    ch, cw = card.shape[:2]
+    M = cv2.getPerspectiveTransform(np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]), corners)
+    mask = cv2.warpPerspective(np.ones((ch, cw), np.float32), M, (w, h))[..., None]
+    cast = cv2.warpAffine(mask, np.float32([[1, 0, 14], [0, 1, 18]]), (w, h))
+    photo *= 1 - shadow * cv2.GaussianBlur(cast, (0, 0), 14)[..., None]
+    photo = photo * (1 - mask) + cv2.warpPerspective(card.astype(np.float32), M, (w, h)) * mask
+    pen = np.zeros((h, w), np.float32)
+    cv2.line(pen, (150, 1100), (700, 700), 1.0, 22, cv2.LINE_AA)
+    pen = pen[..., None] * (1.0 if pen_on_top else 1 - mask)
+    photo = photo * (1 - pen) + np.float32([40, 40, 160]) * pen
+    light = 1 + 0.12 * (xx - w / 2) / w - 0.3 * ((xx - w / 2) ** 2 + (yy - h / 2) ** 2) / w**2
+    photo = cv2.GaussianBlur(photo * light[..., None], (0, 0), 0.8)
+    photo += np.random.default_rng(3).normal(0, 2.5, photo.shape)
+    data = _jpeg(Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)), quality=85)
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), corners
+
+
+@pytest.mark.parametrize(
+    ("desk", "band", "shadow", "pen_on_top"),
+    [
+        # a grey band on a wooden desk of its lightness: only its colour tells them apart
+        ((60, 110, 160), (118, 118, 118), 0.45, True),
+        # a blue band, the pen under the card
+        ((60, 110, 160), (150, 60, 20), 0.45, False),
+        # a white card on a white desk, its deep drop shadow much stronger than its edge
+        ((225, 228, 230), None, 0.7, True),
+    ],
+)
+def test_the_card_outline_is_traced_along_its_edges_in_a_photo(desk, band, shadow, pen_on_top):
+    photo, corners = _desk_photo(desk, band, shadow, pen_on_top)
+    (quad,) = imaging.find_card_quads(photo)
+    assert np.abs(imaging._order_corners(quad) - corners).max() < 4
+
+
+def test_only_a_sharp_step_across_a_side_is_a_card_edge():
+    def support(profile: list[int]) -> float:
+        """The support of a segment along row 40 of an image whose rows have ``profile``'s
+        grey levels, the inside (the card) below it."""
+        column = np.uint8(profile)[:, None, None]
+        gx, gy = imaging._colour_gradient(np.repeat(np.repeat(column, 200, axis=1), 3, axis=2))
+        return float(imaging._edge_support(gx, gy, np.float32([20, 40]), np.float32([180, 40])))
+
+    desk, card = [90] * 40, [235] * 40
+    assert support(desk + card) == 1.0
+    assert support(desk[:37] + [60] * 3 + card) == 1.0  # lined by its thin shadow
+    ramp = list(np.linspace(90, 235, 40).astype(int))
+    assert support(desk[:20] + ramp + card[:20]) == 0.0  # a soft shadow's edge
+    assert support(card + [40, 40, 40, 235, 235, 235] * 7) == 0.0  # along a block of text
+
+
+@pytest.mark.parametrize("band", [(120, 60, 40), (200, 200, 170)])
+def test_a_band_printed_along_the_cards_edge_is_part_of_the_card(band):
+    card = _card_like(1100, 660)
+    cv2.rectangle(card, (960, 0), (1100, 660), band, -1)
+    bed = np.full((1000, 1500, 3), 236, np.uint8)
+    bed[170:830, 200:1300] = card
+    # the thin shadow line a scanner draws under the card's bottom and right edges
+    cv2.rectangle(bed, (200, 830), (1302, 832), (200, 200, 200), -1)
+    cv2.rectangle(bed, (1300, 170), (1302, 832), (200, 200, 200), -1)
+    (quad,) = imaging.find_card_quads(bed)
+    corners = np.float32([[200, 170], [1300, 170], [1300, 830], [200, 830]])
+    assert np.abs(imaging._order_corners(quad) - corners).max() < 4
