@@ -496,3 +496,44 @@ def test_a_rule_read_as_a_line_is_not_enlarged_past_what_tesseract_takes():
     got = reread_lines(gray, [text, rule], engine)
     assert [g.text for g in got] == ["株式会社ミナト企画", "ーーニーー"]
     assert ("jpn", 7) in engine.calls  # the rule was read again, at a size Tesseract takes
+
+
+class _WholeRowEngine(_FakeEngine):
+    """Reads any crop as one line whose glyphs are its blocks of ink (one 字 each, sure)."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.ocr import _ink, _runs
+
+        ink = _ink(gray)
+        runs = _runs(np.flatnonzero(ink.any(axis=0)), 2)
+        if not runs:
+            return []
+        rows = np.flatnonzero(ink.any(axis=1))
+        return [self.line("字" * len(runs), 95.0, runs[0][0], int(rows[0]), runs[-1][1] - runs[0][0],
+                          int(rows[-1] - rows[0] + 1))]
+
+
+@pytest.mark.parametrize("glyphs, band, expected", [
+    # two glyphs the layout left out before the line, one after: read with it
+    ([100, 140, 180, 220, 260, 300], False, "字字字字字字"),
+    # a glyph a wide gap away is another line's, a band along the card's edge no glyph
+    ([60, 180, 220], True, "字字"),
+])
+def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expected):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_lines
+
+    gray = np.full((200, 800), 255, np.uint8)
+    for x in glyphs:  # a glyph: 田 of strokes 3 px wide
+        gray[85:115, x:x + 30] = 0
+        gray[88:112, x + 3:x + 27] = 255
+        gray[85:115, x + 14:x + 17] = gray[99:102, x:x + 30] = 0
+    if band:
+        gray[80:120, 260:] = 0
+    # the page layout read the glyphs at 180 and 220 only, surely
+    words = [OcrWord(text="字", conf=95.0, box=Box(x=x, y=85, w=30, h=30)) for x in (180, 220)]
+    engine = _WholeRowEngine()
+    got = reread_lines(gray, [make_line(words)], engine)
+    assert [g.text for g in got] == [expected]
+    if expected != "字字":
+        assert got[0].box.x == glyphs[0] and got[0].box.right == glyphs[-1] + 30

@@ -599,6 +599,11 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
             ln.conf < SURE_LINE or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
         key=lambda ln: -ln.box.h,
     )[:MAX_REREADS]
+    # a line whose row has ink beside it that the page layout left unread is read again with it
+    reach = {id(ln): _ink_reach(gray, ln, [o.box for o in lines if o is not ln])
+             for ln in lines if not ln.vertical}
+    todo += [ln for ln in lines if not ln.vertical and ln not in todo
+             and reach[id(ln)] != (ln.box.x, ln.box.right)]
     gone: set[int] = set()
     replaced: dict[int, OcrLine] = {}
     for ln in todo:
@@ -608,6 +613,9 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
         name = _maybe_name(ln, median_h)
         x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others, widen=name)
+        pad = max(4, ln.box.h // 4)
+        x0 = max(0, min(x0, reach[id(ln)][0] - pad))
+        x1 = min(gray.shape[1], max(x1, reach[id(ln)][1] + pad))
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in others])
         row_h = max(o.box.h for o in row)
         old = make_line([w for o in row for w in o.words])
@@ -727,6 +735,55 @@ def _glyph_count(crop: np.ndarray, row_h: int) -> int | None:
 def _maybe_name(line: OcrLine, median_h: int) -> bool:
     """A short line much larger than the rest: on a business card, the person's name."""
     return line.box.h > 1.6 * median_h and len(line.text.replace(" ", "")) <= 6
+
+
+#: glyphs of one printed line stand at most this far apart (in glyph heights; a full-width
+#: space is one): ink nearer than this beside a line is more of it
+GLYPH_GAP = 0.6
+
+
+def _ink_reach(gray: np.ndarray, line: OcrLine, others: list[Box]) -> tuple[int, int]:
+    """(x0, x1): how far the ink of ``line``'s row reaches either side of it across gaps of
+    under ``GLYPH_GAP`` glyph heights: glyphs the page layout left out of the line (シニア
+    before マネージャー, 部 after 購買). Ink is looked for across the middle half of the
+    glyphs' height: a logo or a neighbour's descenders beside the line reach less into it
+    (measured on the eval cards: across the whole height, logos joined company names). Other
+    lines are not this line's ink, nor is a card's edge or a band the line is printed on.
+    """
+    box = line.box
+    sizes = sorted(w.box.h for w in line.words)
+    h = sizes[len(sizes) // 2]  # the glyphs' height (one tall box would make the line's)
+    mid = box.y + box.h // 2
+    y0, y1 = max(0, mid - h // 4), min(gray.shape[0], mid + h // 4 + 1)
+    if y1 - y0 < 2:
+        return box.x, box.right
+    ink = _ink(gray[max(0, mid - h):min(gray.shape[0], mid + h)])[y0 - max(0, mid - h):][:y1 - y0]
+    if ink[:, box.x:box.right].mean() > 0.5:
+        return box.x, box.right  # light print on a dark band: the band is the ink
+    for o in others:
+        if o.overlap_y(Box(x=0, y=y0, w=1, h=y1 - y0)) > 0:
+            ink[:, max(0, o.x):max(0, o.right)] = False
+    inked = ink.sum(axis=0) >= 2
+    gap_max = max(2, int(GLYPH_GAP * h))
+
+    def last_ink(xs: range) -> int | None:
+        last, gap = None, 0
+        for x in xs:
+            if inked[x]:
+                last, gap = x, 0
+            else:
+                gap += 1
+                if gap > gap_max:
+                    break
+        return last
+
+    width = ink.shape[1]
+    right, left = last_ink(range(box.right, width)), last_ink(range(box.x - 1, -1, -1))
+    # ink running into the card's edge is the edge (or a band along it), not glyphs
+    x1 = box.right if right is None or right >= width - 3 else right + 1
+    x0 = box.x if left is None or left <= 2 else left
+    # a scrap narrower than a third of a glyph is a speck or a stroke of a rule's end
+    return (x0 if box.x - x0 >= h / 3 else box.x), (x1 if x1 - box.right >= h / 3 else box.right)
 
 
 def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
