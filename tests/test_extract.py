@@ -272,6 +272,12 @@ def test_a_job_title_in_katakana_is_not_a_reading():
     # pieces of one word OCR split at a gap
     ("法務部コンサル タント", "法務部", "コンサルタント"),
     ("チーフ", None, "チーフ"),
+    # ... the department's head split off at a gap
+    ("第一 営業部 部長", "第一営業部", "部長"),
+    ("マー ケティンググループ", "マーケティンググループ", None),
+    # ... but two departments stay two, and a longer piece before one is not its head
+    ("設計部 第二設計課", "設計部 第二設計課", None),
+    ("ものづくりで未来を 営業部", "営業部", None),
 ])
 def test_department_and_title(line, department, title):
     got = extract_fields(lines_for_test([("カナデラボ株式会社", 40), (line, 30),

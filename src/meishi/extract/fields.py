@@ -630,17 +630,27 @@ def _clean_company(company: str) -> str:
 _EN_TITLE_OCR = re.compile(r"\bC[0O][0O]\b|\bC[A-Z]0\b")
 
 
+#: the head of a department OCR split off at a gap is a word or two (第一 | 営業部, マー |
+#: ケティンググループ); a longer piece before a department is something else
+SPLIT_HEAD = 3
+
+
 def _join_split_words(parts: list[str]) -> list[str]:
-    """Pieces of one CJK word OCR split at a gap (コンサル | タント) joined back, where the
-    whole is a title or department and the pieces are not."""
+    """Pieces of one CJK word OCR split at a gap joined back: where the whole is a title or
+    department and the pieces are not (コンサル | タント), or a short piece is the head of
+    the department after it (経営 | 企画室)."""
     out: list[str] = []
     i = 0
     while i < len(parts):
         for n in (3, 2):
             chunk = parts[i:i + n]
-            if len(chunk) == n and all(has_cjk(p) for p in chunk) and \
-                    _classify_part("".join(chunk))[0] != "other" and \
-                    all(_classify_part(p)[0] == "other" for p in chunk):
+            if len(chunk) != n or not all(has_cjk(p) for p in chunk):
+                continue
+            kinds = [_classify_part(p)[0] for p in chunk]
+            whole = _classify_part("".join(chunk))[0]
+            if whole != "other" and all(k == "other" for k in kinds) or \
+                    n == 2 and kinds == ["other", "dept"] and whole == "dept" \
+                    and len(chunk[0]) <= SPLIT_HEAD:
                 out.append("".join(chunk))
                 i += n
                 break
