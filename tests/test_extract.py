@@ -147,6 +147,8 @@ def test_an_address_in_a_designated_city_without_its_prefecture_is_found():
     ([("東京都文京区後楽4,5'19", 30), ("ひばりタワー8E", 30)], "東京都文京区後楽4-5-19 ひばりタワー8F"),
     ([("愛知県名古屋市中区錦5-23-11", 30), ("みどりビルディングBF", 30)],
      "愛知県名古屋市中区錦5-23-11 みどりビルディング8F"),
+    ([("兵庫県神戸市中央区港島2-21-6", 30), ("若葉ビルディング1OF", 30)],
+     "兵庫県神戸市中央区港島2-21-6 若葉ビルディング10F"),
     # a prefecture misread by one character, mended against the city after it
     ([("〒220-0004", 30), ("神川県横浜市西区北幸4-9-13", 30)], "神奈川県横浜市西区北幸4-9-13"),
     # an ordinal's numeral read as katakana (第ニ); an English place name's O read as 0
@@ -154,6 +156,8 @@ def test_an_address_in_a_designated_city_without_its_prefecture_is_found():
      "岡山県岡山市北区駅前町3-13中央第二ビル 6F"),
     ([("Aozora Building 2F,", 28), ("3-17-10 0saki, Shinagawa-ku,", 28), ("Tokyo, Japan", 28)],
      "Aozora Building 2F, 3-17-10 Osaki, Shinagawa-ku, Tokyo, Japan"),
+    ([("Aozora Bldg. 3F, 2-22-19 Higashishiokojicho,", 28), ("Shimogy0-ku, Kyoto", 28)],
+     "Aozora Bldg. 3F, 2-22-19 Higashishiokojicho, Shimogyo-ku, Kyoto"),
     # an English address over three lines, the postal code after the prefecture
     ([("10th Floor, No.3 Minato Bldg.,", 28), ("3-23-1 Hakataekihigashi, Hakata-ku,", 28),
       ("Fukuoka 812-0013, Japan", 28)],

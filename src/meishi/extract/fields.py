@@ -49,9 +49,13 @@ _PHONE_HINT = re.compile(r"\+81|\b(?:Tel|TEL|Phone|PHONE|Fax|FAX|Mobile|MOBILE)\
 # a floor number whose F was read as E (8E), or whose 8 was read as B (BF: a basement is B1F)
 _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
+# ... or a 0 of its number read as O (1OF, 1O階)
+_FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
 # number runs into a word but an ordinal's (10th)
 _LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
+#: ... inside the word, a small o (Shimogy0-ku)
+_LATIN_O_INSIDE = re.compile(r"(?<=[a-z]{2})0(?=[a-z]|-[a-z])")
 # a name that reads as the card prints it is sure; one that reads otherwise is to be checked
 _READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
 _READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
@@ -184,7 +188,7 @@ class _Builder:
             block.append(nxt)
         value = " ".join(_ADDRESS_LABEL.sub("", ln.rest).strip() for ln in block)
         value = _mend_floor(re.sub(r"\s+,", ",", value).strip(" ,"))
-        value = _LATIN_O.sub("O", value)
+        value = _LATIN_O_INSIDE.sub("o", _LATIN_O.sub("O", value))
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(
@@ -453,8 +457,8 @@ def _beside(a: Line, b: Line) -> bool:
 
 
 def _mend_floor(address: str) -> str:
-    """A floor whose F was read as E (8E), or whose 8 was read as B (BF)."""
-    return _FLOOR_B.sub("8", _FLOOR_E.sub("F", address))
+    """A floor whose F was read as E (8E), its 8 as B (BF) or its 0 as O (1OF)."""
+    return _FLOOR_O.sub("0", _FLOOR_B.sub("8", _FLOOR_E.sub("F", address)))
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:
