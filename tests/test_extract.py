@@ -113,6 +113,8 @@ def test_company_lines_lose_what_a_company_name_cannot_hold(line, company):
     ("ルリ建設 式会社", "ルリ建設株式会社", None),
     ("Tsubasa Chemicallnc.", "Tsubasa Chemical Inc.", None),
     ("Nagi TradingCo., Ltd.", "Nagi Trading Co., Ltd.", None),
+    ("SHINONOME ESTATE CO0., LTD.", "SHINONOME ESTATE CO., LTD.", None),
+    ("Sakura Consulting C0., Ltd.", "Sakura Consulting Co., Ltd.", None),
     ("Musashino Estate K.K", "Musashino Estate K.K.", None),
     ("人, あすなろ水産株式会社", "あすなろ水産株式会社", None),
     # a logo read as digits or a letter in brackets; a legal form in brackets stays

@@ -537,7 +537,7 @@ def _looks_like_company(text: str) -> bool:
 def _split_company(text: str) -> tuple[str, str] | None:
     """(company, what else the line says) if the line names a company."""
     if vocab.LEGAL_FORMS_EN.search(text) and not has_cjk(text):
-        return _LOGO_BRACKET.sub("", text.strip()), ""
+        return _mend_co(_LOGO_BRACKET.sub("", text.strip())), ""
     parts = text.split(" ")
     for i, part in enumerate(parts):
         form = _legal_form_in(part)
@@ -627,7 +627,17 @@ def _clean_company(company: str) -> str:
             if _LOGO_JUNK.match(company[:k]):
                 company = company[k:]
             break
+    company = _mend_co(company)
     return _BAD_START.sub("", company) or company
+
+
+#: "Co." of "Co., Ltd." with its o read as 0 (C0., CO0.)
+_CO_MISREAD = re.compile(r"\bC(?:[Oo]?0[Oo0]?)(?=\.,?\s*(LTD|Ltd)\b)")
+
+
+def _mend_co(company: str) -> str:
+    """"Co., Ltd." as printed where OCR read its o as 0, in the case of its "Ltd"."""
+    return _CO_MISREAD.sub(lambda m: "CO" if m.group(1).isupper() else "Co", company)
 
 
 # a title in capitals with O read as 0: CT0, C0O
