@@ -251,6 +251,13 @@ def test_a_romaji_name_that_names_a_prefecture_is_not_an_address():
     assert got["name_roman"] == "Ryo Chiba" and got["address"] is None
 
 
+def test_a_company_named_after_its_prefecture_is_not_an_address():
+    got = extract_fields(lines_for_test([
+        ("特定非営利活動法人北海道環境教育推進機構", 40), ("原田 颯太", 70),
+        ("T. 03-4939-6319", 25)])).values()
+    assert (got["company"], got["address"]) == ("特定非営利活動法人北海道環境教育推進機構", None)
+
+
 def test_a_job_title_in_katakana_is_not_a_reading():
     got = extract_fields(lines_for_test([
         ("株式会社ミドリ精機", 40), ("コンサル タント", 25), ("山田 太郎", 70)])).values()

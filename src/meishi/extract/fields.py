@@ -139,9 +139,12 @@ class _Builder:
         if not parts:
             # the address line elsewhere: with a prefecture, or, when the card has a postal
             # code, the nearest one to it (a city of a prefecture's name: 大阪市, 札幌市)
+            # (a company named after its prefecture, 北海道環境教育推進機構, is no address:
+            # it has a legal form and no number)
             cands = [ln for ln in self.lines if not ln.used and ln.rest
                      and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
-                     and (start is not None or _prefecture_in(ln.rest))]
+                     and (start is not None or _prefecture_in(ln.rest))
+                     and not (_looks_like_company(ln.rest) and not re.search(r"\d", ln.rest))]
             if cands:
                 parts.append(cands[0] if start is None else
                              min(cands, key=lambda ln: _dist(ln.center, start.center)))
