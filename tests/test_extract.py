@@ -251,6 +251,13 @@ def test_a_romaji_name_that_names_a_prefecture_is_not_an_address():
     assert got["name_roman"] == "Ryo Chiba" and got["address"] is None
 
 
+def test_a_romaji_name_on_the_addresss_row_is_the_name_not_the_address():
+    got = extract_fields(lines_for_test([
+        ("株式会社東雲運輸", 40), ("中島 美穂", 70), ("〒810-9521", 28),
+        ("Nakajima Miho 福岡県福岡市中央区赤坂3-11-2みどりビル703", 30)])).values()
+    assert (got["name_roman"], got["address"]) == ("Nakajima Miho", "福岡県福岡市中央区赤坂3-11-2みどりビル703")
+
+
 def test_a_company_named_after_its_prefecture_is_not_an_address():
     got = extract_fields(lines_for_test([
         ("特定非営利活動法人北海道環境教育推進機構", 40), ("原田 颯太", 70),

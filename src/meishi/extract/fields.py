@@ -155,6 +155,12 @@ class _Builder:
         if nxt is not None and nxt.rest and vocab.BUILDING.search(nxt.rest) and \
                 not _looks_like_company(nxt.rest) and len(nxt.rest) <= 30:
             parts.append(nxt)
+        # the romaji name printed on the address's row, before it (Nakajima Miho 福岡県…)
+        name = _NAME_BEFORE.match(parts[0].rest)
+        if name is not None and not _roman_name_only(name.group(1)):
+            name = None
+        if name is not None:
+            parts[0].rest = parts[0].rest[name.end():]
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
         value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
@@ -162,6 +168,8 @@ class _Builder:
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True
+        if name is not None:
+            parts[0].rest, parts[0].used = name.group(1), False
         certainty = 1.0 if _prefecture_in(value) else 0.7
         self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
                                          source_line=" / ".join(p.raw for p in parts))
@@ -438,6 +446,10 @@ class _Builder:
 _EN_ADDRESS_MARK = re.compile(
     r"[\d,]|-(?:ku|shi|ken|fu|to|cho|machi|gun)\b|\b(?:Japan|Bldg|Building|Floor|Tower)\b",
     re.IGNORECASE)
+
+
+#: a romaji name ahead of Japanese text on its line
+_NAME_BEFORE = re.compile(r"^([A-Za-z]+ [A-Za-z]+)\s+(?=[^\x00-\x7f])")
 
 
 def _roman_name_only(text: str) -> bool:
