@@ -354,6 +354,9 @@ def _company_line(words, vertical=False):
         # kept: a leading legal form set apart from the name
         ([("株式会社", 35, 10, 180, 60), ("ミドリ", 92, 230, 130, 45), ("精機", 93, 365, 90, 45)],
          False, "株式会社ミドリ精機"),
+        # kept: an unsure first glyph of the leading legal form, set apart by a loose box
+        ([("合", 30, 207, 37, 45), ("同", 88, 268, 68, 44), ("会社", 93, 346, 91, 46),
+          ("ツバサ電子", 90, 447, 189, 43)], True, "合同会社ツバサ電子"),
     ],
 )
 def test_a_logo_before_the_company_name_is_not_part_of_it(words, vertical, company):

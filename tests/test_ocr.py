@@ -537,3 +537,63 @@ def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expecte
     assert [g.text for g in got] == [expected]
     if expected != "字字":
         assert got[0].box.x == glyphs[0] and got[0].box.right == glyphs[-1] + 30
+
+
+def _column_under_a_logo(text="ミドリ精機株式会社", px=40):
+    """A tategaki column with a logo above it: a filled disc wider than the glyphs, set off
+    from the text by a gap."""
+    import cv2
+
+    column = _tategaki_column(text, px)
+    logo = np.full((px * 2, column.shape[1]), 255, np.uint8)
+    cv2.circle(logo, (px, px), int(px * 0.7), 0, -1)
+    return np.vstack([logo, column])
+
+
+@pytest.mark.parametrize(("column", "logo"), [
+    (_column_under_a_logo(), True),
+    (_tategaki_column("ミドリ精機株式会社"), False),
+    (_tategaki_column("〒160-7616"), False),  # the 〒 is wider than the digits: no logo
+    (_tategaki_column("営業部 部長"), False),  # a wider gap inside the column
+])
+def test_a_logo_above_a_column_is_found_by_its_gap_and_shape(column, logo):
+    from meishi.ocr import _logo_end
+
+    end = _logo_end(column, 0, column.shape[1])
+    if logo:
+        assert 40 + 28 <= end <= 80 + 20  # between the disc's bottom and the first glyph's top
+    else:
+        assert end == 0
+
+
+class _LogoEngine(_FakeEngine):
+    """jpn_vert reads the logo into the column and drops the glyphs under it, as it does on
+    real cards (アオバ通信 read as 人 バ通信), unless the crop leaves the logo out."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        if lang != "jpn_vert":
+            return []
+        h, w = gray.shape
+        if (gray[:h // 8] < 128).mean() > 0.1:
+            return [make_line([OcrWord(text="人", conf=78.0, box=Box(x=0, y=0, w=w, h=h // 8)),
+                               OcrWord(text="精機株式会社", conf=92.0,
+                                       box=Box(x=0, y=h // 3, w=w, h=2 * h // 3))])]
+        return [self.line("ミドリ精機株式会社", 92.0, 0, 0, w, h)]
+
+
+def test_a_column_is_read_again_without_the_logo_above_it():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_columns
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    column = _column_under_a_logo()
+    gray[40:40 + column.shape[0], 400:400 + column.shape[1]] = column
+    # the layout's reading: the logo as 人, ミドリ dropped
+    first = make_line([OcrWord(text="人", conf=78.0, box=Box(x=412, y=52, w=56, h=56)),
+                       OcrWord(text="精機株式会社", conf=92.0, box=Box(x=420, y=255, w=40, h=265))])
+    first.vertical = True
+    out = reread_columns(gray, [first], _LogoEngine())
+    assert [o.text for o in out] == ["ミドリ精機株式会社"]

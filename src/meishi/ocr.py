@@ -338,11 +338,14 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         bottom = max(area.bottom, _ink_end(ink, box, area.bottom))
         y0, y1 = max(0, area.y - pad), min(gray.shape[0], bottom + pad)
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in columns if o not in g])
+        # a logo above the column is left out, and the layout's reading of it with it
+        logo = _logo_end(crop, box.x - x0, box.right - x0)
+        crop, y0 = crop[logo:], y0 + logo
         k = COLUMN_SCALE
         read = engine.read(_scaled(crop, k), lang="jpn_vert", psm=5)
         words = _column_words(_to_card([w for a in read for w in a.words], k, x0, y0))
-        old = make_line(sorted((w for o in g for w in o.words), key=lambda w: w.box.y)) \
-            if g else None
+        mine = [w for o in g for w in o.words if not logo or w.box.y + w.box.h // 2 >= y0]
+        old = make_line(sorted(mine, key=lambda w: w.box.y)) if mine else None
         best = old
         new = make_line(words) if words else None
         if new is not None and (best is None or better_reading(new, best)):
@@ -365,7 +368,7 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         if best is not None:
             # the column's own reading before stray marks were dropped: a dash read as ,
             best = _with_block_number(best, [c for c in (old, new, line) if c is not None] + read)
-        if best is old:
+        if best is old and len(mine) == sum(len(o.words) for o in g):
             out.extend(g)
         elif best is not None and (g or _POSTAL_COLUMN.match(best.text) or (
                 best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)):
@@ -460,6 +463,43 @@ def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
             out.append(Box(x=start, y=area.y + int(rows[0]), w=x - start,
                            h=int(rows[-1] - rows[0]) + 1))
     return out
+
+
+#: a mark above a column is a logo when set off from the text by this much of a glyph's size...
+LOGO_GAP = 0.35
+#: ... and unlike a glyph: this much wider or taller than the column's glyphs, or this densely
+#: inked (a filled disc or square with a letter cut out of it)
+LOGO_SIZE = 1.25
+LOGO_DENSITY = 0.6
+
+
+def _logo_end(crop: np.ndarray, x0: int, x1: int) -> int:
+    """Where a column crop's text starts below a logo printed above it (0: no logo).
+
+    A logo above the company's column is read into it (人, 記 prepended), or it makes
+    Tesseract drop the glyphs under it (アオバ通信 read as バ通信). It is the topmost block of
+    ink, set off from the next by a wider gap than glyphs leave between them, and unlike a
+    glyph: wider or taller than the column's glyphs, or much more densely inked. Only the
+    column's own band (``x0:x1``) is looked at: a frame around it would join logo and text.
+    """
+    band = _ink(crop)[:, x0:x1]
+    # blocks of inked rows (glyphs, or a logo), pieces a pixel or two apart joined
+    blocks = _runs(np.flatnonzero(band.sum(axis=1) >= 2), 2)
+    if len(blocks) < 4:
+        return 0
+    spans = [np.flatnonzero(band[a:b].any(axis=0)) for a, b in blocks]
+    widths = [int(s[-1] - s[0]) + 1 for s in spans]
+    # the glyphs' size (ー and 1 are narrower, digits as tall as a kanji)
+    em = float(np.percentile([max(w, b - a) for w, (a, b) in zip(widths, blocks, strict=True)][1:],
+                             75))
+    gaps = [c - b for (_, b), (c, _) in zip(blocks[1:-1], blocks[2:], strict=True)]
+    (a, b), (c, _) = blocks[0], blocks[1]
+    if c - b < max(LOGO_GAP * em, 2 * float(np.median(gaps))) or not 0.6 * em <= b - a <= 2.2 * em:
+        return 0
+    box = band[a:b, spans[0][0]:spans[0][-1] + 1]
+    if widths[0] >= LOGO_SIZE * em or b - a >= LOGO_SIZE * em or box.mean() >= LOGO_DENSITY:
+        return (b + c) // 2
+    return 0
 
 
 #: a thin upright stroke this much shorter than the glyphs on both sides is a turned dash

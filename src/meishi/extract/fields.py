@@ -537,8 +537,11 @@ def _without_logo(ln: Line) -> str:
             size = max(w.box.h for w in head)
         usual = sizes[len(sizes) // 2]
         logo = nfkc("".join(w.text for w in head))
+        form = _legal_form_in(ln.rest)
         if (gap >= 0.35 * usual and (size >= 1.25 * usual or min(w.conf for w in head) < 40)
                 and _legal_form_in(logo) is None
+                # nor the first glyph of a legal form the line starts with (合 | 同会社)
+                and (form is None or ln.rest.find(form) >= len(logo))
                 and ln.rest.startswith(logo)):
             return ln.rest[len(logo):].lstrip()
     return ln.rest
