@@ -597,3 +597,15 @@ def test_a_column_is_read_again_without_the_logo_above_it():
     first.vertical = True
     out = reread_columns(gray, [first], _LogoEngine())
     assert [o.text for o in out] == ["ミドリ精機株式会社"]
+
+
+def test_a_floor_at_a_columns_end_is_kept_though_short_and_latin():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _column_words
+
+    def word(text, y):
+        return OcrWord(text=text, conf=92.0, box=Box(x=100, y=y, w=30, h=40))
+
+    # jpn_vert reads ビル6F as ビル | 6F; a stray mark beside the column as a Latin scrap
+    got = _column_words([word("サンプル", 0), word("ビル", 160), word("6F", 240), word("ie", 300)])
+    assert [w.text for w in got] == ["サンプル", "ビル", "6F"]

@@ -290,11 +290,16 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
 
 
+#: a floor at the end of an address's column (6F, 12F): short and Latin, but no stray mark
+_FLOOR = re.compile(r"B?\d+F")
+
+
 def _column_words(words: list[OcrWord]) -> list[OcrWord]:
     """A column's words without the stray marks ``jpn_vert`` reads beside it as short Latin
     words or with next to no confidence."""
     return [w for w in words if w.conf >= 30 and not (
-        len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit())]
+        len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit()
+        and not _FLOOR.fullmatch(w.text))]
 
 
 #: character height of a column laid out as a line (:func:`column_as_line`)
