@@ -609,3 +609,23 @@ def test_a_floor_at_a_columns_end_is_kept_though_short_and_latin():
     # jpn_vert reads ビル6F as ビル | 6F; a stray mark beside the column as a Latin scrap
     got = _column_words([word("サンプル", 0), word("ビル", 160), word("6F", 240), word("ie", 300)])
     assert [w.text for w in got] == ["サンプル", "ビル", "6F"]
+
+
+@pytest.mark.parametrize(("jpn", "eng", "expected"), [
+    # jpn reads a slashed 0 as 9, and more surely than eng reads it right
+    (("T699-9558", 87.0), ("T600-9558", 77.0), "〒600-9558"),
+    # each reads one 1 as a letter or mark, the other as a 1
+    (("T180-7]11", 51.0), ("TI80-7111", 57.0), "〒180-7111"),
+    # jpn's 〒 read as 〒エ: the digits after the mark are compared
+    (("〒エ069-8857", 56.0), ("T069-8857", 50.0), "〒069-8857"),
+    # not as many glyphs: the surer reading
+    (("T169-/7616", 45.0), ("T160-7616", 86.0), "T160-7616"),
+])
+def test_a_column_of_digits_is_voted_glyph_by_glyph_from_its_jpn_and_eng_readings(jpn, eng, expected):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import _digits_by_vote, make_line
+
+    def line(text, conf):
+        return make_line([OcrWord(text=text, conf=conf, box=Box(x=300, y=100, w=20, h=250))])
+
+    assert _digits_by_vote(line(*jpn), line(*eng)).text == expected

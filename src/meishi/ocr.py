@@ -364,8 +364,8 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
             if line is not None and _NUMBERS_ONLY.match(line.text.replace(" ", "")):
                 # a column of digits (the postal code): jpn reads a slashed 0 as 9, eng does not
                 latin = _strip_line(engine.read(strip, lang="eng", psm=7), box)
-                if latin is not None and latin.conf > line.conf:
-                    line = latin
+                if latin is not None:
+                    line = _digits_by_vote(line, latin)
             if line is not None and (best is None or better_reading(line, best)):
                 best = line
             elif line is not None and best is not None:
@@ -391,11 +391,38 @@ def _strip_line(read: list[OcrLine], box: Box) -> OcrLine | None:
 
 #: the postal mark 〒 and what OCR reads it as
 _POSTAL_MARK = "[〒T干テ]"
+#: the mark as it begins a 〒 column laid out as a line (jpn often adds an エ)
+_LEAD_MARK = re.compile(rf"^{_POSTAL_MARK}?エ?")
 #: a line of digits and marks, perhaps after a 〒
-_NUMBERS_ONLY = re.compile(rf"^{_POSTAL_MARK}?[\d\W_OolI|]{{6,}}$")
+_NUMBERS_ONLY = re.compile(rf"{_LEAD_MARK.pattern}[\d\W_OolI|]{{6,}}$")
 #: a 〒 column that the layout missed: kept however unsure its reading, the postal code's
 #: grammar will judge it
 _POSTAL_COLUMN = re.compile(rf"^{_POSTAL_MARK}\s*[\dO]{{3}}\D{{0,2}}\d{{4}}$")
+def _digits_by_vote(jpn: OcrLine, eng: OcrLine) -> OcrLine:
+    """A column of digits (the postal code) from its jpn and eng readings as a line, glyph by
+    glyph where both read as many: eng's 0 where jpn read a 9 (jpn reads a slashed 0 as 9,
+    eng does not), a digit where the other reading has a letter or mark (I or ] for a 1), and
+    elsewhere the surer reading's. Readings of different lengths: the surer one."""
+    surer = eng if eng.conf > jpn.conf else jpn
+    a, b = (ln.text.replace(" ", "") for ln in (jpn, eng))
+    ma, mb = _LEAD_MARK.match(a), _LEAD_MARK.match(b)
+    assert ma is not None and mb is not None  # the pattern matches the empty string
+    a, b = a[ma.end():], b[mb.end():]
+    if len(a) != len(b):
+        return surer
+    out = []
+    for x, y in zip(a, b, strict=True):
+        if x == y or (x.isdigit() and not y.isdigit()):
+            out.append(x)
+        elif y.isdigit() and (not x.isdigit() or (x, y) == ("9", "0")):
+            out.append(y)
+        else:
+            out.append(x if surer is jpn else y)
+    mark = "〒" if ma.group() or mb.group() else ""
+    word = OcrWord(text=mark + "".join(out), conf=max(jpn.conf, eng.conf), box=surer.box)
+    return make_line([word])
+
+
 _NUMBER_TAIL = re.compile(r"\d[\d\s\-~]*\d\s*[F階]?$|\d\s*[F階]$")
 
 
