@@ -629,3 +629,30 @@ def test_a_column_of_digits_is_voted_glyph_by_glyph_from_its_jpn_and_eng_reading
         return make_line([OcrWord(text=text, conf=conf, box=Box(x=300, y=100, w=20, h=250))])
 
     assert _digits_by_vote(line(*jpn), line(*eng)).text == expected
+
+
+class _UnsureDigitsEngine(_FakeEngine):
+    """A 〒 column: jpn_vert reads its second group of digits right but with next to no
+    confidence, jpn reads nothing of it laid out as a line."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        if lang != "jpn_vert":
+            return []
+        h, w = gray.shape
+        return [make_line([OcrWord(text="T532", conf=52.0, box=Box(x=0, y=0, w=w, h=h // 2)),
+                           OcrWord(text="3207", conf=27.0, box=Box(x=0, y=h // 2, w=w, h=h // 2))])]
+
+
+def test_a_postal_columns_unsure_group_of_digits_is_kept():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, reread_columns
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
+    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    body.vertical = True
+    out = reread_columns(gray, [body], _UnsureDigitsEngine())
+    assert "T5323207" in [o.text.replace(" ", "") for o in out]

@@ -355,6 +355,11 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         new = make_line(words) if words else None
         if new is not None and (best is None or better_reading(new, best)):
             best = new
+        # a 〒 column with a group of digits read unsurely: the postal code's grammar judges it
+        raw = _to_card([w for a in read for w in a.words], k, x0, y0)
+        if raw and not (best is not None and _POSTAL_COLUMN.match(best.text)) and \
+                _POSTAL_COLUMN.match(make_line(raw).text):
+            best = new = make_line(raw)
         # the same column laid out as a line: jpn reads upright digits stacked in a column
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
         strip = column_as_line(crop)
