@@ -403,6 +403,8 @@ _NUMBERS_ONLY = re.compile(rf"{_LEAD_MARK.pattern}[\d\W_OolI|]{{6,}}$")
 #: a 〒 column that the layout missed: kept however unsure its reading, the postal code's
 #: grammar will judge it
 _POSTAL_COLUMN = re.compile(rf"^{_POSTAL_MARK}\s*[\dO]{{3}}\D{{0,2}}\d{{4}}$")
+
+
 def _digits_by_vote(jpn: OcrLine, eng: OcrLine) -> OcrLine:
     """A column of digits (the postal code) from its jpn and eng readings as a line, glyph by
     glyph where both read as many: eng's 0 where jpn read a 9 (jpn reads a slashed 0 as 9,
