@@ -653,6 +653,8 @@ MAX_UPSCALE = 6.0
 MAX_REREADS = 8
 #: a line read at least this surely is not read again, nor pushed together or binarised
 SURE_LINE = 85
+#: ... unless the layout left ink beside it unread: a line read this surely or more
+REACH_FROM = 60
 #: a line re-read (psm 7) less sure than this is also read as a raw line (psm 13)
 RAW_LINE_BELOW = 70
 #: how far (in line heights) a re-read looks beside a line for words the layout missed
@@ -678,10 +680,11 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
             ln.conf < SURE_LINE or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
         key=lambda ln: -ln.box.h,
     )[:MAX_REREADS]
-    # a line whose row has ink beside it that the page layout left unread is read again with it
+    # a line whose row has ink beside it that the page layout left unread is read again with
+    # it; not a line read as scraps (noise on a desk, a pattern), whose "ink" is everywhere
     reach = {id(ln): _ink_reach(gray, ln, [o.box for o in lines if o is not ln])
              for ln in lines if not ln.vertical}
-    todo += [ln for ln in lines if not ln.vertical and ln not in todo
+    todo += [ln for ln in lines if not ln.vertical and ln not in todo and ln.conf >= REACH_FROM
              and reach[id(ln)] != (ln.box.x, ln.box.right)]
     gone: set[int] = set()
     replaced: dict[int, OcrLine] = {}
