@@ -348,7 +348,8 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         crop, y0 = crop[logo:], y0 + logo
         k = COLUMN_SCALE
         read = engine.read(_scaled(crop, k), lang="jpn_vert", psm=5)
-        words = _column_words(_to_card([w for a in read for w in a.words], k, x0, y0))
+        raw = _to_card([w for a in read for w in a.words], k, x0, y0)
+        words = _column_words(raw)
         mine = [w for o in g for w in o.words if not logo or w.box.y + w.box.h // 2 >= y0]
         old = make_line(sorted(mine, key=lambda w: w.box.y)) if mine else None
         best = old
@@ -356,10 +357,10 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
         if new is not None and (best is None or better_reading(new, best)):
             best = new
         # a 〒 column with a group of digits read unsurely: the postal code's grammar judges it
-        raw = _to_card([w for a in read for w in a.words], k, x0, y0)
-        if raw and not (best is not None and _POSTAL_COLUMN.match(best.text)) and \
-                _POSTAL_COLUMN.match(make_line(raw).text):
-            best = new = make_line(raw)
+        whole = make_line(raw) if raw else None
+        if whole is not None and not (best is not None and _POSTAL_COLUMN.match(best.text)) \
+                and _POSTAL_COLUMN.match(whole.text):
+            best = new = whole
         # the same column laid out as a line: jpn reads upright digits stacked in a column
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
         strip = column_as_line(crop)
@@ -695,7 +696,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
         name = _maybe_name(ln, median_h)
         x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others, widen=name)
-        pad = max(4, ln.box.h // 4)
+        pad = _pad(ln.box)
         x0 = max(0, min(x0, reach[id(ln)][0] - pad))
         x1 = min(gray.shape[1], max(x1, reach[id(ln)][1] + pad))
         crop = _crop_without(gray, (x0, y0, x1, y1), [o.box for o in others])
@@ -868,11 +869,16 @@ def _ink_reach(gray: np.ndarray, line: OcrLine, others: list[Box]) -> tuple[int,
     return (x0 if box.x - x0 >= h / 3 else box.x), (x1 if x1 - box.right >= h / 3 else box.right)
 
 
+def _pad(box: Box) -> int:
+    """The margin a line's crop keeps around it."""
+    return max(4, box.h // 4)
+
+
 def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
               widen: bool) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1): ``box``'s row, padded and, if ``widen``, widened sideways up to the
     nearest line that shares the row."""
-    pad = max(4, box.h // 4)
+    pad = _pad(box)
     y0, y1 = max(0, box.y - pad), min(gray.shape[0], box.bottom + pad)
     if not widen:
         return max(0, box.x - pad), y0, min(gray.shape[1], box.right + pad), y1
