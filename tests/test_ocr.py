@@ -539,6 +539,64 @@ def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expecte
         assert got[0].box.x == glyphs[0] and got[0].box.right == glyphs[-1] + 30
 
 
+
+def _glyph(gray, x, y, px=30):
+    """Draw 田, ``px`` high, with strokes 3 px wide."""
+    gray[y:y + px, x:x + px] = 0
+    gray[y + 3:y + px - 3, x + 3:x + px - 3] = 255
+    gray[y:y + px, x + px // 2 - 1:x + px // 2 + 2] = gray[y + px // 2 - 1:y + px // 2 + 2, x:x + px] = 0
+
+
+class _UnsureRowEngine(_WholeRowEngine):
+    def answer(self, gray, lang, psm):
+        return [self.line(ln.text, 50.0, ln.box.x, ln.box.y, ln.box.w, ln.box.h)
+                for ln in super().answer(gray, lang, psm)]
+
+
+@pytest.mark.parametrize("extra, engine, found", [
+    # a short title under the department, under the department's last glyph's box
+    ("title", _WholeRowEngine, True),
+    # ... but not if it reads unsure (noise, a picture)
+    ("title", _UnsureRowEngine, False),
+    # a logo twice the text's height, specks, glyphs beside a line: none is read as a line
+    ("logo", _WholeRowEngine, False),
+    ("speck", _WholeRowEngine, False),
+    ("beside", _WholeRowEngine, False),
+])
+def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
+    import cv2
+
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, read_unread
+
+    gray = np.full((400, 800), 255, np.uint8)
+    for x in (100, 140, 180):
+        _glyph(gray, x, 60)  # the department
+    for x in (100, 140, 180, 220):
+        _glyph(gray, x, 200)  # the next line
+    if extra == "title":
+        for x in (100, 140):
+            _glyph(gray, x, 110)
+    elif extra == "logo":  # (each is two blocks of ink apart, which would read as 字字)
+        cv2.circle(gray, (560, 130), 30, 0, -1)
+        cv2.circle(gray, (640, 130), 30, 0, -1)
+    elif extra == "speck":
+        gray[130:134, 600:604] = gray[130:134, 610:614] = 0
+    elif extra == "beside":
+        _glyph(gray, 250, 60)
+        _glyph(gray, 290, 60)
+    dept = make_line([OcrWord(text="字字", conf=95.0, box=Box(x=100, y=60, w=70, h=30)),
+                      # 部's box reaching down over the title
+                      OcrWord(text="字", conf=95.0, box=Box(x=180, y=60, w=30, h=70))])
+    below = make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))])
+    got = read_unread(gray, [dept, below], engine())
+    if found:
+        assert [g.text for g in got] == ["字字字", "字字", "字字字字"]
+        assert (got[1].box.x, got[1].box.y, got[1].box.right) == (100, 110, 170)
+    else:
+        assert [g.text for g in got] == ["字字字", "字字字字"]
+
+
 def _column_under_a_logo(text="ミドリ精機株式会社", px=40):
     """A tategaki column with a logo above it: a filled disc wider than the glyphs, set off
     from the text by a gap."""

@@ -638,7 +638,7 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     upright = rotate(gray, turn)
     lines = _read(upright, orientation, engine)
     if orientation == "horizontal":
-        lines = reread_lines(upright, lines, engine)
+        lines = read_unread(upright, reread_lines(upright, lines, engine), engine)
     else:  # a tategaki card's horizontal lines (contacts, romaji name) as a horizontal card's
         lines = [ln for ln in lines if ln.vertical] + \
             reread_lines(upright, [ln for ln in lines if not ln.vertical], engine)
@@ -714,6 +714,91 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
             replaced[id(ln)] = ln.model_copy(update={"alternatives": [
                 t for t in [new.text, *new.alternatives] if t != ln.text]})
     return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+
+
+
+#: a row of ink no line covers is read if it is about as tall as the card's text: from this
+#: to ``UNREAD_TALLEST`` times the median line's height (smaller: specks, a rule; larger: a
+#: logo, a photo)
+UNREAD_LOWEST = 0.6
+UNREAD_TALLEST = 1.6
+#: ... and kept if it is read at least this surely: noise and pictures read as text are not
+UNREAD_SURE = 80
+
+
+def _own_rows(ink: np.ndarray, box: Box) -> Box:
+    """``box`` narrowed to its line's own row of ink: Tesseract often gives a line's last
+    glyph a box reaching down over a short line under it (部 over 課長), or past its glyphs
+    into blank paper, which would pass that line for read or the card's text for taller."""
+    rows = np.flatnonzero(ink[box.y:box.bottom, box.x:box.right].sum(axis=1) >= 2)
+    runs = _runs(rows, max(2, box.h // 10))
+    if not runs:
+        return box
+
+    def span(run: list[int]) -> int:  # how wide the run's ink reaches along the line
+        cols = np.flatnonzero(ink[box.y + run[0]:box.y + run[1], box.x:box.right].any(axis=0))
+        return int(cols[-1] - cols[0]) if len(cols) else 0
+
+    top, bottom = max(runs, key=span)
+    return Box(x=box.x, y=box.y + top, w=box.w, h=bottom - top)
+
+
+def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
+    """``lines`` with the rows of glyphs that page layout left out read and added: a short
+    title under the department (主任, 課長) is sometimes dropped whole, or hidden under a
+    neighbour's oversized glyph box.
+
+    Ink outside every line's own row (see :func:`_own_rows`), joined into rows across gaps
+    of ``GLYPH_GAP`` glyph heights, is a candidate when it is about as tall as the card's
+    text, stands apart from the card's edge and from any line on its row (glyphs beside a
+    line are :func:`_ink_reach`'s), and is read as one line surely enough.
+    """
+    flat = [ln for ln in lines if not ln.vertical]
+    if not flat:
+        return lines
+    ink = _ink(gray)
+    own = [_own_rows(ink, ln.box) for ln in flat]
+    heights = sorted(b.h for b in own)
+    h = heights[len(heights) // 2]
+    free = ink.copy()
+    for b in own:
+        free[max(0, b.y - 2):b.bottom + 2, max(0, b.x - 2):b.right + 2] = False
+    edge = max(3, gray.shape[1] // 50)
+    free[:edge], free[-edge:], free[:, :edge], free[:, -edge:] = False, False, False, False
+    joined = cv2.dilate(free.astype(np.uint8),
+                        cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(GLYPH_GAP * h)), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    rows: list[Box] = []  # pieces of one row that the dilation left apart are joined
+    for x, y, w, bh, _area in sorted(stats[1:n].tolist()):
+        piece = Box(x=x, y=y, w=w, h=bh)
+        if rows and rows[-1].same_row(piece, GLYPH_GAP * h):
+            rows[-1] = Box.union([rows[-1], piece])
+        else:
+            rows.append(piece)
+    found: list[OcrLine] = []
+    for box in rows:
+        if not UNREAD_LOWEST * h <= box.h <= UNREAD_TALLEST * h or box.w < 0.8 * box.h:
+            continue
+        if any(box.same_row(b, 1.5 * h) for b in own):
+            continue
+        pad = _pad(box)
+        x0, y0 = max(0, box.x - pad), max(0, box.y - pad)
+        x1, y1 = min(gray.shape[1], box.right + pad), min(gray.shape[0], box.bottom + pad)
+        crop = _crop_without(gray, (x0, y0, x1, y1), own)
+        k = min(REREAD_HEIGHT / box.h, MAX_UPSCALE)
+        line = _read_one_line(_scaled(crop, k), engine, k, x0, y0)
+        log.debug("unread ink at %s read %r", box, line and (line.text, line.conf))
+        if line is not None and line.conf >= UNREAD_SURE and \
+                len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2:
+            found.append(line)
+    if not found:
+        return lines
+    out = list(lines)
+    for line in found:  # in reading order: before the first line below it
+        at = next((i for i, o in enumerate(out) if not o.vertical and o.box.y > line.box.y),
+                  len(out))
+        out.insert(at, line)
+    return out
 
 
 #: a line that holds an e-mail address, or its label
