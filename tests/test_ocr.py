@@ -597,6 +597,45 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
         assert [g.text for g in got] == ["字字字", "字字字字"]
 
 
+
+class _ReadsAs(_FakeEngine):
+    """Reads any crop as one line of ``text`` at ``conf``, spanning the crop."""
+
+    def __init__(self, text, conf):
+        super().__init__()
+        self.text, self.conf = text, conf
+
+    def answer(self, gray, lang, psm):
+        return [self.line(self.text, self.conf, 0, 0, gray.shape[1], gray.shape[0])]
+
+
+@pytest.mark.parametrize("old, probe, reread, kept", [
+    # the half-size probe and a full-size re-read agree, as surely: they outvote the layout
+    (("若葉システムズメ株式会社", 89), ("若葉システムズ株式会社", 92), ("若葉システムズ株式会社", 93),
+     "若葉システムズ株式会社"),
+    # ... and may be a little less sure when they only add a glyph the layout dropped
+    (("中央第 会館3F", 92), ("中央第二会館3F", 85), ("中央第二会館3F", 90), "中央第二会館3F"),
+    # two low-resolution misreads of a digit agree, but unsurely: the layout's reading stays
+    (("TEL: 03-3580-5368", 88), ("TEL: 03-3589-5368", 80), ("TEL: 03-3589-5368", 86),
+     "TEL: 03-3580-5368"),
+    # the re-read sides with neither
+    (("若葉システムズメ株式会社", 89), ("若葉システムズ株式会社", 92), ("若葉シスタムズ株式会社", 93),
+     "若葉システムズメ株式会社"),
+])
+def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, reread, kept):
+    from meishi.ocr import reread_lines
+
+    gray = np.full((300, 900), 255, np.uint8)
+    gray[100:130, 100:700] = 0
+    line = _FakeEngine.line(old[0], old[1], 100, 100, 600, 30)
+    probed = _FakeEngine.line(probe[0], probe[1], 102, 99, 596, 31)
+    engine = _ReadsAs(*reread)
+    got = reread_lines(gray, [line], engine, probed=[probed])
+    assert [g.text for g in got] == [kept]
+    assert engine.calls  # the line was read again
+    assert [g.text for g in reread_lines(gray, [line], _ReadsAs(*reread))] == [old[0]]
+
+
 def _column_under_a_logo(text="ミドリ精機株式会社", px=40):
     """A tategaki column with a logo above it: a filled disc wider than the glyphs, set off
     from the text by a gap."""

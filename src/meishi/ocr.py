@@ -624,13 +624,14 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     landscape = gray.shape[1] >= gray.shape[0]
     small = cv2.resize(gray, None, fx=PROBE_SCALE, fy=PROBE_SCALE, interpolation=cv2.INTER_AREA)
     best: tuple[float, int, Orientation] | None = None
+    probed: list[OcrLine] = []
     for turn, orientation in _CANDIDATES[landscape]:
         lines = _read(rotate(small, turn), orientation, engine, probe=True)
         s = score(lines, orientation)
         log.debug("probe turn %d %s: score %.1f mean conf %.1f", turn, orientation, s,
                   mean_conf(lines))
         if best is None or s > best[0]:
-            best = (s, turn, orientation)
+            best, probed = (s, turn, orientation), lines
         if orientation == "horizontal" and _confident(lines):
             break
     assert best is not None
@@ -638,7 +639,8 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     upright = rotate(gray, turn)
     lines = _read(upright, orientation, engine)
     if orientation == "horizontal":
-        lines = read_unread(upright, reread_lines(upright, lines, engine), engine)
+        lines = reread_lines(upright, lines, engine, probed=_to_full(probed))
+        lines = read_unread(upright, lines, engine)
     else:  # a tategaki card's horizontal lines (contacts, romaji name) as a horizontal card's
         lines = [ln for ln in lines if ln.vertical] + \
             reread_lines(upright, [ln for ln in lines if not ln.vertical], engine)
@@ -662,7 +664,45 @@ RAW_LINE_BELOW = 70
 WIDEN = 2.5
 
 
-def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
+def _to_full(lines: list[OcrLine]) -> list[OcrLine]:
+    """The probe's lines with their boxes in the full-size card's pixels."""
+    k = 1 / PROBE_SCALE
+    return [ln.model_copy(update={"box": Box(x=round(ln.box.x * k), y=round(ln.box.y * k),
+                                              w=round(ln.box.w * k), h=round(ln.box.h * k))})
+            for ln in lines]
+
+
+def _probe_disagrees(line: OcrLine, probed: list[OcrLine]) -> OcrLine | None:
+    """The probe's reading of ``line``'s text where it differs from ``line``'s."""
+    for p in probed:
+        if p.vertical or p.box.overlap_y(line.box) < 0.6 * min(p.box.h, line.box.h) or \
+                p.box.overlap_x(line.box) < 0.8 * max(p.box.w, line.box.w):
+            continue
+        if p.text.replace(" ", "") != line.text.replace(" ", ""):
+            return p
+    return None
+
+
+#: how much less sure than the page layout's reading two agreeing readings may be and still
+#: outvote it; more if they only add glyphs it dropped (中央第 会館 -> 中央第二会館)
+OUTVOTE_MARGIN = 5.0
+OUTVOTE_ADDING = 10.0
+
+
+def _outvoted(old: OcrLine, new: OcrLine, probe: OcrLine) -> bool:
+    """Do ``new`` (the line re-read at full size) and ``probe`` (read at half size) agree,
+    and are both about as sure as ``old``? Low-resolution readings share misreads (0 and 9,
+    一 and 二, an added _) but come out less sure of them."""
+    a, b = old.text.replace(" ", ""), new.text.replace(" ", "")
+    if b != probe.text.replace(" ", ""):
+        return False
+    rest = iter(b)
+    adding = len(b) > len(a) and all(c in rest for c in a)
+    return min(new.conf, probe.conf) >= old.conf - (OUTVOTE_ADDING if adding else OUTVOTE_MARGIN)
+
+
+def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
+                 probed: list[OcrLine] | None = None) -> list[OcrLine]:
     """Read again, as one line (psm 7/13) at a comfortable size, each line that is unsure,
     short, or much larger than the rest (the name): big glyphs and wide gaps confuse page
     layout, which drops or misreads whole words of them.
@@ -687,6 +727,11 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
              for ln in lines if not ln.vertical}
     todo += [ln for ln in lines if not ln.vertical and ln not in todo and ln.conf >= REACH_FROM
              and reach[id(ln)] != (ln.box.x, ln.box.right)]
+    # a sure line the half-size probe read otherwise is read once more: two of the three
+    # readings agreeing outvote the page layout's (a ズ's dakuten read as a glyph of its own)
+    disputed = {id(ln): p for ln in lines if not ln.vertical and ln not in todo
+                and (p := _probe_disagrees(ln, probed or [])) is not None}
+    todo += [ln for ln in lines if id(ln) in disputed]
     gone: set[int] = set()
     replaced: dict[int, OcrLine] = {}
     for ln in todo:
@@ -707,6 +752,11 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> l
         else:
             k = min(REREAD_HEIGHT / max(1, row_h), MAX_UPSCALE)
             new, sure = _read_one_line(_scaled(crop, k), engine, k, x0, y0), False
+        if id(ln) in disputed:
+            if new is not None and len(row) == 1 and _outvoted(ln, new, disputed[id(ln)]):
+                log.debug("probe vote: %r -> %r", ln.text, new.text)
+                replaced[id(ln)] = new
+            continue
         if new is not None and (sure or better_reading(new, old)):
             replaced[id(ln)] = new
             gone.update(id(o) for o in row if o is not ln)
