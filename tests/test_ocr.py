@@ -636,6 +636,38 @@ def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, rerea
     assert [g.text for g in reread_lines(gray, [line], _ReadsAs(*reread))] == [old[0]]
 
 
+
+@pytest.mark.parametrize("jpn, eng, expected", [
+    ("YuzurihaPlanningCorporation", "Yuzuriha Planning Corporation", "Yuzuriha Planning Corporation"),
+    ("①MidoriSystems Co., Ltd.", "@ Midori Systems Co., Ltd.", "①Midori Systems Co., Ltd."),
+    # only spaces are taken, never letters, and not beside a letter the readings disagree on
+    ("Naokilshii", "Naoki Ishii", "Naokilshii"),
+    ("HOKUTOINDUSTRYLTD.", "HOKUT0 INDUSTRY LTD.", "HOKUTOINDUSTRY LTD."),
+    ("SoftBank Corp.", "SoftBank Corp.", "SoftBank Corp."),
+])
+def test_spaces_between_latin_words_come_from_an_english_reading(jpn, eng, expected):
+    from meishi.ocr import _spaces_from
+
+    assert _spaces_from(jpn, eng) == expected
+
+
+@pytest.mark.parametrize("text, english, expected", [
+    ("MarketingGroup Supervisor", "Marketing Group Supervisor", "Marketing Group Supervisor"),
+    # a mail address is not a line of words
+    ("sasaki.kenta@minatonetworks.co.jp", "sasaki. kenta@minatonetworks. co. jp",
+     "sasaki.kenta@minatonetworks.co.jp"),
+    # nor a Japanese line with a Latin word in it
+    ("株式会社ミドリ精機HOKUTOSEIKI", "HOKUTO SEIKI", "株式会社ミドリ精機HOKUTOSEIKI"),
+])
+def test_a_latin_line_whose_spaces_jpn_lost_gets_them_back(text, english, expected):
+    from meishi.ocr import space_latin
+
+    gray = np.full((200, 900), 255, np.uint8)
+    line = _FakeEngine.line(text, 90.0, 50, 80, 700, 30)
+    got = space_latin(gray, [line], _ReadsAs(english, 90.0))
+    assert [g.text for g in got] == [expected]
+
+
 def _column_under_a_logo(text="ミドリ精機株式会社", px=40):
     """A tategaki column with a logo above it: a filled disc wider than the glyphs, set off
     from the text by a gap."""

@@ -7,6 +7,7 @@ of 0/90/180/270 degrees) by reading the likely candidates and keeping the most c
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -644,8 +645,8 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     else:  # a tategaki card's horizontal lines (contacts, romaji name) as a horizontal card's
         lines = [ln for ln in lines if ln.vertical] + \
             reread_lines(upright, [ln for ln in lines if not ln.vertical], engine)
-    return OcrResult(lines=reread_mail(upright, lines, engine), orientation=orientation,
-                     rotation=turn)
+    lines = reread_mail(upright, space_latin(upright, lines, engine), engine)
+    return OcrResult(lines=lines, orientation=orientation, rotation=turn)
 
 
 #: line height the single-line re-read scales to (Tesseract's LSTM likes 30-70 px)
@@ -871,6 +872,52 @@ def reread_mail(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
                 ln = ln.model_copy(update={"alternatives": [*ln.alternatives, text]})
         out.append(ln)
     return out
+
+
+#: a run of Latin letters that may be words whose spaces jpn lost: a lower-case letter
+#: before a capital (YuzurihaPlanning), or ten letters or more (KAZANESHOKUHININC)
+_JOINED_WORDS = re.compile(r"[a-z][A-Z]|[A-Za-z]{10,}")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def space_latin(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
+    """Latin lines with the spaces the jpn model dropped between words put back from an
+    English reading (eng, psm 7): ``YuzurihaPlanning Corporation``. Only spaces are taken
+    from it, and only inside runs of three or more characters both readings agree on; mail
+    and web addresses have none to restore."""
+    out = []
+    for ln in lines:
+        text = ln.text
+        if not ln.vertical and _JOINED_WORDS.search(text) and not _MAIL_LINE.search(text) \
+                and not re.search(r"www|https?:|/", text, re.IGNORECASE) \
+                and len(_LATIN.findall(text)) >= 0.6 * len(text.replace(" ", "")):
+            b, pad = ln.box, _pad(ln.box)
+            crop = _crop_without(gray, (max(0, b.x - pad), max(0, b.y - pad),
+                                        b.right + pad, b.bottom + pad), [])
+            k = min(REREAD_HEIGHT / max(1, b.h), MAX_UPSCALE)
+            english = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
+            spaced = _spaces_from(text, english)
+            if spaced != text:
+                log.debug("spaces from eng: %r -> %r", text, spaced)
+                ln = ln.model_copy(update={"text": spaced})
+        out.append(ln)
+    return out
+
+
+def _spaces_from(text: str, other: str) -> str:
+    """``text`` with a space wherever ``other`` has one between two characters both share
+    (in a run of three or more agreeing characters, spaces aside)."""
+    a = [(c, i) for i, c in enumerate(text) if c != " "]
+    b = [(c, j) for j, c in enumerate(other) if c != " "]
+    spaces: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, [c for c, _ in a], [c for c, _ in b], autojunk=False)
+    for i, j, size in matcher.get_matching_blocks():
+        if size < 3:
+            continue
+        for n in range(1, size):
+            if other[b[j + n][1] - 1] == " " and text[a[i + n][1] - 1] != " ":
+                spaces.add(a[i + n][1])
+    return "".join((" " + c) if i in spaces else c for i, c in enumerate(text))
 
 
 def _scaled(img: np.ndarray, k: float) -> np.ndarray:
