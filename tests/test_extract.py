@@ -409,3 +409,17 @@ def test_a_romaji_name_with_its_o_read_as_zero(line, roman):
 def test_the_mails_domain_and_the_web_sites_host_are_read_as_one(mail, web, email, url):
     got = extract_fields(lines_for_test([("山田 太郎", 70), (mail, 25), (web, 25)])).values()
     assert (got["email"], got["url"]) == (email, url)
+
+
+@pytest.mark.parametrize(("line", "mail", "company"), [
+    # the spaces OCR lost are where the card's domain has hyphens; a logo read as glyphs
+    ("上昌KodamaEstateK.K.", "nwatanabe@kodama-estate.net", "Kodama Estate K.K."),
+    ("旨KAZANESHOKUHININC.", "yhasegawa@kazane-shokuhin.com", "KAZANE SHOKUHIN INC."),
+    # a domain of one word says nothing about spaces; a name running on past its words
+    # is another name
+    ("SoftBank Corp.", "info@softbank.jp", "SoftBank Corp."),
+    ("KodamaEstates Inc.", "info@kodama-estate.jp", "KodamaEstates Inc."),
+])
+def test_an_english_company_name_is_spaced_as_its_domain(line, mail, company):
+    got = extract_fields(lines_for_test([(line, 50), ("渡辺 直美", 80), (mail, 30)])).values()
+    assert got["company"] == company

@@ -241,7 +241,8 @@ class _Builder:
         for ln in self.lines:
             if ln.used or not ln.rest:
                 continue
-            found = _split_company(mend_legal_form(_without_logo(ln)))
+            found = _split_company(mend_legal_form(_spaced_by_domain(
+                _without_logo(ln), self._domain_words())))
             if found is None:
                 continue
             company, remainder = found
@@ -255,6 +256,16 @@ class _Builder:
         ln.rest = remainder
         if not remainder:
             ln.used = True
+
+    def _domain_words(self) -> list[str]:
+        """The words of the card's mail or web domain, if it has several (kodama-estate)."""
+        for key in ("email", "url"):
+            if key in self.out:
+                host = re.sub(r"^(?:https?://)?(?:www\.)?", "", self.out[key].value.split("@")[-1])
+                words = host.split(".")[0].split("-")
+                if len(words) >= 2 and all(w.isalpha() and len(w) >= 2 for w in words):
+                    return words
+        return []
 
     def department_and_title(self) -> None:
         for ln in self.lines:
@@ -547,6 +558,34 @@ def _without_logo(ln: Line) -> str:
     return ln.rest
 
 
+#: a logo before a company's English name, read as a glyph or two (上昌Kodama Estate K.K.)
+_LOGO_BEFORE_LATIN = re.compile(r"^[^\x00-\x7f]{1,3}\s*(?=[A-Za-z])")
+
+
+def _spaced_by_domain(text: str, words: list[str]) -> str:
+    """A company's English name with the spaces OCR lost between its words put back where
+    the card's domain has hyphens between the same letters (KodamaEstateK.K. and
+    kodama-estate.net: Kodama Estate K.K.); a legal form run on after them is set apart."""
+    joined = "".join(words)
+    latin = _LOGO_BEFORE_LATIN.sub("", text.strip())
+    if not words or has_cjk(latin):
+        return text
+    text = latin
+    for m in re.finditer(r"[A-Za-z]+", text):
+        run = m.group()
+        if not run.lower().startswith(joined):
+            continue
+        cut, pieces = 0, []
+        for w in words:
+            pieces.append(run[cut:cut + len(w)])
+            cut += len(w)
+        tail = run[cut:] + text[m.end():]
+        if run[cut:] and not vocab.LEGAL_FORMS_EN.match(tail):
+            return text  # the name runs on past the domain's words: not the same words
+        return text[:m.start()] + " ".join(pieces) + (" " if run[cut:] else "") + tail
+    return text
+
+
 def _looks_like_company(text: str) -> bool:
     t = squeeze_cjk(text)
     return _legal_form_in(t) is not None or bool(vocab.LEGAL_FORMS_EN.search(text))
@@ -554,8 +593,9 @@ def _looks_like_company(text: str) -> bool:
 
 def _split_company(text: str) -> tuple[str, str] | None:
     """(company, what else the line says) if the line names a company."""
-    if vocab.LEGAL_FORMS_EN.search(text) and not has_cjk(text):
-        return _mend_co(_LOGO_BRACKET.sub("", text.strip())), ""
+    latin = _LOGO_BEFORE_LATIN.sub("", text.strip())
+    if vocab.LEGAL_FORMS_EN.search(latin) and not has_cjk(latin):
+        return _mend_co(_LOGO_BRACKET.sub("", latin)), ""
     parts = text.split(" ")
     for i, part in enumerate(parts):
         form = _legal_form_in(part)
