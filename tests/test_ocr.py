@@ -637,6 +637,24 @@ def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, rerea
 
 
 
+@pytest.mark.parametrize("old, probe, alternative", [
+    # outvoted by nobody, the probe's reading stays with the line for the name's reading
+    ("条 慎太郎", "森 慎太郎", True),
+    # not a mail address's (its alternatives are English readings, for its separators)
+    ("Mail mori@shizuku.jp", "Mail mori@shizuku.jp 森", False),
+])
+def test_the_probes_other_reading_stays_with_the_line(old, probe, alternative):
+    from meishi.ocr import reread_lines
+
+    gray = np.full((300, 900), 255, np.uint8)
+    gray[100:130, 100:700] = 0
+    line = _FakeEngine.line(old, 90.0, 100, 100, 600, 30)
+    probed = _FakeEngine.line(probe, 92.0, 102, 99, 596, 31)
+    (got,) = reread_lines(gray, [line], _ReadsAs(old, 90.0), probed=[probed])
+    assert got.text == old
+    assert (probe in got.alternatives) is alternative
+
+
 @pytest.mark.parametrize("jpn, eng, expected", [
     ("YuzurihaPlanningCorporation", "Yuzuriha Planning Corporation", "Yuzuriha Planning Corporation"),
     ("①MidoriSystems Co., Ltd.", "@ Midori Systems Co., Ltd.", "①Midori Systems Co., Ltd."),

@@ -764,7 +764,15 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
         elif new is not None and name:  # the name's other readings stay with it
             replaced[id(ln)] = ln.model_copy(update={"alternatives": [
                 t for t in [new.text, *new.alternatives] if t != ln.text]})
-    return [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+    out = [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+    # the probe's other reading stays with a line: the card's printed reading of a name may
+    # pick it (森 慎太郎 beside モリシンタロウ, where full size read 条 慎太郎 twice)
+    for i, ln in enumerate(out):
+        other = _probe_disagrees(ln, probed or [])
+        if other is not None and _CJK.search(other.text) and not _MAIL_LINE.search(ln.text) \
+                and other.text not in ln.alternatives:
+            out[i] = ln.model_copy(update={"alternatives": [*ln.alternatives, other.text]})
+    return out
 
 
 
