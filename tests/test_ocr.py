@@ -655,6 +655,28 @@ def test_the_probes_other_reading_stays_with_the_line(old, probe, alternative):
     assert (probe in got.alternatives) is alternative
 
 
+class _TallBoxEngine(_FakeEngine):
+    """Reads 佐藤 surely and the given name's kanji unsurely, with a box far taller than its
+    glyph (as Tesseract boxes an unsure large kanji)."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        return [make_line([OcrWord(text="佐藤", conf=93.0, box=Box(x=10, y=10, w=84, h=40)),
+                           OcrWord(text="翼", conf=0.0, box=Box(x=100, y=0, w=40, h=56))])]
+
+
+def test_an_unsure_glyph_is_judged_by_its_ink_not_its_box():
+    from meishi.ocr import _read_words
+
+    crop = np.full((60, 160), 255, np.uint8)
+    for x in (10, 54, 100):
+        _glyph(crop, x, 10, px=40)
+    line = _read_words(crop, _TallBoxEngine(), 1.0, 0, 0, 7)
+    assert line is not None and line.text == "佐藤翼"
+
+
 @pytest.mark.parametrize("jpn, eng, expected", [
     ("YuzurihaPlanningCorporation", "Yuzuriha Planning Corporation", "Yuzuriha Planning Corporation"),
     ("①MidoriSystems Co., Ltd.", "@ Midori Systems Co., Ltd.", "①Midori Systems Co., Ltd."),

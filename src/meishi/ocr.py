@@ -1206,9 +1206,10 @@ def _read_words(crop: np.ndarray, engine: OcrEngine, k: float, x0: int, y0: int,
     """One reading of a crop scaled by ``k`` from the card at (x0, y0), as one line; ``xmap``
     takes the reading's x back to the crop's when the crop was squeezed."""
     words = [w for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words]
-    # psm 13 gives every word the crop's height: sizes say nothing there
-    words = _trim_noise(words, sizes=psm != 13)
-    return make_line(_to_card(_inked(words, crop), k, x0, y0, xmap)) if words else None
+    # psm 13 gives every word the crop's height: sizes say nothing there; elsewhere a glyph's
+    # size is judged by its ink (an unsure kanji's box is often far taller than the glyph)
+    words = _trim_noise(_inked(words, crop), sizes=psm != 13)
+    return make_line(_to_card(words, k, x0, y0, xmap)) if words else None
 
 
 def _inked(words: list[OcrWord], crop: np.ndarray) -> list[OcrWord]:
