@@ -423,3 +423,13 @@ def test_the_mails_domain_and_the_web_sites_host_are_read_as_one(mail, web, emai
 def test_an_english_company_name_is_spaced_as_its_domain(line, mail, company):
     got = extract_fields(lines_for_test([(line, 50), ("渡辺 直美", 80), (mail, 30)])).values()
     assert got["company"] == company
+
+
+@pytest.mark.parametrize(("line", "address"), [
+    ("〒532-3719大阪府大阪市淀川区宮原1-10-6あおいタワー/7階", "大阪府大阪市淀川区宮原1-10-6あおいタワー7階"),
+    ("福岡県福岡市中央区赤坂4丁目16-3|第3みなとビル1009", "福岡県福岡市中央区赤坂4丁目16-3第3みなとビル1009"),
+    ("大阪府大阪市淀川区西中島1-9-18|", "大阪府大阪市淀川区西中島1-9-18"),
+])
+def test_a_rule_read_as_a_mark_inside_a_japanese_address_is_dropped(line, address):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), (line, 30)])).values()
+    assert got["address"] == address

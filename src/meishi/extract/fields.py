@@ -51,6 +51,8 @@ _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
 # ... or a 0 of its number read as O (1OF, 1O階)
 _FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
+# a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
+_RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
 # number runs into a word but an ordinal's (10th)
 _LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
@@ -164,6 +166,8 @@ class _Builder:
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
         value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
+        # a rule or an edge read as a mark inside a Japanese address, which has none (タワー/7階)
+        value = _RULE_MARK.sub("", value)
         value = places.mend_head(_mend_floor(value))
         conf = min(p.conf for p in parts)
         for p in parts:
