@@ -825,3 +825,35 @@ def test_a_postal_columns_unsure_group_of_digits_is_kept():
     body.vertical = True
     out = reread_columns(gray, [body], _UnsureDigitsEngine())
     assert "T5323207" in [o.text.replace(" ", "") for o in out]
+
+
+class _AcrossColumnsEngine(_FakeEngine):
+    """A tategaki card: jpn reads a row of glyphs across its three columns as a line (県0林木),
+    and the phone line below them; jpn_vert's input is kept to look at."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        if lang == "jpn_vert":
+            self.masked = gray.copy()
+            return []
+        across = make_line([OcrWord(text=t, conf=92.0, box=Box(x=x, y=y, w=w, h=h))
+                            for t, x, y, w, h in (("県", 200, 250, 40, 40), ("0", 300, 250, 20, 40),
+                                                  ("林木", 400, 245, 60, 50))])
+        return [across, self.line("TEL 03-1234-5678", 91.0, 100, 900, 320, 30)]
+
+
+def test_a_row_of_glyphs_read_across_the_columns_is_not_masked_out_as_a_line():
+    from meishi.ocr import read_vertical
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    for x, size in ((200, 40), (300, 20), (400, 60)):  # three columns of glyphs, 5 px apart
+        for top in range(60, 700, size + 5):
+            gray[top:top + size, x:x + size] = 0
+    gray[900:930, 100:420] = 0  # the phone line, blank above and below
+    engine = _AcrossColumnsEngine()
+    lines = read_vertical(gray, engine, reread=False)
+    assert [ln.text for ln in lines] == ["TEL 03-1234-5678"]
+    assert (engine.masked[240:300, 200:460] == 0).any()  # the columns are whole
+    assert (engine.masked[890:940, 90:430] == 255).all()  # the phone line is masked

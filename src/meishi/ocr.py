@@ -273,6 +273,8 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         # line (a phone or mail line in small print) is read again (:func:`reread_lines`)
         and ln.conf >= (60 if _CJK.search(ln.text) else HORIZONTAL_LATIN_CONF)
     ]
+    ink = _ink(gray)
+    horizontal = [ln for ln in horizontal if not _across_columns(ink, ln)]
     masked = gray.copy()
     for ln in horizontal:
         pad = max(2, ln.box.h // 4)
@@ -289,6 +291,26 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
+
+
+#: a glyph with ink this close above and below it (of its height) stands in a column
+COLUMN_NEIGHBOUR = 0.35
+
+
+def _across_columns(ink: np.ndarray, line: OcrLine) -> bool:
+    """Whether ``line`` is a row of glyphs read across the columns (県0林木: a glyph of the
+    address, one of the 〒 column's digits, the name's 森 as 林木), not a printed line.
+
+    Most of its words then have ink just above and just below them, where the columns go
+    on; a printed line has its line spacing blank above and below. Masked out as a line, it
+    would cut a piece out of every column it crosses."""
+    def hemmed(b: Box) -> bool:
+        reach = max(2, int(COLUMN_NEIGHBOUR * b.h))
+        cols = slice(b.x, b.right)
+        above = ink[max(0, b.y - reach):max(0, b.y - 2), cols]
+        below = ink[b.bottom + 2:b.bottom + reach, cols]
+        return bool(above.any() and below.any())
+    return sum(hemmed(w.box) for w in line.words) * 2 > len(line.words)
 
 
 #: a floor at the end of an address's column (6F, 12F): short and Latin, but no stray mark
