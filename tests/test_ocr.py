@@ -857,3 +857,28 @@ def test_a_row_of_glyphs_read_across_the_columns_is_not_masked_out_as_a_line():
     assert [ln.text for ln in lines] == ["TEL 03-1234-5678"]
     assert (engine.masked[240:300, 200:460] == 0).any()  # the columns are whole
     assert (engine.masked[890:940, 90:430] == 255).all()  # the phone line is masked
+
+
+class _PostalThenScrapEngine(_FakeEngine):
+    """A 〒 column: jpn_vert reads it with next to no confidence but in the postal code's
+    grammar, jpn reads it laid out as a line more surely but with a 5 as S."""
+
+    def answer(self, gray, lang, psm):
+        h, w = gray.shape
+        if lang == "jpn_vert":
+            if w > 45:  # the company's column
+                return [self.line("株式会社ミドリ精機", 90.0, 0, 0, w, h)]
+            return [self.line("〒542,'3356", 20.0, 0, 0, w, h)]
+        return [self.line("5S42-3356", 44.0, 0, 0, w, h)] if lang == "jpn" else []
+
+
+def test_a_postal_columns_reading_is_not_given_up_for_a_surer_one_without_its_grammar():
+    from meishi.ocr import make_line, reread_columns
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    for top in range(100, 580, 48):  # a column of stacked digits no block of the layout holds
+        gray[top:top + 40, 200:224] = 0
+    body = make_line([_FakeEngine.line("株式会社ミドリ精機", 90.0, 400, 80, 50, 600).words[0]])
+    body.vertical = True
+    out = reread_columns(gray, [body], _PostalThenScrapEngine())
+    assert [o.text for o in out] == ["株式会社ミドリ精機", "〒542,'3356"]

@@ -395,7 +395,10 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
                 latin = _strip_line(engine.read(strip, lang="eng", psm=7), box)
                 if latin is not None:
                     line = _digits_by_vote(line, latin)
-            if line is not None and (best is None or better_reading(line, best)):
+            # ... but a reading with the postal code's grammar is not given up for one without
+            postal = best is not None and _POSTAL_COLUMN.match(best.text) and \
+                not _POSTAL_COLUMN.match(line.text if line is not None else "")
+            if line is not None and not postal and (best is None or better_reading(line, best)):
                 best = line
             elif line is not None and best is not None:
                 best = _with_number_tail(best, line)
