@@ -882,3 +882,28 @@ def test_a_postal_columns_reading_is_not_given_up_for_a_surer_one_without_its_gr
     body.vertical = True
     out = reread_columns(gray, [body], _PostalThenScrapEngine())
     assert [o.text for o in out] == ["株式会社ミドリ精機", "〒542,'3356"]
+
+
+class _LabelledPhoneEngine(_FakeEngine):
+    """A tategaki card's phone line with a Japanese label: jpn is sure of 携帯 and unsure of
+    the number."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.models import Box, OcrWord
+        from meishi.ocr import make_line
+
+        if lang != "jpn":
+            return []
+        return [make_line([OcrWord(text="携帯", conf=96.0, box=Box(x=70, y=900, w=80, h=38)),
+                           OcrWord(text="990-7414-5766", conf=51.0,
+                                   box=Box(x=170, y=902, w=265, h=31))])]
+
+
+def test_a_phone_line_with_a_japanese_label_is_judged_as_a_latin_line():
+    from meishi.ocr import read_vertical
+
+    gray = np.full((1000, 600), 255, np.uint8)
+    gray[902:933, 70:435] = 0
+    lines = read_vertical(gray, _LabelledPhoneEngine(), reread=False)
+    assert [ln.text.replace(" ", "") for ln in lines] == ["携帯990-7414-5766"]
+    assert not lines[0].vertical

@@ -271,7 +271,7 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         if not ln.vertical and len(ln.text.replace(" ", "")) >= 4 and ln.box.w > 3 * ln.box.h
         # a column read sideways comes out as scraps, not as a long line; an unsure long
         # line (a phone or mail line in small print) is read again (:func:`reread_lines`)
-        and ln.conf >= (60 if _CJK.search(ln.text) else HORIZONTAL_LATIN_CONF)
+        and ln.conf >= (60 if _mostly_cjk(ln.text) else HORIZONTAL_LATIN_CONF)
     ]
     ink = _ink(gray)
     horizontal = [ln for ln in horizontal if not _across_columns(ink, ln)]
@@ -291,6 +291,13 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
+
+
+def _mostly_cjk(text: str) -> bool:
+    """Whether most of ``text``'s characters are Japanese (a label before a phone number,
+    携帯 090-…, leaves it a Latin line)."""
+    chars = text.replace(" ", "")
+    return len(_CJK.findall(chars)) * 2 > len(chars)
 
 
 #: a glyph with ink this close above and below it (of its height) stands in a column
