@@ -907,3 +907,21 @@ def test_a_phone_line_with_a_japanese_label_is_judged_as_a_latin_line():
     lines = read_vertical(gray, _LabelledPhoneEngine(), reread=False)
     assert [ln.text.replace(" ", "") for ln in lines] == ["携帯990-7414-5766"]
     assert not lines[0].vertical
+
+
+class _UnsureMailEngine(_FakeEngine):
+    """A tategaki card's mail line in a light typeface: jpn reads it right but unsurely."""
+
+    def answer(self, gray, lang, psm):
+        if lang != "jpn":
+            return []
+        return [self.line("Mail kondo@aobatsushin.jp", 29.0, 76, 900, 556, 45)]
+
+
+def test_a_tategaki_cards_mail_line_is_a_line_however_unsure():
+    from meishi.ocr import read_vertical
+
+    gray = np.full((1000, 700), 255, np.uint8)
+    gray[905:940, 76:632] = 0
+    lines = read_vertical(gray, _UnsureMailEngine(), reread=False)
+    assert [ln.text for ln in lines] == ["Mail kondo@aobatsushin.jp"]

@@ -271,7 +271,9 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         if not ln.vertical and len(ln.text.replace(" ", "")) >= 4 and ln.box.w > 3 * ln.box.h
         # a column read sideways comes out as scraps, not as a long line; an unsure long
         # line (a phone or mail line in small print) is read again (:func:`reread_lines`)
-        and ln.conf >= (60 if _mostly_cjk(ln.text) else HORIZONTAL_LATIN_CONF)
+        and (ln.conf >= (60 if _mostly_cjk(ln.text) else HORIZONTAL_LATIN_CONF)
+             # a mail or web address is a line however unsure (read again in English later)
+             or _WEB_LINE.search(ln.text) is not None)
     ]
     ink = _ink(gray)
     horizontal = [ln for ln in horizontal if not _across_columns(ink, ln)]
@@ -291,6 +293,10 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
         columns = reread_columns(masked, columns, engine)
     columns.sort(key=lambda ln: -(ln.box.x + ln.box.w))
     return columns + sorted(horizontal, key=lambda ln: ln.box.y)
+
+
+#: what only a mail or web address line holds
+_WEB_LINE = re.compile(r"\w@\w|https?:|www\.", re.IGNORECASE)
 
 
 def _mostly_cjk(text: str) -> bool:
