@@ -719,8 +719,23 @@ def _column_under_a_logo(text="ミドリ精機株式会社", px=40):
     return np.vstack([logo, column])
 
 
+def _column_under_four_discs(text="カザネ技研合同会社", px=40):
+    """A tategaki column under a logo of four discs in two rows, a few pixels apart."""
+    import cv2
+
+    column = _tategaki_column(text, px)
+    logo = np.full((px * 2, column.shape[1]), 255, np.uint8)
+    mid = column.shape[1] // 2
+    for cx in (mid - 14, mid + 14):
+        for cy in (px // 2 + 4, px + 22):
+            cv2.circle(logo, (cx, cy), 13, 0, -1)
+    return np.vstack([logo, column])
+
+
 @pytest.mark.parametrize(("column", "logo"), [
     (_column_under_a_logo(), True),
+    (_column_under_four_discs(), True),
+    (_tategaki_column("森田  由紀子"), False),  # two glyphs set off by a wider gap: no logo
     (_tategaki_column("ミドリ精機株式会社"), False),
     (_tategaki_column("〒160-7616"), False),  # the 〒 is wider than the digits: no logo
     (_tategaki_column("営業部 部長"), False),  # a wider gap inside the column

@@ -550,6 +550,8 @@ LOGO_GAP = 0.35
 #: inked (a filled disc or square with a letter cut out of it)
 LOGO_SIZE = 1.25
 LOGO_DENSITY = 0.6
+#: a logo of two rows of shapes (four discs) is about as tall as wide: at most this much taller
+LOGO_SQUARE = 1.4
 
 
 def _logo_end(crop: np.ndarray, x0: int, x1: int) -> int:
@@ -557,7 +559,8 @@ def _logo_end(crop: np.ndarray, x0: int, x1: int) -> int:
 
     A logo above the company's column is read into it (人, 記 prepended), or it makes
     Tesseract drop the glyphs under it (アオバ通信 read as バ通信). It is the topmost block of
-    ink, set off from the next by a wider gap than glyphs leave between them, and unlike a
+    ink (or two, for a logo of two rows of shapes, as square as it is wide and wider than the
+    glyphs), set off from the next by a wider gap than glyphs leave between them, and unlike a
     glyph: wider or taller than the column's glyphs, or much more densely inked. Only the
     column's own band (``x0:x1``) is looked at: a frame around it would join logo and text.
     """
@@ -572,12 +575,18 @@ def _logo_end(crop: np.ndarray, x0: int, x1: int) -> int:
     em = float(np.percentile([max(w, b - a) for w, (a, b) in zip(widths, blocks, strict=True)][1:],
                              75))
     gaps = [c - b for (_, b), (c, _) in zip(blocks[1:-1], blocks[2:], strict=True)]
-    (a, b), (c, _) = blocks[0], blocks[1]
-    if c - b < max(LOGO_GAP * em, 2 * float(np.median(gaps))) or not 0.6 * em <= b - a <= 2.2 * em:
-        return 0
-    box = band[a:b, spans[0][0]:spans[0][-1] + 1]
-    if widths[0] >= LOGO_SIZE * em or b - a >= LOGO_SIZE * em or box.mean() >= LOGO_DENSITY:
-        return (b + c) // 2
+    for n in (1, 2):  # the logo: the topmost block, or two (a logo of two rows of shapes)
+        a, b, c = blocks[0][0], blocks[n - 1][1], blocks[n][0]
+        x = np.flatnonzero(band[a:b].any(axis=0))
+        wide = int(x[-1] - x[0]) + 1
+        if c - b < max(LOGO_GAP * em, 2 * float(np.median(gaps[n - 1:]))) or \
+                not 0.6 * em <= b - a <= 2.2 * em:
+            continue
+        if n == 2 and (b - a > LOGO_SQUARE * wide or wide < LOGO_SIZE * em):
+            continue  # two glyphs stacked are taller than wide, and no wider than the rest
+        box = band[a:b, x[0]:x[-1] + 1]
+        if wide >= LOGO_SIZE * em or b - a >= LOGO_SIZE * em or box.mean() >= LOGO_DENSITY:
+            return (b + c) // 2
     return 0
 
 
