@@ -433,3 +433,10 @@ def test_an_english_company_name_is_spaced_as_its_domain(line, mail, company):
 def test_a_rule_read_as_a_mark_inside_a_japanese_address_is_dropped(line, address):
     got = extract_fields(lines_for_test([("山田 太郎", 70), (line, 30)])).values()
     assert got["address"] == address
+
+
+@pytest.mark.parametrize("label", ["携帯電話", "携帯", "MOBILE", "Mobile"])
+def test_a_phone_label_on_the_names_row_is_no_part_of_the_name(label):
+    line = f"中島 亮 TEL022-432-3812{label}080-2128-9157"
+    got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (line, 80)])).values()
+    assert (got["name"], got["tel"], got["mobile"]) == ("中島 亮", "022-432-3812", "080-2128-9157")

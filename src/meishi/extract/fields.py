@@ -51,6 +51,10 @@ _FLOOR_E = re.compile(r"(?<=\d)E\b")
 _FLOOR_B = re.compile(r"(?<![A-Za-z0-9])B(?=F\b)")
 # ... or a 0 of its number read as O (1OF, 1O階)
 _FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
+# a phone label left behind once its number is cut out of the line (longest first: 携帯電話
+# is one label, not 携帯 and 電話)
+_PHONE_LABEL_LEFT = re.compile(
+    r"(携帯電話|TEL|Tel|FAX|Fax|携帯|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)")
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
@@ -120,7 +124,7 @@ class _Builder:
                     part for part in re.split("|".join(re.escape(p.number) for p in phones),
                                               contacts._fix_digits(rest))
                 )
-                rest = re.sub(r"(TEL|Tel|FAX|Fax|携帯|Mobile|直通|代表|電話|[TFM])\W*(?=\s|$)", " ", rest)
+                rest = _PHONE_LABEL_LEFT.sub(" ", rest)
             rest = re.sub(r"\s+", " ", rest).strip()
             line.rest = rest if _has_words(rest) else ""
             if not line.rest and rest != line.text:
