@@ -822,7 +822,6 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     return out
 
 
-
 #: a row of ink no line covers is read if it is about as tall as the card's text: from this
 #: to ``UNREAD_TALLEST`` times the median line's height (smaller: specks, a rule; larger: a
 #: logo, a photo)
@@ -918,11 +917,7 @@ def reread_mail(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     out = []
     for ln in lines:
         if not ln.vertical and _MAIL_LINE.search(ln.text):
-            b, pad = ln.box, max(2, ln.box.h // 3)
-            crop = _crop_without(gray, (max(0, b.x - pad), max(0, b.y - pad),
-                                        b.right + pad, b.bottom + pad), [])
-            k = min(REREAD_HEIGHT / max(1, b.h), MAX_UPSCALE)
-            text = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
+            text = _read_english(gray, ln.box, max(2, ln.box.h // 3), engine)
             if text.strip():
                 ln = ln.model_copy(update={"alternatives": [*ln.alternatives, text]})
         out.append(ln)
@@ -944,19 +939,22 @@ def space_latin(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     for ln in lines:
         text = ln.text
         if not ln.vertical and _JOINED_WORDS.search(text) and not _MAIL_LINE.search(text) \
-                and not re.search(r"www|https?:|/", text, re.IGNORECASE) \
+                and not _WEB_LINE.search(text) and "/" not in text \
                 and len(_LATIN.findall(text)) >= 0.6 * len(text.replace(" ", "")):
-            b, pad = ln.box, _pad(ln.box)
-            crop = _crop_without(gray, (max(0, b.x - pad), max(0, b.y - pad),
-                                        b.right + pad, b.bottom + pad), [])
-            k = min(REREAD_HEIGHT / max(1, b.h), MAX_UPSCALE)
-            english = " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
-            spaced = _spaces_from(text, english)
+            spaced = _spaces_from(text, _read_english(gray, ln.box, _pad(ln.box), engine))
             if spaced != text:
                 log.debug("spaces from eng: %r -> %r", text, spaced)
                 ln = ln.model_copy(update={"text": spaced})
         out.append(ln)
     return out
+
+
+def _read_english(gray: np.ndarray, box: Box, pad: int, engine: OcrEngine) -> str:
+    """The line in ``box`` (with a margin of ``pad``) read in English as one line."""
+    crop = _crop_without(gray, (max(0, box.x - pad), max(0, box.y - pad),
+                                box.right + pad, box.bottom + pad), [])
+    k = min(REREAD_HEIGHT / max(1, box.h), MAX_UPSCALE)
+    return " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
 
 
 def _spaces_from(text: str, other: str) -> str:
