@@ -598,6 +598,25 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
 
 
 
+def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, read_unread
+
+    gray = np.full((400, 800), 255, np.uint8)
+    for x in (100, 140, 180):
+        _glyph(gray, x, 60)  # the department
+    for x in (100, 150, 190, 230):
+        _glyph(gray, x, 120)  # the title, its first glyph set apart a little
+    for x in (100, 140, 180, 220):
+        _glyph(gray, x, 200)
+    dept = make_line([OcrWord(text="字字字", conf=95.0, box=Box(x=100, y=60, w=110, h=30))])
+    scrap = make_line([OcrWord(text="ョ", conf=77.0, box=Box(x=100, y=120, w=30, h=30))])
+    below = make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))])
+    got = read_unread(gray, [dept, scrap, below], _WholeRowEngine())
+    assert [g.text for g in got] == ["字字字", "字字字字", "字字字字"]
+    assert (got[1].box.x, got[1].box.right) == (100, 260)
+
+
 class _ReadsAs(_FakeEngine):
     """Reads any crop as one line of ``text`` at ``conf``, spanning the crop."""
 

@@ -881,24 +881,31 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
         else:
             rows.append(piece)
     found: list[OcrLine] = []
+    gone: set[int] = set()
     for box in rows:
         if not UNREAD_LOWEST * h <= box.h <= UNREAD_TALLEST * h or box.w < 0.8 * box.h:
             continue
-        if any(box.same_row(b, 1.5 * h) for b in own):
+        # a scrap of the row read as a line of its own (エ of エンジニア) is read with it; a
+        # longer line beside the ink is :func:`_ink_reach`'s to widen
+        beside = [i for i, b in enumerate(own) if box.same_row(b, 1.5 * h)]
+        if any(len(flat[i].text.replace(" ", "")) > 2 for i in beside):
             continue
+        box = Box.union([box, *[own[i] for i in beside]])
         pad = _pad(box)
         x0, y0 = max(0, box.x - pad), max(0, box.y - pad)
         x1, y1 = min(gray.shape[1], box.right + pad), min(gray.shape[0], box.bottom + pad)
-        crop = _crop_without(gray, (x0, y0, x1, y1), own)
+        crop = _crop_without(gray, (x0, y0, x1, y1),
+                             [b for i, b in enumerate(own) if i not in beside])
         k = min(REREAD_HEIGHT / box.h, MAX_UPSCALE)
         line = _read_one_line(_scaled(crop, k), engine, k, x0, y0)
         log.debug("unread ink at %s read %r", box, line and (line.text, line.conf))
         if line is not None and line.conf >= UNREAD_SURE and \
                 len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2:
             found.append(line)
+            gone.update(id(flat[i]) for i in beside)
     if not found:
         return lines
-    out = list(lines)
+    out = [ln for ln in lines if id(ln) not in gone]
     for line in found:  # in reading order: before the first line below it
         at = next((i for i, o in enumerate(out) if not o.vertical and o.box.y > line.box.y),
                   len(out))
