@@ -440,3 +440,14 @@ def test_a_phone_label_on_the_names_row_is_no_part_of_the_name(label):
     line = f"中島 亮 TEL022-432-3812{label}080-2128-9157"
     got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (line, 80)])).values()
     assert (got["name"], got["tel"], got["mobile"]) == ("中島 亮", "022-432-3812", "080-2128-9157")
+
+
+def test_an_address_goes_on_past_a_line_of_the_other_column():
+    address = "大阪府大阪市淀川区西中島1-9-18 FAX06-4885-6636"
+    right = 10 + len(address) * 34
+    got = extract_fields(lines_for_test([
+        ("株式会社アオバ水産", 40), ("竹内 浩二", 70), ("〒532-9165", 30), (address, 34),
+        ("携帯電話080-5897-3603", 30, right),  # the right column's, between the two
+        ("若葉センタービル 5F", 30)])).values()
+    assert got["address"].replace(" ", "") == "大阪府大阪市淀川区西中島1-9-18若葉センタービル5F"
+    assert (got["fax"], got["mobile"]) == ("06-4885-6636", "080-5897-3603")

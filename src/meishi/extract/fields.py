@@ -226,6 +226,7 @@ class _Builder:
         left of it) and aligned with its start, end or middle, if it is still unclaimed."""
         b, gap = line.box, 1.6 * line.size
         best: tuple[float, Line] | None = None
+        start: tuple[float, Line] | None = None
         for ln in self.lines:
             if ln is line:
                 continue
@@ -239,6 +240,14 @@ class _Builder:
                               abs(o.x + o.w / 2 - b.x - b.w / 2)) < 2 * line.size
             if -0.3 * line.size <= dist <= gap and aligned and (best is None or dist < best[0]):
                 best = (dist, ln)
+            # a line of the other column printed between (a phone number beside the address
+            # of a two-column card) is passed over for one that starts where ``line`` starts
+            if not line.vertical and -0.3 * line.size <= dist <= gap and not ln.used \
+                    and ln.rest and abs(o.x - b.x) < line.size \
+                    and (start is None or dist < start[0]):
+                start = (dist, ln)
+        if best is not None and (best[1].used or not best[1].rest) and start is not None:
+            best = start
         if best is None or best[1].used or not best[1].rest:
             return None
         return best[1]
