@@ -451,3 +451,10 @@ def test_an_address_goes_on_past_a_line_of_the_other_column():
         ("若葉センタービル 5F", 30)])).values()
     assert got["address"].replace(" ", "") == "大阪府大阪市淀川区西中島1-9-18若葉センタービル5F"
     assert (got["fax"], got["mobile"]) == ("06-4885-6636", "080-5897-3603")
+
+
+def test_the_kana_over_a_name_whose_line_runs_on_with_a_phone_number_is_its_reading():
+    got = extract_fields(lines_for_test([
+        ("公益財団法人全国環境教育推進機構", 50), ("ナカジマ リョウ", 29),
+        ("中島 亮 TEL022-432-3812携帯電話080-2128-9157", 87)])).values()
+    assert (got["name"], got["name_kana"]) == ("中島 亮", "ナカジマ リョウ")

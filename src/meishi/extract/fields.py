@@ -367,8 +367,11 @@ class _Builder:
         name_center = ln.center
         # the reading: the kana line nearest to the name, with its other half if the card
         # printed each half over its own name (カネコ | ミサキ)
+        # (near the name's box, on a horizontal card: the name's line may run on with a
+        # phone number beside the name)
         kana = [x for x in self.lines if not x.used and x.rest and _reading_like(x.rest)
-                and _dist(x.center, name_center) < 4 * ln.size]
+                and (_dist(x.center, name_center) if ln.vertical else _gap(x.box, ln.box))
+                < 4 * ln.size]
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
             row = sorted([k] + [x for x in kana if x is not k and _beside(k, x)],
@@ -508,6 +511,11 @@ def _dist(a: tuple[float, float], b: tuple[float, float] | None) -> float:
     if b is None:
         return 0.0
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+
+def _gap(a: Box, b: Box) -> float:
+    """How far apart two boxes are (0 when they touch or overlap)."""
+    return float(max(0, -a.overlap_x(b)) ** 2 + max(0, -a.overlap_y(b)) ** 2) ** 0.5
 
 
 def _cut(text: str, start: int, end: int) -> str:
