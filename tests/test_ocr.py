@@ -583,8 +583,8 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
     elif extra == "speck":
         gray[130:134, 600:604] = gray[130:134, 610:614] = 0
     elif extra == "beside":
-        _glyph(gray, 250, 60)
-        _glyph(gray, 290, 60)
+        _glyph(gray, 220, 60)  # just beside (the ink reach's to take in)
+        _glyph(gray, 260, 60)
     dept = make_line([OcrWord(text="字字", conf=95.0, box=Box(x=100, y=60, w=70, h=30)),
                       # 部's box reaching down over the title
                       OcrWord(text="字", conf=95.0, box=Box(x=180, y=60, w=30, h=70))])
@@ -615,6 +615,33 @@ def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
     got = read_unread(gray, [dept, scrap, below], _WholeRowEngine())
     assert [g.text for g in got] == ["字字字", "字字字字", "字字字字"]
     assert (got[1].box.x, got[1].box.right) == (100, 260)
+
+
+@pytest.mark.parametrize("gap, read", [
+    (35, True),   # over a glyph height apart (ミウラ | ユキコ): read on its own
+    (10, False),  # a third of one: the line's own glyphs, for the ink reach to take in
+])
+def test_ink_a_wide_gap_beside_a_line_is_read_on_its_own(gap, read):
+    from meishi.models import Box, OcrWord
+    from meishi.ocr import make_line, read_unread
+
+    gray = np.full((400, 800), 255, np.uint8)
+    for x in (100, 140, 180):
+        _glyph(gray, x, 60)
+    right = 100 + 3 * 40 - 10 + gap  # where the line read beside the unread glyphs starts
+    for x in (100, 140, 180):
+        _glyph(gray, right + x - 100, 120)
+    for x in (100, 140, 180):
+        _glyph(gray, x, 120)  # unread
+    for x in (100, 140, 180, 220):
+        _glyph(gray, x, 200)
+    lines = [make_line([OcrWord(text="字字字", conf=95.0, box=Box(x=100, y=60, w=110, h=30))]),
+             make_line([OcrWord(text="字字字", conf=92.0, box=Box(x=right, y=120, w=110, h=30))]),
+             make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))])]
+    got = read_unread(gray, lines, _WholeRowEngine())
+    assert len(got) == (4 if read else 3)
+    if read:
+        assert ("字字字", 100, 210) in [(g.text, g.box.x, g.box.right) for g in got]
 
 
 class _ReadsAs(_FakeEngine):

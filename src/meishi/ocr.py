@@ -885,11 +885,14 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     for box in rows:
         if not UNREAD_LOWEST * h <= box.h <= UNREAD_TALLEST * h or box.w < 0.8 * box.h:
             continue
-        # a scrap of the row read as a line of its own (エ of エンジニア) is read with it; a
-        # longer line beside the ink is :func:`_ink_reach`'s to widen
+        # a scrap of the row read as a line of its own (エ of エンジニア) is read with it; ink
+        # just beside a longer line is :func:`_ink_reach`'s to widen it over, ink a wider
+        # gap away (ミウラ | ユキコ) is read on its own
         beside = [i for i, b in enumerate(own) if box.same_row(b, 1.5 * h)]
-        if any(len(flat[i].text.replace(" ", "")) > 2 for i in beside):
+        if any(len(flat[i].text.replace(" ", "")) > 2 and box.same_row(own[i], GLYPH_GAP * h)
+               for i in beside):
             continue
+        beside = [i for i in beside if len(flat[i].text.replace(" ", "")) <= 2]
         box = Box.union([box, *[own[i] for i in beside]])
         pad = _pad(box)
         x0, y0 = max(0, box.x - pad), max(0, box.y - pad)
