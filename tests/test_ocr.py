@@ -644,6 +644,35 @@ def test_ink_a_wide_gap_beside_a_line_is_read_on_its_own(gap, read):
         assert ("字字字", 100, 210) in [(g.text, g.box.x, g.box.right) for g in got]
 
 
+class _ThinPrintEngine(_FakeEngine):
+    """Reads a grey crop as ``grey`` (unsure) and a binarised one (black and white only) as
+    ``binary``, surely."""
+
+    def __init__(self, grey, binary):
+        super().__init__()
+        self.grey, self.binary = grey, binary
+
+    def answer(self, gray, lang, psm):
+        binarised = set(np.unique(gray)) <= {0, 255}
+        text, conf = (self.binary, 95.0) if binarised else self.grey
+        return [self.line(text, conf, 0, 0, gray.shape[1], gray.shape[0])]
+
+
+@pytest.mark.parametrize("grey, binary, expected", [
+    # thin kana read as scraps with two digits in them, at next to no confidence: binarised
+    (("ルン 07", 26.0), "ナカジマ アイ", "ナカジマ アイ"),
+    # a number read unsurely is not binarised (its 0s come out as 9s, surely)
+    (("携帯 090-1094-3156", 40.0), "携帯 090-1994-3156", "携帯 090-1094-3156"),
+])
+def test_thin_print_read_as_scraps_is_read_binarised(grey, binary, expected):
+    from meishi.ocr import _read_one_line
+
+    crop = np.full((60, 400), 255, np.uint8)
+    crop[20:40, 20:380] = 120  # grey print
+    line = _read_one_line(crop, _ThinPrintEngine(grey, binary), 1.0, 0, 0)
+    assert line is not None and line.text == expected
+
+
 class _ReadsAs(_FakeEngine):
     """Reads any crop as one line of ``text`` at ``conf``, spanning the crop."""
 

@@ -1165,15 +1165,21 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
             best = line
     # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
     # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
-    # misreads (0/9, 1/7) come out surer than the right reading
+    # misreads (0/9, 1/7) come out surer than the right reading (but a scrap of digits read
+    # with next to no confidence is no number: ナカジマ アイ in thin print read as ルン 07)
     if best is not None and (best.conf >= SURE_LINE or not _CJK.search(best.text)
-                             or re.search(r"[@/]|\d{2}", best.text)):
+                             or re.search(r"[@/]", best.text) or re.search(r"\d{2}", best.text)
+                             and (best.conf >= NO_READING or len(re.findall(r"\d", best.text)) > 3)):
         return best
     binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     line = _read_words(binary, engine, k, x0, y0, 7)
     if line is not None and (best is None or better_reading(line, best)):
         best = line
     return best
+
+
+#: a line read less surely than this says nothing of what it holds
+NO_READING = 50
 
 
 #: glyphs set apart by more than this (in glyph heights) on average are spaced out
