@@ -712,6 +712,27 @@ def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, rerea
 
 
 
+@pytest.mark.parametrize("reread, probe, kept", [
+    # the layout read a short title unsurely, the probe surely: the re-read's swapped kanji
+    # is outvoted
+    (("至長", 80), ("室長", 95), "室長"),
+    # ... but not by a probe less sure than the re-read
+    (("至長", 80), ("室長", 70), "至長"),
+    # nor when the low-resolution readings share a misread other than a kanji's (0 for O)
+    (("Ryo OGAWA", 87), ("Ryo 0GAWA", 90), "Ryo OGAWA"),
+])
+def test_an_unsure_lines_reread_is_outvoted_by_the_layout_and_the_probe(reread, probe, kept):
+    from meishi.ocr import reread_lines
+
+    old = probe[0]
+    gray = np.full((300, 900), 255, np.uint8)
+    gray[100:130, 100:300] = 0
+    line = _FakeEngine.line(old, 37.0, 100, 100, 200, 30)
+    probed = _FakeEngine.line(probe[0], probe[1], 101, 99, 198, 31)
+    (got,) = reread_lines(gray, [line], _ReadsAs(*reread), probed=[probed])
+    assert got.text == kept
+
+
 @pytest.mark.parametrize("old, probe, alternative", [
     # outvoted by nobody, the probe's reading stays with the line for the name's reading
     ("条 慎太郎", "森 慎太郎", True),
