@@ -733,6 +733,41 @@ def test_an_unsure_lines_reread_is_outvoted_by_the_layout_and_the_probe(reread, 
     assert got.text == kept
 
 
+class _WholeGlyphsEngine(_FakeEngine):
+    """Reads the row right only when its first glyph is whole in the crop (as tall as the
+    tallest ink), else as scraps."""
+
+    def answer(self, gray, lang, psm):
+        from meishi.ocr import _ink
+
+        ink = _ink(gray)
+        cols = np.flatnonzero(ink.any(axis=0))
+        if not len(cols):
+            return []
+
+        def extent(x):
+            rows = np.flatnonzero(ink[:, x])
+            return rows[-1] - rows[0] + 1 if len(rows) else 0
+
+        whole = extent(cols[0] + 2) >= 0.8 * max(extent(x) for x in cols)
+        text, conf = ("製造部生産管理課", 95.0) if whole else ("sssub生産管理課", 65.0)
+        return [self.line(text, conf, int(cols[0]), 0, int(cols[-1] - cols[0] + 1), gray.shape[0])]
+
+
+def test_two_stacked_scraps_of_one_rows_glyphs_are_read_again_as_that_row():
+    from meishi.ocr import reread_lines
+
+    gray = np.full((300, 900), 255, np.uint8)
+    for x in range(100, 400, 50):
+        gray[100:140, x:x + 40] = 0
+    # the layout cut the first glyphs across: two boxes of scraps, one over the other
+    top = _FakeEngine.line("第昌い", 40.0, 100, 95, 140, 25)
+    bottom = _FakeEngine.line("<ぶ電量", 0.0, 100, 110, 140, 35)
+    rest = _FakeEngine.line("生産管理課", 93.0, 250, 95, 150, 50)
+    got = reread_lines(gray, [top, bottom, rest], _WholeGlyphsEngine())
+    assert [g.text for g in got] == ["製造部生産管理課"]
+
+
 @pytest.mark.parametrize("old, probe, alternative", [
     # outvoted by nobody, the probe's reading stays with the line for the name's reading
     ("条 慎太郎", "森 慎太郎", True),

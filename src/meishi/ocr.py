@@ -803,7 +803,8 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     for ln in todo:
         if id(ln) in gone:
             continue
-        row = [ln] + [o for o in lines if o is not ln and id(o) not in gone and _same_row(ln, o)]
+        row = [ln] + [o for o in lines if o is not ln and id(o) not in gone
+                      and (_same_row(ln, o) or _same_ink(ln, o))]
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
         name = _maybe_name(ln, median_h)
         x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others, widen=name)
@@ -1361,6 +1362,21 @@ def better_reading(new: OcrLine, old: OcrLine, margin: float = 3.0) -> bool:
 def _same_row(a: OcrLine, b: OcrLine) -> bool:
     """``b`` sits on ``a``'s row, close enough to be part of the same printed line."""
     return not b.vertical and a.box.same_row(b.box, max_gap=2.5 * a.box.h)
+
+
+#: two lines whose boxes share this much of the smaller one's area read the same ink
+SAME_INK = 0.3
+
+
+def _same_ink(a: OcrLine, b: OcrLine) -> bool:
+    """``b`` and ``a`` are two readings of the same glyphs, one of them scraps: the page
+    layout cut a line's glyphs across into two stacked lines of nonsense (製造部 read as 第昌い
+    over <ぶ電量), whose boxes overlap too much to sit on the same row. Blanked out of each
+    other's crop, each would lose the glyphs' top or bottom."""
+    if b.vertical or min(a.conf, b.conf) >= REACH_FROM:
+        return False
+    shared = max(0, a.box.overlap_x(b.box)) * max(0, a.box.overlap_y(b.box))
+    return shared >= SAME_INK * min(a.box.w * a.box.h, b.box.w * b.box.h)
 
 
 # --------------------------------------------------------------------------- test doubles
