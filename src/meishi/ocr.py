@@ -827,7 +827,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
         if new is not None and len(row) == 1 and not name and \
                 _upheld(ln, new, _probe_of(ln, probed or [])):
             log.debug("probe upholds %r against %r", ln.text, new.text)
-            replaced[id(ln)] = ln.model_copy(update={"alternatives": [new.text]})
+            replaced[id(ln)] = ln.model_copy(update={"alternatives": [*ln.alternatives, new.text]})
             continue
         if new is not None and (sure or better_reading(new, old)):
             replaced[id(ln)] = new
