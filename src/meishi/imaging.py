@@ -419,8 +419,8 @@ def _quads_from_lines(normals: np.ndarray, offsets: np.ndarray, centres: np.ndar
     aspect = np.maximum(across, along) / np.maximum(np.minimum(across, along), 1e-6)
     skew02 = side[:, [0, 2]].max(axis=1) / np.maximum(side[:, [0, 2]].min(axis=1), 1e-6)
     skew13 = side[:, [1, 3]].max(axis=1) / np.maximum(side[:, [1, 3]].min(axis=1), 1e-6)
-    card = ((side.min(axis=1) >= 20) & (aspect > 1.2) & (aspect < 2.3)
-            & (skew02 < 1.6) & (skew13 < 1.6))
+    card = ((side.min(axis=1) >= CARD_MIN_SIDE) & (aspect > CARD_ASPECT[0])
+            & (aspect < CARD_ASPECT[1]) & (skew02 < CARD_SKEW) & (skew13 < CARD_SKEW))
     return quads[card].astype(np.float32)
 
 
@@ -563,16 +563,24 @@ def find_card_quads(bgr: np.ndarray) -> list[np.ndarray]:
     return [quad]
 
 
+#: a card's shape: no side shorter than this (pixels), the long sides this many times the short
+#: ones (ISO/JIS business cards are 1.65; other formats and perspective widen the range), and
+#: opposite sides at most this many times each other's length (perspective)
+CARD_MIN_SIDE = 20
+CARD_ASPECT = (1.2, 2.3)
+CARD_SKEW = 1.6
+
+
 def _plausible_card(quad: np.ndarray) -> bool:
     tl, tr, br, bl = _order_corners(quad)
     top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
     left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
-    if min(top, bottom, left, right) < 20:
+    if min(top, bottom, left, right) < CARD_MIN_SIDE:
         return False
     aspect = max(top + bottom, left + right) / min(top + bottom, left + right)
-    # ISO/JIS business cards are 1.65; allow for perspective and other formats
-    return bool(1.2 < aspect < 2.3 and max(top, bottom) / min(top, bottom) < 1.6
-                and max(left, right) / min(left, right) < 1.6)
+    return bool(CARD_ASPECT[0] < aspect < CARD_ASPECT[1]
+                and max(top, bottom) / min(top, bottom) < CARD_SKEW
+                and max(left, right) / min(left, right) < CARD_SKEW)
 
 
 def warp_card(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:

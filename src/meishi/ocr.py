@@ -780,6 +780,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     """
     if not lines:
         return lines
+    probed = probed or []
     heights = sorted(ln.box.h for ln in lines)
     median_h = heights[len(heights) // 2]
     todo = sorted(
@@ -796,7 +797,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     # a sure line the half-size probe read otherwise is read once more: two of the three
     # readings agreeing outvote the page layout's (a ズ's dakuten read as a glyph of its own)
     disputed = {id(ln): p for ln in lines if not ln.vertical and ln not in todo
-                and (p := _probe_disagrees(ln, probed or [])) is not None}
+                and (p := _probe_disagrees(ln, probed)) is not None}
     todo += [ln for ln in lines if id(ln) in disputed]
     gone: set[int] = set()
     replaced: dict[int, OcrLine] = {}
@@ -825,7 +826,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
                 replaced[id(ln)] = new
             continue
         if new is not None and len(row) == 1 and not name and \
-                _upheld(ln, new, _probe_of(ln, probed or [])):
+                _upheld(ln, new, _probe_of(ln, probed)):
             log.debug("probe upholds %r against %r", ln.text, new.text)
             replaced[id(ln)] = ln.model_copy(update={"alternatives": [*ln.alternatives, new.text]})
             continue
@@ -839,7 +840,7 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     # the probe's other reading stays with a line: the card's printed reading of a name may
     # pick it (森 慎太郎 beside モリシンタロウ, where full size read 条 慎太郎 twice)
     for i, ln in enumerate(out):
-        other = _probe_disagrees(ln, probed or [])
+        other = _probe_disagrees(ln, probed)
         if other is not None and _CJK.search(other.text) and not _MAIL_LINE.search(ln.text) \
                 and other.text not in ln.alternatives:
             out[i] = ln.model_copy(update={"alternatives": [*ln.alternatives, other.text]})
@@ -1192,8 +1193,7 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
     # misreads (0/9, 1/7) come out surer than the right reading (but a scrap of digits read
     # with next to no confidence is no number: ナカジマ アイ in thin print read as ルン 07)
     if best is not None and (best.conf >= SURE_LINE or not _CJK.search(best.text)
-                             or re.search(r"[@/]", best.text) or re.search(r"\d{2}", best.text)
-                             and (best.conf >= NO_READING or len(re.findall(r"\d", best.text)) > 3)):
+                             or _numbers(best)):
         return best
     binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     line = _read_words(binary, engine, k, x0, y0, 7)
@@ -1204,6 +1204,15 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
 
 #: a line read less surely than this says nothing of what it holds
 NO_READING = 50
+
+
+def _numbers(line: OcrLine) -> bool:
+    """Whether ``line`` reads as a mail or web address or holds a number: surely, or with
+    more than three digits (two digits read with next to no confidence are scraps)."""
+    if re.search(r"[@/]", line.text):
+        return True
+    return bool(re.search(r"\d{2}", line.text)) and (
+        line.conf >= NO_READING or len(re.findall(r"\d", line.text)) > 3)
 
 
 #: glyphs set apart by more than this (in glyph heights) on average are spaced out

@@ -278,8 +278,8 @@ class _Builder:
         """The words of the card's mail or web domain, if it has several (kodama-estate)."""
         for key in ("email", "url"):
             if key in self.out:
-                host = re.sub(r"^(?:https?://)?(?:www\.)?", "", self.out[key].value.split("@")[-1])
-                words = host.split(".")[0].split("-")
+                m = _URL_PARTS.match(self.out[key].value.split("@")[-1])
+                words = m.group(3).split(".")[0].split("-") if m else []
                 if len(words) >= 2 and all(w.isalpha() and len(w) >= 2 for w in words):
                     return words
         return []
@@ -452,7 +452,7 @@ class _Builder:
         if email is None or url is None:
             return
         local, _, domain = email.value.partition("@")
-        m = re.match(r"(https?://)?(www\.)?([^/]+)(.*)", url.value)
+        m = _URL_PARTS.match(url.value)
         if m is None:
             return
         agreed = contacts.agreed_domain(domain, m.group(3), email.confidence >= url.confidence)
@@ -478,6 +478,9 @@ _EN_ADDRESS_MARK = re.compile(
     r"[\d,]|-(?:ku|shi|ken|fu|to|cho|machi|gun)\b|\b(?:Japan|Bldg|Building|Floor|Tower)\b",
     re.IGNORECASE)
 
+
+#: a web address's parts: scheme, www., host, the rest (also an e-mail's domain's host)
+_URL_PARTS = re.compile(r"(https?://)?(www\.)?([^/]+)(.*)")
 
 #: a romaji name ahead of Japanese text on its line
 _NAME_BEFORE = re.compile(r"^([A-Za-z]+ [A-Za-z]+)\s+(?=[^\x00-\x7f])")
