@@ -63,8 +63,8 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
     settings = get_settings()
     settings.ensure_dirs()
     box = Inbox(Path(inbox) if inbox else settings.inbox_dir, settle_s=settings.settle_s)
-    tesseract = pipeline.check_ready(settings)  # before any file is claimed
-    logger.info("Tesseract %s", tesseract)
+    engine = pipeline.check_ready(settings)  # before any file is claimed
+    logger.info("OCR: %s", engine)
     store = Store(settings.db_url, settings.images_dir)
     rows: list[IngestRow] = []
     pending: dict[Any, Claim] = {}

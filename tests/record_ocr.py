@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meishi.ocr import RecordingEngine, TesseractEngine
+from meishi.ocr.tesseract import RecordingEngine, TesseractEngine
 from meishi.pipeline import read_cards
 
 HERE = Path(__file__).parent

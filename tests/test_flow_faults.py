@@ -10,7 +10,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from meishi import pipeline
 from meishi.errors import OcrError
-from meishi.ocr import TesseractEngine
+from meishi.ocr import as_reader
+from meishi.ocr.tesseract import TesseractEngine
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +53,7 @@ def _run(settings, monkeypatch, engine):
 
     settings.ensure_dirs()
     _card(settings.inbox_dir / "card.png", "山田 太郎")
-    monkeypatch.setattr(pipeline, "default_engine", lambda *a, **k: engine)
+    monkeypatch.setattr(pipeline, "get_reader", lambda *a, **k: as_reader(engine))
     return ingest()
 
 
@@ -89,6 +90,7 @@ def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, mo
 
     settings.ensure_dirs()
     _card(settings.inbox_dir / "card.png", "山田 太郎")
+    monkeypatch.setenv("MEISHI_OCR_ENGINE", "tesseract")
     monkeypatch.setenv("MEISHI_TESSERACT_CMD", "tesseract-that-is-not-installed")
     get_settings.cache_clear()
     with pytest.raises(MissingDependencyError, match="apt-get install"):

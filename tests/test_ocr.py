@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from meishi.errors import OcrError
-from meishi.ocr import TesseractEngine, better_reading, lines_from_data, read_text, rotate, trim
+from meishi.ocr.tesseract import TesseractEngine, better_reading, lines_from_data, read_text, rotate, trim
 
 
 def _data(words):
@@ -138,7 +138,7 @@ class _SizeDependentEngine:
 
     def read(self, gray, *, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         text = self.readings.get(gray.shape[0], "")
         box = Box(x=0, y=0, w=gray.shape[1], h=gray.shape[0])
@@ -147,7 +147,7 @@ class _SizeDependentEngine:
 
 def test_the_name_is_the_reading_that_recurs_across_sizes():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _vote_read, make_line
+    from meishi.ocr.tesseract import _vote_read, make_line
 
     crop = np.full((100, 400), 255, np.uint8)
     old = make_line([OcrWord(text="膝田正人", conf=90.0, box=Box(x=0, y=0, w=400, h=100))])
@@ -163,7 +163,7 @@ def test_the_name_is_the_reading_that_recurs_across_sizes():
 @pytest.mark.parametrize("glyphs, expected", [(3, "和田亮"), (2, "和田")])
 def test_a_glyph_most_readings_drop_is_kept_when_the_ink_shows_it(glyphs, expected):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _glyph_count, _vote_read, make_line
+    from meishi.ocr.tesseract import _glyph_count, _vote_read, make_line
 
     crop = np.full((100, 420), 255, np.uint8)
     for i in range(glyphs):  # square glyphs 80 px high, 10 px apart
@@ -188,7 +188,7 @@ def _glyph_row(gaps: list[int], size: int = 30, height: int = 60) -> np.ndarray:
 
 
 def test_spaced_out_glyphs_are_pushed_together_and_mapped_back():
-    from meishi.ocr import _squeezed
+    from meishi.ocr.tesseract import _squeezed
 
     # ナ カ ム ラ   リ ョ ウ: glyphs half their size apart, a wider gap between the names
     crop = _glyph_row([15, 15, 15, 40, 15, 15])
@@ -204,14 +204,14 @@ def test_spaced_out_glyphs_are_pushed_together_and_mapped_back():
 
 @pytest.mark.parametrize("gaps", [[3, 3, 3, 3], [5, 30, 4]])
 def test_glyphs_at_the_usual_distance_are_left_as_they_are(gaps):
-    from meishi.ocr import _squeezed
+    from meishi.ocr.tesseract import _squeezed
 
     assert _squeezed(_glyph_row(gaps)) is None
 
 
 def test_a_word_box_is_fitted_to_its_own_ink_not_the_line_above():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _inked
+    from meishi.ocr.tesseract import _inked
 
     crop = np.full((200, 120), 255, np.uint8)
     crop[10:30, 10:110] = 0    # the bottom of the line above, in the crop's band
@@ -235,7 +235,7 @@ class _OneColumnEngine:
 
     def read(self, gray, *, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         self.calls += 1
         h, w = gray.shape
@@ -245,7 +245,7 @@ class _OneColumnEngine:
 
 def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_is_not_joined():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     def col(text, x, y, w, h, conf=80.0):
         line = make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
@@ -268,7 +268,7 @@ def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_
 @pytest.mark.parametrize(("text", "kept"), [("T330~-0628", True), ("東京都港区", False)])
 def test_an_unsure_column_the_layout_missed_is_kept_only_when_it_is_a_postal_code(text, kept):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     gray = np.full((1000, 600), 255, np.uint8)
     gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
@@ -294,7 +294,7 @@ class _FakeEngine:
     @staticmethod
     def line(text, conf, x, y, w, h):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         return make_line([OcrWord(text=text, conf=conf, box=Box(x=x, y=y, w=w, h=h))])
 
@@ -311,7 +311,7 @@ class _DigitsEngine(_FakeEngine):
 
 def test_a_column_of_digits_is_read_again_in_english():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     gray = np.full((1000, 600), 255, np.uint8)
     column = _tategaki_column("〒160-7616")
@@ -340,7 +340,7 @@ def _tategaki_column(text, px=40):
 
 @pytest.mark.e2e
 def test_a_column_of_stacked_digits_laid_out_as_a_line_reads_with_jpn(engine):
-    from meishi.ocr import column_as_line
+    from meishi.ocr.tesseract import column_as_line
 
     strip = column_as_line(_tategaki_column("〒192-2157"))
     assert strip.shape[1] > 4 * strip.shape[0]  # one line, left to right
@@ -349,7 +349,7 @@ def test_a_column_of_stacked_digits_laid_out_as_a_line_reads_with_jpn(engine):
 
 
 def test_a_scrap_of_a_neighbour_at_the_crops_edge_does_not_widen_the_column():
-    from meishi.ocr import column_as_line
+    from meishi.ocr.tesseract import column_as_line
 
     clean = _tategaki_column("〒211-5610")
     scrap = np.pad(clean, ((0, 0), (40, 0)), constant_values=255)
@@ -363,7 +363,7 @@ def test_a_scrap_of_a_neighbour_at_the_crops_edge_does_not_widen_the_column():
 def test_a_dash_between_digits_lies_down_again_though_longer_than_a_narrow_columns_square():
     import cv2
 
-    from meishi.ocr import column_as_line
+    from meishi.ocr.tesseract import column_as_line
 
     strip = column_as_line(_tategaki_column("21-27"))  # no 〒: the column is one digit wide
     n, _, stats, _ = cv2.connectedComponentsWithStats((strip < 128).astype(np.uint8))
@@ -376,7 +376,7 @@ def test_a_dash_between_digits_lies_down_again_though_longer_than_a_narrow_colum
 
 def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _with_number_tail, make_line
+    from meishi.ocr.tesseract import _with_number_tail, make_line
 
     column = make_line([OcrWord(text="東京都八王子市旭町", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
     strip = make_line([OcrWord(text="東京都人王子市旭町4-26 2", conf=66.0, box=Box(x=0, y=0, w=600, h=48))])
@@ -395,7 +395,7 @@ class _EnglishEngine(_FakeEngine):
 
 def test_mail_lines_are_read_again_in_english():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_mail
+    from meishi.ocr.tesseract import make_line, reread_mail
 
     def line(text, y, vertical=False):
         box = Box(x=10, y=y, w=20 if vertical else 400, h=400 if vertical else 20)
@@ -441,7 +441,7 @@ def test_a_tategaki_cards_unsure_latin_line_is_kept_and_read_again():
 
 def test_a_columns_crop_reaches_down_as_far_as_its_ink_goes_but_not_past_a_rule():
     from meishi.models import Box
-    from meishi.ocr import _ink_end
+    from meishi.ocr.tesseract import _ink_end
 
     ink = np.zeros((1000, 400), bool)
     column = Box(x=100, y=100, w=40, h=400)  # what the layout saw of the column
@@ -465,7 +465,7 @@ def test_a_columns_crop_reaches_down_as_far_as_its_ink_goes_but_not_past_a_rule(
 ])
 def test_a_columns_block_number_is_taken_from_the_reading_that_shows_its_groups(column, other, expected):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _with_block_number, make_line
+    from meishi.ocr.tesseract import _with_block_number, make_line
 
     def line(text):
         return make_line([OcrWord(text=text, conf=80.0, box=Box(x=0, y=0, w=40, h=400))])
@@ -486,7 +486,7 @@ class _SizeLimitEngine(_FakeEngine):
 
 def test_a_rule_read_as_a_line_is_not_enlarged_past_what_tesseract_takes():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_lines
+    from meishi.ocr.tesseract import make_line, reread_lines
 
     # the card's edge left in a photo's cut: a "line" 2 px high across the whole card
     rule = make_line([OcrWord(text="ーーニーー", conf=20.0, box=Box(x=0, y=700, w=1270, h=2))])
@@ -502,7 +502,7 @@ class _WholeRowEngine(_FakeEngine):
     """Reads any crop as one line whose glyphs are its blocks of ink (one 字 each, sure)."""
 
     def answer(self, gray, lang, psm):
-        from meishi.ocr import _ink, _runs
+        from meishi.ocr.tesseract import _ink, _runs
 
         ink = _ink(gray)
         runs = _runs(np.flatnonzero(ink.any(axis=0)), 2)
@@ -521,7 +521,7 @@ class _WholeRowEngine(_FakeEngine):
 ])
 def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expected):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_lines
+    from meishi.ocr.tesseract import make_line, reread_lines
 
     gray = np.full((200, 800), 255, np.uint8)
     for x in glyphs:  # a glyph: 田 of strokes 3 px wide
@@ -567,7 +567,7 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
     import cv2
 
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, read_unread
+    from meishi.ocr.tesseract import make_line, read_unread
 
     gray = np.full((400, 800), 255, np.uint8)
     for x in (100, 140, 180):
@@ -600,7 +600,7 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
 
 def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, read_unread
+    from meishi.ocr.tesseract import make_line, read_unread
 
     gray = np.full((400, 800), 255, np.uint8)
     for x in (100, 140, 180):
@@ -623,7 +623,7 @@ def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
 ])
 def test_ink_a_wide_gap_beside_a_line_is_read_on_its_own(gap, read):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, read_unread
+    from meishi.ocr.tesseract import make_line, read_unread
 
     gray = np.full((400, 800), 255, np.uint8)
     for x in (100, 140, 180):
@@ -665,7 +665,7 @@ class _ThinPrintEngine(_FakeEngine):
     (("携帯 090-1094-3156", 40.0), "携帯 090-1994-3156", "携帯 090-1094-3156"),
 ])
 def test_thin_print_read_as_scraps_is_read_binarised(grey, binary, expected):
-    from meishi.ocr import _read_one_line
+    from meishi.ocr.tesseract import _read_one_line
 
     crop = np.full((60, 400), 255, np.uint8)
     crop[20:40, 20:380] = 120  # grey print
@@ -698,7 +698,7 @@ class _ReadsAs(_FakeEngine):
      "若葉システムズメ株式会社"),
 ])
 def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, reread, kept):
-    from meishi.ocr import reread_lines
+    from meishi.ocr.tesseract import reread_lines
 
     gray = np.full((300, 900), 255, np.uint8)
     gray[100:130, 100:700] = 0
@@ -722,7 +722,7 @@ def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, rerea
     (("Ryo OGAWA", 87), ("Ryo 0GAWA", 90), "Ryo OGAWA"),
 ])
 def test_an_unsure_lines_reread_is_outvoted_by_the_layout_and_the_probe(reread, probe, kept):
-    from meishi.ocr import reread_lines
+    from meishi.ocr.tesseract import reread_lines
 
     old = probe[0]
     gray = np.full((300, 900), 255, np.uint8)
@@ -738,7 +738,7 @@ class _WholeGlyphsEngine(_FakeEngine):
     tallest ink), else as scraps."""
 
     def answer(self, gray, lang, psm):
-        from meishi.ocr import _ink
+        from meishi.ocr.tesseract import _ink
 
         ink = _ink(gray)
         cols = np.flatnonzero(ink.any(axis=0))
@@ -755,7 +755,7 @@ class _WholeGlyphsEngine(_FakeEngine):
 
 
 def test_two_stacked_scraps_of_one_rows_glyphs_are_read_again_as_that_row():
-    from meishi.ocr import reread_lines
+    from meishi.ocr.tesseract import reread_lines
 
     gray = np.full((300, 900), 255, np.uint8)
     for x in range(100, 400, 50):
@@ -775,7 +775,7 @@ def test_two_stacked_scraps_of_one_rows_glyphs_are_read_again_as_that_row():
     ("Mail mori@shizuku.jp", "Mail mori@shizuku.jp 森", False),
 ])
 def test_the_probes_other_reading_stays_with_the_line(old, probe, alternative):
-    from meishi.ocr import reread_lines
+    from meishi.ocr.tesseract import reread_lines
 
     gray = np.full((300, 900), 255, np.uint8)
     gray[100:130, 100:700] = 0
@@ -792,14 +792,14 @@ class _TallBoxEngine(_FakeEngine):
 
     def answer(self, gray, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         return [make_line([OcrWord(text="佐藤", conf=93.0, box=Box(x=10, y=10, w=84, h=40)),
                            OcrWord(text="翼", conf=0.0, box=Box(x=100, y=0, w=40, h=56))])]
 
 
 def test_an_unsure_glyph_is_judged_by_its_ink_not_its_box():
-    from meishi.ocr import _read_words
+    from meishi.ocr.tesseract import _read_words
 
     crop = np.full((60, 160), 255, np.uint8)
     for x in (10, 54, 100):
@@ -817,7 +817,7 @@ def test_an_unsure_glyph_is_judged_by_its_ink_not_its_box():
     ("SoftBank Corp.", "SoftBank Corp.", "SoftBank Corp."),
 ])
 def test_spaces_between_latin_words_come_from_an_english_reading(jpn, eng, expected):
-    from meishi.ocr import _spaces_from
+    from meishi.ocr.tesseract import _spaces_from
 
     assert _spaces_from(jpn, eng) == expected
 
@@ -831,7 +831,7 @@ def test_spaces_between_latin_words_come_from_an_english_reading(jpn, eng, expec
     ("株式会社ミドリ精機HOKUTOSEIKI", "HOKUTO SEIKI", "株式会社ミドリ精機HOKUTOSEIKI"),
 ])
 def test_a_latin_line_whose_spaces_jpn_lost_gets_them_back(text, english, expected):
-    from meishi.ocr import space_latin
+    from meishi.ocr.tesseract import space_latin
 
     gray = np.full((200, 900), 255, np.uint8)
     line = _FakeEngine.line(text, 90.0, 50, 80, 700, 30)
@@ -872,7 +872,7 @@ def _column_under_four_discs(text="カザネ技研合同会社", px=40):
     (_tategaki_column("営業部 部長"), False),  # a wider gap inside the column
 ])
 def test_a_logo_above_a_column_is_found_by_its_gap_and_shape(column, logo):
-    from meishi.ocr import _logo_end
+    from meishi.ocr.tesseract import _logo_end
 
     end = _logo_end(column, 0, column.shape[1])
     if logo:
@@ -887,7 +887,7 @@ class _LogoEngine(_FakeEngine):
 
     def answer(self, gray, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         if lang != "jpn_vert":
             return []
@@ -901,7 +901,7 @@ class _LogoEngine(_FakeEngine):
 
 def test_a_column_is_read_again_without_the_logo_above_it():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     gray = np.full((1000, 600), 255, np.uint8)
     column = _column_under_a_logo()
@@ -916,7 +916,7 @@ def test_a_column_is_read_again_without_the_logo_above_it():
 
 def test_a_floor_at_a_columns_end_is_kept_though_short_and_latin():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _column_words
+    from meishi.ocr.tesseract import _column_words
 
     def word(text, y):
         return OcrWord(text=text, conf=92.0, box=Box(x=100, y=y, w=30, h=40))
@@ -938,7 +938,7 @@ def test_a_floor_at_a_columns_end_is_kept_though_short_and_latin():
 ])
 def test_a_column_of_digits_is_voted_glyph_by_glyph_from_its_jpn_and_eng_readings(jpn, eng, expected):
     from meishi.models import Box, OcrWord
-    from meishi.ocr import _digits_by_vote, make_line
+    from meishi.ocr.tesseract import _digits_by_vote, make_line
 
     def line(text, conf):
         return make_line([OcrWord(text=text, conf=conf, box=Box(x=300, y=100, w=20, h=250))])
@@ -952,7 +952,7 @@ class _UnsureDigitsEngine(_FakeEngine):
 
     def answer(self, gray, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         if lang != "jpn_vert":
             return []
@@ -963,7 +963,7 @@ class _UnsureDigitsEngine(_FakeEngine):
 
 def test_a_postal_columns_unsure_group_of_digits_is_kept():
     from meishi.models import Box, OcrWord
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     gray = np.full((1000, 600), 255, np.uint8)
     gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
@@ -979,7 +979,7 @@ class _AcrossColumnsEngine(_FakeEngine):
 
     def answer(self, gray, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         if lang == "jpn_vert":
             self.masked = gray.copy()
@@ -991,7 +991,7 @@ class _AcrossColumnsEngine(_FakeEngine):
 
 
 def test_a_row_of_glyphs_read_across_the_columns_is_not_masked_out_as_a_line():
-    from meishi.ocr import read_vertical
+    from meishi.ocr.tesseract import read_vertical
 
     gray = np.full((1000, 600), 255, np.uint8)
     for x, size in ((200, 40), (300, 20), (400, 60)):  # three columns of glyphs, 5 px apart
@@ -1019,7 +1019,7 @@ class _PostalThenScrapEngine(_FakeEngine):
 
 
 def test_a_postal_columns_reading_is_not_given_up_for_a_surer_one_without_its_grammar():
-    from meishi.ocr import make_line, reread_columns
+    from meishi.ocr.tesseract import make_line, reread_columns
 
     gray = np.full((1000, 600), 255, np.uint8)
     for top in range(100, 580, 48):  # a column of stacked digits no block of the layout holds
@@ -1036,7 +1036,7 @@ class _LabelledPhoneEngine(_FakeEngine):
 
     def answer(self, gray, lang, psm):
         from meishi.models import Box, OcrWord
-        from meishi.ocr import make_line
+        from meishi.ocr.tesseract import make_line
 
         if lang != "jpn":
             return []
@@ -1046,7 +1046,7 @@ class _LabelledPhoneEngine(_FakeEngine):
 
 
 def test_a_phone_line_with_a_japanese_label_is_judged_as_a_latin_line():
-    from meishi.ocr import read_vertical
+    from meishi.ocr.tesseract import read_vertical
 
     gray = np.full((1000, 600), 255, np.uint8)
     gray[902:933, 70:435] = 0
@@ -1065,7 +1065,7 @@ class _UnsureMailEngine(_FakeEngine):
 
 
 def test_a_tategaki_cards_mail_line_is_a_line_however_unsure():
-    from meishi.ocr import read_vertical
+    from meishi.ocr.tesseract import read_vertical
 
     gray = np.full((1000, 700), 255, np.uint8)
     gray[905:940, 76:632] = 0

@@ -11,7 +11,7 @@ import pytest
 from conftest import DEMO, REPO, truth
 from meishi.errors import OcrError
 from meishi.evaluate import normalise
-from meishi.ocr import RecordedEngine
+from meishi.ocr.tesseract import RecordedEngine
 from meishi.pipeline import read_cards
 
 RECORDING = REPO / "tests" / "data" / "ocr_demo_scans.json"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
 from pathlib import Path
 
 from meishi import imaging
 from meishi.errors import (
     ImageTooLargeError,
-    MissingDependencyError,
     NoTextFoundError,
     UnreadableImageError,
 )
 from meishi.extract import extract_fields
 from meishi.models import CardImage, CardRead
-from meishi.ocr import OcrEngine, TesseractEngine, read_text, rotate
+from meishi.ocr import CardReader, as_reader, get_reader, rotate
+from meishi.ocr.tesseract import OcrEngine
+from meishi.ocr.tuning import TUNING
 from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -24,26 +24,16 @@ log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
 
 
-@lru_cache(maxsize=4)
-def default_engine(cmd: str = "tesseract", timeout_s: float = 60.0) -> TesseractEngine:
-    return TesseractEngine(cmd=cmd, timeout_s=timeout_s)
-
-
 def check_ready(settings: Settings | None = None) -> str:
-    """Fail fast, before any card is touched, if Tesseract or its Japanese data is missing.
+    """Fail fast, before any card is touched, if the configured OCR engine cannot run here
+    (Tesseract or its Japanese data missing; PP-OCR's models or onnxruntime missing).
 
-    Returns the Tesseract version.
+    Returns the engine's version.
     """
     settings = settings or get_settings()
-    engine = TesseractEngine(cmd=settings.tesseract_cmd, timeout_s=settings.ocr_timeout_s)
-    version = engine.version()
-    missing = engine.missing_languages()
-    if missing:
-        raise MissingDependencyError(
-            f"Tesseract language data missing: {', '.join(missing)} — run `sudo apt-get install "
-            + " ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing) + "`"
-        )
-    return version
+    reader = get_reader(settings)
+    reader.check()
+    return reader.version()
 
 
 def read_file(path: Path, settings: Settings, source: str | None = None) -> bytes:
@@ -71,7 +61,7 @@ def read_bytes(
     source: str,
     *,
     settings: Settings | None = None,
-    engine: OcrEngine | None = None,
+    engine: CardReader | OcrEngine | None = None,
 ) -> list[CardRead]:
     """Read the cards in one image from its encoded bytes: one card, or each card of a
     flatbed scan of several, in reading order.
@@ -80,14 +70,14 @@ def read_bytes(
     the image fails only when no card in it has text.
     """
     settings = settings or get_settings()
-    engine = engine or default_engine(settings.tesseract_cmd, settings.ocr_timeout_s)
+    reader = as_reader(engine) if engine is not None else get_reader(settings)
     t0 = time.perf_counter()
     cards = imaging.clean(data, source, settings)
     cleanup_s = (time.perf_counter() - t0) / len(cards)
     reads: list[CardRead] = []
     for card in cards:
         try:
-            reads.append(_read_clean(card, engine, cleanup_s))
+            reads.append(_read_clean(card, reader, cleanup_s))
         except NoTextFoundError as exc:
             if len(cards) == 1:
                 raise
@@ -100,19 +90,19 @@ def read_bytes(
     return reads
 
 
-def _read_clean(card: CardImage, engine: OcrEngine, cleanup_s: float) -> CardRead:
+def _read_clean(card: CardImage, reader: CardReader, cleanup_s: float) -> CardRead:
     t0 = time.perf_counter() - cleanup_s
-    ocr = read_text(card.image, engine)
+    ocr = reader.read_card(card)
     confident = sum(len(w.text) for line in ocr.lines for w in line.words if w.conf >= 70)
-    if confident < 4:
+    if confident < TUNING.review_confident_chars:
         raise NoTextFoundError(
             f"{card.source}: no text found on the image; is it a business card, and in focus?"
         )
     fields = extract_fields(ocr)
     upright = rotate(card.color, ocr.rotation)
     seconds = time.perf_counter() - t0
-    log.info("%s: read in %.2f s (%s, turned %d°)", card.source, seconds, ocr.orientation,
-             ocr.rotation)
+    log.info("%s: read in %.2f s by %s (%s, turned %d°)", card.source, seconds, ocr.engine,
+             ocr.orientation, ocr.rotation)
     return CardRead(
         source=card.source,
         sha256=card.sha256,
@@ -131,7 +121,7 @@ def read_cards(
     *,
     source: str | None = None,
     settings: Settings | None = None,
-    engine: OcrEngine | None = None,
+    engine: CardReader | OcrEngine | None = None,
 ) -> list[CardRead]:
     """Run the automatic part (cleanup, OCR, extraction) on one image file: its card, or
     each of its cards when it is a scan of several.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_config_path, user_data_path
 from pydantic import Field
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="Private data folder")
     inbox: Path | None = Field(default=None, description="Folder scans are dropped into")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL of the store")
+    ocr_engine: Literal["ppocr", "tesseract"] = Field(
+        default="ppocr", description="PP-OCR (rapidocr) or Tesseract (see `meishi doctor`)")
     tesseract_cmd: str = "tesseract"
     ocr_timeout_s: float = 60.0
     max_file_bytes: int = 40 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""OCR: a cleaned card → lines of text with boxes and confidences.
+"""Tesseract: a cleaned grey card → lines of text with boxes and confidences.
 
 The engine sits behind :class:`OcrEngine` so tests can replay recorded output or inject
 faults. :func:`read_text` decides the card's orientation (horizontal or tategaki, and a turn
@@ -22,6 +22,7 @@ import numpy as np
 
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord, Orientation
+from meishi.ocr.turn import rotate
 
 log = logging.getLogger(__name__)
 
@@ -189,13 +190,6 @@ def make_line(words: list[OcrWord]) -> OcrLine:
 
 
 # --------------------------------------------------------------------------- orientation
-_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-
-
-def rotate(gray: np.ndarray, degrees: int) -> np.ndarray:
-    return gray if degrees % 360 == 0 else cv2.rotate(gray, _ROTATE[degrees % 360])
-
-
 def score(lines: list[OcrLine], orientation: Orientation | None = None) -> float:
     """How much confidently read text there is (wrong orientations read as noise).
 

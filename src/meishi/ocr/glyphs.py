@@ -1,0 +1,143 @@
+"""Japanese on a recogniser trained mostly on Chinese: glyph mends where the context is sure.
+
+PP-OCR writes simplified glyphs (島→岛, 帯→带, 話→话), the long-vowel mark ー as the kanji
+一, katakana as the kanji they resemble (ハ→八, ト→卜, カ→力) and 〒 as 平, = or F. Each
+mend is a named rule in :data:`RULES` with an example; ``tests/test_glyphs.py`` is generated
+from those examples, and ``meishi eval --no-rule NAME`` measures what a rule is worth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from meishi.models import OcrLine, OcrWord
+
+KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff"  # ァ..ヺ, ー..ヿ (no ・)
+KANJI = "\u3400-\u9fff\uf900-\ufaff々〆"
+
+
+def is_japanese_char(ch: str) -> bool:
+    """Can Japanese text hold ``ch``? (JIS X 0213 or Windows' CP932: what Japanese fonts,
+    forms and phones cover.)"""
+    for codec in ("euc_jis_2004", "cp932"):
+        try:
+            ch.encode(codec)
+            return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
+@lru_cache(maxsize=1)
+def _converters() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    import opencc
+
+    s2t, t2jp = opencc.OpenCC("s2t"), opencc.OpenCC("t2jp")
+    return s2t.convert, t2jp.convert
+
+
+@lru_cache(maxsize=4096)
+def japanese_form(ch: str) -> str:
+    """The Japanese (shinjitai) form of a Chinese glyph Japanese text cannot hold (岛 → 島),
+    through OpenCC's simplified → traditional → Japanese tables; ``ch`` itself when it is
+    Japanese already or has no Japanese form."""
+    if ch.isascii() or is_japanese_char(ch):
+        return ch
+    s2t, t2jp = _converters()
+    out = t2jp(s2t(ch))
+    return out if len(out) == 1 and is_japanese_char(out) else ch
+
+
+def _simplified(text: str) -> str:
+    return "".join(japanese_form(c) for c in text)
+
+
+# katakana that PP-OCR reads as the kanji (or sign) it resembles, between katakana
+_KANA_LOOKALIKES = {"八": "ハ", "卜": "ト", "了": "ア", "力": "カ", "夕": "タ", "口": "ロ",
+                    "工": "エ", "二": "ニ", "才": "オ", "入": "ス"}
+_LOOKALIKE = re.compile(
+    rf"(?<=[{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}])"
+    rf"|(?<![{KANJI}{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}]{{2}})"
+    rf"|(?<=[{KATAKANA}]{{2}})[{''.join(_KANA_LOOKALIKES)}](?![{KANJI}{KATAKANA}])")
+
+
+def _kana_lookalikes(text: str) -> str:
+    return _LOOKALIKE.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
+
+
+# ー written as 一 (or a dash) after katakana, before katakana or at the word's end
+_LONG_VOWEL = re.compile(rf"(?<=[{KATAKANA}])[一\-‐—―−](?=[{KATAKANA}]|$|\s|[^\w])")
+
+
+def _long_vowel(text: str) -> str:
+    return _LONG_VOWEL.sub("ー", text)
+
+
+# 〒 read as a look-alike before a postal code at the start of the line
+_POSTAL_MARK = re.compile(r"^[平=FT干テ〶](?=\s?\d{3}\s?[-‐−ー]\s?\d{4}(?![\d\-]))")
+
+
+def _postal_mark(text: str) -> str:
+    return _POSTAL_MARK.sub("〒", text)
+
+
+# ケ between kanji is the small ヶ of place names (霞ヶ関, 茅ヶ崎, 市ヶ谷)
+_SMALL_KE = re.compile(rf"(?<=[{KANJI}])ケ(?=[{KANJI}])")
+
+
+def _small_ke(text: str) -> str:
+    return _SMALL_KE.sub("ヶ", text)
+
+
+@dataclass(frozen=True)
+class GlyphRule:
+    name: str
+    mend: Callable[[str], str]
+    example: str
+    expected: str
+    why: str
+
+
+#: every glyph mend, in the order applied; each example is a test
+RULES: tuple[GlyphRule, ...] = (
+    GlyphRule("simplified", _simplified, "福岛县带广市话", "福島県帯広市話",
+              "a glyph Japanese text cannot hold, in its Japanese form (OpenCC s2t + t2jp)"),
+    GlyphRule("kana_lookalike", _kana_lookalikes, "八ルカテック シ二アマネージャー",
+              "ハルカテック シニアマネージャー",
+              "a kanji shaped like a katakana, inside a katakana word"),
+    GlyphRule("long_vowel", _long_vowel, "センタ一ビル マネ一ジャ一", "センタービル マネージャー",
+              "一 or a dash after katakana is the long-vowel mark"),
+    GlyphRule("postal_mark", _postal_mark, "平532-2716", "〒532-2716",
+              "a 〒 look-alike before a postal code opening the line"),
+    GlyphRule("small_ke", _small_ke, "千代田区霞ケ関1-2-3", "千代田区霞ヶ関1-2-3",
+              "ケ between kanji is the small ヶ of a place name"),
+)
+
+#: rules switched off for an ablation (``meishi eval --no-rule``); empty in normal use
+DISABLED: set[str] = set()
+
+
+def mend_text(text: str) -> str:
+    for rule in RULES:
+        if rule.name not in DISABLED:
+            text = rule.mend(text)
+    return text
+
+
+def mend_line(line: OcrLine) -> OcrLine:
+    """The line with its glyphs mended in the context of the whole line. A mend replaces
+    one glyph by one, so each word keeps its box and its share of the text."""
+    text = mend_text(line.text)
+    if len(text) != len(line.text):  # a rule broke the one-for-one promise: keep the reading
+        return line
+    words, at = [], 0
+    for w in line.words:
+        start = line.text.find(w.text, at)
+        if start < 0:
+            return line.model_copy(update={"text": text})
+        words.append(OcrWord(text=text[start:start + len(w.text)], conf=w.conf, box=w.box))
+        at = start + len(w.text)
+    return line.model_copy(update={"text": text, "words": words})

@@ -1,0 +1,381 @@
+"""PP-OCR through ``rapidocr`` on ``onnxruntime``: a whole card in one pass.
+
+The detector, the recogniser and the 0/180° line classifier ship inside the ``rapidocr``
+wheel (Apache-2.0); nothing is ever downloaded: a missing model is a
+:class:`~meishi.errors.MissingDependencyError`. One model per process, one onnxruntime
+thread: cards are read in parallel by processes, not by threads.
+
+PP-OCR reads turned cards and tategaki alike, but its boxes stay in the image's frame, and
+extraction reads a layout. :meth:`PpOcrEngine.read_card` therefore decides the card's frame
+(see :func:`decide_frame`) and reads it again upright when it was turned.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from meishi.errors import MissingDependencyError, OcrError
+from meishi.models import Box, OcrLine, OcrResult, OcrWord
+from meishi.ocr.glyphs import mend_line
+from meishi.ocr.tuning import TUNING
+from meishi.ocr.turn import rotate
+
+log = logging.getLogger(__name__)
+
+#: the models rapidocr 3.x ships in its wheel
+MODELS = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+
+
+def model_paths() -> dict[str, Path]:
+    """The shipped model files; a clear error when the wheel lacks one."""
+    try:
+        root = Path(str(resources.files("rapidocr"))) / "models"
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError(
+            "rapidocr is not installed: run `./run setup` (or `pip install rapidocr "
+            "onnxruntime`), or use MEISHI_OCR_ENGINE=tesseract") from exc
+    paths = {task: root / name for task, name in MODELS.items()}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise MissingDependencyError(
+            f"PP-OCR model files missing: {', '.join(missing)}. meishi never downloads "
+            "models: reinstall rapidocr 3.x from PyPI (its wheel carries them), or use "
+            "MEISHI_OCR_ENGINE=tesseract")
+    return paths
+
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _rapid() -> Any:
+    """The process's one RapidOCR instance (loaded on first use)."""
+    paths = model_paths()
+    try:
+        from rapidocr import RapidOCR
+    except ImportError as exc:  # onnxruntime missing or broken
+        raise MissingDependencyError(
+            f"rapidocr cannot load ({exc}): run `./run setup`, or use "
+            "MEISHI_OCR_ENGINE=tesseract") from exc
+    params: dict[str, Any] = {
+        "Global.log_level": "warning",
+        "Global.return_word_box": True,
+        "Global.text_score": TUNING.ppocr_min_score,
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
+    for task, path in paths.items():
+        params[f"{task}.model_path"] = str(path)
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    return RapidOCR(params=params)
+
+
+def _call(img: np.ndarray, *, det: bool = True, cls: bool = True, rec: bool = True) -> Any:
+    # rapidocr keeps the flags of the last call: name every one, every time
+    with _LOCK:
+        return _rapid()(img, use_det=det, use_cls=cls, use_rec=rec,
+                        return_word_box=det and rec)
+
+
+def _box(quad: Any) -> Box:
+    pts = np.asarray(quad, dtype=float).reshape(-1, 2)
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    return Box(x=int(max(0, x0)), y=int(max(0, y0)), w=int(max(1, x1 - x0)),
+               h=int(max(1, y1 - y0)))
+
+
+def _is_vertical(box: Box, text: str) -> bool:
+    return len(text.replace(" ", "")) >= 2 and box.h >= TUNING.vertical_aspect * box.w
+
+
+Glyph = tuple[str, float, Box]  # a glyph (or a Latin word), its confidence 0..1, its box
+
+
+@dataclass
+class _Fragment:
+    """One detected text box as PP-OCR read it, with its glyphs (image frame)."""
+
+    text: str
+    score: float
+    box: Box
+    vertical: bool
+    glyphs: list[Glyph]
+
+    @property
+    def size(self) -> int:
+        return self.box.w if self.vertical else self.box.h
+
+
+def _fragments(out: Any) -> list[_Fragment]:
+    if out is None or getattr(out, "txts", None) is None or out.boxes is None:
+        return []
+    words_of = list(out.word_results) if out.word_results is not None else []
+    frags = []
+    for i, (quad, text, score) in enumerate(zip(out.boxes, out.txts, out.scores, strict=False)):
+        text = str(text).strip()
+        if not text:
+            continue
+        box = _box(quad)
+        glyphs: list[Glyph] = []
+        if i < len(words_of) and words_of[i]:
+            glyphs = [(str(t), float(s), _box(q)) for t, s, q in words_of[i]
+                      if q is not None and str(t).strip()]
+        # the glyph boxes are trusted only when they spell the line
+        if "".join(g[0] for g in glyphs).replace(" ", "") != text.replace(" ", ""):
+            glyphs = [(text.replace(" ", ""), float(score), box)]
+        frags.append(_Fragment(text, float(score), box, _is_vertical(box, text), glyphs))
+    return frags
+
+
+def _along(box: Box, vertical: bool) -> tuple[int, int]:
+    return (box.y, box.bottom) if vertical else (box.x, box.right)
+
+
+def _continues(a: _Fragment, b: _Fragment) -> bool:
+    """Is ``b`` the rest of ``a``'s line, cut off by the detector at a wide gap (family |
+    given name, a name's glyphs set wide apart)? Same direction, same glyph size, on one
+    row (column), close after it."""
+    if a.vertical != b.vertical:
+        return False
+    size = max(a.size, b.size)
+    if min(a.size, b.size) < size / TUNING.join_size_ratio:
+        return False
+    across = a.box.overlap_x(b.box) if a.vertical else a.box.overlap_y(b.box)
+    if across < TUNING.join_overlap * min(a.size, b.size):
+        return False
+    a0, a1 = _along(a.box, a.vertical)
+    b0, b1 = _along(b.box, b.vertical)
+    return a0 < b0 and a1 < b1 and b0 - a1 <= TUNING.join_gap * size
+
+
+def _join(a: _Fragment, b: _Fragment) -> _Fragment:
+    """``a`` and ``b`` as one line; a glyph both boxes hold (read twice where the detector's
+    boxes overlap: 藤原 | 原慎太郎) is kept once."""
+    a_end = _along(a.box, a.vertical)[1]
+    rest = list(b.glyphs)
+    last = a.glyphs[-1] if a.glyphs else None
+    while rest and last is not None and rest[0][0] == last[0] and \
+            _along(rest[0][2], b.vertical)[0] < a_end - 0.3 * a.size:
+        rest.pop(0)
+    glyphs = a.glyphs + rest
+    text = a.text + " " + "".join(g[0] for g in rest) if rest else a.text
+    n_a, n_b = len(a.text), max(1, len(text) - len(a.text))
+    score = (a.score * n_a + b.score * n_b) / (n_a + n_b)
+    return _Fragment(text, score, Box.union([a.box, b.box]), a.vertical, glyphs)
+
+
+def join_fragments(frags: list[_Fragment]) -> list[_Fragment]:
+    """Lines the detector cut at a wide gap, joined again (in reading order along them)."""
+    pending = sorted(frags, key=lambda f: _along(f.box, f.vertical)[0])
+    out: list[_Fragment] = []
+    while pending:
+        cur = pending.pop(0)
+        joined = True
+        while joined:
+            joined = False
+            for k, nxt in enumerate(pending):
+                if _continues(cur, nxt):
+                    cur = _join(cur, pending.pop(k))
+                    joined = True
+                    break
+        out.append(cur)
+    return out
+
+
+def _glyph_words(frag: _Fragment) -> list[OcrWord]:
+    """Words of a line from its glyph (or Latin word) boxes: glyphs set closer than a gap
+    form one word. A wide gap (between family and given name, between a label and its
+    number) starts a new one; PP-OCR writes no space there."""
+    glyphs, vertical = frag.glyphs, frag.vertical
+    size = float(np.median([g[2].w if vertical else g[2].h for g in glyphs]))
+    words: list[list[Glyph]] = [[glyphs[0]]]
+    for prev, cur in zip(glyphs, glyphs[1:], strict=False):
+        if prev[0][-1:].isascii() and cur[0][:1].isascii():
+            # Latin words come whole; a gap between them is a space
+            apart = len(cur[0]) > 1 or _along(cur[2], vertical)[0] - \
+                _along(prev[2], vertical)[1] > TUNING.word_gap * size
+        else:
+            # glyph boxes are cells of uneven width (ー, 1): judge by their centres
+            (p0, p1), (c0, c1) = _along(prev[2], vertical), _along(cur[2], vertical)
+            apart = (c0 + c1) / 2 - (p0 + p1) / 2 - size > TUNING.word_gap * size
+        if apart:
+            words.append([cur])
+        else:
+            words[-1].append(cur)
+    conf = round(frag.score * 100, 1)
+    return [OcrWord(text="".join(g[0] for g in group),
+                    conf=round(min(min(g[1] for g in group) * 100, conf), 1),
+                    box=Box.union([g[2] for g in group])) for group in words]
+
+
+def _lines(out: Any) -> list[OcrLine]:
+    """rapidocr's output as meishi's lines (image frame): cut lines joined, words split at
+    wide gaps, glyphs mended."""
+    lines = []
+    for frag in join_fragments(_fragments(out)):
+        words = _glyph_words(frag)
+        lines.append(mend_line(OcrLine(text=" ".join(w.text for w in words),
+                                       conf=round(frag.score * 100, 1), box=frag.box,
+                                       words=words, vertical=frag.vertical)))
+    return lines
+
+
+def _crop(img: np.ndarray, box: Box, pad: int = 2) -> np.ndarray:
+    h, w = img.shape[:2]
+    return img[max(0, box.y - pad):min(h, box.bottom + pad),
+               max(0, box.x - pad):min(w, box.right + pad)]
+
+
+def _upright_glyphs(img: np.ndarray, lines: list[OcrLine]) -> bool:
+    """Do the glyphs of the vertical lines stand upright (tategaki), or lie on their side
+    (a horizontal card turned a quarter)? The glyphs of the longest columns are set side by
+    side in a row and read: upright glyphs read as the column did, turned ones do not."""
+    cols = sorted((ln for ln in lines if ln.vertical and len(ln.words) >= 1
+                   and sum(len(w.text) for w in ln.words) >= 3),
+                  key=lambda ln: -len(ln.text))[:TUNING.turn_probe_lines]
+    votes = []
+    for ln in cols:
+        glyph_boxes = _glyph_boxes(ln)
+        if len(glyph_boxes) < 3:
+            continue
+        side = max(8, int(np.median([b.w for b in glyph_boxes])))
+        tiles = []
+        for b in glyph_boxes:
+            tile = _crop(img, b, pad=1)
+            if tile.size == 0:
+                continue
+            tiles.append(cv2.resize(tile, (side, side), interpolation=cv2.INTER_AREA))
+            tiles.append(np.full((side, max(2, side // 8)) + tile.shape[2:], 255, img.dtype))
+        if not tiles:
+            continue
+        row = cv2.copyMakeBorder(np.hstack(tiles), 4, 4, 4, 4, cv2.BORDER_CONSTANT,
+                                 value=(255, 255, 255) if img.ndim == 3 else 255)
+        res = _call(row, det=False, cls=False, rec=True)
+        got = "".join(res.txts) if getattr(res, "txts", None) else ""
+        want = ln.text.replace(" ", "")
+        votes.append(SequenceMatcher(None, got, want).ratio())
+    if not votes:
+        return True  # nothing to judge by: leave the card as it is
+    log.debug("upright-glyph votes %s", votes)
+    return float(np.mean(votes)) >= TUNING.upright_agreement
+
+
+def _glyph_boxes(line: OcrLine) -> list[Box]:
+    """Approximate per-glyph boxes of a vertical line: its words cut into equal cells."""
+    out = []
+    for w in line.words:
+        n = len(w.text)
+        if n == 0:
+            continue
+        step = w.box.h / n
+        for k in range(n):
+            out.append(Box(x=w.box.x, y=int(w.box.y + k * step), w=w.box.w,
+                           h=max(1, int(step))))
+    return out
+
+
+def _cls_votes(img: np.ndarray, lines: list[OcrLine], quarter: bool) -> float:
+    """Share of the longest lines that the angle classifier reads as upside down (for a
+    quarter turn: after turning each crop a quarter counter-clockwise)."""
+    cands = sorted((ln for ln in lines if ln.vertical == quarter),
+                   key=lambda ln: -len(ln.text))[:TUNING.turn_probe_lines]
+    flips = []
+    for ln in cands:
+        crop = _crop(img, ln.box)
+        if crop.size == 0:
+            continue
+        if quarter:
+            crop = np.ascontiguousarray(np.rot90(crop))
+        res = _call(crop, det=False, cls=True, rec=False)
+        label, score = (res.cls_res or [("0", 0.0)])[0]
+        if score >= TUNING.cls_sure:
+            flips.append(1.0 if label == "180" else 0.0)
+    return float(np.mean(flips)) if flips else 0.0
+
+
+def decide_frame(img: np.ndarray, lines: list[OcrLine]) -> tuple[str, int]:
+    """The card's writing direction and the clockwise turn that makes it upright, from one
+    reading in the image's frame.
+
+    - Else: a horizontal card, upright or upside down (the angle
+      classifier's vote on its longest lines).
+    - Many vertical lines: tategaki if their glyphs stand upright, else a horizontal card
+      turned a quarter (which way: the angle classifier again). A tategaki card sets its
+      contacts horizontally, so the share of columns, not of characters, decides.
+    """
+    long_lines = [ln for ln in lines if len(ln.text.replace(" ", "")) >= 3]
+    columns = [ln for ln in long_lines if ln.vertical]
+    if len(columns) >= 2 and len(columns) >= TUNING.column_share * len(long_lines):
+        if _upright_glyphs(img, lines):
+            return "vertical", 0
+        # the column crops turned a quarter counter-clockwise read upside down: the card
+        # was turned counter-clockwise, and turns back clockwise
+        return "horizontal", 90 if _cls_votes(img, lines, quarter=True) > 0.5 else 270
+    return "horizontal", 180 if _cls_votes(img, lines, quarter=False) > 0.5 else 0
+
+
+def version() -> str:
+    try:
+        return (f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small), onnxruntime "
+                f"{metadata.version('onnxruntime')}")
+    except metadata.PackageNotFoundError as exc:
+        raise MissingDependencyError(f"{exc.name} is not installed: run `./run setup`") from exc
+
+
+class PpOcrEngine:
+    """The PP-OCR reader: a cleaned card image in, its lines in the upright card's frame."""
+
+    name = "ppocr"
+
+    def version(self) -> str:
+        return version()
+
+    def check(self) -> None:
+        """Fail fast when the models or onnxruntime are missing."""
+        model_paths()
+        _rapid()
+
+    def read_lines(self, img: np.ndarray) -> list[OcrLine]:
+        """One pass over ``img`` as it lies: lines in its frame."""
+        try:
+            # no per-line angle classifier: on upright cards it turns sound lines upside down
+            # (Tel: +81-11-… read as T8 - - :9 18); the card's turn is decided once, by vote
+            out = _call(img, cls=False)
+        except MissingDependencyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types
+            raise OcrError(f"PP-OCR failed: {str(exc)[:200]}") from exc
+        return _lines(out)
+
+    def read_card(self, img: np.ndarray) -> OcrResult:
+        lines = self.read_lines(img)
+        orientation, turn = decide_frame(img, lines)
+        if turn:
+            lines = self.read_lines(rotate(img, turn))
+        return OcrResult(lines=_reading_order(lines, orientation == "vertical"),
+                         orientation=orientation,  # type: ignore[arg-type]
+                         rotation=turn, engine=self.name)
+
+
+def _reading_order(lines: list[OcrLine], tategaki: bool) -> list[OcrLine]:
+    """Top to bottom, left to right; on a tategaki card its columns right to left first."""
+    cols = sorted((ln for ln in lines if tategaki and ln.vertical),
+                  key=lambda ln: (-(ln.box.x + ln.box.w / 2), ln.box.y))
+    rows = sorted((ln for ln in lines if not (tategaki and ln.vertical)),
+                  key=lambda ln: (ln.box.y + ln.box.h / 2, ln.box.x))
+    return cols + rows

@@ -1,0 +1,45 @@
+"""The OCR stage's thresholds, in one typed object.
+
+Each value says what it is for; change one only with ``meishi eval --compare`` on the dev
+set and the held-out set (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OcrTuning(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ppocr_min_score: float = Field(
+        0.5, description="PP-OCR lines read with less confidence (0..1) are dropped")
+    vertical_aspect: float = Field(
+        1.5, description="a line this many times taller than wide is a column (tategaki, or "
+                         "a turned card); rapidocr turns such crops before reading them")
+    word_gap: float = Field(
+        0.3, description="glyphs further apart than this share of the glyph size start a "
+                         "new word (family | given name, label | number)")
+    join_gap: float = Field(
+        1.2, description="a box at most this many glyph sizes after another, on its row and "
+                         "of its size, continues its line (the detector cuts at wide gaps)")
+    join_overlap: float = Field(
+        0.6, description="... sharing this share of the smaller glyph size across the row")
+    join_size_ratio: float = Field(
+        1.35, description="... with glyph sizes at most this ratio apart")
+    column_share: float = Field(
+        0.3, description="a card whose lines of 3+ characters are this share columns (and "
+                         "two at least) is tategaki or turned a quarter")
+    turn_probe_lines: int = Field(
+        4, description="how many of the longest lines vote on the card's turn")
+    upright_agreement: float = Field(
+        0.6, description="a column whose glyphs, set in a row, read this much like the "
+                         "column stands upright (tategaki)")
+    cls_sure: float = Field(
+        0.8, description="the angle classifier's votes count from this confidence")
+    review_confident_chars: int = Field(
+        4, description="a card needs this many characters read at conf >= 70 to count as "
+                       "text at all (a blank back, noise, a photo of a desk)")
+
+
+TUNING = OcrTuning()
