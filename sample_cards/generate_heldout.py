@@ -878,8 +878,8 @@ def hx_minimal(cv: Canvas, c: Card, rng: random.Random) -> None:
     cy = top - cv.mm(size + 2.2)
     cv.text(r - w, cy, c.company, st.reg, cs, st.ink, bold=True)
     cv.logo(r - w - cv.mm(5.5), cy - cv.mm(3.6), 4.2, c.logo_char, rng)
-    name_block(cv, c, m, cv.mm(8), cy - cv.mm(cs + 1.5), 5.4 if c.language == "ja" else 4.2, cv.w * 0.75,
-               track=0.35, dt_size=2.3, sub_size=2.0, dt_fill=st.sub)
+    name_block(cv, c, m, cv.mm(8), cy - cv.mm(cs + 1.5), 5.6 if c.language == "ja" else 4.2, cv.w * 0.75,
+               track=0.2, dt_size=2.3, sub_size=2.0, dt_fill=st.sub)
 
 
 H_DESIGNS = {
@@ -1030,11 +1030,11 @@ def _v_head(cv: Canvas, vt: VText, c: Card, rng: random.Random, x: float, top: f
         x -= cv.mm(3.9)
     nsize = rng.uniform(7.2, 8.4)
     fam, giv = c.family[0], c.given[0]
-    gap = rng.uniform(0.6, 1.2)
+    gap = rng.uniform(0.25, 0.7)
     while vt.height(fam + giv, nsize, 0.12) + cv.mm(nsize * gap) > cv.h - top - cv.mm(16) and nsize > 5:
         nsize -= 0.2
     if c.kana_print:
-        vt.column(x + cv.mm(0.3), top + cv.mm(12), c.kana_print, st.reg, 2.0, st.sub, track=0.3)
+        vt.column(x - cv.mm(0.3), top + cv.mm(12), c.kana_print, st.reg, 2.0, st.sub, track=0.3)
         x -= cv.mm(1.0 + 0.4 + nsize / 2 + 0.8)
     else:
         x -= cv.mm(nsize / 2 + 0.6)
@@ -1156,7 +1156,7 @@ V_DESIGNS = {"tv_inline": tv_inline, "tv_bottom": tv_bottom}
 # --------------------------------------------------------------------------------------------
 
 
-def pick_style(rng: random.Random, c: Card, px_mm: float) -> Style:
+def pick_style(rng: random.Random, c: Card, px_mm: float, design: str) -> Style:
     order = FAMILY_ORDER[:]
     rng.shuffle(order)
     family = order[0]
@@ -1168,7 +1168,7 @@ def pick_style(rng: random.Random, c: Card, px_mm: float) -> Style:
     name_font, fake = (bold, False) if bold and rng.random() < 0.6 else (reg, rng.random() < 0.4)
     if c.language == "ja" and rng.random() < 0.2:
         brush = rng.choice(BRUSH_FONTS)
-        if covers(brush, c.name_print):
+        if covers(brush, c.name_print) and design not in ("hx_minimal", "hx_footer_band"):
             name_font, fake = brush, False
     if not covers(name_font, name_text_plain(c)):
         name_font, fake = "VL-PGothic-Regular.ttf", False
@@ -1312,11 +1312,11 @@ def sim_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, 
             c0 = rng.uniform(0.2, 0.8) * (W * math.cos(ang) + H * math.sin(ang))
             d = xx * math.cos(ang) + yy * math.sin(ang) - c0
             width = rng.uniform(12, 45)
-            streak = np.exp(-(d / width) ** 2) * rng.uniform(70, 140)
+            streak = np.exp(-(d / width) ** 2) * rng.uniform(45, 85)
             out += (streak * mask_all)[..., None]
         bx, by = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
         blob = np.exp(-(((xx - bx) / rng.uniform(80, 200)) ** 2 + ((yy - by) / rng.uniform(40, 120)) ** 2))
-        out += (blob * mask_all * rng.uniform(40, 90))[..., None]
+        out += (blob * mask_all * rng.uniform(25, 50))[..., None]
     # uneven light and colour cast
     gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.95, 1.1), W, dtype=np.float32)[None, :]
     gy = np.linspace(rng.uniform(0.85, 1.05), rng.uniform(0.9, 1.1), H, dtype=np.float32)[:, None]
@@ -1397,7 +1397,7 @@ def make_one(idx: int, sp: dict, seed: int) -> tuple[np.ndarray, dict, int]:
     px = rng.uniform(10, 13) if cap not in ("photo", "small") and not sp["photo"] else rng.uniform(9, 11)
     if cap == "small":
         px = 10.0
-    st = pick_style(rng, c, px)
+    st = pick_style(rng, c, px, sp["design"])
     card = render(c, sp["design"], st, rng, vertical)
     rotation = 0
     quality = rng.randint(84, 92)
@@ -1411,6 +1411,7 @@ def make_one(idx: int, sp: dict, seed: int) -> tuple[np.ndarray, dict, int]:
             s = min(400 / w0, 244 / h0)
             nw, nh = round(w0 * s), round(h0 * s)
             small = cv2.resize(arr, (nw, nh), interpolation=cv2.INTER_AREA)
+            px *= s
             arr = np.empty((244, 400, 3), np.uint8)
             arr[:] = small[1, 1]
             arr[(244 - nh) // 2:(244 - nh) // 2 + nh, (400 - nw) // 2:(400 - nw) // 2 + nw] = small
@@ -1426,6 +1427,8 @@ def make_one(idx: int, sp: dict, seed: int) -> tuple[np.ndarray, dict, int]:
         "language": c.language,
         "fields": {k: c.truth.get(k) for k in FIELDS},
     }
+    if not sp["photo"]:
+        meta["px_per_mm"] = round(px, 2)
     if sp["photo"]:
         meta["photo"] = {"tilt_deg": round(sp["tilt"] or 0, 1), "holder": sp["holder"]}
     return arr, meta, quality
