@@ -615,7 +615,8 @@ class Canvas:
                 x += self.text(x, y, val, fname, size_mm, fill)
         return w
 
-    def logo(self, x: float, y: float, size_mm: float, ch: str, rng: random.Random, color=None) -> None:
+    def logo(self, x: float, y: float, size_mm: float, ch: str, rng: random.Random, color=None,
+             fg=None) -> None:
         s = self.mm(size_mm)
         col = color or self.st.accent
         kind = rng.choice(["square", "circle", "diamond", "bars"])
@@ -630,7 +631,7 @@ class Canvas:
                 self.d.rectangle([x + i * s / 3, y + s * (0.6 - 0.25 * i), x + i * s / 3 + s / 4, y + s], fill=col)
             return
         f = get_font(FAMILIES["ipaex_gothic"][0], int(s * 0.6))
-        self.d.text((x + s / 2, y + s / 2), ch, font=f, fill=self.st.paper, anchor="mm")
+        self.d.text((x + s / 2, y + s / 2), ch, font=f, fill=fg or self.st.paper, anchor="mm")
 
     def qr(self, x: float, y: float, size_mm: float, rng: random.Random) -> None:
         """A QR-code-like square (random modules, three finder patterns); decodes to nothing."""
@@ -705,9 +706,24 @@ def contacts_width(cv: Canvas, c: Card, size_mm: float) -> float:
 
 def fit_size(cv: Canvas, c: Card, size_mm: float, max_w: float, max_h_mm: float = 99.0,
              lh: float = 1.4) -> float:
+    start = size_mm
     while size_mm > 1.9 and (contacts_width(cv, c, size_mm) > max_w
                              or size_mm * lh * (len(c.contacts) - 1) + size_mm > max_h_mm):
         size_mm -= 0.05
+    if contacts_width(cv, c, size_mm) > max_w and any(len(s) > 1 for s in c.contacts):
+        # too wide even small: split the shared lines (TEL / FAX, e-mail + URL) at their separators
+        lines: list[list[tuple[str, str]]] = []
+        for segs in c.contacts:
+            part: list[tuple[str, str]] = []
+            for lab, val in segs:
+                if not val:  # a separator
+                    lines.append(part)
+                    part = []
+                else:
+                    part.append((lab, val))
+            lines.append(part)
+        c.contacts = [ln for ln in lines if ln]
+        return fit_size(cv, c, start, max_w, max_h_mm, lh)
     return size_mm
 
 
@@ -732,6 +748,8 @@ def name_block(cv: Canvas, c: Card, x: float, y_top: float, y_bottom: float, ns:
         ns *= 0.96
         dt_size = max(2.1, dt_size * 0.98)
         sub_size = max(1.8, sub_size * 0.98)
+    if need > y_bottom - y_top:
+        logger.warning("name block of %s does not fit: %d > %d px", name_text(cv, c), need, y_bottom - y_top)
     slack = max(0, (y_bottom - y_top) - need)
     y = y_top + slack * 0.4
     for s in dts:
@@ -788,7 +806,7 @@ def hx_side_panel(cv: Canvas, c: Card, rng: random.Random) -> None:
     st = cv.st
     pw = cv.mm(rng.uniform(23, 27))
     cv.d.rectangle([0, 0, pw, cv.h], fill=st.accent)
-    cv.logo(pw / 2 - cv.mm(5), cv.mm(8), 10, c.logo_char, rng, color=(250, 250, 250))
+    cv.logo(pw / 2 - cv.mm(5), cv.mm(8), 10, c.logo_char, rng, color=(250, 250, 250), fg=st.accent)
     words = [c.company]
     if cv.seg_width(c.company, st.reg, 2.7) > pw - cv.mm(3):
         if c.language == "ja":
@@ -1099,6 +1117,8 @@ def tv_inline(cv: Canvas, c: Card, rng: random.Random) -> None:
             break
         cols = columns(size, merge)
     pitch = min(cv.mm(size * 1.9), (x - cv.mm(3)) / len(cols))
+    if pitch < cv.mm(size * 1.15):
+        logger.warning("tategaki columns of %s are crowded: pitch %.1f px for %.1f mm text", c.company, pitch, size)
     xx = x - pitch / 2
     for kind, s in cols:
         if kind == "v":
