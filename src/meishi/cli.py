@@ -28,6 +28,7 @@ from meishi.store import Store
 
 if TYPE_CHECKING:
     from flows.server import PrefectServer
+    from meishi.evaluate import Comparison, EvalRun
 
 app = typer.Typer(
     help="meishi: scanned Japanese business cards (名刺) in, contacts you remember out.",
@@ -548,21 +549,42 @@ def eval_(
     folder: Annotated[Path, typer.Argument(help="Labelled cards (image + .json)")] = REPO_ROOT / "sample_cards" / "eval",
     workers: Annotated[int, typer.Option(help="Cards read in parallel")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N cards")] = None,
+    engine: Annotated[str | None, typer.Option(
+        help="OCR engine: ppocr or tesseract (default: MEISHI_OCR_ENGINE, else ppocr)")] = None,
+    no_rule: Annotated[list[str] | None, typer.Option(
+        "--no-rule", help="Switch a glyph rule off, for an ablation (repeatable)")] = None,
+    save: Annotated[Path | None, typer.Option(help="Write every card's outcome as JSON")] = None,
+    compare: Annotated[Path | None, typer.Option(
+        help="A run saved with --save: print what got better and worse, per field and card")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every wrong field")] = False,
 ) -> None:
-    """Per-field exact-match accuracy, per capture type, and cards per minute."""
+    """Per-field exact-match accuracy, per capture type, cards per minute, CPU and memory."""
     from meishi import evaluate
+    from meishi.ocr import ENGINES
+    from meishi.ocr.glyphs import RULES
 
+    if engine is not None and engine not in ENGINES:
+        raise _fail(f"--engine must be one of {', '.join(ENGINES)}", 2)
+    unknown = set(no_rule or []) - {r.name for r in RULES}
+    if unknown:
+        raise _fail(f"unknown rule(s) {', '.join(sorted(unknown))}; the rules are "
+                    + ", ".join(r.name for r in RULES), 2)
     try:
-        outcomes, wall = evaluate.run(folder, workers=workers, limit=limit)
-    except MeishiError as exc:
-        raise _fail(exc.message, 2) from exc
-    s = evaluate.summarise(outcomes, wall)
+        baseline = (evaluate.EvalRun.model_validate_json(compare.read_text(encoding="utf-8"))
+                    if compare else None)
+        result = evaluate.run(folder, workers=workers, limit=limit, engine=engine,
+                              disabled_rules=no_rule)
+    except (MeishiError, OSError, ValueError) as exc:
+        raise _fail(getattr(exc, "message", None) or str(exc), 2) from exc
+    if save:
+        save.write_text(result.model_dump_json(), encoding="utf-8")
+    outcomes = result.outcomes
+    s = evaluate.summarise(outcomes, result.wall)
     if as_json:
         sys.stdout.write(s.model_dump_json(indent=2) + "\n")
         return
-    t = Table(title=f"Field accuracy on {s.cards} cards ({folder})")
+    t = Table(title=f"Field accuracy on {s.cards} cards ({folder}, {result.engine})")
     t.add_column("field")
     t.add_column("exact match", justify="right")
     t.add_column("cards with field", justify="right")
@@ -585,11 +607,17 @@ def eval_(
                   f"{scans.get('company', 0):.1f} %")
     hi, lo = s.confidence["high"], s.confidence["low"]
     out.print(f"confidence ≥ {CHECK_BELOW}: {hi['accuracy']:.1f} % right "
-              f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields)")
+              f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields); "
+              f"{s.flagged_error_share:.1f} % of the {s.wrong_values} wrong values are flagged")
     out.print(f"unreadable cards: {s.errors}; labelled cards not found in their image: "
               f"{s.cards_missed}; cards read beyond the labelled ones: {s.cards_extra}")
     out.print(f"[bold]{s.cards_per_minute:.1f} cards per minute[/bold] "
               f"({s.cards} cards in {s.seconds:.1f} s, {workers} worker(s))")
+    if result.resources:
+        r = result.resources
+        out.print(f"CPU {r.cpu_s_per_card:.2f} s per card; peak RSS: largest worker "
+                  f"{r.worker_peak_rss_mib:.0f} MiB, parent {r.parent_peak_rss_mib:.0f} MiB "
+                  f"(≤ {r.peak_rss_bound_mib:.0f} MiB in all)")
     if errors:
         for o in outcomes:
             for k in o.truth:
@@ -597,6 +625,28 @@ def eval_(
                 if t_ != g_:
                     out.print(f"{Path(o.source).name} [{o.capture}] {k}: expected {t_!r} got {g_!r}",
                               highlight=False, markup=False, soft_wrap=True)
+    if baseline is not None:
+        _print_comparison(evaluate.compare(baseline.outcomes, outcomes), baseline)
+
+
+def _print_comparison(cmp: Comparison, baseline: EvalRun) -> None:
+    t = Table(title=f"Against the baseline ({baseline.engine}"
+                    + (f", without {', '.join(baseline.disabled_rules)}" if baseline.disabled_rules else "")
+                    + ")")
+    for col in ("field", "baseline", "now", "change"):
+        t.add_column(col, justify="right")
+    for k, (b, n) in cmp.per_field.items():
+        d = n - b
+        colour = "green" if d > 0 else "red" if d < 0 else "dim"
+        t.add_row(k, f"{b:.1f} %", f"{n:.1f} %", f"[{colour}]{d:+.1f}[/{colour}]")
+    out.print(t)
+    for title, rows in (("better", cmp.better), ("worse", cmp.worse)):
+        out.print(f"[bold]{len(rows)} field(s) {title}[/bold]")
+        for c in rows:
+            out.print(f"  {c.source} {c.field}: {c.before!r} → {c.after!r} (truth {c.truth!r})",
+                      highlight=False, markup=False, soft_wrap=True)
+    if cmp.unmatched:
+        out.print(f"{cmp.unmatched} card(s) are in only one of the two runs")
 
 
 def run() -> None:  # pragma: no cover

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from resource import RUSAGE_CHILDREN, RUSAGE_SELF, getrusage
 
 from pydantic import BaseModel
 
@@ -64,16 +65,24 @@ class _Read(BaseModel):
     region: tuple[int, int, int, int] | None = None
 
 
-def _read_one(path: str) -> tuple[list[_Read], str | None, float]:
+def _read_one(path: str) -> tuple[list[_Read], str | None, float, float]:
+    """Read one labelled image: its cards, an error, wall seconds and CPU seconds."""
     from meishi.pipeline import read_cards
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         reads = read_cards(Path(path))
         return ([_Read(got=r.fields.values(), confidence=r.fields.confidences(),
-                       region=r.region) for r in reads], None, time.perf_counter() - t0)
+                       region=r.region) for r in reads], None, time.perf_counter() - t0,
+                time.process_time() - c0)
     except MeishiError as exc:
-        return [], exc.message, time.perf_counter() - t0
+        return [], exc.message, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _init_worker(disabled_rules: list[str]) -> None:
+    from meishi.ocr import glyphs
+
+    glyphs.DISABLED.update(disabled_rules)
 
 
 def labelled_cards(folder: Path) -> list[tuple[Path, dict]]:
@@ -110,17 +119,57 @@ def _match(labelled: list[dict], reads: list[_Read]) -> tuple[list[_Read | None]
     return out, len(reads) - len(used)
 
 
-def run(folder: Path, workers: int = 2, limit: int | None = None) -> tuple[list[CardOutcome], float]:
+class Resources(BaseModel):
+    """What a run cost: CPU seconds per card and the peak memory of its processes."""
+
+    workers: int
+    cpu_s_per_card: float
+    #: peak resident memory of the largest worker, and of the parent process, in MiB
+    worker_peak_rss_mib: float
+    parent_peak_rss_mib: float
+
+    @property
+    def peak_rss_bound_mib(self) -> float:
+        """An upper bound on the run's peak memory: every worker at its peak at once, plus
+        the parent."""
+        return round(self.worker_peak_rss_mib * self.workers + self.parent_peak_rss_mib, 1)
+
+
+class EvalRun(BaseModel):
+    """One evaluation: what was read, and what it cost (``--save`` writes it as JSON,
+    ``--compare`` reads one back)."""
+
+    folder: str
+    engine: str
+    disabled_rules: list[str] = []
+    outcomes: list[CardOutcome]
+    wall: float
+    resources: Resources | None = None
+
+
+def run(folder: Path, workers: int = 2, limit: int | None = None,
+        engine: str | None = None, disabled_rules: list[str] | None = None) -> EvalRun:
     images = labelled_cards(folder)[:limit]
     if not images:
         raise MeishiError(f"{folder}: no labelled cards (image + .json ground truth) found")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if engine:
+        os.environ["MEISHI_OCR_ENGINE"] = engine
+    from meishi.settings import get_settings
+
+    get_settings.cache_clear()  # the workers are forked: they must not inherit a stale one
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(list(disabled_rules or []),)) as pool:
         results = list(pool.map(_read_one, [str(p) for p, _ in images]))
     wall = time.perf_counter() - t0
+    resources = Resources(
+        workers=workers,
+        cpu_s_per_card=round(sum(r[3] for r in results) / len(results), 2),
+        worker_peak_rss_mib=round(getrusage(RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        parent_peak_rss_mib=round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1))
     outcomes = []
-    for (path, doc), (reads, err, secs) in zip(images, results, strict=True):
+    for (path, doc), (reads, err, secs, _cpu) in zip(images, results, strict=True):
         several = "cards" in doc
         labelled = doc["cards"] if several else [doc]
         matched, extra = _match(labelled, reads)
@@ -136,7 +185,9 @@ def run(folder: Path, workers: int = 2, limit: int | None = None) -> tuple[list[
                 error=err,
                 seconds=secs / len(labelled), found=found, extra=extra if i == 1 else 0,
             ))
-    return outcomes, wall
+    return EvalRun(folder=str(folder), engine=get_settings().ocr_engine,
+                   disabled_rules=sorted(disabled_rules or []), outcomes=outcomes, wall=wall,
+                   resources=resources)
 
 
 class Summary(BaseModel):
@@ -152,6 +203,10 @@ class Summary(BaseModel):
     null_fields: int
     overall_present_accuracy: float
     confidence: dict[str, dict[str, float | int]]
+    #: of the wrong values read (a wrong field, or a value where the card prints none), the
+    #: share flagged for review (confidence below CHECK_BELOW): where the review finds them
+    flagged_error_share: float = 0.0
+    wrong_values: int = 0
     errors: int
     #: labelled cards not found in their image, and cards read that match no label
     cards_missed: int = 0
@@ -165,6 +220,7 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
     cap_field: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     nulls = [0, 0]  # right, absent
     conf_bins = {"high": [0, 0], "low": [0, 0]}
+    wrong_values = [0, 0]  # flagged for review, all wrong values read
     for o in outcomes:
         cap = per_capture[o.capture]
         lang = per_language[o.language]
@@ -173,10 +229,14 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         perfect = True
         for k in FIELD_NAMES:
             t, g = normalise(k, o.truth[k]), normalise(k, o.got[k])
+            c = o.confidence.get(k)
             if t is None:
                 nulls[1] += 1
                 nulls[0] += g is None
                 perfect &= g is None
+                if g is not None:  # a value read where the card prints none
+                    wrong_values[0] += c is not None and c < CHECK_BELOW
+                    wrong_values[1] += 1
                 continue
             ok = t == g
             per_field[k][1] += 1
@@ -188,7 +248,9 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
             cap_field[o.capture][k][0] += ok
             cap_field[o.capture][k][1] += 1
             perfect &= ok
-            c = o.confidence.get(k)
+            if g is not None and not ok:
+                wrong_values[0] += c is not None and c < CHECK_BELOW
+                wrong_values[1] += 1
             if g is not None and c is not None:
                 b = conf_bins["high" if c >= CHECK_BELOW else "low"]
                 b[0] += ok
@@ -211,6 +273,8 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         null_fields=nulls[1],
         overall_present_accuracy=_pct(right, present),
         confidence={k: {"accuracy": _pct(r, t), "fields": t} for k, (r, t) in conf_bins.items()},
+        flagged_error_share=_pct(*wrong_values),
+        wrong_values=wrong_values[1],
         errors=sum(1 for o in outcomes if o.error),
         cards_missed=sum(1 for o in outcomes if not o.found),
         cards_extra=sum(o.extra for o in outcomes),
@@ -226,3 +290,46 @@ def _groups(counts: dict[str, list[int]], n: int) -> dict[str, dict[str, float |
 
 def _pct(a: int, b: int) -> float:
     return round(100.0 * a / b, 1) if b else 0.0
+
+
+class Change(BaseModel):
+    source: str
+    field: str
+    truth: str | None
+    before: str | None
+    after: str | None
+
+
+class Comparison(BaseModel):
+    """What got better and worse against a baseline run, per field and per card."""
+
+    per_field: dict[str, tuple[float, float]]  # field → (baseline %, now %)
+    better: list[Change]
+    worse: list[Change]
+    unmatched: int  # cards in only one of the two runs
+
+
+def compare(base: list[CardOutcome], now: list[CardOutcome]) -> Comparison:
+    before = {Path(o.source).name: o for o in base}
+    both = [(before[Path(o.source).name], o) for o in now if Path(o.source).name in before]
+    better, worse = [], []
+    for b, n in both:
+        for k in FIELD_NAMES:
+            t = normalise(k, n.truth[k])
+            gb, gn = normalise(k, b.got[k]), normalise(k, n.got[k])
+            if gb == gn:
+                continue
+            change = Change(source=Path(n.source).name, field=k, truth=t, before=gb, after=gn)
+            if gn == t:
+                better.append(change)
+            elif gb == t:
+                worse.append(change)
+    s_base = summarise([b for b, _ in both], 1.0)
+    s_now = summarise([n for _, n in both], 1.0)
+    per_field = {k: (s_base.per_field[k]["accuracy"], s_now.per_field[k]["accuracy"])
+                 for k in FIELD_NAMES}
+    per_field["all present fields"] = (s_base.overall_present_accuracy,
+                                       s_now.overall_present_accuracy)
+    per_field["absent fields null"] = (s_base.null_accuracy, s_now.null_accuracy)
+    return Comparison(per_field=per_field, better=better, worse=worse,
+                      unmatched=len(base) + len(now) - 2 * len(both))

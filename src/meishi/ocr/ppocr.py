@@ -75,6 +75,8 @@ def _rapid() -> Any:
         "Global.log_level": "warning",
         "Global.return_word_box": True,
         "Global.text_score": TUNING.ppocr_min_score,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": TUNING.det_long_side,
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
