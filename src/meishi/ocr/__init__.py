@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 EngineName = Literal["ppocr", "tesseract"]
 ENGINES: tuple[EngineName, ...] = ("ppocr", "tesseract")
 
-__all__ = ["ENGINES", "CardReader", "EngineName", "TesseractReader", "as_reader",
+__all__ = ["ENGINES", "CardReader", "EngineName", "PpOcrReader", "TesseractReader", "as_reader",
            "get_reader", "rotate"]
 
 

@@ -55,17 +55,39 @@ def _simplified(text: str) -> str:
     return "".join(japanese_form(c) for c in text)
 
 
-# katakana that PP-OCR reads as the kanji (or sign) it resembles, between katakana
+# katakana that PP-OCR reads as the kanji (or sign) it resembles
 _KANA_LOOKALIKES = {"八": "ハ", "卜": "ト", "了": "ア", "力": "カ", "夕": "タ", "口": "ロ",
                     "工": "エ", "二": "ニ", "才": "オ", "入": "ス"}
-_LOOKALIKE = re.compile(
-    rf"(?<=[{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}])"
-    rf"|(?<![{KANJI}{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}]{{2}})"
-    rf"|(?<=[{KATAKANA}]{{2}})[{''.join(_KANA_LOOKALIKES)}](?![{KANJI}{KATAKANA}])")
+#: look-alikes that are common words on their own (二 of 第二, 入 of 入口): only between
+#: katakana; the others also where they begin a katakana word and MeCab finds them alone
+#: (株式会社力ザネ → カザネ; 協力ソフト keeps its 力: MeCab reads 協力)
+_ALONE_IS_A_WORD = frozenset("八二工入口")
+_BETWEEN_KANA = re.compile(
+    rf"(?<=[{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}])")
+_WORD_START = re.compile(
+    rf"(?<![{KANJI}{KATAKANA}\u3040-\u309f])[{''.join(_ALONE_IS_A_WORD)}]"
+    rf"(?=[\u30a1-\u30f5\u30fc]{{2}})")
+_BEFORE_KANA = re.compile(
+    rf"[{''.join(set(_KANA_LOOKALIKES) - _ALONE_IS_A_WORD)}](?=[{KATAKANA}])")
 
 
 def _kana_lookalikes(text: str) -> str:
-    return _LOOKALIKE.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
+    text = _BETWEEN_KANA.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
+    text = _WORD_START.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
+    if not _BEFORE_KANA.search(text):
+        return text
+    from meishi.extract.names import tokens
+
+    alone, at = set(), 0
+    for tok in tokens(text):
+        start = text.find(tok.surface, at)
+        if start < 0:
+            break
+        if len(tok.surface) == 1:
+            alone.add(start)
+        at = start + len(tok.surface)
+    return _BEFORE_KANA.sub(
+        lambda m: _KANA_LOOKALIKES[m.group()] if m.start() in alone else m.group(), text)
 
 
 # ー written as 一 (or a dash) after katakana, before katakana or at the word's end
@@ -103,10 +125,10 @@ class GlyphRule:
 
 #: every glyph mend, in the order applied; each example is a test
 RULES: tuple[GlyphRule, ...] = (
-    GlyphRule("simplified", _simplified, "福岛县带广市话", "福島県帯広市話",
+    GlyphRule("simplified", _simplified, "福岛县 带 话", "福島県 帯 話",
               "a glyph Japanese text cannot hold, in its Japanese form (OpenCC s2t + t2jp)"),
-    GlyphRule("kana_lookalike", _kana_lookalikes, "八ルカテック シ二アマネージャー",
-              "ハルカテック シニアマネージャー",
+    GlyphRule("kana_lookalike", _kana_lookalikes, "株式会社力ザネ シ二アマネージャー 協力ソフト 八ルカ",
+              "株式会社カザネ シニアマネージャー 協力ソフト ハルカ",
               "a kanji shaped like a katakana, inside a katakana word"),
     GlyphRule("long_vowel", _long_vowel, "センタ一ビル マネ一ジャ一", "センタービル マネージャー",
               "一 or a dash after katakana is the long-vowel mark"),
