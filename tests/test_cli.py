@@ -40,20 +40,26 @@ def test_scan_missing_path_is_a_usage_error(settings):
 
 def test_doctor_reports_each_dependency(settings):
     result = runner.invoke(app, ["doctor"])
-    for name in ("tesseract", "tesseract jpn", "tesseract jpn_vert", "tesseract osd", "unidic",
-                 "prefect", "fastapi"):
+    for name in ("ocr engine: ppocr", "ppocr: rapidocr", "PP-OCRv6_rec_small.onnx", "tesseract",
+                 "tesseract jpn", "tesseract jpn_vert", "tesseract osd", "unidic", "prefect",
+                 "fastapi"):
         assert name in result.stdout
     assert result.exit_code == 0, result.stdout
 
 
-def test_doctor_says_how_to_install_missing_tesseract(settings, monkeypatch):
+@pytest.mark.parametrize(("engine", "exit_code"), [("tesseract", 3), ("ppocr", 0)])
+def test_doctor_says_how_to_install_missing_tesseract(settings, monkeypatch, engine, exit_code):
+    """Missing Tesseract fails the check when it is the chosen engine, and is only reported
+    when PP-OCR reads the cards."""
     monkeypatch.setenv("MEISHI_TESSERACT_CMD", "tesseract-that-is-not-installed")
+    monkeypatch.setenv("MEISHI_OCR_ENGINE", engine)
     from meishi.settings import get_settings
 
     get_settings.cache_clear()
     result = runner.invoke(app, ["doctor"])
-    assert result.exit_code == 3
-    assert "apt-get install tesseract-ocr" in result.stdout
+    assert result.exit_code == exit_code
+    assert "not found on PATH" in result.stdout
+    assert ("apt-get install tesseract-ocr" in result.stdout) == (engine == "tesseract")
 
 
 def test_contacts_and_faceless_on_an_empty_store(settings):

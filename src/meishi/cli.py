@@ -527,7 +527,8 @@ def review() -> None:
 # --------------------------------------------------------------------------- doctor
 @app.command()
 def doctor() -> None:
-    """Check Tesseract and its jpn/jpn_vert/osd data, UniDic and Prefect; say how to fix gaps."""
+    """Check both OCR engines (PP-OCR; Tesseract and its jpn/jpn_vert/osd data), UniDic and
+    Prefect; say how to fix gaps."""
     from meishi.doctor import run_checks
 
     checks = run_checks(get_settings())

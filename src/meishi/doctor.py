@@ -10,7 +10,7 @@ from importlib import metadata
 from packaging.version import Version
 
 from meishi.errors import MeishiError
-from meishi.ocr import REQUIRED_LANGS, TesseractEngine
+from meishi.ocr.tesseract import REQUIRED_LANGS, TesseractEngine
 from meishi.settings import Settings
 
 APT = "sudo apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
@@ -47,6 +47,25 @@ def check_tesseract(settings: Settings) -> list[Check]:
                             f"is {os.environ['OMP_THREAD_LIMIT']}: Tesseract threads slow "
                             "down parallel cards", "unset it or set OMP_THREAD_LIMIT=1"))
     return checks
+
+
+def check_ppocr(settings: Settings) -> list[Check]:
+    """PP-OCR: rapidocr, onnxruntime and the models its wheel carries (never downloaded)."""
+    from meishi.ocr.ppocr import MODELS, PpOcrEngine
+
+    engine = PpOcrEngine()
+    try:
+        version = engine.version()
+        engine.check()
+    except MeishiError as exc:
+        return [Check("ppocr", False, exc.message, "./run setup (pip install rapidocr onnxruntime)")]
+    return [Check("ppocr", True, f"{version}; models {', '.join(sorted(MODELS.values()))}")]
+
+
+def check_engine(settings: Settings) -> list[Check]:
+    """Which engine reads cards; only the chosen one must be there."""
+    return [Check("ocr engine", True, f"{settings.ocr_engine} (MEISHI_OCR_ENGINE; ppocr or "
+                                      "tesseract)")]
 
 
 def check_unidic() -> list[Check]:
@@ -110,4 +129,12 @@ def check_data(settings: Settings) -> list[Check]:
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    return check_tesseract(settings) + check_unidic() + check_prefect() + check_data(settings)
+    """Every check; an engine that is not the chosen one is reported but not required."""
+    engines = {"tesseract": check_tesseract(settings), "ppocr": check_ppocr(settings)}
+    for name, checks in engines.items():
+        if name != settings.ocr_engine:
+            for c in checks:
+                if not c.ok:
+                    c.ok, c.detail, c.fix = True, f"{c.detail} (not the chosen engine)", ""
+    return (check_engine(settings) + engines["ppocr"] + engines["tesseract"] + check_unidic()
+            + check_prefect() + check_data(settings))
