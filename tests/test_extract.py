@@ -14,6 +14,14 @@ NONE = dict.fromkeys(
 
 CASES = [
     pytest.param(
+        # PP-OCR's reading of a tategaki card's bottom: the romaji name's space dropped
+        [("坂本 健一", 90), ("アオバ通信株式会社", 40), ("KenichiSakamoto", 20),
+         ("T 045-804-6979 F 045-804-6980", 24)],
+        {"name": "坂本 健一", "name_roman": "Kenichi Sakamoto", "company": "アオバ通信株式会社",
+         "tel": "045-804-6979", "fax": "045-804-6980"},
+        id="romaji-name-space-dropped",
+    ),
+    pytest.param(
         [("株式会社ミドリ精機", 40), ("営業部 部長", 30), ("山田 太郎", 70), ("ヤマダ タロウ", 25),
          ("Taro Yamada", 25), ("〒100-0005 東京都千代田区丸の内2-4-1", 25), ("サンプルビル8F", 25),
          ("TEL 03-5210-7788 FAX 03-5210-7789", 25), ("携帯 090-1234-5678", 25),

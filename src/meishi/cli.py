@@ -555,6 +555,9 @@ def eval_(
     no_rule: Annotated[list[str] | None, typer.Option(
         "--no-rule", help="Switch a glyph rule off, for an ablation (repeatable)")] = None,
     save: Annotated[Path | None, typer.Option(help="Write every card's outcome as JSON")] = None,
+    ocr_cache: Annotated[Path | None, typer.Option(
+        help="Keep PP-OCR's raw answers in this folder and replay them on the next run: "
+             "what follows the engine (glyph rules, layout, extraction) reruns in seconds")] = None,
     compare: Annotated[Path | None, typer.Option(
         help="A run saved with --save: print what got better and worse, per field and card")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -571,6 +574,8 @@ def eval_(
     if unknown:
         raise _fail(f"unknown rule(s) {', '.join(sorted(unknown))}; the rules are "
                     + ", ".join(r.name for r in RULES), 2)
+    if ocr_cache is not None:
+        os.environ["MEISHI_OCR_CACHE"] = str(ocr_cache.resolve())
     try:
         baseline = (evaluate.EvalRun.model_validate_json(compare.read_text(encoding="utf-8"))
                     if compare else None)

@@ -42,6 +42,9 @@ _ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\
 _URL_LABEL = re.compile(r"(URL|HP|Web|WEB|Website|ホームページ)\s*[:：]?\s*$")
 _NOISE = re.compile(r"^[\W_]+|[\W_]+$")
 _ROMAN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-.]+){1,2}$")
+# a romanised name whose space OCR dropped (KenichiSakamoto, TaroYAMADA, YAMADATaro is not
+# told apart and stays whole)
+_JOINED_NAME = re.compile(r"^([A-Z][a-z]+)([A-Z][A-Za-z]+)$")
 # a reading starts with a full-size kana; a rule or stray mark beside it is not part of it
 _KANA_EDGES = re.compile(r"^[^ァ-ヴぁ-ゔ]+|[^ァ-ヶぁ-ゖー]+$")
 # what a phone line says that an address line does not
@@ -385,7 +388,7 @@ class _Builder:
                     x.used = True
 
     def roman(self) -> None:
-        cands = [(ln, _LATIN_O.sub("O", ln.rest.strip()))
+        cands = [(ln, _JOINED_NAME.sub(r"\1 \2", _LATIN_O.sub("O", ln.rest.strip())))
                  for ln in self.lines if not ln.used and ln.rest]
         cands = [(ln, text) for ln, text in cands if _ROMAN_NAME.match(text)
                  and not vocab.LEGAL_FORMS_EN.search(text)

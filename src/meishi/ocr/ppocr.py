@@ -12,13 +12,17 @@ extraction reads a layout. :meth:`PpOcrEngine.read_card` therefore decides the c
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import cv2
@@ -87,10 +91,40 @@ def _rapid() -> Any:
 
 
 def _call(img: np.ndarray, *, det: bool = True, cls: bool = True, rec: bool = True) -> Any:
-    # rapidocr keeps the flags of the last call: name every one, every time
+    """rapidocr's raw answer for ``img``; replayed from ``MEISHI_OCR_CACHE`` when that
+    folder holds it (``meishi eval --ocr-cache``: rerun everything after the engine, fast)."""
+    cache = os.environ.get("MEISHI_OCR_CACHE")
+    if cache:
+        key = hashlib.sha256(
+            img.tobytes() + repr((img.shape, det, cls, rec, TUNING.det_long_side,
+                                  TUNING.ppocr_min_score, version())).encode()).hexdigest()
+        path = Path(cache) / f"{key[:40]}.json"
+        if path.exists():
+            return SimpleNamespace(**json.loads(path.read_text(encoding="utf-8")))
     with _LOCK:
-        return _rapid()(img, use_det=det, use_cls=cls, use_rec=rec,
-                        return_word_box=det and rec)
+        # rapidocr keeps the flags of the last call: name every one, every time
+        out = _rapid()(img, use_det=det, use_cls=cls, use_rec=rec,
+                       return_word_box=det and rec)
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_raw(out), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return out
+
+
+def _raw(out: Any) -> dict[str, Any]:
+    """The parts of a rapidocr answer meishi reads, as JSON."""
+    def plain(x: Any) -> Any:
+        if isinstance(x, np.ndarray):
+            return x.tolist()
+        if isinstance(x, (list, tuple)):
+            return [plain(v) for v in x]
+        if isinstance(x, (np.floating, np.integer)):
+            return x.item()
+        return x
+    return {k: plain(getattr(out, k, None))
+            for k in ("boxes", "txts", "scores", "word_results", "cls_res")}
 
 
 def _box(quad: Any) -> Box:
@@ -331,6 +365,7 @@ def decide_frame(img: np.ndarray, lines: list[OcrLine]) -> tuple[str, int]:
     return "horizontal", 180 if _cls_votes(img, lines, quarter=False) > 0.5 else 0
 
 
+@lru_cache(maxsize=1)
 def version() -> str:
     try:
         return (f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small), onnxruntime "
