@@ -78,8 +78,8 @@ def scan(
     paths: Annotated[list[Path], typer.Argument(help="Card images or folders (recursive)")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per card per line")] = False,
 ) -> None:
-    """Read card images and print the fields, storing nothing."""
-    from meishi.pipeline import iter_images, read_cards
+    """Read card images and print the fields, storing nothing (MEISHI_WORKERS in parallel)."""
+    from meishi.pipeline import iter_images, scan_files
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -91,22 +91,22 @@ def scan(
     failed = 0
     with _progress() as progress:
         task = progress.add_task("reading cards", total=len(files))
-        for f in files:
-            try:
-                records = [read.as_json() for read in read_cards(f, settings=settings)]
-            except MissingDependencyError as exc:
-                raise _fail(exc.message, EXIT_MISSING) from exc
-            except MeishiError as exc:
-                failed += 1
-                records = [{"source": str(f), "fields": None, "confidence": None,
-                            "error": exc.message}]
-            progress.advance(task)
-            for record in records:
-                if as_json:
-                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    sys.stdout.flush()
-                else:
-                    _print_card(record)
+        try:
+            for f, reads, error in scan_files(files, settings.workers):
+                records = [read.as_json() for read in reads]
+                if error is not None:
+                    failed += 1
+                    records = [{"source": str(f), "fields": None, "confidence": None,
+                                "error": error.message}]
+                progress.advance(task)
+                for record in records:
+                    if as_json:
+                        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                        sys.stdout.flush()
+                    else:
+                        _print_card(record)
+        except MissingDependencyError as exc:
+            raise _fail(exc.message, EXIT_MISSING) from exc
     if failed:
         raise typer.Exit(EXIT_CARDS_FAILED)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from meishi import imaging
 from meishi.errors import (
     ImageTooLargeError,
+    MeishiError,
+    MissingDependencyError,
     NoTextFoundError,
     UnreadableImageError,
 )
@@ -149,3 +152,27 @@ def iter_images(paths: list[Path]) -> list[Path]:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def _scan_one(path: Path) -> tuple[list[CardRead], MeishiError | None]:
+    try:
+        return read_cards(path), None
+    except MissingDependencyError:
+        raise
+    except MeishiError as exc:
+        return [], exc
+
+
+def scan_files(files: list[Path], workers: int = 1
+               ) -> Iterator[tuple[Path, list[CardRead], MeishiError | None]]:
+    """Read each file's cards, in order, on ``workers`` processes (each loads its own OCR
+    model once); a file that cannot be read yields its error and the rest go on."""
+    if workers <= 1 or len(files) <= 1:
+        for f in files:
+            yield (f, *_scan_one(f))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(files))) as pool:
+        for f, (reads, error) in zip(files, pool.map(_scan_one, files), strict=True):
+            yield f, reads, error
