@@ -81,6 +81,7 @@ def _rapid() -> Any:
         "Global.text_score": TUNING.ppocr_min_score,
         "Det.limit_type": "max",
         "Det.limit_side_len": TUNING.det_long_side,
+        "Rec.rec_batch_num": TUNING.rec_batch,
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
@@ -96,7 +97,7 @@ def _call(img: np.ndarray, *, det: bool = True, cls: bool = True, rec: bool = Tr
     cache = os.environ.get("MEISHI_OCR_CACHE")
     if cache:
         key = hashlib.sha256(
-            img.tobytes() + repr((img.shape, det, cls, rec, TUNING.det_long_side,
+            img.tobytes() + repr((img.shape, det, cls, rec, TUNING.det_long_side, TUNING.rec_batch,
                                   TUNING.ppocr_min_score, version())).encode()).hexdigest()
         path = Path(cache) / f"{key[:40]}.json"
         if path.exists():
