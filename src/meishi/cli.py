@@ -623,7 +623,9 @@ def eval_(
         r = result.resources
         out.print(f"CPU {r.cpu_s_per_card:.2f} s per card; peak RSS: largest worker "
                   f"{r.worker_peak_rss_mib:.0f} MiB, parent {r.parent_peak_rss_mib:.0f} MiB "
-                  f"(≤ {r.peak_rss_bound_mib:.0f} MiB in all)")
+                  f"(≤ {r.peak_rss_bound_mib:.0f} MiB in all)"
+                  + (f"; all processes together at their worst: {r.peak_pss_mib:.0f} MiB PSS"
+                     if r.peak_pss_mib else ""))
     if errors:
         for o in outcomes:
             for k in o.truth:

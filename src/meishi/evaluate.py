@@ -127,6 +127,8 @@ class Resources(BaseModel):
     #: peak resident memory of the largest worker, and of the parent process, in MiB
     worker_peak_rss_mib: float
     parent_peak_rss_mib: float
+    #: the peak of the run's total proportional memory (all processes at once), sampled
+    peak_pss_mib: float | None = None
 
     @property
     def peak_rss_bound_mib(self) -> float:
@@ -147,6 +149,55 @@ class EvalRun(BaseModel):
     resources: Resources | None = None
 
 
+class _MemorySampler:
+    """Samples the proportional set size (PSS: shared pages split between the processes
+    that share them) of this process and its children, and keeps the peak of their sum:
+    the memory the run really held at its worst moment. Linux only (/proc)."""
+
+    def __init__(self, every_s: float = 0.25) -> None:
+        import threading
+
+        self.peak_mib: float | None = None
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            return 0
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+        return 0
+
+    def _children(self, pid: int) -> list[int]:
+        try:
+            text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        except OSError:
+            return []
+        kids = [int(x) for x in text.split()]
+        return kids + [g for k in kids for g in self._children(k)]
+
+    def _loop(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(self._every):
+            total = sum(self._pss_kib(p) for p in [me, *self._children(me)]) / 1024
+            self.peak_mib = max(self.peak_mib or 0.0, total)
+
+    def __enter__(self) -> _MemorySampler:
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 def run(folder: Path, workers: int = 2, limit: int | None = None,
         engine: str | None = None, disabled_rules: list[str] | None = None) -> EvalRun:
     images = labelled_cards(folder)[:limit]
@@ -159,15 +210,17 @@ def run(folder: Path, workers: int = 2, limit: int | None = None,
 
     get_settings.cache_clear()  # the workers are forked: they must not inherit a stale one
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(list(disabled_rules or []),)) as pool:
+    with _MemorySampler() as memory, \
+            ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                initargs=(list(disabled_rules or []),)) as pool:
         results = list(pool.map(_read_one, [str(p) for p, _ in images]))
     wall = time.perf_counter() - t0
     resources = Resources(
         workers=workers,
         cpu_s_per_card=round(sum(r[3] for r in results) / len(results), 2),
         worker_peak_rss_mib=round(getrusage(RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-        parent_peak_rss_mib=round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1))
+        parent_peak_rss_mib=round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1),
+        peak_pss_mib=round(memory.peak_mib, 1) if memory.peak_mib else None)
     outcomes = []
     for (path, doc), (reads, err, secs, _cpu) in zip(images, results, strict=True):
         several = "cards" in doc

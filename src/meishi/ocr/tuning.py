@@ -21,6 +21,9 @@ class OcrTuning(BaseModel):
     rec_batch: int = Field(
         1, description="lines the recogniser reads at once: a batch pads every line to the "
                        "widest, so 6 costs 20 % more CPU and 80 MiB more than 1")
+    line_conf_from_glyphs: bool = Field(
+        True, description="a PP-OCR line's confidence is its least sure glyph's (else the "
+                          "mean PP-OCR reports)")
     vertical_aspect: float = Field(
         1.5, description="a line this many times taller than wide is a column (tategaki, or "
                          "a turned card); rapidocr turns such crops before reading them")
