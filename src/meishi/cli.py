@@ -447,7 +447,8 @@ def serve() -> None:
     server = _local_server()
     if not remote:
         apply_env(server.env)
-    images = ImageServer(_store(), settings.image_port)
+    images = ImageServer(_store(), settings.image_port, settings.home,
+                         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url))
     try:
         if remote:  # a team's server: this machine only serves the deployments
             out.print(f"Using the Prefect server at {remote}", highlight=False)
@@ -471,6 +472,18 @@ def serve() -> None:
         images.stop()
         server.stop()
         out.print("meishi stopped.")
+
+
+def _origins(url: str) -> frozenset[str]:
+    """The web origins of the UI at ``url`` (both local names for a local one)."""
+    from urllib.parse import urlsplit
+
+    from meishi.webguard import LOCAL_NAMES, local_origins
+
+    parts = urlsplit(url)
+    if parts.hostname in LOCAL_NAMES and parts.port:
+        return local_origins(parts.port)
+    return frozenset({f"{parts.scheme}://{parts.netloc}"})
 
 
 #: how long Ctrl-C waits for Prefect's runner to stop its flow runs before meishi stops anyway
