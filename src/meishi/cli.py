@@ -393,12 +393,8 @@ def export_contacts(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        tmp = output.with_name(output.name + ".tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, output)
+            export.write_private(output, data)
         except OSError as exc:
             raise _fail(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from exc
         err.print(f"{len(rows)} contact(s) written to {output}", highlight=False)

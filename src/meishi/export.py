@@ -31,13 +31,17 @@ vobject quirks handled here (vobject 0.9.x knows only vCard 3.0):
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import json
+import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import vobject
@@ -669,6 +673,29 @@ def read_json(text: str) -> list[Contact]:
     return [Contact.model_validate(c) for c in doc["contacts"]]
 
 
+# ------------------------------------------------------------------------------- files
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, private to the user (0600).
+
+    The bytes go to a new temporary file beside it (``mkstemp``: a fresh name, ``O_EXCL``,
+    0600, so a planted ``F.tmp`` or other link is never followed or truncated), are synced,
+    then renamed over ``path`` (an existing link at ``path`` is replaced, not followed).
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # ------------------------------------------------------------------------------- export
 
 
@@ -707,4 +734,5 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_vcard",
+    "write_private",
 ]
