@@ -15,12 +15,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
-from meishi import __version__
+from meishi import __version__, exitcodes
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact
 from meishi.settings import get_settings
@@ -29,10 +32,32 @@ from meishi.store import Store
 if TYPE_CHECKING:
     from flows.server import PrefectServer
 
+class _OneLineErrors(TyperGroup):
+    """No traceback reaches the user: an error a command did not handle becomes one line and
+    the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException,
+                click.Abort):
+            raise
+        except Exception as exc:
+            code, line = exitcodes.classify(exc)
+            if _VERBOSE or code == exitcodes.INTERNAL_ERROR:
+                logging.getLogger("meishi.cli").debug("failed", exc_info=exc)
+            if _VERBOSE:
+                err.print_exception()
+            raise _fail(line, code) from exc
+
+
+_VERBOSE = False
+
 app = typer.Typer(
     help="meishi: scanned Japanese business cards (名刺) in, contacts you remember out.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_OneLineErrors,
 )
 contacts_app = typer.Typer(help="The contact store.", invoke_without_command=True)
 app.add_typer(contacts_app, name="contacts")
@@ -40,21 +65,29 @@ app.add_typer(contacts_app, name="contacts")
 out = Console()
 err = Console(stderr=True)
 
-# Exit codes: 0 ok · 1 some cards could not be read · 2 usage · 3 missing dependency · 4 other
-EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = 1, 3, 4
+# Exit codes (meishi.exitcodes): 0 ok · 1 some cards could not be read · 2 usage · 3 missing
+# dependency · 4 data cannot be read or written · 5 invalid settings · 6 internal error
+EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (exitcodes.CARDS_FAILED,
+                                               exitcodes.MISSING_DEPENDENCY, exitcodes.DATA_ERROR)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_CARDS = REPO_ROOT / "sample_cards" / "demo"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"meishi {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version",
+                                          callback=_print_version, is_eager=True)] = False,
 ) -> None:
-    if version:
-        out.print(f"meishi {__version__}")
-        raise typer.Exit()
+    global _VERBOSE
+    _VERBOSE = verbose
     os.umask(0o077)  # everything meishi writes is private to the user
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -62,7 +95,8 @@ def main(
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(exitcodes.one_line(message))}", highlight=False,
+              soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -248,7 +282,9 @@ def contacts(
 
 
 def _get(store: Store, contact_id: int) -> Contact:
-    contact = store.get(contact_id)
+    from meishi.cardlink import MAX_ID
+
+    contact = store.get(contact_id) if 0 < contact_id <= MAX_ID else None
     if contact is None:
         raise _fail(f"no contact #{contact_id} (see `meishi contacts`)", 2)
     return contact
