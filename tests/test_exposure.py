@@ -240,3 +240,30 @@ def test_link_key_is_private_and_stable(settings):
     assert len(key) == 32 and link_key(settings.home) == key
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert [p.name for p in Path(settings.home).iterdir() if p.name.startswith(".")] == []
+
+
+# ----------------------------------------------------------------------------- artifacts
+def test_ingest_summary_artifact_holds_counts_not_people():
+    from meishi.report import IngestReport, IngestRow, markdown_table
+
+    person = {"name": "山田 太郎", "company": "株式会社ミドリ精機", "tel": "03-5210-7788",
+              "mobile": "090-1234-5678", "email": "t.yamada@midori-seiki.co.jp"}
+    report = IngestReport(inbox="/home/u/inbox", waiting_for_purpose=7, rows=[
+        IngestRow(source="2026-11-20_交流会/山田さん.jpg", status="stored", contact_id=12,
+                  fields=person, candidates=[5]),
+        IngestRow(source="2026-11-20_交流会/b.jpg", status="merged", contact_id=5,
+                  merged_because="the mobile number", fields=person),
+        IngestRow(source="c.jpg", status="duplicate", contact_id=3, fields=person),
+        IngestRow(source="2026-11-20_交流会/佐藤様.png", status="failed",
+                  error="佐藤様.png is not an image"),
+    ])
+    md = markdown_table(report)
+    for value in [*person.values(), "山田さん", "佐藤様", "交流会", "/home/u"]:
+        assert value not in md, value
+    assert md.splitlines()[0] == ("**1 new, 1 joined a known contact, 1 already stored, "
+                                  "1 quarantined** — 1 of this batch and 7 in all are waiting "
+                                  "for a purpose note.")
+    assert "| #12 | new — same person as #5? |" in md
+    assert "| #5 | joined (the mobile number) |" in md
+    assert "| #3 | already stored |" in md
+    assert "1 file(s) quarantined" in md
