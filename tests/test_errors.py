@@ -129,6 +129,14 @@ def test_error_is_one_line_and_a_documented_code(tmp_path, what, prepare, args, 
     assert "s3cret" not in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize("args", [["contacts", "show", "abc"], ["export", "-f", "bogus"],
+                                  ["no-such-command"]])
+def test_usage_errors_are_click_s_and_exit_2(tmp_path, args):
+    result = _meishi(tmp_path / "home", *args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
 def test_version():
     result = _meishi(Path("/nonexistent/home"), "--version")
     assert result.returncode == 0, result.stderr

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -36,11 +35,10 @@ class _OneLineErrors(TyperGroup):
     """No traceback reaches the user: an error a command did not handle becomes one line and
     the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors click)
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException,
-                click.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: click's say
             raise
         except Exception as exc:
             code, line = exitcodes.classify(exc)
