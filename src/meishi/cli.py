@@ -31,6 +31,7 @@ from meishi.store import Store
 if TYPE_CHECKING:
     from flows.server import PrefectServer
 
+
 class _OneLineErrors(TyperGroup):
     """No traceback reaches the user: an error a command did not handle becomes one line and
     the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
@@ -42,8 +43,6 @@ class _OneLineErrors(TyperGroup):
             raise
         except Exception as exc:
             code, line = exitcodes.classify(exc)
-            if _VERBOSE or code == exitcodes.INTERNAL_ERROR:
-                logging.getLogger("meishi.cli").debug("failed", exc_info=exc)
             if _VERBOSE:
                 err.print_exception()
             raise _fail(line, code) from exc
