@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -217,6 +218,31 @@ def test_read_only_database(tmp_path):
 ])
 def test_classify(exc, code, line):
     assert exitcodes.classify(exc) == (code, line)
+
+
+def _raised_by(module: str, exc: Exception) -> Exception:
+    namespace = {"__name__": module, "exc": exc}
+    exec("def fail():\n    raise exc\n", namespace)
+    try:
+        namespace["fail"]()
+    except Exception as raised:
+        return raised
+    raise AssertionError("did not raise")
+
+
+@pytest.mark.parametrize(("module", "exc", "code", "line"), [
+    ("prefect.server.api.server",
+     RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."), 4,
+     "the Prefect server or engine failed: RuntimeError: Timed out while attempting to connect "
+     "to ephemeral Prefect API server."),
+    ("httpx._transports.default", httpx.ConnectError("All connection attempts failed"), 4,
+     "the Prefect server or engine failed: ConnectError: All connection attempts failed"),
+    ("meishi.merge", RuntimeError("oops"), 6,
+     "internal error (a bug in meishi): RuntimeError: oops — run again with --verbose for the "
+     "traceback"),
+])
+def test_classify_by_where_it_was_raised(module, exc, code, line):
+    assert exitcodes.classify(_raised_by(module, exc)) == (code, line)
 
 
 def test_a_crash_is_not_exit_1(settings, monkeypatch):

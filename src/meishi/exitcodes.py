@@ -7,7 +7,8 @@
 | 2 | usage: a bad argument or option, a path that does not exist, no such contact |
 | 3 | a dependency is missing (`meishi doctor` says which and how to install it) |
 | 4 | the data cannot be read or written: the database (read-only, full disk, PostgreSQL
-      unreachable), the data folder, an output file; or the Prefect server failed |
+      unreachable), the data folder, an output file; or the Prefect server or engine failed
+      (did not start in time, connection lost) |
 | 5 | a setting is invalid: `MEISHI_*`, `config.toml`, a data folder that is a file |
 | 6 | an internal error (a bug): the one line names it, `--verbose` prints the traceback |
 
@@ -48,6 +49,21 @@ def one_line(text: str) -> str:
 _DISK_FULL = ("database or disk is full", "disk I/O error", "No space left on device")
 
 
+#: packages whose failures are the orchestration's (a server that did not start, a connection
+#: to it lost), not a bug in meishi
+_ORCHESTRATION = ("prefect", "httpx", "httpcore", "websockets")
+
+
+def _raised_in(exc: BaseException) -> str:
+    """The module of the frame that raised ``exc`` ("" when unknown)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(tb.tb_frame.f_globals.get("__name__", ""))
+
+
 def classify(exc: BaseException) -> tuple[int, str]:
     """The exit code and the one line to print for an exception a command did not handle."""
     code, line = _classify(exc)
@@ -70,5 +86,8 @@ def _classify(exc: BaseException) -> tuple[int, str]:
         what = exc.strerror or type(exc).__name__
         where = f"{exc.filename}: " if exc.filename else ""
         return DATA_ERROR, f"{where}{what}"
+    if _raised_in(exc).startswith(_ORCHESTRATION):
+        return DATA_ERROR, (f"the Prefect server or engine failed: {type(exc).__name__}: "
+                            f"{one_line(str(exc))}")
     return INTERNAL_ERROR, (f"internal error (a bug in meishi): {type(exc).__name__}: "
                             f"{one_line(str(exc))} — run again with --verbose for the traceback")
