@@ -9,10 +9,15 @@ from __future__ import annotations
 import os
 
 from meishi.settings import get_settings
+from meishi.webguard import local_origins
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
+# the temporary server a flow run starts (`meishi ingest`) lets no other web page read it
+# (Prefect's default is `*`); `meishi serve` sets its own, with CSRF and a Host check too
+os.environ.setdefault("PREFECT_SERVER_CORS_ALLOWED_ORIGINS", ",".join(
+    sorted(local_origins(get_settings().server_port))))
 if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
     _home = get_settings().home
     _home.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from prefect.input import RunInput
 from prefect.logging import get_run_logger
 from pydantic import ValidationError
 
+from meishi.cardlink import card_image_url
 from meishi.models import ContactStatus
 from meishi.review import chosen_candidate, describe, review_model, run_name, split_answer
 from meishi.settings import get_settings
@@ -52,7 +53,7 @@ def review(contact_id: int) -> str:
         problem: str | None = None
         typed: dict[str, Any] | None = None
         for ask in range(MAX_ASKS):
-            image = f"{settings.image_url}/cards/{contact.id}.png"
+            image = card_image_url(settings.image_url, settings.home, contact.id)
             form: Any = review_model(contact, base=RunInput, values=typed, image_url=image)
             answer = suspend_flow_run(
                 wait_for_input=form.with_initial_data(

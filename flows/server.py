@@ -1,4 +1,6 @@
-"""The local Prefect server that `meishi serve` runs: 127.0.0.1 only, SQLite, no telemetry.
+"""The local Prefect server that `meishi serve` runs: 127.0.0.1 only, SQLite, no telemetry,
+and answering only the Prefect UI it serves: CORS limited to the UI's origin, Prefect's CSRF
+protection on, foreign ``Host`` and ``Origin`` headers refused (:mod:`flows.prefect_app`).
 
 This module must be usable *before* Prefect is imported: Prefect reads its settings from the
 environment when it is first imported, so :func:`prefect_env` is applied first.
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from meishi.webguard import local_origins
+
 HOST = "127.0.0.1"
 
 
@@ -30,6 +34,12 @@ def prefect_env(home: Path, port: int) -> dict[str, str]:
         "PREFECT_SERVER_API_PORT": str(port),
         # the UI's static files are copied here instead of into site-packages
         "PREFECT_UI_STATIC_DIRECTORY": str(home / "ui"),
+        # only the UI's own pages may read the API (it shows names, e-mails, phones) ...
+        "PREFECT_SERVER_CORS_ALLOWED_ORIGINS": ",".join(sorted(local_origins(port))),
+        # ... and a state-changing request needs a token only the UI and the client can get;
+        # Prefect's client and the UI fetch it from /api/csrf-token on their own
+        "PREFECT_SERVER_CSRF_PROTECTION_ENABLED": "true",
+        "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED": "true",
     }
 
 
@@ -69,8 +79,7 @@ class PrefectServer:
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         log = self.log_file.open("ab")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", HOST,
-             "--port", str(self.port), "--analytics-off"],
+            [sys.executable, "-m", "flows.prefect_app", str(self.port)],
             env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
-from meishi import __version__
+from meishi import __version__, exitcodes
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact
 from meishi.settings import get_settings
@@ -30,10 +32,30 @@ if TYPE_CHECKING:
     from flows.server import PrefectServer
     from meishi.evaluate import Comparison, EvalRun
 
+
+class _OneLineErrors(TyperGroup):
+    """No traceback reaches the user: an error a command did not handle becomes one line and
+    the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors click)
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: click's say
+            raise
+        except Exception as exc:
+            code, line = exitcodes.classify(exc)
+            if _VERBOSE:
+                err.print_exception()
+            raise _fail(line, code) from exc
+
+
+_VERBOSE = False
+
 app = typer.Typer(
     help="meishi: scanned Japanese business cards (名刺) in, contacts you remember out.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_OneLineErrors,
 )
 contacts_app = typer.Typer(help="The contact store.", invoke_without_command=True)
 app.add_typer(contacts_app, name="contacts")
@@ -41,21 +63,29 @@ app.add_typer(contacts_app, name="contacts")
 out = Console()
 err = Console(stderr=True)
 
-# Exit codes: 0 ok · 1 some cards could not be read · 2 usage · 3 missing dependency · 4 other
-EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = 1, 3, 4
+# Exit codes (meishi.exitcodes): 0 ok · 1 some cards could not be read · 2 usage · 3 missing
+# dependency · 4 data cannot be read or written · 5 invalid settings · 6 internal error
+EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (exitcodes.CARDS_FAILED,
+                                               exitcodes.MISSING_DEPENDENCY, exitcodes.DATA_ERROR)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_CARDS = REPO_ROOT / "sample_cards" / "demo"
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"meishi {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version",
+                                          callback=_print_version, is_eager=True)] = False,
 ) -> None:
-    if version:
-        out.print(f"meishi {__version__}")
-        raise typer.Exit()
+    global _VERBOSE
+    _VERBOSE = verbose
     os.umask(0o077)  # everything meishi writes is private to the user
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -63,7 +93,8 @@ def main(
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(exitcodes.one_line(message))}", highlight=False,
+              soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -249,7 +280,9 @@ def contacts(
 
 
 def _get(store: Store, contact_id: int) -> Contact:
-    contact = store.get(contact_id)
+    from meishi.cardlink import MAX_ID
+
+    contact = store.get(contact_id) if 0 < contact_id <= MAX_ID else None
     if contact is None:
         raise _fail(f"no contact #{contact_id} (see `meishi contacts`)", 2)
     return contact
@@ -394,12 +427,8 @@ def export_contacts(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        tmp = output.with_name(output.name + ".tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, output)
+            export.write_private(output, data)
         except OSError as exc:
             raise _fail(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from exc
         err.print(f"{len(rows)} contact(s) written to {output}", highlight=False)
@@ -448,7 +477,8 @@ def serve() -> None:
     server = _local_server()
     if not remote:
         apply_env(server.env)
-    images = ImageServer(_store(), settings.image_port)
+    images = ImageServer(_store(), settings.image_port, settings.home,
+                         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url))
     try:
         if remote:  # a team's server: this machine only serves the deployments
             out.print(f"Using the Prefect server at {remote}", highlight=False)
@@ -472,6 +502,18 @@ def serve() -> None:
         images.stop()
         server.stop()
         out.print("meishi stopped.")
+
+
+def _origins(url: str) -> frozenset[str]:
+    """The web origins of the UI at ``url`` (both local names for a local one)."""
+    from urllib.parse import urlsplit
+
+    from meishi.webguard import LOCAL_NAMES, local_origins
+
+    parts = urlsplit(url)
+    if parts.hostname in LOCAL_NAMES and parts.port:
+        return local_origins(parts.port)
+    return frozenset({f"{parts.scheme}://{parts.netloc}"})
 
 
 #: how long Ctrl-C waits for Prefect's runner to stop its flow runs before meishi stops anyway

@@ -53,3 +53,9 @@ class StoreError(MeishiError):
     """The contact store could not be opened or written."""
 
     code = "store_failed"
+
+
+class SettingsError(MeishiError):
+    """A setting (``MEISHI_*`` or the config file) is invalid, or the config file unreadable."""
+
+    code = "bad_settings"

@@ -31,13 +31,17 @@ vobject quirks handled here (vobject 0.9.x knows only vCard 3.0):
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import json
+import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import vobject
@@ -560,12 +564,46 @@ def _excel_row(contact: Contact) -> dict[str, str]:
     return dict(zip(EXCEL_HEADER, values, strict=True))
 
 
+#: a cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+#: (OWASP's list: = + - @ tab CR; the full-width forms too, as Japanese input may convert
+#: them — a precaution, and the cost is one visible quote in a rare cell)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: a phone number in international form: digits and separators only, so it can call no
+#: function and name no cell, file or program
+_PHONE_CELL = re.compile(r"\+[0-9][0-9 ().\-]*")
+#: the Google CSV's phone columns
+GOOGLE_PHONE_COLUMNS = frozenset(f"Phone {i} - Value" for i in range(1, len(PHONES) + 1))
+
+
+def safe_cell(value: str, phone: bool = False) -> str:
+    """A CSV cell a spreadsheet shows as text: a value that starts like a formula gets
+    OWASP's leading single quote (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``).
+
+    ``phone``: the cell is a phone number for an importer (the Google CSV), and an
+    international number (``+81-3-1234-5678``) is kept as it is: it holds nothing but digits
+    and separators, so it can run nothing, and with a quote Google Contacts would store a
+    number nobody can dial. The Excel CSV quotes it like any other cell: Excel would
+    otherwise compute ``+81-3-1234-5678`` into -6834, and ``'+81-3-1234-5678`` still reads.
+    """
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    if phone and _PHONE_CELL.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def _safe_row(row: dict[str, str], phones: frozenset[str]) -> dict[str, str]:
+    return {k: safe_cell(v, phone=k in phones) for k, v in row.items()}
+
+
 def to_csv(contacts: Iterable[Contact], dialect: CsvDialect = "google") -> str:
     """Contacts as CSV text (CRLF lines): Google Contacts' columns, or Japanese ones for Excel.
 
     google: the header of Google Contacts' own CSV export (names split family/given, kana in
     the phonetic columns, phones Work / Work Fax / Mobile in order, the purpose note, free
     notes, history and English side in Notes, label ``meishi``).
+
+    Every cell that a spreadsheet would take for a formula is neutralised (:func:`safe_cell`).
     """
     if dialect == "google":
         header, row = GOOGLE_HEADER, _google_row
@@ -576,7 +614,8 @@ def to_csv(contacts: Iterable[Contact], dialect: CsvDialect = "google") -> str:
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(row(c) for c in contacts)
+    phones = GOOGLE_PHONE_COLUMNS if dialect == "google" else frozenset()
+    writer.writerows(_safe_row(row(c), phones) for c in contacts)
     return buf.getvalue()
 
 
@@ -634,6 +673,29 @@ def read_json(text: str) -> list[Contact]:
     return [Contact.model_validate(c) for c in doc["contacts"]]
 
 
+# ------------------------------------------------------------------------------- files
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, private to the user (0600).
+
+    The bytes go to a new temporary file beside it (``mkstemp``: a fresh name, ``O_EXCL``,
+    0600, so a planted ``F.tmp`` or other link is never followed or truncated), are synced,
+    then renamed over ``path`` (an existing link at ``path`` is replaced, not followed).
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # ------------------------------------------------------------------------------- export
 
 
@@ -668,7 +730,9 @@ __all__ = [
     "export",
     "read_json",
     "read_vcards",
+    "safe_cell",
     "to_csv",
     "to_json",
     "to_vcard",
+    "write_private",
 ]

@@ -1,34 +1,83 @@
 """A tiny HTTP endpoint that serves the cropped card images to the review form.
 
 The Prefect UI does not render ``data:`` URIs, so the form's description links to
-``http://127.0.0.1:PORT/cards/ID.png``. It binds to 127.0.0.1 only and serves nothing but
-the card images of the store it was given.
+``http://127.0.0.1:PORT/cards/<ref>`` (:mod:`meishi.cardlink`: the contact id and a tag that
+cannot be guessed). It binds to 127.0.0.1 only, answers only to its own ``Host`` (and refuses
+foreign ``Origin`` values, :mod:`meishi.webguard`), and serves nothing but files inside the
+store's images folder: a path in the database that points elsewhere is not served.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
+from meishi.cardlink import link_key, parse_card_ref
 from meishi.store import Store
+from meishi.webguard import LocalOnly, local_hosts, local_origins
+
+log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 
+#: what a stored card image may be, by its first bytes
+_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+          (b"RIFF", "image/webp"))
 
-def create_app(store: Store) -> FastAPI:
+
+def _confined(path: Path | None, folder: Path) -> Path | None:
+    """``path`` with links resolved when it is a regular file inside ``folder``, else None."""
+    if path is None:
+        return None
+    try:
+        real = path.resolve(strict=True)
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_relative_to(root) or not real.is_file():
+        return None
+    return real
+
+
+def _media_type(path: Path) -> str | None:
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    for magic, media_type in _TYPES:
+        if head.startswith(magic) and (media_type != "image/webp" or head[8:12] == b"WEBP"):
+            return media_type
+    return None
+
+
+def create_app(store: Store, key: bytes) -> FastAPI:
     app = FastAPI(title="meishi card images", docs_url=None, redoc_url=None, openapi_url=None)
+    not_found = HTTPException(status_code=404, detail="no such card")
 
-    @app.get("/cards/{contact_id}.png")
-    def card_image(contact_id: int) -> FileResponse:
+    @app.get("/cards/{ref}")
+    def card_image(ref: str) -> FileResponse:
+        contact_id = parse_card_ref(key, ref)
+        if contact_id is None:
+            raise not_found
         contact = store.get(contact_id)
-        if contact is None or contact.image_path is None or not contact.image_path.is_file():
-            raise HTTPException(status_code=404, detail="no such card")
-        return FileResponse(contact.image_path, media_type="image/png",
-                            headers={"Cache-Control": "private, max-age=3600"})
+        path = _confined(contact.image_path if contact else None, store.images_dir)
+        if path is None:
+            if contact is not None and contact.image_path is not None:
+                log.warning("contact #%s: its image %s is not a file in %s; not served",
+                            contact_id, contact.image_path, store.images_dir)
+            raise not_found
+        media_type = _media_type(path)
+        if media_type is None:
+            log.warning("contact #%s: %s is not a PNG, JPEG or WebP image; not served",
+                        contact_id, path)
+            raise not_found
+        return FileResponse(path, media_type=media_type,
+                            headers={"Cache-Control": "private, max-age=3600",
+                                     "X-Content-Type-Options": "nosniff"})
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -37,13 +86,21 @@ def create_app(store: Store) -> FastAPI:
     return app
 
 
+def guarded_app(store: Store, key: bytes, port: int, ui_origins: frozenset[str]) -> LocalOnly:
+    """The endpoint behind its Host and Origin check (the review form's page may send its own
+    origin, ``ui_origins``)."""
+    return LocalOnly(create_app(store, key), hosts=local_hosts(port),
+                     origins=local_origins(port) | ui_origins)
+
+
 class ImageServer:
     """Runs the endpoint in a background thread; ``stop()`` shuts it down cleanly."""
 
-    def __init__(self, store: Store, port: int) -> None:
+    def __init__(self, store: Store, port: int, home: Path,
+                 ui_origins: frozenset[str] = frozenset()) -> None:
         self.port = port
-        config = uvicorn.Config(create_app(store), host=HOST, port=port, log_level="warning",
-                                lifespan="off")
+        app = guarded_app(store, link_key(home), port, ui_origins)
+        config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="meishi-images",
                                         daemon=True)

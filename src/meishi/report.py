@@ -36,27 +36,35 @@ def _cell(text: str | None) -> str:
 
 
 def markdown_table(report: IngestReport) -> str:
+    """The ``ingest-summary`` artifact: counts and contact numbers, no personal data.
+
+    Artifacts live in Prefect's database, a copy per run, beyond meishi's reach (deleting or
+    merging a contact never removes them), and the Prefect API serves them: names, e-mails,
+    phones and file names (``山田さん.jpg``) stay in the contact store; `meishi ingest` prints
+    them in the terminal, `meishi contacts show ID` on demand.
+    """
     lines = [
         f"**{report.count('stored')} new, {report.count('merged')} joined a known contact, "
         f"{report.count('duplicate')} already stored, "
         f"{report.count('failed')} quarantined** — "
         f"{report.count('stored')} of this batch and {report.waiting_for_purpose} in all are "
         "waiting for a purpose note.",
-        "",
-        "| card | status | name | company | title | tel | email |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
+    rows = []
     for r in report.rows:
-        f = r.fields
-        status = {"failed": f"failed: {r.error}",
-                  "merged": f"joined #{r.contact_id} ({r.merged_because})"}.get(r.status, r.status)
+        if r.status == "failed":
+            continue
+        contact = f"#{r.contact_id}" if r.contact_id is not None else "—"
+        status = {"stored": "new", "duplicate": "already stored",
+                  "merged": f"joined ({_cell(r.merged_because)})"}[r.status]
         if r.candidates:
             status += " — same person as " + ", ".join(f"#{c}" for c in r.candidates) + "?"
-        lines.append(
-            f"| {_cell(r.source)} | {_cell(status)} | {_cell(f.get('name'))} | "
-            f"{_cell(f.get('company'))} | {_cell(f.get('title'))} | {_cell(f.get('tel'))} | "
-            f"{_cell(f.get('email'))} |"
-        )
+        rows.append(f"| {contact} | {status} |")
+    if rows:
+        lines += ["", "| contact | status |", "| --- | --- |", *rows]
+    if report.count("failed"):
+        lines += ["", f"{report.count('failed')} file(s) quarantined: each is in "
+                  "`inbox/failed/` with its reason in a `.reason.txt` beside it."]
     return "\n".join(lines)
 
 
@@ -71,22 +79,27 @@ def waited(since: datetime, now: datetime) -> str:
 
 def faceless_markdown(contacts: list[Contact], now: datetime, older_than_days: int,
                       ui_links: dict[int, str] | None = None) -> str:
-    """The reminder: faceless cards older than N days, oldest first."""
+    """The ``faceless-cards`` reminder: how many cards have waited more than N days, oldest
+    first, each by its contact number, how long it has waited and its review link.
+
+    No names or companies: the artifact is kept by Prefect, a copy per daily run (see
+    :func:`markdown_table`). The review link opens the card itself; `meishi faceless` lists
+    the names locally.
+    """
     old = [c for c in contacts if (now - c.created_at).days >= older_than_days]
     if not old:
         return f"No card has waited more than {older_than_days} day(s) for its purpose note. 🎉"
     lines = [
         f"**{len(old)} card(s) have waited more than {older_than_days} day(s) for a purpose "
-        "note.** Who are they, and why do they matter?",
+        "note.** Who are they, and why do they matter? (`meishi faceless` lists them by name.)",
         "",
-        "| waiting | name | company | met at | review |",
-        "| --- | --- | --- | --- | --- |",
+        "| waiting | contact | review |",
+        "| --- | --- | --- |",
     ]
     for c in old:
         link = (ui_links or {}).get(c.id)
         lines.append(
-            f"| {waited(c.created_at, now)} | {_cell(c.fields.get('name'))} | "
-            f"{_cell(c.fields.get('company'))} | {_cell(c.met_at)} | "
+            f"| {waited(c.created_at, now)} | #{c.id} | "
             f"{f'[open]({link})' if link else '`meishi review`'} |"
         )
     return "\n".join(lines)

@@ -7,18 +7,21 @@ user's home (``~/.local/share/meishi`` on Linux), the store is an embedded SQLit
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_config_path, user_data_path
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from meishi.errors import SettingsError
 
 
 def _default_home() -> Path:
@@ -95,5 +98,33 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (tests build their own ``Settings``)."""
-    return Settings()
+    """The process-wide settings (tests build their own ``Settings``).
+
+    Raises :class:`SettingsError` with one line saying which setting is wrong: an invalid
+    value (``MEISHI_WORKERS=0``), a config file that is not TOML or cannot be read, a data
+    folder or inbox that is a file.
+    """
+    path = config_file()
+    if path.exists() and not path.is_file():
+        raise SettingsError(f"the config file {path} is not a file")
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(_problem(e, path) for e in exc.errors())
+        raise SettingsError(f"invalid setting: {problems}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"the config file {path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise SettingsError(f"cannot read the config file {path}: {exc.strerror}") from exc
+    for name, folder in (("MEISHI_HOME", settings.home), ("MEISHI_INBOX", settings.inbox_dir)):
+        if folder.exists() and not folder.is_dir():
+            raise SettingsError(f"{name} {folder} is a file, not a folder: point {name} at a "
+                                "folder (or move the file away)")
+    return settings
+
+
+def _problem(error: Any, path: Path) -> str:
+    """``MEISHI_WORKERS (or workers in config.toml): Input should be ... (got '0')``."""
+    key = ".".join(str(part) for part in error["loc"])
+    got = f" (got {error['input']!r})" if "input" in error and error["type"] != "missing" else ""
+    return f"MEISHI_{key.upper()} (or {key} in {path}): {error['msg']}{got}"
