@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -125,9 +126,16 @@ def _print_card(record: dict) -> None:
 # --------------------------------------------------------------------------- ingest
 def _run_ingest(inbox: Path | None) -> None:
     from flows.ingest import ingest as ingest_flow
+    from flows.server import command_api
 
-    with err.status("running the ingest flow (Prefect)…"):
-        report = ingest_flow(str(inbox) if inbox else None)
+    settings = get_settings()
+    settings.ensure_dirs()
+    with contextlib.ExitStack() as stack:
+        with err.status("starting a temporary Prefect server…"):
+            stack.enter_context(command_api(settings.server_start_s,
+                                            settings.home / "prefect-server.log"))
+        with err.status("running the ingest flow (Prefect)…"):
+            report = ingest_flow(str(inbox) if inbox else None)
     table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
     table.add_column("card", no_wrap=True, max_width=24)
     table.add_column("contact", no_wrap=True)

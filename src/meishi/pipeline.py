@@ -7,12 +7,10 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from meishi import imaging
+from meishi import files, imaging, procs
 from meishi.errors import (
-    ImageTooLargeError,
     MissingDependencyError,
     NoTextFoundError,
-    UnreadableImageError,
 )
 from meishi.extract import extract_fields
 from meishi.models import CardImage, CardRead
@@ -26,6 +24,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", "
 
 @lru_cache(maxsize=4)
 def default_engine(cmd: str = "tesseract", timeout_s: float = 60.0) -> TesseractEngine:
+    procs.tie_tesseract_to_us()  # a killed ingest leaves no Tesseract running
     return TesseractEngine(cmd=cmd, timeout_s=timeout_s)
 
 
@@ -47,23 +46,13 @@ def check_ready(settings: Settings | None = None) -> str:
 
 
 def read_file(path: Path, settings: Settings, source: str | None = None) -> bytes:
-    """The file's bytes, refusing what is not a readable, reasonably sized file."""
+    """The file's bytes, refusing what is not a readable, reasonably sized regular file.
+
+    A symbolic link, FIFO, socket or device is refused without being opened in a way that
+    can block, and the read is bounded by ``MEISHI_MAX_FILE_BYTES`` (see :mod:`meishi.files`).
+    """
     source = source or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
-    if path.is_dir():
-        raise UnreadableImageError(f"{source}: is a folder, not an image")
-    if size > settings.max_file_bytes:
-        raise ImageTooLargeError(
-            f"{source}: the file is {size / 1e6:.1f} MB, above the limit of "
-            f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
+    return files.read_bounded(path, settings.max_file_bytes, source)
 
 
 def read_bytes(
