@@ -17,6 +17,8 @@ from fastapi.responses import FileResponse
 from meishi.store import Store
 
 HOST = "127.0.0.1"
+#: what the store writes (WebP; PNG by earlier releases)
+_MEDIA_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg"}
 
 
 def create_app(store: Store) -> FastAPI:
@@ -27,7 +29,8 @@ def create_app(store: Store) -> FastAPI:
         contact = store.get(contact_id)
         if contact is None or contact.image_path is None or not contact.image_path.is_file():
             raise HTTPException(status_code=404, detail="no such card")
-        return FileResponse(contact.image_path, media_type="image/png",
+        return FileResponse(contact.image_path, media_type=_MEDIA_TYPES.get(
+                                contact.image_path.suffix.lower(), "image/png"),
                             headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/health")

@@ -19,7 +19,8 @@ from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic",
+                            ".heif", ".pdf"})
 
 
 @lru_cache(maxsize=4)
@@ -107,7 +108,7 @@ def _read_clean(card: CardImage, engine: OcrEngine, cleanup_s: float) -> CardRea
         sha256=card.sha256,
         fields=fields,
         ocr=ocr,
-        card_png=imaging.encode_png(upright),
+        card_image=imaging.encode_card(upright),
         region=card.region,
         part=card.part,
         taken_at=card.taken_at,
