@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL of the store")
     tesseract_cmd: str = "tesseract"
     ocr_timeout_s: float = 60.0
-    max_file_bytes: int = 40 * 1024 * 1024
-    max_pixels: int = 60_000_000
+    max_file_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="Largest file read")
+    max_pixels: int = Field(default=60_000_000, gt=0, description="Largest image decoded")
     workers: int = Field(default=2, ge=1, description="Cards read in parallel")
     settle_s: float = Field(default=2.0, ge=0, description="Age a dropped file must reach")
     # `meishi serve`: one machine, everything on 127.0.0.1
