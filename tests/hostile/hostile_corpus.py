@@ -85,15 +85,16 @@ def pdf(pages: list[Image.Image], dpi: int = 300) -> bytes:
 def heic(img: Image.Image, *, orientation: int | None = None,
          taken: str | None = None) -> bytes:
     """An iPhone-style HEIC with EXIF orientation and date."""
-    from pillow_heif import register_heif_opener
+    import pillow_heif  # not registered with Pillow here: meishi has to do that itself
 
-    register_heif_opener()
     exif = Image.Exif()
     if orientation:
         exif[0x0112] = orientation
     if taken:
         exif.get_ifd(0x8769)[0x9003] = taken
-    return encoded(img, "HEIF", exif=exif.tobytes(), quality=90)
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(img).save(buf, quality=90, exif=exif.tobytes())
+    return buf.getvalue()
 
 
 def special_files(inbox: Path) -> dict[str, str]:
