@@ -24,7 +24,6 @@ from meishi import imaging, pipeline
 from meishi.errors import ImageTooLargeError, NoTextFoundError, UnreadableImageError
 from meishi.settings import Settings
 
-
 #: share of ink (pixels darker than mid-grey) on the plain card: 1.4 %
 INK = float((np.asarray(card().convert("L")) < 128).mean())
 
