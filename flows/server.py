@@ -162,7 +162,7 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
                 _stop(proc)
                 if code is None:
                     raise ServerStartError(
-                        f"the temporary Prefect server did not start within {timeout_s:.0f} s "
+                        f"the temporary Prefect server did not start within {timeout_s:g} s "
                         f"(the machine may be busy: raise MEISHI_SERVER_START_S, or run "
                         f"`meishi serve` and point PREFECT_API_URL at it); see {log_file}")
                 raise ServerStartError(

@@ -84,7 +84,7 @@ def test_concurrent_ingests_read_and_store_each_card_once(tmp_path, db_url, runs
         procs.append(_ingest(home, db_url, log, delay=0.15))
         time.sleep(0.5 * k)
     outs = [p.communicate(timeout=400) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
     reads = _reads(log)
@@ -145,3 +145,47 @@ def test_kill_9_mid_batch_leaves_no_process_and_loses_no_card(tmp_path, db_url):
     assert again.returncode == 0, err[-3000:]
     _stored_once(home, db_url, names)
     assert set(_reads(log)) == set(names)
+
+
+def test_a_slow_server_start_is_one_clear_error(tmp_path):
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    env = {**os.environ, "MEISHI_HOME": str(home), "MEISHI_CONFIG": str(home / "none.toml"),
+           "PREFECT_HOME": str(home / "prefect"), "MEISHI_SERVER_START_S": "0.3"}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([sys.executable, "-m", "meishi.cli", "ingest"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4
+    assert "did not start within" in done.stderr
+    assert "MEISHI_SERVER_START_S" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_child_tied_to_meishi_dies_with_it(tmp_path):
+    """What keeps Tesseract and the temporary server from outliving a `kill -9`."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys, time\n"
+         "from meishi.procs import die_with_parent_fn\n"
+         "p = subprocess.Popen(['sleep', '60'], preexec_fn=die_with_parent_fn())\n"
+         "print(p.pid, flush=True)\n"
+         "time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_tesseract_is_started_tied_to_meishi():
+    import pytesseract.pytesseract as pt
+
+    from meishi import procs
+
+    procs.tie_tesseract_to_us()
+    assert callable(pt.subprocess_args()["preexec_fn"])

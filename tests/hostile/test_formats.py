@@ -135,3 +135,16 @@ def test_stored_card_image_is_compact_webp(settings):
     assert len(data) < 150_000
     back = imaging.decode(data, "c.webp", settings)[0]
     assert back.shape[1] == 1280
+
+
+def test_a_webp_card_image_goes_into_a_vcard_as_jpeg(settings, tmp_path):
+    from types import SimpleNamespace
+
+    from meishi import export
+
+    bgr, _ = imaging.decode(encoded(card(), "PNG"), "c.png", settings)
+    path = tmp_path / "card.webp"
+    path.write_bytes(imaging.encode_card(bgr))
+    data, kind = export._image(SimpleNamespace(image_path=path))  # type: ignore[arg-type]
+    assert kind == "JPEG" and data[:3] == b"\xff\xd8\xff"
+    assert imaging.decode(data, "c.jpg", settings)[0].shape == bgr.shape
