@@ -148,3 +148,13 @@ def test_a_webp_card_image_goes_into_a_vcard_as_jpeg(settings, tmp_path):
     data, kind = export._image(SimpleNamespace(image_path=path))  # type: ignore[arg-type]
     assert kind == "JPEG" and data[:3] == b"\xff\xd8\xff"
     assert imaging.decode(data, "c.jpg", settings)[0].shape == bgr.shape
+
+
+@pytest.mark.e2e
+def test_a_scanned_pdf_is_read_page_by_page_by_the_real_pipeline(tmp_path, settings):
+    path = tmp_path / "ScanSnap_0001.pdf"
+    path.write_bytes(pdf([on_desk(card("山田 太郎")), on_desk(card("鈴木 花子", tel="TEL 06-4831-4415"))]))
+    reads = pipeline.read_cards(path, source=path.name, settings=settings)
+    assert [r.source for r in reads] == ["ScanSnap_0001.pdf#1", "ScanSnap_0001.pdf#2"]
+    assert [r.fields.values()["name"] for r in reads] == ["山田 太郎", "鈴木 花子"]
+    assert [r.fields.values()["tel"] for r in reads] == ["03-5210-7788", "06-4831-4415"]
