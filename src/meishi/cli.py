@@ -86,7 +86,7 @@ def scan(
         raise _fail(f"no such file or folder: {missing[0]}", 2)
     files = iter_images(paths)
     if not files:
-        raise _fail("no card images found (jpg, png, tif, webp, bmp)", 2)
+        raise _fail("no card images found (jpg, png, tif, webp, bmp, heic, pdf)", 2)
     settings = get_settings()
     failed = 0
     with _progress() as progress:
