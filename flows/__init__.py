@@ -13,6 +13,9 @@ from meishi.settings import get_settings
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
+# where Prefect starts its own temporary server (a flow called in-process, not `meishi
+# ingest`, which starts one tied to it), 20 s is too short on a busy machine
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
     _home = get_settings().home
     _home.mkdir(mode=0o700, parents=True, exist_ok=True)
