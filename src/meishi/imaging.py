@@ -835,7 +835,8 @@ def clean(data: bytes, source: str, settings: Settings) -> list[CardImage]:
         bgr, taken_at, quads = pages[0]
         return [_clean_card(bgr, quads[0] if quads else None, source, sha, taken_at)]
     # several cards: in a scan of several, or on the pages of a PDF (each page in turn)
-    found = [(bgr, taken_at, q) for bgr, taken_at, quads in pages for q in (quads or [None])]
+    none: list[np.ndarray | None] = [None]  # a page where no outline is found: the whole page
+    found = [(bgr, taken_at, q) for bgr, taken_at, quads in pages for q in (quads or none)]
     log.info("%s: %d cards in one file", source, len(found))
     return [_clean_card(bgr, q, f"{source}#{i}", part_sha256(sha, i), taken_at, part=i)
             for i, (bgr, taken_at, q) in enumerate(found, start=1)]
