@@ -74,8 +74,8 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         in_batch: set[str] = set()
         for claim in claims:
             try:
-                sha = claim.sha256()
-            except MeishiError as exc:  # a FIFO, a link, a device: never a card
+                sha = claim.sha256(limit=settings.max_file_bytes)
+            except MeishiError as exc:  # a FIFO, a link, a device, a huge file: never a card
                 dest = box.failed(claim, f"{exc.code}: {exc.message}")
                 logger.warning("%s quarantined: %s", claim.rel, exc.message)
                 rows.append(IngestRow(source=str(claim.rel), status="failed",

@@ -96,14 +96,22 @@ def read_bounded(path: Path, limit: int, source: str | None = None) -> bytes:
         return b"".join(chunks)
 
 
-def sha256_file(path: Path, source: str | None = None) -> str:
-    """The SHA-256 of a regular file, read in chunks through :func:`open_regular`."""
+def sha256_file(path: Path, source: str | None = None, limit: int | None = None) -> str:
+    """The SHA-256 of a regular file, read in chunks through :func:`open_regular`; a file
+    of more than ``limit`` bytes is refused before it is read."""
     import hashlib
 
+    source = source or str(path)
     h = hashlib.sha256()
+    got = 0
     with open_regular(path, source) as fd:
+        if limit is not None and (size := os.fstat(fd).st_size) > limit:
+            raise _too_large(source, size, limit)
         while chunk := os.read(fd, 1 << 20):
             h.update(chunk)
+            got += len(chunk)
+            if limit is not None and got > limit:
+                raise _too_large(source, got, limit)
     return h.hexdigest()
 
 

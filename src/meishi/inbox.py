@@ -63,10 +63,11 @@ class Claim:
         """The sub-folder the card was dropped in (e.g. ``2026-11-20_交流会``), if any."""
         return self.rel.parts[0] if len(self.rel.parts) > 1 else None
 
-    def sha256(self) -> str:
+    def sha256(self, limit: int | None = None) -> str:
         """The content hash; raises :class:`UnreadableImageError` for anything but a regular
-        file (a FIFO, a link to /dev/zero …), without opening it in a way that can block."""
-        return files.sha256_file(self.path, str(self.rel))
+        file (a FIFO, a link to /dev/zero …), without opening it in a way that can block, and
+        :class:`ImageTooLargeError` for a file of more than ``limit`` bytes."""
+        return files.sha256_file(self.path, str(self.rel), limit)
 
 
 class _Lease:

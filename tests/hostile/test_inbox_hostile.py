@@ -162,3 +162,14 @@ def test_a_live_runs_claims_are_never_taken(tmp_path):
     assert len(second.claim_all()) == 5  # now they are taken over, once
     third = Inbox(tmp_path, settle_s=0)
     assert third.claim_all() == []
+
+
+def test_a_huge_file_is_refused_before_it_is_hashed(tmp_path):
+    from meishi.errors import ImageTooLargeError
+
+    (tmp_path / "huge.jpg").write_bytes(b"\xff" * 5000)
+    box = Inbox(tmp_path, settle_s=0)
+    (claim,) = box.claim_all()
+    with pytest.raises(ImageTooLargeError, match="MEISHI_MAX_FILE_BYTES"):
+        claim.sha256(limit=4096)
+    assert len(claim.sha256(limit=5000)) == 64
