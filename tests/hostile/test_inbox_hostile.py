@@ -173,3 +173,16 @@ def test_a_huge_file_is_refused_before_it_is_hashed(tmp_path):
     with pytest.raises(ImageTooLargeError, match="MEISHI_MAX_FILE_BYTES"):
         claim.sha256(limit=4096)
     assert len(claim.sha256(limit=5000)) == 64
+
+
+def test_claims_left_by_an_earlier_release_are_resumed(tmp_path):
+    old = tmp_path / CLAIMED / "2026-11-20_交流会" / "a.jpg"  # no run folder: before leases
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"card")
+    box = Inbox(tmp_path, settle_s=0)
+    (claim,) = box.claim_all()
+    assert str(claim.rel) == "2026-11-20_交流会/a.jpg" and claim.met_at == "2026-11-20_交流会"
+    assert claim.path.read_bytes() == b"card" and not old.exists()
+    box.processed(claim)
+    box.close()
+    assert not list((tmp_path / CLAIMED).iterdir())
