@@ -18,6 +18,9 @@ os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
 # (Prefect's default is `*`); `meishi serve` sets its own, with CSRF and a Host check too
 os.environ.setdefault("PREFECT_SERVER_CORS_ALLOWED_ORIGINS", ",".join(
     sorted(local_origins(get_settings().server_port))))
+# where Prefect starts its own temporary server (a flow called in-process, not `meishi
+# ingest`, which starts one tied to it), 20 s is too short on a busy machine
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
     _home = get_settings().home
     _home.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -69,11 +69,18 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
     rows: list[IngestRow] = []
     pending: dict[Any, Claim] = {}
     try:
-        claims = box.claim_all()
+        claims = box.claim_all()  # this run's own claims: no other live run touches them
         logger.info("%d new card(s) in %s", len(claims), box.root)
         in_batch: set[str] = set()
         for claim in claims:
-            sha = claim.sha256()
+            try:
+                sha = claim.sha256(limit=settings.max_file_bytes)
+            except MeishiError as exc:  # a FIFO, a link, a device, a huge file: never a card
+                dest = box.failed(claim, f"{exc.code}: {exc.message}")
+                logger.warning("%s quarantined: %s", claim.rel, exc.message)
+                rows.append(IngestRow(source=str(claim.rel), status="failed",
+                                      error=exc.message, moved_to=str(dest)))
+                continue
             # the same scan of one card again; a scan of several is read again and each of its
             # cards is known by its own identity (a crash between two of them loses none)
             known = store.card_contact(sha)
@@ -86,7 +93,9 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             pending[read_cards.submit(str(claim.path), str(claim.rel))] = claim
         batch = Batch()
         for fut in as_completed(list(pending)):
-            rows.extend(_settle(fut, pending[fut], box, store, batch, logger))
+            # each result (the card image, its OCR) is let go once stored: memory stays flat
+            rows.extend(_settle(fut, pending.pop(fut), box, store, batch, logger))
+            _forget(fut)
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
@@ -94,11 +103,22 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
         store.close()
+        box.close()
     report = IngestReport(inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source),
                           waiting_for_purpose=waiting)
     create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
                              description="Cards read by this ingest run")
     return report
+
+
+def _forget(fut: Any) -> None:
+    """Drop a settled future's hold on its result: Prefect keeps the final state, with the
+    returned cards (image and OCR) in it, on the future and on the concurrent future it
+    wraps, and ``as_completed`` keeps every future until the batch ends."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    for state in (getattr(fut, "_final_state", None), getattr(wrapped, "_result", None)):
+        if state is not None and hasattr(state, "data"):
+            state.data = None
 
 
 REVIEW_DEPLOYMENT = "review/review"

@@ -8,15 +8,21 @@ environment when it is first imported, so :func:`prefect_env` is applied first.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from meishi.errors import MeishiError
+from meishi.procs import die_with_parent_fn
 from meishi.webguard import local_origins
 
 HOST = "127.0.0.1"
@@ -81,7 +87,7 @@ class PrefectServer:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "flows.prefect_app", str(self.port)],
             env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=die_with_parent_fn(signal.SIGTERM),
         )
         deadline = time.monotonic() + timeout_s
         while not self.healthy():
@@ -103,3 +109,111 @@ class PrefectServer:
         except subprocess.TimeoutExpired:
             os.killpg(self._proc.pid, signal.SIGKILL)
             self._proc.wait(5)
+
+
+class ServerStartError(MeishiError):
+    """The temporary Prefect server did not come up."""
+
+    code = "server_failed"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]:
+    """A temporary Prefect API server for one command (what Prefect starts by itself when no
+    server is configured), yielding its API URL, with three differences:
+
+    * it dies with this process, even on ``kill -9`` (``PR_SET_PDEATHSIG``): no orphan left
+      listening;
+    * servers starting on the same Prefect home take turns (an flock): two ingests on a fresh
+      home do not both create Prefect's tables;
+    * it may take ``timeout_s`` to start (a loaded machine needs more than Prefect's 20 s),
+      and a failure is one clear :class:`ServerStartError`, not a traceback.
+    """
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+           "PREFECT__SERVER_FINAL": "1", "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    proc: subprocess.Popen[bytes] | None = None
+    lock_fd = os.open(home / ".meishi-server-start.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                      0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)  # one server starts (and migrates) at a time
+        t0 = time.monotonic()
+        with log_file.open("ab") as log:
+            for _attempt in range(3):
+                port = _free_port()
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "uvicorn", "--factory",
+                     "prefect.server.api.server:create_app", "--host", HOST, "--port", str(port),
+                     "--log-level", "error", "--lifespan", "on"],
+                    env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    preexec_fn=die_with_parent_fn(),
+                )
+                url = f"http://{HOST}:{port}/api"
+                while True:
+                    if _healthy(url):
+                        break
+                    if proc.poll() is not None or time.monotonic() - t0 > timeout_s:
+                        break
+                    time.sleep(0.2)
+                if proc.poll() is None and _healthy(url):
+                    break
+                code = proc.poll()
+                if code == 3:  # the port was taken meanwhile: another one
+                    continue
+                _stop(proc)
+                if code is None:
+                    raise ServerStartError(
+                        f"the temporary Prefect server did not start within {timeout_s:g} s "
+                        f"(the machine may be busy: raise MEISHI_SERVER_START_S, or run "
+                        f"`meishi serve` and point PREFECT_API_URL at it); see {log_file}")
+                raise ServerStartError(
+                    f"the temporary Prefect server exited with code {code}; see {log_file}")
+            else:
+                raise ServerStartError(f"no free port for the temporary Prefect server; see {log_file}")
+        fcntl.flock(lock_fd, fcntl.LOCK_UN)
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+    finally:
+        os.close(lock_fd)
+        if proc is not None:
+            _stop(proc)
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes], grace_s: float = 10) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+@contextmanager
+def command_api(timeout_s: float, log_file: Path) -> Iterator[str | None]:
+    """For one command's flow run: the configured Prefect API (``PREFECT_API_URL``, e.g.
+    `meishi serve`'s), else a :func:`temporary_api` on Prefect's home, yielding its URL."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME
+
+    if PREFECT_API_URL.value():
+        yield None
+        return
+    with temporary_api(Path(PREFECT_HOME.value()), timeout_s, log_file) as url:
+        yield url

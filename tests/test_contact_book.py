@@ -16,7 +16,7 @@ def card(sha: str, when: str = "2025-04-01", conf: float = 0.95, **values: str) 
     return CardRead(
         source=f"{sha}.jpg", sha256=sha * (64 // len(sha)),
         fields=CardFields(**{k: FieldValue(value=v, confidence=conf) for k, v in values.items()}),
-        ocr=OcrResult(lines=[]), card_png=b"\x89PNG fake",
+        ocr=OcrResult(lines=[]), card_image=b"\x89PNG fake",
         taken_at=datetime.fromisoformat(when).replace(tzinfo=UTC))
 
 

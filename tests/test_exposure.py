@@ -164,7 +164,7 @@ def images(settings, tmp_path) -> Iterator[tuple[str, Store, bytes, dict[str, in
     names = {"good": "山田 太郎", "secret": "佐藤 花子", "link": "鈴木 一郎", "gone": "高田 次郎"}
     for i, (name, person) in enumerate(names.items()):
         read = _read(f"{i}" * 64, person)
-        ids[name] = store.add_card(read.model_copy(update={"card_png": _png(i * 60)}),
+        ids[name] = store.add_card(read.model_copy(update={"card_image": _png(i * 60)}),
                                    source_name=f"{name}.jpg").contact_id
     outside = tmp_path / "outside.png"  # a readable image, but not in the images folder
     outside.write_bytes(_png(200))

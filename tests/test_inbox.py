@@ -39,6 +39,7 @@ def test_settled_files_leave_the_claim_folder(tmp_path):
     assert done == tmp_path / PROCESSED / "event/a.jpg" and done.read_bytes() == b"card"
     assert bad == tmp_path / FAILED / "event/b.jpg"
     assert (tmp_path / FAILED / "event/b.jpg.reason.txt").read_text().startswith("unreadable_image")
+    box.close()  # the run ends: its claim folder goes with it
     assert list((tmp_path / CLAIMED).rglob("*")) == []
     assert box.claim_all() == []
 
@@ -57,18 +58,21 @@ def test_hidden_partial_and_fresh_files_wait(tmp_path):
     _drop(tmp_path, ".DS_Store")
     _drop(tmp_path, "photo.jpg.part")
     _drop(tmp_path, "photo.crdownload")
-    fresh = _drop(tmp_path, "still-copying.jpg")
-    old = _drop(tmp_path, "old.jpg")
+    _drop(tmp_path, "old.jpg")
+    time.sleep(1.2)
+    _drop(tmp_path, "still-copying.jpg")
+    # an old modification time (as `cp -p` sets it) does not make a file settled: it was
+    # written just now, which its change time tells
     past = time.time() - 60
-    os.utime(old, (past, past))
-    os.utime(fresh, None)
-    box = Inbox(tmp_path, settle_s=5)
+    os.utime(_drop(tmp_path, "copied-with-old-mtime.jpg"), (past, past))
+    box = Inbox(tmp_path, settle_s=1)
     assert [c.rel.name for c in box.claim_all()] == ["old.jpg"]
 
 
 def test_claims_left_by_a_crash_are_resumed(tmp_path):
     _drop(tmp_path, "event/a.jpg")
-    Inbox(tmp_path, settle_s=0).claim_all()  # ... and the process dies here
+    Inbox(tmp_path, settle_s=0).claim_all()  # ... and the process dies here: its lock is
+    # dropped by the kernel, which the garbage-collected Inbox does here too (its fd closes)
     again = Inbox(tmp_path, settle_s=0).claim_all()
     assert [str(c.rel) for c in again] == ["event/a.jpg"]
     assert again[0].path.read_bytes() == b"card"

@@ -145,7 +145,8 @@ def test_a_review_waits_per_card_and_an_answer_completes_the_contact(served):
     # the card image is served to the form, from 127.0.0.1, under a link that cannot be guessed
     first, second = sorted(waiting)
     img = httpx.get(served.image_url(first), timeout=5)
-    assert img.status_code == 200 and img.content.startswith(b"\x89PNG")
+    assert img.status_code == 200 and img.headers["content-type"] == "image/webp"
+    assert img.content[:4] == b"RIFF" and img.content[8:12] == b"WEBP"  # stored compact
     assert httpx.get(served.image_url(999), timeout=5).status_code == 404
     assert httpx.get(f"{served.images}/cards/{first}.png", timeout=5).status_code == 404
 

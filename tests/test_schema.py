@@ -32,7 +32,7 @@ def _check_v1_data_survived(store: Store) -> None:
     assert str(done.cards[0].met_on) == "2025-04-01"  # from the inbox folder's name
     assert (stub.fields["name"], stub.status) == ("佐藤 花子", ContactStatus.needs_purpose)
     # the match keys were computed: a new card of 高橋 (new kanji) with his mail joins him
-    new = CardRead(source="c.png", sha256="c" * 64, ocr=OcrResult(lines=[]), card_png=b"png",
+    new = CardRead(source="c.png", sha256="c" * 64, ocr=OcrResult(lines=[]), card_image=b"png",
                    fields=CardFields(name=FieldValue(value="高橋一郎", confidence=0.9),
                                      email=FieldValue(value="ichiro@test.co.jp", confidence=0.9),
                                      title=FieldValue(value="部長", confidence=0.9)))

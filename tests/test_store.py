@@ -12,7 +12,7 @@ from meishi.store import Store
 def _read(sha: str, name: str = "山田 太郎") -> CardRead:
     ocr = lines_for_test([("株式会社ミドリ精機", 40), (name, 70), ("TEL 03-5210-7788", 25)])
     return CardRead(source=f"{sha}.jpg", sha256=sha, fields=extract_fields(ocr), ocr=ocr,
-                    card_png=b"\x89PNG fake")
+                    card_image=b"\x89PNG fake")
 
 
 def test_add_card_creates_a_stub_needing_a_purpose(settings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -117,7 +118,7 @@ def scan(
         raise _fail(f"no such file or folder: {missing[0]}", 2)
     files = iter_images(paths)
     if not files:
-        raise _fail("no card images found (jpg, png, tif, webp, bmp)", 2)
+        raise _fail("no card images found (jpg, png, tif, webp, bmp, heic, pdf)", 2)
     settings = get_settings()
     failed = 0
     with _progress() as progress:
@@ -157,9 +158,16 @@ def _print_card(record: dict) -> None:
 # --------------------------------------------------------------------------- ingest
 def _run_ingest(inbox: Path | None) -> None:
     from flows.ingest import ingest as ingest_flow
+    from flows.server import command_api
 
-    with err.status("running the ingest flow (Prefect)…"):
-        report = ingest_flow(str(inbox) if inbox else None)
+    settings = get_settings()
+    settings.ensure_dirs()
+    with contextlib.ExitStack() as stack:
+        with err.status("starting a temporary Prefect server…"):
+            stack.enter_context(command_api(settings.server_start_s,
+                                            settings.home / "prefect-server.log"))
+        with err.status("running the ingest flow (Prefect)…"):
+            report = ingest_flow(str(inbox) if inbox else None)
     table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
     table.add_column("card", no_wrap=True, max_width=24)
     table.add_column("contact", no_wrap=True)

@@ -306,6 +306,16 @@ def _image(contact: Contact) -> tuple[bytes, str] | None:
     if path is None or not path.is_file():
         return None
     data = path.read_bytes()
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":  # stored as WebP: address books want JPEG
+        import cv2
+        import numpy as np
+
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85]) if img is not None \
+            else (False, None)
+        if not ok or buf is None:
+            return None
+        return buf.tobytes(), "JPEG"
     return data, "JPEG" if data[:3] == b"\xff\xd8\xff" else "PNG"
 
 

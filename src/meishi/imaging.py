@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from meishi.errors import ImageTooLargeError, UnreadableImageError
+from meishi.errors import ImageTooLargeError, NoTextFoundError, UnreadableImageError
 from meishi.models import CardImage
 from meishi.settings import Settings
 
@@ -37,8 +37,14 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, datetime | None]:
-    """Decode image bytes to BGR with EXIF orientation applied; enforce size limits."""
+#: a PDF (what document scanners write) is rendered at this resolution: 300 dpi draws a
+#: 91 mm card ~1070 px wide, about what the cleanup scales it to anyway
+PDF_DPI = 300
+#: pages read from one PDF at most (a card scan is a few pages; a book is not a card)
+MAX_PDF_PAGES = 50
+
+
+def _check_file_size(data: bytes, source: str, settings: Settings) -> None:
     if not data:
         raise UnreadableImageError(f"{source}: the file is empty (0 bytes)")
     if len(data) > settings.max_file_bytes:
@@ -46,27 +52,49 @@ def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, da
             f"{source}: the file is {len(data) / 1e6:.1f} MB, above the limit of "
             f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
         )
+
+
+def decode_pages(data: bytes, source: str,
+                 settings: Settings) -> list[tuple[np.ndarray, datetime | None]]:
+    """Decode a file to BGR pages: one for an image, each page of a PDF."""
+    _check_file_size(data, source, settings)
+    if data[:5] == b"%PDF-":
+        return _pdf_pages(data, source, settings)
+    return [decode(data, source, settings)]
+
+
+def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, datetime | None]:
+    """Decode image bytes to BGR with EXIF orientation applied; enforce size limits.
+
+    Reads JPEG, PNG, TIFF, WebP, BMP and HEIC/HEIF; 16-bit greyscale is scaled to 8 bits and
+    a transparent background becomes white (paper), not black.
+    """
+    _check_file_size(data, source, settings)
+    _register_heif()
+    # Pillow's own bomb guard follows ours, so a limit above its 89 MP default takes effect
+    Image.MAX_IMAGE_PIXELS = settings.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img: Image.Image = Image.open(io.BytesIO(data))
             w, h = img.size
             if w * h > settings.max_pixels:
-                raise ImageTooLargeError(
-                    f"{source}: the image is {w}x{h} pixels, above the limit of "
-                    f"{settings.max_pixels / 1e6:.0f} megapixels (MEISHI_MAX_PIXELS)"
-                )
+                raise _too_many_pixels(source, w, h, settings)
             taken_at = _exif_datetime(img)
             img = ImageOps.exif_transpose(img)
             img.load()
-            rgb = np.asarray(img.convert("RGB"))
+            rgb = _to_rgb(img)
     except ImageTooLargeError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise ImageTooLargeError(
+            f"{source}: the image is too large to read safely ({exc}); the limit is "
+            f"{settings.max_pixels / 1e6:.0f} megapixels (MEISHI_MAX_PIXELS)"
+        ) from exc
+    except UnidentifiedImageError as exc:
         raise UnreadableImageError(
             f"{source}: not an image meishi can read ({type(exc).__name__}); "
-            "use JPEG, PNG, TIFF, WebP or BMP"
+            "use JPEG, PNG, TIFF, WebP, BMP, HEIC or PDF"
         ) from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise UnreadableImageError(f"{source}: the image is corrupt or truncated ({exc})") from exc
@@ -75,7 +103,120 @@ def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, da
             f"{source}: the image is only {rgb.shape[1]}x{rgb.shape[0]} pixels; "
             "scan the card at 200 dpi or more"
         )
+    if looks_like_noise(rgb):
+        raise NoTextFoundError(
+            f"{source}: the image is random noise, not a photo or scan of a card"
+        )
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), taken_at
+
+
+def _too_many_pixels(source: str, w: int, h: int, settings: Settings) -> ImageTooLargeError:
+    return ImageTooLargeError(
+        f"{source}: the image is {w}x{h} pixels, above the limit of "
+        f"{settings.max_pixels / 1e6:.0f} megapixels (MEISHI_MAX_PIXELS)"
+    )
+
+
+def _register_heif() -> None:
+    global _HEIF_READY
+    if not _HEIF_READY:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _HEIF_READY = True
+
+
+_HEIF_READY = False
+
+
+def _to_rgb(img: Image.Image) -> np.ndarray:
+    """8-bit RGB: 16-bit (and 32-bit) greyscale scaled down, not clipped to white;
+    transparency laid on white paper."""
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        grey = np.asarray(img).astype(np.float32)
+        top = float(grey.max()) if grey.size else 0.0
+        # 16-bit data, or 12-bit data in 16-bit words (some scanners), or already 8-bit values
+        full = 65535.0 if top > 4095 else 4095.0 if top > 255 else 255.0
+        grey8 = np.clip(grey * (255.0 / full), 0, 255).astype(np.uint8)
+        return np.repeat(grey8[:, :, None], 3, axis=2)
+    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or \
+            (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(paper, rgba).convert("RGB"))
+    return np.asarray(img.convert("RGB"))
+
+
+def looks_like_noise(rgb: np.ndarray) -> bool:
+    """Random noise, not a picture: neighbouring pixels of any photo or scan are alike (text
+    strokes and paper are many pixels wide), those of noise are unrelated."""
+    h, w = rgb.shape[:2]
+    y, x = max(0, h // 2 - 256), max(0, w // 2 - 256)  # the middle, at full resolution
+    crop = np.ascontiguousarray(rgb[y:y + 512, x:x + 512])
+    g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    if g.std() < 8:  # flat: blank, not noise (the OCR says "no text")
+        return False
+    a, b = g[:, :-1].ravel(), g[:, 1:].ravel()
+    c, d = g[:-1, :].ravel(), g[1:, :].ravel()
+    across = float(np.corrcoef(a, b)[0, 1])
+    down = float(np.corrcoef(c, d)[0, 1])
+    return max(across, down) < NOISE_MAX_CORRELATION
+
+
+#: neighbour correlation below which an image is noise (measured: sample cards, photos and
+#: flatbed scans >= 0.72 in the middle 512 px; uniform and Gaussian noise < 0.01)
+NOISE_MAX_CORRELATION = 0.3
+
+
+def _pdf_pages(data: bytes, source: str,
+               settings: Settings) -> list[tuple[np.ndarray, datetime | None]]:
+    """Each page of a PDF rendered at :data:`PDF_DPI` (less for a page so big it would pass
+    ``MEISHI_MAX_PIXELS``)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableImageError(
+            f"{source}: the PDF cannot be opened ({exc}); is it encrypted or damaged?"
+        ) from exc
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise UnreadableImageError(f"{source}: the PDF has no pages")
+        if n > MAX_PDF_PAGES:
+            raise ImageTooLargeError(
+                f"{source}: the PDF has {n} pages; meishi reads card scans of at most "
+                f"{MAX_PDF_PAGES} pages")
+        taken_at = _pdf_date(pdf)
+        pages = []
+        for i in range(n):
+            page = pdf[i]
+            try:
+                w_pt, h_pt = page.get_size()
+                scale = PDF_DPI / 72
+                if w_pt * h_pt * scale * scale > settings.max_pixels:
+                    scale = (settings.max_pixels / max(w_pt * h_pt, 1.0)) ** 0.5 * 0.99
+                rgb = np.asarray(page.render(scale=scale, fill_color=(255, 255, 255, 255))
+                                 .to_pil().convert("RGB"))
+            finally:
+                page.close()
+            if min(rgb.shape[:2]) < 64:
+                raise UnreadableImageError(f"{source}: page {i + 1} of the PDF is too small")
+            pages.append((cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), taken_at))
+        return pages
+    except pdfium.PdfiumError as exc:
+        raise UnreadableImageError(f"{source}: the PDF cannot be rendered ({exc})") from exc
+    finally:
+        pdf.close()
+
+
+def _pdf_date(pdf: object) -> datetime | None:
+    try:
+        raw = str(pdf.get_metadata_dict().get("CreationDate") or "")  # type: ignore[attr-defined]
+        return datetime.strptime(raw.removeprefix("D:")[:14], "%Y%m%d%H%M%S") if raw else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _exif_datetime(img: Image.Image) -> datetime | None:
@@ -687,14 +828,18 @@ def part_sha256(file_sha256: str, part: int) -> str:
 def clean(data: bytes, source: str, settings: Settings) -> list[CardImage]:
     """Decode an image and clean each card in it (several for a flatbed scan of several
     cards), in reading order. Raises :class:`UnreadableImageError`."""
-    bgr, taken_at = decode(data, source, settings)
-    quads = find_card_quads(bgr)
+    pages = [(bgr, taken_at, find_card_quads(bgr))
+             for bgr, taken_at in decode_pages(data, source, settings)]
     sha = sha256_bytes(data)
-    if len(quads) <= 1:
+    if len(pages) == 1 and len(pages[0][2]) <= 1:
+        bgr, taken_at, quads = pages[0]
         return [_clean_card(bgr, quads[0] if quads else None, source, sha, taken_at)]
-    log.info("%s: %d cards in one image", source, len(quads))
+    # several cards: in a scan of several, or on the pages of a PDF (each page in turn)
+    none: list[np.ndarray | None] = [None]  # a page where no outline is found: the whole page
+    found = [(bgr, taken_at, q) for bgr, taken_at, quads in pages for q in (quads or none)]
+    log.info("%s: %d cards in one file", source, len(found))
     return [_clean_card(bgr, q, f"{source}#{i}", part_sha256(sha, i), taken_at, part=i)
-            for i, q in enumerate(quads, start=1)]
+            for i, (bgr, taken_at, q) in enumerate(found, start=1)]
 
 
 def _clean_card(bgr: np.ndarray, quad: np.ndarray | None, source: str, sha: str,
@@ -724,6 +869,22 @@ def _clean_card(bgr: np.ndarray, quad: np.ndarray | None, source: str, sha: str,
 
 def encode_png(img: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".png", img)
+    if not ok:  # pragma: no cover - OpenCV only fails on empty arrays
+        raise UnreadableImageError("could not encode the card image")
+    return buf.tobytes()
+
+
+#: the stored card image: long side and WebP quality a reviewer reads small print at
+#: (a 1280 px card is ~45 KB at 80, against ~0.9 MB as PNG)
+CARD_IMAGE_LONG_SIDE = 1280
+CARD_IMAGE_QUALITY = 80
+
+
+def encode_card(img: np.ndarray) -> bytes:
+    """The card image as stored for the review: WebP, long side at most 1280 px."""
+    if max(img.shape[:2]) > CARD_IMAGE_LONG_SIDE:
+        img = resize_long_side(img, CARD_IMAGE_LONG_SIDE)
+    ok, buf = cv2.imencode(".webp", img, [cv2.IMWRITE_WEBP_QUALITY, CARD_IMAGE_QUALITY])
     if not ok:  # pragma: no cover - OpenCV only fails on empty arrays
         raise UnreadableImageError("could not encode the card image")
     return buf.tobytes()

@@ -183,7 +183,8 @@ class CardRead(BaseModel):
     sha256: str
     fields: CardFields
     ocr: OcrResult
-    card_png: bytes = Field(repr=False, description="the cropped colour card, PNG encoded")
+    card_image: bytes = Field(repr=False, description="the cropped colour card, encoded for the "
+                            "review (WebP, see imaging.encode_card)")
     region: tuple[int, int, int, int] | None = Field(
         None, description="x, y, width, height of the card in the image, when found")
     part: int | None = Field(None, description="which card (from 1) of an image of several")

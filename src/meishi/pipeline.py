@@ -7,13 +7,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from meishi import imaging
+from meishi import files, imaging
 from meishi.errors import (
-    ImageTooLargeError,
     MeishiError,
     MissingDependencyError,
     NoTextFoundError,
-    UnreadableImageError,
 )
 from meishi.extract import extract_fields
 from meishi.models import CardImage, CardRead
@@ -24,7 +22,8 @@ from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic",
+                            ".heif", ".pdf"})
 
 
 def check_ready(settings: Settings | None = None) -> str:
@@ -40,23 +39,13 @@ def check_ready(settings: Settings | None = None) -> str:
 
 
 def read_file(path: Path, settings: Settings, source: str | None = None) -> bytes:
-    """The file's bytes, refusing what is not a readable, reasonably sized file."""
+    """The file's bytes, refusing what is not a readable, reasonably sized regular file.
+
+    A symbolic link, FIFO, socket or device is refused without being opened in a way that
+    can block, and the read is bounded by ``MEISHI_MAX_FILE_BYTES`` (see :mod:`meishi.files`).
+    """
     source = source or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
-    if path.is_dir():
-        raise UnreadableImageError(f"{source}: is a folder, not an image")
-    if size > settings.max_file_bytes:
-        raise ImageTooLargeError(
-            f"{source}: the file is {size / 1e6:.1f} MB, above the limit of "
-            f"{settings.max_file_bytes / 1e6:.0f} MB (MEISHI_MAX_FILE_BYTES)"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableImageError(f"{source}: cannot be read ({exc.strerror})") from exc
+    return files.read_bounded(path, settings.max_file_bytes, source)
 
 
 def read_bytes(
@@ -111,7 +100,7 @@ def _read_clean(card: CardImage, reader: CardReader, cleanup_s: float) -> CardRe
         sha256=card.sha256,
         fields=fields,
         ocr=ocr,
-        card_png=imaging.encode_png(upright),
+        card_image=imaging.encode_card(upright),
         region=card.region,
         part=card.part,
         taken_at=card.taken_at,

@@ -44,13 +44,15 @@ class Settings(BaseSettings):
         default="ppocr", description="PP-OCR (rapidocr) or Tesseract (see `meishi doctor`)")
     tesseract_cmd: str = "tesseract"
     ocr_timeout_s: float = 60.0
-    max_file_bytes: int = 40 * 1024 * 1024
-    max_pixels: int = 60_000_000
+    max_file_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="Largest file read")
+    max_pixels: int = Field(default=60_000_000, gt=0, description="Largest image decoded")
     workers: int = Field(default=2, ge=1, description="Cards read in parallel")
     settle_s: float = Field(default=2.0, ge=0, description="Age a dropped file must reach")
     # `meishi serve`: one machine, everything on 127.0.0.1
     server_port: int = Field(default=4200, description="Prefect server (UI and API)")
     image_port: int = Field(default=4201, description="Card images for the review form")
+    server_start_s: float = Field(default=120, gt=0,
+                                  description="How long a temporary Prefect server may take to start")
     ingest_cron: str = Field(default="*/15 * * * *", description="When the inbox is read")
     reminder_cron: str = Field(default="0 9 * * *", description="When faceless cards are listed")
     remind_after_days: int = Field(default=3, ge=0, description="A card faceless this long is listed")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -238,7 +239,7 @@ class Store:
         existing = self.card_contact(read.sha256)
         if existing is not None:
             return Stored(existing, "duplicate")
-        image_path = self._write_image(read.sha256, read.card_png)
+        image_path = self._write_image(read.sha256, read.card_image)
         values = read.fields.values()
         confidence = read.fields.confidences()
         card = CardRow(
@@ -364,14 +365,14 @@ class Store:
             row.notes = _append(row.notes, f"{_now().date().isoformat()}: {text.strip()}")
         return self._contact(contact_id)
 
-    def _write_image(self, sha256: str, png: bytes) -> Path:
+    def _write_image(self, sha256: str, data: bytes) -> Path:
         self.images_dir.mkdir(parents=True, exist_ok=True)
-        final = self.images_dir / f"{sha256}.png"
+        final = self.images_dir / f"{sha256}{image_suffix(data)}"
         if not final.exists():
-            tmp = final.with_suffix(".png.tmp")
+            tmp = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(png)
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, final)
@@ -610,6 +611,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def image_suffix(data: bytes) -> str:
+    """The file extension of an encoded image, from its first bytes."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    if data[:3] == b"\xff\xd8\xff":
+        return ".jpg"
+    return ".png"
 
 
 def _private_file(path: Path) -> None:
