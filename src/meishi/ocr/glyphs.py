@@ -67,18 +67,22 @@ _BETWEEN_KANA = re.compile(
 _WORD_START = re.compile(
     rf"(?<![{KANJI}{KATAKANA}\u3040-\u309f])[{''.join(_ALONE_IS_A_WORD)}]"
     rf"(?=[\u30a1-\u30f5\u30fc]{{2}})")
-_BEFORE_KANA = re.compile(
-    rf"[{''.join(set(_KANA_LOOKALIKES) - _ALONE_IS_A_WORD)}](?=[{KATAKANA}])")
+_LOOK = "".join(_KANA_LOOKALIKES)
+#: a look-alike beside katakana (ミナ卜総研, 株式会社力ザネ) ...
+_BESIDE_KANA = re.compile(
+    rf"(?<=[{KATAKANA}])[{_LOOK}]|[{_LOOK}](?=[{KATAKANA}])")
+#: ... and a run of katakana and look-alikes (イ口八電機): the word look-alikes count there
+_KANA_RUN = re.compile(rf"[{KATAKANA}{_LOOK}]{{3,}}")
 
 
 def _kana_lookalikes(text: str) -> str:
     text = _BETWEEN_KANA.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
     text = _WORD_START.sub(lambda m: _KANA_LOOKALIKES[m.group()], text)
-    if not _BEFORE_KANA.search(text):
+    if not _BESIDE_KANA.search(text):
         return text
     from meishi.extract.names import tokens
 
-    alone, at = set(), 0
+    alone, at = set(), 0  # where MeCab finds a glyph standing alone, not in a word (協力)
     for tok in tokens(text):
         start = text.find(tok.surface, at)
         if start < 0:
@@ -86,16 +90,53 @@ def _kana_lookalikes(text: str) -> str:
         if len(tok.surface) == 1:
             alone.add(start)
         at = start + len(tok.surface)
-    return _BEFORE_KANA.sub(
-        lambda m: _KANA_LOOKALIKES[m.group()] if m.start() in alone else m.group(), text)
+    in_run = {i for m in _KANA_RUN.finditer(text) if re.search(f"[{KATAKANA}]", m.group())
+              for i in range(m.start(), m.end())}
+    def counted(i: int) -> bool:  # alone, and no ordinal or number before it (第二, 2八)
+        return i in alone and not (i > 0 and (text[i - 1] == "第" or text[i - 1].isdigit()))
+
+    out = list(text)
+    for m in _BESIDE_KANA.finditer(text):
+        i, ch = m.start(), m.group()
+        if not counted(i):
+            continue
+        if ch not in _ALONE_IS_A_WORD or i in in_run:
+            out[i] = _KANA_LOOKALIKES[ch]
+    # a look-alike inside a run, between two others (イ口八: 口 beside イ, 八 beside 口)
+    for m in _KANA_RUN.finditer("".join(out)):
+        run = m.group()
+        if re.search(f"[{KATAKANA}]", run):
+            for k, ch in enumerate(run):
+                if ch in _KANA_LOOKALIKES and counted(m.start() + k):
+                    out[m.start() + k] = _KANA_LOOKALIKES[ch]
+    return "".join(out)
 
 
 # ー written as 一 (or a dash) after katakana, before katakana or at the word's end
-_LONG_VOWEL = re.compile(rf"(?<=[{KATAKANA}])[一\-‐—―−](?=[{KATAKANA}]|$|\s|[^\w])")
+_LONG_VOWEL = re.compile(rf"(?<=[{KATAKANA}])[一\-‐—―−](?=[{KATAKANA}\d]|$|\s|[^\w])")
 
 
 def _long_vowel(text: str) -> str:
     return _LONG_VOWEL.sub("ー", text)
+
+
+# a dash between digits read as an apostrophe (4'5'19, 112'3346): never one in an address
+_DIGIT_DASH = re.compile(r"(?<=\d)['’‘`´](?=\d)")
+
+
+def _digit_dash(text: str) -> str:
+    return _DIGIT_DASH.sub("-", text)
+
+
+# In a column, PP-OCR reads the crop turned a quarter: a dash or ー printed across the
+# column (as in horizontal text) stands upright there and is read as 1. Mended only where
+# the grammar is sure: the postal code's 3 + 4 digits after its mark, ー after katakana.
+_COLUMN_POSTAL = re.compile(r"^([〒T干テ=F平]\s?\d{3})1(\d{4})$")
+_COLUMN_BAR = re.compile(rf"(?<=[{KATAKANA}])1(?=[{KATAKANA}]|$)")
+
+
+def _column_one(text: str) -> str:
+    return _COLUMN_BAR.sub("ー", _COLUMN_POSTAL.sub(r"\1-\2", text))
 
 
 # 〒 read as a look-alike before a postal code at the start of the line
@@ -121,17 +162,24 @@ class GlyphRule:
     example: str
     expected: str
     why: str
+    #: applies to tategaki columns only
+    columns_only: bool = False
 
 
 #: every glyph mend, in the order applied; each example is a test
 RULES: tuple[GlyphRule, ...] = (
     GlyphRule("simplified", _simplified, "福岛县 带 话", "福島県 帯 話",
               "a glyph Japanese text cannot hold, in its Japanese form (OpenCC s2t + t2jp)"),
-    GlyphRule("kana_lookalike", _kana_lookalikes, "株式会社力ザネ シ二アマネージャー 協力ソフト 八ルカ",
-              "株式会社カザネ シニアマネージャー 協力ソフト ハルカ",
+    GlyphRule("kana_lookalike", _kana_lookalikes, "株式会社力ザネ シ二アマネージャー 協力ソフト 八ルカ ミナ卜総研 イ口八電機",
+              "株式会社カザネ シニアマネージャー 協力ソフト ハルカ ミナト総研 イロハ電機",
               "a kanji shaped like a katakana, inside a katakana word"),
-    GlyphRule("long_vowel", _long_vowel, "センタ一ビル マネ一ジャ一", "センタービル マネージャー",
+    GlyphRule("long_vowel", _long_vowel, "センタ一ビル マネ一ジャ一 タワ一4F", "センタービル マネージャー タワー4F",
               "一 or a dash after katakana is the long-vowel mark"),
+    GlyphRule("digit_dash", _digit_dash, "東京都文京区後楽4'5'19", "東京都文京区後楽4-5-19",
+              "an apostrophe between digits is a dash"),
+    GlyphRule("column_one", _column_one, "T18017111", "T180-7111",
+              "in a column, 1 for a dash across it: postal code, ー after katakana",
+              columns_only=True),
     GlyphRule("postal_mark", _postal_mark, "平532-2716", "〒532-2716",
               "a 〒 look-alike before a postal code opening the line"),
     GlyphRule("small_ke", _small_ke, "千代田区霞ケ関1-2-3", "千代田区霞ヶ関1-2-3",
@@ -142,9 +190,9 @@ RULES: tuple[GlyphRule, ...] = (
 DISABLED: set[str] = set()
 
 
-def mend_text(text: str) -> str:
+def mend_text(text: str, column: bool = False) -> str:
     for rule in RULES:
-        if rule.name not in DISABLED:
+        if rule.name not in DISABLED and (column or not rule.columns_only):
             text = rule.mend(text)
     return text
 
@@ -152,7 +200,7 @@ def mend_text(text: str) -> str:
 def mend_line(line: OcrLine) -> OcrLine:
     """The line with its glyphs mended in the context of the whole line. A mend replaces
     one glyph by one, so each word keeps its box and its share of the text."""
-    text = mend_text(line.text)
+    text = mend_text(line.text, column=line.vertical)
     if len(text) != len(line.text):  # a rule broke the one-for-one promise: keep the reading
         return line
     words, at = [], 0

@@ -190,7 +190,8 @@ def _continues(a: _Fragment, b: _Fragment) -> bool:
     single_a, single_b = len(a.text.replace(" ", "")) == 1, len(b.text.replace(" ", "")) == 1
     if a.vertical != b.vertical and not (single_a or single_b):
         return False
-    if (single_a or single_b) and max(len(a.glyphs), len(b.glyphs)) > TUNING.join_lone_glyph_to:
+    longest = max(len(a.text.replace(" ", "")), len(b.text.replace(" ", "")))
+    if (single_a or single_b) and longest > TUNING.join_lone_glyph_to:
         return False  # a lone glyph beside a long line is more often a logo than a name
     vertical = a.vertical if not single_a else b.vertical
     size_a = a.box.w if vertical else a.box.h
