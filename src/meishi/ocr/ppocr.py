@@ -179,6 +179,59 @@ def _fragments(out: Any) -> list[_Fragment]:
     return frags
 
 
+_BARS = frozenset("ー一-‐—−")
+_KANA_BAR = re.compile(r"[\u30a1-\u30fa][ー一\-‐—−][\u30a1-\u30fa]")
+
+
+def _per_char(g: Glyph, vertical: bool) -> list[Glyph]:
+    """A glyph entry of several characters (rapidocr boxes runs of kana as one) cut into
+    equal cells, one per character."""
+    text, score, box = g
+    if len(text) <= 1:
+        return [g]
+    n = len(text)
+    if vertical:
+        step = box.h / n
+        return [(c, score, Box(x=box.x, y=int(box.y + k * step), w=box.w, h=max(1, int(step))))
+                for k, c in enumerate(text)]
+    step = box.w / n
+    return [(c, score, Box(x=int(box.x + k * step), y=box.y, w=max(1, int(step)), h=box.h))
+            for k, c in enumerate(text)]
+
+
+def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+    """PP-OCR reads a wide gap inside a line of katakana as ー (モリ  シンタロウ →
+    モリーシンタロウ). A bar whose cell holds no ink is that gap: it is dropped, and the gap
+    it leaves starts a new word."""
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    out = []
+    for frag in frags:
+        if not _KANA_BAR.search(frag.text):
+            out.append(frag)
+            continue
+        glyphs = [c for g in frag.glyphs for c in
+                  (_per_char(g, frag.vertical) if any(ch in _BARS for ch in g[0]) else [g])]
+        line = _crop(grey, frag.box, pad=0)
+        level, _ = cv2.threshold(line, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        keep = []
+        for i, g in enumerate(glyphs):
+            if g[0] in _BARS and 0 < i < len(glyphs) - 1 and \
+                    _KANA_BAR.match(glyphs[i - 1][0][-1:] + g[0] + glyphs[i + 1][0][:1]):
+                b = g[2]
+                inner = Box(x=b.x + b.w // 4, y=b.y + b.h // 4, w=max(1, b.w // 2),
+                            h=max(1, b.h // 2))
+                cell = _crop(grey, inner, pad=0)
+                if cell.size and float((cell < level).mean()) < TUNING.blank_ink:
+                    continue
+            keep.append(g)
+        if len(keep) == len(glyphs):
+            out.append(frag)
+        else:
+            out.append(_Fragment("".join(g[0] for g in keep), frag.score, frag.box,
+                                 frag.vertical, keep))
+    return out
+
+
 def _along(box: Box, vertical: bool) -> tuple[int, int]:
     return (box.y, box.bottom) if vertical else (box.x, box.right)
 
@@ -252,16 +305,22 @@ def _glyph_words(frag: _Fragment) -> list[OcrWord]:
     number) starts a new one; PP-OCR writes no space there."""
     glyphs, vertical = frag.glyphs, frag.vertical
     size = float(np.median([g[2].w if vertical else g[2].h for g in glyphs]))
-    words: list[list[Glyph]] = [[glyphs[0]]]
+    # the room each pair of neighbouring glyphs leaves beyond a glyph's width, judged by
+    # their centres (cells are of uneven width: ー, 1); Latin words come whole, by edges
+    excess = []
     for prev, cur in zip(glyphs, glyphs[1:], strict=False):
+        (p0, p1), (c0, c1) = _along(prev[2], vertical), _along(cur[2], vertical)
+        latin = prev[0][-1:].isascii() and cur[0][:1].isascii()
+        excess.append(c0 - p1 if latin else (c0 + c1) / 2 - (p0 + p1) / 2 - size)
+    # letter-spaced text (シ ニ ア マ ネ ー ジ ャ ー) is one word: a gap starts a word only
+    # where it is wide and clearly wider than the line's usual spacing
+    usual = float(np.median(excess)) if excess else 0.0
+    words: list[list[Glyph]] = [[glyphs[0]]]
+    for prev, cur, ex in zip(glyphs, glyphs[1:], excess, strict=False):
         if prev[0][-1:].isascii() and cur[0][:1].isascii():
-            # Latin words come whole; a gap between them is a space
-            apart = len(cur[0]) > 1 or _along(cur[2], vertical)[0] - \
-                _along(prev[2], vertical)[1] > TUNING.word_gap * size
+            apart = len(cur[0]) > 1 or ex > TUNING.word_gap * size
         else:
-            # glyph boxes are cells of uneven width (ー, 1): judge by their centres
-            (p0, p1), (c0, c1) = _along(prev[2], vertical), _along(cur[2], vertical)
-            apart = (c0 + c1) / 2 - (p0 + p1) / 2 - size > TUNING.word_gap * size
+            apart = ex > TUNING.word_gap * size and ex - max(usual, 0.0) > TUNING.word_gap * size
         if apart:
             words.append([cur])
         else:
@@ -412,7 +471,7 @@ class PpOcrEngine:
 
     def read_lines(self, img: np.ndarray) -> list[OcrLine]:
         """One pass over ``img`` as it lies: lines in its frame."""
-        return _lines(self._fragments(img))
+        return _lines(drop_blank_bars(img, self._fragments(img)))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
         try:
@@ -426,7 +485,7 @@ class PpOcrEngine:
         return _fragments(out)
 
     def read_card(self, img: np.ndarray) -> OcrResult:
-        frags = self._fragments(img)
+        frags = drop_blank_bars(img, self._fragments(img))
         lines = _lines(frags)
         orientation, turn = decide_frame(img, lines, frags)
         if turn:

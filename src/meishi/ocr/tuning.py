@@ -43,6 +43,9 @@ class OcrTuning(BaseModel):
     column_share: float = Field(
         0.3, description="a card whose lines of 3+ characters are this share columns (and "
                          "two at least) is tategaki or turned a quarter")
+    blank_ink: float = Field(
+        0.03, description="a bar glyph (ー) whose cell's middle has less ink than this share "
+                          "is a gap PP-OCR filled in")
     turn_probe_lines: int = Field(
         4, description="how many of the longest lines vote on the card's turn")
     upright_agreement: float = Field(
