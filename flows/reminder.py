@@ -17,13 +17,15 @@ from meishi.store import Store
 
 @flow(name="reminder", persist_result=False)
 def reminder(older_than_days: int | None = None, start_missing_reviews: bool = False,
-             grace_minutes: int = 10) -> int:
+             grace_minutes: int = 10, created_before: datetime | None = None) -> int:
     """Publish the faceless cards older than ``older_than_days``; return how many there are.
 
     With ``start_missing_reviews`` (as `meishi serve` deploys it) every faceless contact
     without a review run in progress gets one: stubs made without the server, or whose
     review timed out, are not forgotten. Contacts younger than ``grace_minutes`` are left to
-    the ingest run that is starting their review.
+    the ingest run that is starting their review; with ``created_before`` (the catch-up at
+    `meishi serve`'s start) every contact made before then is due at once, however it was
+    made: no ingest run of this server is starting its review.
     """
     settings = get_settings()
     days = settings.remind_after_days if older_than_days is None else older_than_days
@@ -42,7 +44,9 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
     if start_missing_reviews:
         active = reviewed_or_waiting()
         for c in faceless:
-            if c.id not in active and now - c.created_at >= timedelta(minutes=grace_minutes):
+            made_before = created_before is not None and c.created_at <= created_before
+            if c.id not in active and (made_before or
+                                       now - c.created_at >= timedelta(minutes=grace_minutes)):
                 start_review(c.id, get_run_logger())
     create_markdown_artifact(key="faceless-cards",
                              markdown=faceless_markdown(faceless, now, days, links),

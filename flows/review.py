@@ -11,13 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, runtime
+from prefect.artifacts import create_markdown_artifact
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from prefect.logging import get_run_logger
 from pydantic import ValidationError
 
+from flows.queue import queue_url
 from meishi.models import ContactStatus
-from meishi.review import chosen_candidate, describe, review_model, run_name, split_answer
+from meishi.review import (
+    chosen_candidate,
+    describe,
+    refusal,
+    review_model,
+    run_name,
+    split_answer,
+)
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -33,7 +42,7 @@ def _name_run() -> str:
         contact = store.get(int(contact_id)) if contact_id is not None else None
     finally:
         store.close()
-    return run_name(contact) if contact else f"名刺 #{contact_id}"
+    return run_name(contact) if contact else f"{int(contact_id or 0):04d} 名刺"
 
 
 @flow(name="review", flow_run_name=_name_run, persist_result=False)
@@ -51,12 +60,13 @@ def review(contact_id: int) -> str:
             return "complete"
         problem: str | None = None
         typed: dict[str, Any] | None = None
+        next_url = f"{settings.image_url}/next"
         for ask in range(MAX_ASKS):
             image = f"{settings.image_url}/cards/{contact.id}.png"
             form: Any = review_model(contact, base=RunInput, values=typed, image_url=image)
             answer = suspend_flow_run(
                 wait_for_input=form.with_initial_data(
-                    description=describe(contact, image, problem)),
+                    description=describe(contact, image, problem, next_url)),
                 timeout=int(settings.review_timeout_days * 86400),
                 key=f"review-{contact_id}-{ask}",
             )
@@ -64,13 +74,13 @@ def review(contact_id: int) -> str:
                 fields, note = split_answer(answer)
             except ValidationError as exc:
                 typed = answer.model_dump()
-                problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                    for e in exc.errors())
+                problem = refusal(exc)
                 logger.info("review of #%s needs another answer: %s", contact_id, problem)
                 continue
             same_as = chosen_candidate(answer)
             done = store.complete(contact_id, fields, note, offered=contact.fields,
                                   same_as=same_as)
+            _on_to_next(next_url)
             if same_as is not None:
                 logger.info("contact #%s joined #%s and is complete", contact_id, done.id)
                 return "merged"
@@ -79,3 +89,23 @@ def review(contact_id: int) -> str:
         return "gave up"
     finally:
         store.close()
+
+
+def _on_to_next(next_url: str) -> None:
+    """The way on after an answer: the run's Artifacts tab holds a link to the oldest card
+    still waiting (``/next`` of the image endpoint redirects to it, or to the empty queue)."""
+    create_markdown_artifact(
+        markdown=f"## ✓ 保存しました (saved)\n\n## [次の名刺へ → (the next card)]({next_url})\n\n"
+                 f"[キューを見る (the queue)]({queue_url()})",
+        description="✓ 保存しました — 次の名刺へ (saved: on to the next card)")
+    get_run_logger().info("保存しました (saved). 次の名刺へ: %s", next_url)
+
+
+def _on_to_next(next_url: str) -> None:
+    """The way on after an answer: the run's Artifacts tab holds a link to the oldest card
+    still waiting (``/next`` of the image endpoint redirects to it, or to the empty queue)."""
+    create_markdown_artifact(
+        markdown=f"## ✓ 保存しました (saved)\n\n## [次の名刺へ → (the next card)]({next_url})\n\n"
+                 f"[キューを見る (the queue)]({queue_url()})",
+        description="✓ 保存しました — 次の名刺へ (saved: on to the next card)")
+    get_run_logger().info("保存しました (saved). 次の名刺へ: %s", next_url)

@@ -447,7 +447,9 @@ def serve() -> None:
     server = _local_server()
     if not remote:
         apply_env(server.env)
-    images = ImageServer(_store(), settings.image_port)
+    from flows.queue import next_review_url, queue_url
+
+    images = ImageServer(_store(), settings.image_port, next_url=next_review_url)
     try:
         if remote:  # a team's server: this machine only serves the deployments
             out.print(f"Using the Prefect server at {remote}", highlight=False)
@@ -456,9 +458,11 @@ def serve() -> None:
                 server.start()
         images.start()
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
-        out.print(f"[bold]meishi is running.[/bold] Review queue (Prefect UI): {ui}")
-        out.print(f"Inbox: {settings.inbox_dir} (read {settings.ingest_cron!r}); "
-                  f"card images: {images.url}; Ctrl-C stops everything.", highlight=False)
+        out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
+        out.print(queue_url(ui), soft_wrap=True, highlight=False)
+        out.print(f"Inbox: {settings.inbox_dir}", highlight=False, soft_wrap=True)
+        out.print(f"Prefect UI: {ui} · card images: {images.url} · Ctrl-C stops everything.",
+                  highlight=False)
         from flows.serve import serve_forever
 
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
@@ -506,13 +510,19 @@ def review() -> None:
     from flows.server import apply_env
 
     server = _local_server()
-    if "PREFECT_API_URL" not in os.environ:
+    remote = os.environ.get("PREFECT_API_URL")
+    if not remote:
+        if not server.healthy():
+            raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
+                        "(or set PREFECT_API_URL to your team's server)", EXIT_ERROR)
         apply_env(server.env)
-    if not server.healthy() and "PREFECT_API_URL" not in os.environ:
-        raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve`")
-    from flows.queue import waiting_reviews
+    from flows.queue import queue_url, waiting_reviews
 
-    rows = waiting_reviews()
+    try:
+        rows = waiting_reviews()
+    except Exception as exc:  # noqa: BLE001 - a remote server that does not answer
+        raise _fail(f"the Prefect server at {remote or server.api_url} does not answer: "
+                    f"{type(exc).__name__}", EXIT_ERROR) from exc
     now = datetime.now(UTC)
     from meishi.report import waited
 
@@ -520,7 +530,8 @@ def review() -> None:
         age = waited(w.since, now) if w.since else "?"
         out.print(f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}",
                   soft_wrap=True)
-    out.print(f"{len(rows)} review(s) waiting.")
+    out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
+    out.print(queue_url(), soft_wrap=True, highlight=False)
 
 
 # --------------------------------------------------------------------------- doctor

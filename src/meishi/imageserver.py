@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from meishi.store import Store
 
 HOST = "127.0.0.1"
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(store: Store, next_url: Callable[[], str] | None = None) -> FastAPI:
+    """``next_url``: where ``/next`` sends the browser (the oldest card waiting for review),
+    the link the review form offers after an answer."""
     app = FastAPI(title="meishi card images", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/next")
+    def next_card() -> RedirectResponse:
+        if next_url is None:
+            raise HTTPException(status_code=404, detail="no review queue here")
+        return RedirectResponse(next_url(), status_code=303,
+                                headers={"Cache-Control": "no-store"})
 
     @app.get("/cards/{contact_id}.png")
     def card_image(contact_id: int) -> FileResponse:
@@ -40,9 +50,10 @@ def create_app(store: Store) -> FastAPI:
 class ImageServer:
     """Runs the endpoint in a background thread; ``stop()`` shuts it down cleanly."""
 
-    def __init__(self, store: Store, port: int) -> None:
+    def __init__(self, store: Store, port: int,
+                 next_url: Callable[[], str] | None = None) -> None:
         self.port = port
-        config = uvicorn.Config(create_app(store), host=HOST, port=port, log_level="warning",
+        config = uvicorn.Config(create_app(store, next_url), host=HOST, port=port, log_level="warning",
                                 lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="meishi-images",
