@@ -101,3 +101,37 @@ def waiting_reviews() -> list[Waiting]:
             url=run_url(r.id),
         ))
     return out
+
+
+def cancel(flow_run_id: str, why: str) -> None:
+    from prefect.states import Cancelled
+
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run_id, Cancelled(message=why), force=True)
+
+
+def tidy_queue(store: Any) -> list[tuple[str, str]]:
+    """Cancel the waiting reviews nobody needs to answer: of a contact deleted, or complete
+    (through a merge, or another review), or a second one of the same contact (a merged
+    contact's review answers for the contact it joined). Returns (run id, why) cancelled."""
+    cancelled: list[tuple[str, str]] = []
+    seen: set[int] = set()
+    runs = [(w, store.merged_into(w.contact_id)) for w in waiting_reviews()
+            if w.contact_id is not None]
+    # a contact's own review first: it shows the contact as it is now
+    runs.sort(key=lambda x: x[0].contact_id != x[1])
+    for w, live in runs:
+        contact = store.get(live) if live is not None else None
+        why = None
+        if contact is None:
+            why = f"contact #{w.contact_id} was deleted"
+        elif contact.status.value == "complete":
+            why = f"contact #{live} is complete"
+        elif live in seen:
+            why = f"contact #{live} has its review already"
+        if why:
+            cancel(w.flow_run_id, why)
+            cancelled.append((w.flow_run_id, why))
+        elif live is not None:
+            seen.add(live)
+    return cancelled

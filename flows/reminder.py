@@ -9,7 +9,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 
 from flows.ingest import start_review
-from flows.queue import reviewed_or_waiting, waiting_reviews
+from flows.queue import reviewed_or_waiting, tidy_queue, waiting_reviews
 from meishi.report import faceless_markdown
 from meishi.settings import get_settings
 from meishi.store import Store
@@ -30,10 +30,7 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
     settings = get_settings()
     days = settings.remind_after_days if older_than_days is None else older_than_days
     store = Store(settings.db_url, settings.images_dir)
-    try:
-        faceless = store.faceless()
-    finally:
-        store.close()
+    faceless = store.faceless()
     now = datetime.now(UTC)
     old = [c for c in faceless if (now - c.created_at).days >= days]
     try:
@@ -42,7 +39,13 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
         get_run_logger().warning("could not read the waiting review runs: %s", exc)
         links = {}
     if start_missing_reviews:
-        active = reviewed_or_waiting()
+        try:
+            for run_id, why in tidy_queue(store):
+                get_run_logger().info("review run %s cancelled: %s", run_id, why)
+        except Exception as exc:  # noqa: BLE001 - the next reminder tidies again
+            get_run_logger().warning("could not tidy the review queue: %s", exc)
+        # a merged contact's review answers for the contact it joined
+        active = {store.merged_into(c) for c in reviewed_or_waiting()}
         for c in faceless:
             made_before = created_before is not None and c.created_at <= created_before
             if c.id not in active and (made_before or
@@ -51,5 +54,6 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
     create_markdown_artifact(key="faceless-cards",
                              markdown=faceless_markdown(faceless, now, days, links),
                              description=f"Cards without a purpose note after {days} day(s)")
+    store.close()
     get_run_logger().info("%d faceless card(s) older than %d day(s)", len(old), days)
     return len(old)

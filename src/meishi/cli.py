@@ -343,6 +343,27 @@ def contacts_merge(
     except MeishiError as exc:
         raise _fail(exc.message, EXIT_ERROR) from exc
     out.print(f"#{source} joined #{target}: {len(merged.cards)} card(s)")
+    _tidy_reviews(store)
+
+
+def _tidy_reviews(store: Store) -> None:
+    """After a merge or a delete: the review runs nobody needs to answer are cancelled (a
+    merged contact's waiting review answers for the contact it joined). Without a server,
+    the next reminder of `meishi serve` does it."""
+    from flows.server import apply_env
+
+    server = _local_server()
+    if not os.environ.get("PREFECT_API_URL"):
+        if not server.healthy():
+            return
+        apply_env(server.env)
+    from flows.queue import tidy_queue
+
+    try:
+        for _, why in tidy_queue(store):
+            out.print(f"review cancelled: {why}", highlight=False)
+    except Exception as exc:  # noqa: BLE001 - the reminder tidies again
+        err.print(f"[yellow]warning:[/yellow] could not tidy the review queue: {exc}")
 
 
 class ExportFormat(StrEnum):

@@ -79,7 +79,9 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
             title = f"{UNSURE} {title}"
         fields[key] = (str, Field(defaults.get(key) or "", title=title))
     form_base = type("ReviewFormBase", (base,), {
-        "model_config": ConfigDict(json_schema_extra=_every_field_answered),
+        # an answer given to the form of a contact merged since may name a choice this
+        # form no longer has: it is ignored (the merge is done), the rest is applied
+        "model_config": ConfigDict(json_schema_extra=_every_field_answered, extra="ignore"),
         "__module__": __name__})
     return create_model(
         "ReviewForm", __base__=form_base, __doc__="名刺の確認と、この人とつながる理由。",

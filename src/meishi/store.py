@@ -169,6 +169,25 @@ class HistoryRow(Base):
     card: Mapped[CardRow | None] = relationship()
 
 
+class ChangeRow(Base):
+    """One change to a contact, kept (``meishi contacts history``). ``contact_id`` is no
+    foreign key: the log outlives a contact merged away or deleted."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    #: merged (this contact joined detail["into"]) · joined (detail["from"] joined this one)
+    #: · reviewed · edited · reopened · unmerged · deleted
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def _log(s: Session, contact_id: int, action: str, **detail: Any) -> None:
+    s.add(ChangeRow(contact_id=contact_id, action=action, detail=detail or None))
+
+
 @dataclass(frozen=True)
 class Stored:
     contact_id: int
@@ -315,11 +334,17 @@ class Store:
 
     def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote, *,
                  offered: dict[str, str | None] | None = None,
+                 offered_note: PurposeNote | None = None,
                  same_as: int | None = None) -> Contact:
         """Apply a review: the corrected fields and the purpose note; the contact is no longer
         faceless. With ``offered`` (the values the form showed) only the fields the person
         changed are applied, so a card that joined the contact meanwhile is not undone. With
         ``same_as`` the person confirmed a merge candidate: this contact joins that one.
+
+        No answer is lost: the review of a contact that was merged meanwhile answers for the
+        contact it joined (:meth:`merged_into`); a purpose note is never overwritten by an
+        answer to a form that did not show it (``offered_note``): the answer is added to the
+        notes instead. A re-opened review, which showed the note, replaces it.
 
         One transaction: either the corrections, the note, the merge and the status all land,
         or none. Returns the contact the review ended in.
@@ -327,23 +352,70 @@ class Store:
         unknown = set(fields) - set(FIELD_NAMES)
         if unknown:
             raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        live = self.merged_into(contact_id)
+        if live is None:
+            raise StoreError(f"contact #{contact_id} does not exist (deleted)")
         with self._write(f"save the review of contact #{contact_id}") as s:
-            row = _row(s, contact_id)
+            row = _row(s, live)
+            changed = {}
             for key, value in fields.items():
                 clean = (value or "").strip() or None
                 if offered is not None and clean == ((offered.get(key) or "").strip() or None):
                     continue
+                if clean == getattr(row, key):
+                    continue
+                changed[key] = [getattr(row, key), clean]
                 setattr(row, key, clean)
                 row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
-            for key, value in note.model_dump().items():
-                setattr(row, key, value)
+            kept = bool(row.purpose) and (offered_note is None
+                                          or offered_note.purpose != row.purpose)
+            if kept:
+                row.notes = _append(row.notes, f"{_now().date().isoformat()} review of card "
+                                    f"#{contact_id} — " + _note_line(note))
+            else:
+                for key, value in note.model_dump().items():
+                    setattr(row, key, value)
             row.status = ContactStatus.complete.value
             row.reviewed_at = _now()
             _rekey(row)
+            _log(s, row.id, "reviewed", card=contact_id, fields=changed or None,
+                 note="appended to the notes" if kept else "set")
             final = row.id
-            if same_as is not None and same_as != contact_id:
-                final = _merge_rows(s, row, same_as)
+            if same_as is not None and same_as != row.id:
+                final = _merge_rows(s, row, self.merged_into(same_as) or same_as)
         return self._contact(final)
+
+    def merged_into(self, contact_id: int) -> int | None:
+        """The live contact ``contact_id`` is now: itself, the contact it joined (through
+        any number of merges), or None when it was deleted."""
+        with self.session() as s:
+            seen: set[int] = set()
+            while contact_id not in seen:
+                seen.add(contact_id)
+                if s.get(ContactRow, contact_id) is not None:
+                    return contact_id
+                merged = s.scalars(select(ChangeRow).where(
+                    ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                    .order_by(ChangeRow.id.desc())).first()
+                if merged is None or not merged.detail:
+                    return None
+                contact_id = int(merged.detail["into"])
+        return None
+
+    def merged_fields(self, contact_id: int) -> dict[str, str | None] | None:
+        """The fields a contact had when it was merged away (what its review form showed)."""
+        with self.session() as s:
+            merged = s.scalars(select(ChangeRow).where(
+                ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                .order_by(ChangeRow.id.desc())).first()
+            return dict(merged.detail.get("fields") or {}) if merged and merged.detail else None
+
+    def changes(self, contact_id: int) -> list[tuple[datetime, str, dict[str, Any]]]:
+        """The contact's change log, oldest first."""
+        with self.session() as s:
+            rows = s.scalars(select(ChangeRow).where(ChangeRow.contact_id == contact_id)
+                             .order_by(ChangeRow.id))
+            return [(_utc(r.at) or _now(), r.action, dict(r.detail or {})) for r in rows]
 
     def merge(self, source_id: int, target_id: int) -> Contact:
         """Make ``source_id`` part of ``target_id`` (the person said they are one): its cards,
@@ -509,6 +581,9 @@ def _row(s: Session, contact_id: int) -> ContactRow:
 
 def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     target = _row(s, target_id)
+    _log(s, source.id, "merged", into=target.id, fields=source.values(),
+         cards=[c.id for c in source.cards])
+    _log(s, target.id, "joined", **{"from": source.id, "cards": [c.id for c in source.cards]})
     cards = list(source.cards)
     newest = max(cards, key=lambda c: c.day) if cards else None
     with s.no_autoflush:
@@ -545,6 +620,11 @@ def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     s.delete(source)
     s.flush()
     return target.id
+
+
+def _note_line(note: PurposeNote) -> str:
+    return "; ".join(f"{PurposeNote.model_fields[k].title or k}: {v}"
+                     for k, v in note.model_dump(mode="json").items() if v)
 
 
 def _append(notes: str | None, line: str) -> str:
