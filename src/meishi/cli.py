@@ -290,7 +290,7 @@ def contacts_show(
             table.add_row(label, c.fields[key])
     for key, value in c.english.items():
         table.add_row(f"{key} (English)", value)
-    for key in ("company", "department", "title"):
+    for key in FIELD_TITLES:  # career steps, and a former firm's details
         steps = c.history_of(key)
         if steps:
             table.add_row(f"{FIELD_TITLES[key]} history",

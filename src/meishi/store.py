@@ -521,8 +521,10 @@ def _is_english(row: ContactRow) -> bool:
 def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
             confidence: dict[str, float | None]) -> None:
     """Let a card join a contact: fill what the contact lacks; a newer, confident card's
-    different value replaces the current one (career fields keep history). The name, the
-    purpose note and the notes are never touched."""
+    different value replaces the current one; a newer card of another firm brings that
+    firm's details and clears the old firm's (``merge.absorb``). Replaced career and
+    company-bound values are kept as history. The name, the purpose note and the notes are
+    never touched."""
     known = [c for c in row.cards if c is not card]
     card_day = card.day
     newer = all(card_day >= c.day for c in known)
@@ -549,22 +551,20 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
         fill = FIELD_NAMES
         replace = tuple(k for k in FIELD_NAMES if k != "name") if newer else ()
     first_day = min((c.day for c in known), default=card_day)
-    for key in fill:
-        new = values.get(key)
-        if not new:
-            continue
+    # an English side names the firm in another script: its company is not compared
+    rule_values = values if card.lang == "ja" or english_contact else \
+        {k: v for k, v in values.items() if k != "company"}
+    changes = merge.absorb(row.values(), rule_values, confidence, newer=newer, fields=fill,
+                           replace=replace, sure=CHECK_BELOW)
+    for key, new in changes.items():
         current = getattr(row, key)
-        if not current:
-            setattr(row, key, new)
-            conf[key] = confidence.get(key)
-        elif key in replace and not _same(current, new) and \
-                (confidence.get(key) or 0) >= CHECK_BELOW:
-            if key in HISTORY_FIELDS:
-                if not any(h.field == key for h in row.history):
-                    row.history.append(HistoryRow(field=key, value=current, since=first_day))
-                row.history.append(HistoryRow(field=key, value=new, since=card_day, card=card))
-            setattr(row, key, new)
-            conf[key] = confidence.get(key)
+        if current and (key in HISTORY_FIELDS or key in merge.COMPANY_BOUND):
+            # what it was, and since when, is kept: a career step, or the old firm's details
+            if not any(h.field == key for h in row.history):
+                row.history.append(HistoryRow(field=key, value=current, since=first_day))
+            row.history.append(HistoryRow(field=key, value=new, since=card_day, card=card))
+        setattr(row, key, new)
+        conf[key] = confidence.get(key) if new else None
     row.english = english
     row.confidence = conf
     row.cards.append(card)
