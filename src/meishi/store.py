@@ -47,7 +47,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from meishi import db, merge
+from meishi import db, merge, romaji
 from meishi.errors import StoreError
 from meishi.models import (
     CHECK_BELOW,
@@ -653,11 +653,12 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         if other is not None:  # a candidate merged away since is no longer offered
             candidates.append(MergeCandidate(contact_id=other.id, reason=c["reason"],
                                              name=other.name, company=other.company))
+    fields, confidence = printed_name(row.values(), row.confidence or {})
     return Contact(
         id=row.id,
         status=ContactStatus(row.status),
-        fields=row.values(),
-        confidence=row.confidence or {},
+        fields=fields,
+        confidence=confidence,
         source_name=card.source_name if card else "",
         sha256=card.sha256 if card else "",
         image_path=Path(card.image_path) if card and card.image_path else None,
@@ -682,6 +683,23 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
                  for h in row.history],
         candidates=candidates,
     )
+
+
+def printed_name(fields: dict[str, str | None], confidence: dict[str, Any]
+                 ) -> tuple[dict[str, str | None], dict[str, Any]]:
+    """The contact as everyone sees it: a card that prints the name only in Latin letters
+    (an English-only or romaji-only card) has that name as its name; without a printed
+    reading, one is guessed from the romaji (marked unsure, so the review asks to check it).
+    The stored columns are left as read, so a Japanese side that comes later fills them."""
+    fields, confidence = dict(fields), dict(confidence)
+    roman = fields.get("name_roman")
+    if roman and not fields.get("name"):
+        fields["name"] = roman
+        confidence["name"] = confidence.get("name_roman")
+    if roman and not fields.get("name_kana") and (guess := romaji.reading(roman)):
+        fields["name_kana"] = guess
+        confidence["name_kana"] = romaji.GUESS_CONFIDENCE
+    return fields, confidence
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
