@@ -308,12 +308,12 @@ def contacts_show(
         table.add_row("same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})")
     out.print(table)
     cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
-    for col in ("date", "side", "lang", "file", "company", "title", "image"):
+    for col in ("card", "date", "side", "lang", "file", "company", "title"):
         cards.add_column(col, overflow="fold")
-    for card in c.cards:
-        cards.add_row(card.day.isoformat(), card.side or "", card.lang, card.source_name,
-                      card.fields.get("company") or "", card.fields.get("title") or "",
-                      str(card.image_path or ""))
+    for card in c.cards:  # the image's path: `--json`
+        cards.add_row(str(card.id), card.day.isoformat(), card.side or "", card.lang,
+                      card.source_name,
+                      card.fields.get("company") or "", card.fields.get("title") or "")
     out.print(cards)
 
 
@@ -364,6 +364,115 @@ def _tidy_reviews(store: Store) -> None:
             out.print(f"review cancelled: {why}", highlight=False)
     except Exception as exc:  # noqa: BLE001 - the reminder tidies again
         err.print(f"[yellow]warning:[/yellow] could not tidy the review queue: {exc}")
+
+
+@contacts_app.command("edit")
+def contacts_edit(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    assignments: Annotated[list[str], typer.Argument(
+        metavar="FIELD=VALUE...", help="e.g. title=部長 fax= (empty clears); fields: "
+        "name, name_kana, company, department, title, tel, email, purpose, follow_up, …")],
+) -> None:
+    """Correct a contact by hand; the old values are kept in its history."""
+    changes: dict[str, str | None] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"{item!r} is not FIELD=VALUE", 2)
+        changes[key.strip()] = value
+    store = _store()
+    _get(store, contact_id)
+    try:
+        before = store.changes(contact_id)
+        store.edit(contact_id, changes)
+    except MeishiError as exc:
+        raise _fail(exc.message, 2) from exc
+    after = store.changes(contact_id)
+    if len(after) == len(before):
+        out.print(f"#{contact_id}: nothing changed")
+        return
+    for key, (old, new) in after[-1][2]["fields"].items():
+        out.print(f"#{contact_id} {key}: {old or '—'} → {new or '—'}", highlight=False,
+                  markup=False)
+
+
+@contacts_app.command("reopen")
+def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Review a contact again (its purpose note is shown in the form, the answer replaces
+    it); with `meishi serve` running, its review starts now."""
+    store = _store()
+    _get(store, contact_id)
+    store.reopen(contact_id)
+    out.print(f"#{contact_id} waits for its review again.")
+    _start_review(contact_id)
+
+
+def _start_review(contact_id: int) -> None:
+    from flows.server import apply_env
+
+    server = _local_server()
+    if not os.environ.get("PREFECT_API_URL"):
+        if not server.healthy():
+            out.print("`meishi serve` is not running: the review starts when it does.")
+            return
+        apply_env(server.env)
+    from prefect.deployments import run_deployment
+
+    from flows.queue import queue_url
+
+    try:
+        run_deployment("review/review", parameters={"contact_id": contact_id}, timeout=0,
+                       as_subflow=False)
+    except Exception as exc:  # noqa: BLE001 - the reminder starts it later
+        err.print(f"[yellow]warning:[/yellow] could not start the review now ({exc}); "
+                  "the next reminder does")
+        return
+    out.print("In the review queue:", queue_url(), highlight=False, soft_wrap=True)
+
+
+@contacts_app.command("delete")
+def contacts_delete(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask")] = False,
+) -> None:
+    """Delete a contact, its cards and their images (what it was stays in the history)."""
+    store = _store()
+    c = _get(store, contact_id)
+    who = c.fields.get("name") or c.fields.get("company") or f"#{contact_id}"
+    if not yes and not typer.confirm(f"Delete #{contact_id} {who} and its "
+                                     f"{len(c.cards)} card(s)?"):
+        raise typer.Exit(1)
+    removed = store.delete(contact_id)
+    out.print(f"#{contact_id} {who} deleted ({len(removed)} image(s) removed).",
+              highlight=False)
+    _tidy_reviews(store)
+
+
+@contacts_app.command("unmerge")
+def contacts_unmerge(
+    card_id: Annotated[int, typer.Argument(metavar="CARD",
+                                           help="The card's number (`meishi contacts show ID`)")],
+) -> None:
+    """A card back to a contact of its own: the merge was wrong."""
+    store = _store()
+    try:
+        new = store.unmerge(card_id)
+    except MeishiError as exc:
+        raise _fail(exc.message, 2) from exc
+    out.print(f"card {card_id} is now contact #{new.id} "
+              f"({new.fields.get('name') or '?'}), waiting for its review.", highlight=False)
+    _start_review(new.id)
+
+
+@contacts_app.command("history")
+def contacts_history(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Every change to a contact: reviews, edits, merges, un-merges, re-opens, a delete."""
+    rows = _store().changes(contact_id)
+    if not rows:
+        raise _fail(f"no history for #{contact_id}", 1)
+    for at, action, detail in rows:
+        text = json.dumps(detail, ensure_ascii=False) if detail else ""
+        out.print(f"{at:%Y-%m-%d %H:%M} {action} {text}", highlight=False, markup=False)
 
 
 class ExportFormat(StrEnum):

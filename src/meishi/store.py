@@ -427,6 +427,124 @@ class Store:
             _merge_rows(s, _row(s, source_id), target_id)
         return self._contact(target_id)
 
+    # ------------------------------------------------------------------ fix and undo
+    #: what `meishi contacts edit` may set: the card's fields and the purpose note's
+    EDITABLE: tuple[str, ...] = (*FIELD_NAMES, *PurposeNote.model_fields)
+
+    def edit(self, contact_id: int, changes: dict[str, str | None]) -> Contact:
+        """Set fields by hand (an empty value clears one); the old values are kept in the
+        change log. Purpose-note fields are validated as the review validates them."""
+        unknown = sorted(set(changes) - set(self.EDITABLE))
+        if unknown:
+            raise StoreError(f"cannot edit {', '.join(unknown)}: the fields are "
+                             f"{', '.join(self.EDITABLE)}")
+        with self._write(f"edit contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            clean = {k: (v or "").strip() or None for k, v in changes.items()}
+            note_keys = [k for k in clean if k in PurposeNote.model_fields]
+            if note_keys:
+                current = {k: getattr(row, k) for k in PurposeNote.model_fields}
+                try:
+                    # a faceless contact's meeting place may be set before its purpose
+                    purpose = clean["purpose"] if "purpose" in clean else \
+                        current["purpose"] or "-"
+                    note = PurposeNote.model_validate(
+                        {**current, **{k: clean[k] for k in note_keys}}
+                        | {"purpose": purpose or ""})
+                except ValueError as exc:
+                    raise StoreError(f"not a valid purpose note: {exc}") from exc
+                clean.update({k: getattr(note, k) for k in note_keys})
+            done: dict[str, list[Any]] = {}
+            for key, value in clean.items():
+                old = getattr(row, key)
+                if old == value:
+                    continue
+                done[key] = [_jsonable(old), _jsonable(value)]
+                setattr(row, key, value)
+                if key in FIELD_NAMES:
+                    row.confidence = {**(row.confidence or {}), key: 1.0 if value else None}
+            if "purpose" in done and row.purpose:
+                row.status = ContactStatus.complete.value
+                row.reviewed_at = row.reviewed_at or _now()
+            _rekey(row)
+            if done:
+                _log(s, row.id, "edited", fields=done)
+        return self._contact(contact_id)
+
+    def reopen(self, contact_id: int) -> Contact:
+        """Ask again: the contact waits for a review (its note is kept and shown in the form,
+        and the new answer replaces it)."""
+        with self._write(f"re-open contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            row.status = ContactStatus.needs_purpose.value
+            _log(s, row.id, "reopened", purpose=row.purpose)
+        return self._contact(contact_id)
+
+    def delete(self, contact_id: int) -> list[Path]:
+        """Delete a contact, its cards and their images; what it was stays in the change log
+        (fields, note, notes, the cards' file names). Returns the image files removed."""
+        with self._write(f"delete contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            note = {k: _jsonable(getattr(row, k)) for k in PurposeNote.model_fields}
+            _log(s, row.id, "deleted", fields=row.values(), note=note, notes=row.notes,
+                 cards=[c.source_name for c in row.cards])
+            images = [Path(c.image_path) for c in row.cards if c.image_path]
+            for h in list(row.history):
+                s.delete(h)
+            for c in list(row.cards):
+                s.delete(c)
+            s.flush()
+            s.delete(row)
+        for image in images:
+            image.unlink(missing_ok=True)
+        return images
+
+    def unmerge(self, card_id: int) -> Contact:
+        """A card back to a contact of its own (a merge that was wrong): the new contact
+        has the card's fields and waits for its review; the contact it leaves drops the
+        values only this card gave it (taking the newest other card's instead)."""
+        with self._write(f"un-merge card {card_id}") as s:
+            card = s.get(CardRow, card_id)
+            if card is None:
+                raise StoreError(f"no card {card_id} (see `meishi contacts show ID`)")
+            old = card.contact
+            if len(old.cards) < 2:
+                raise StoreError(f"card {card_id} is contact #{old.id}'s only card")
+            values = dict(card.fields or {})
+            others = sorted((c for c in old.cards if c.id != card.id), key=lambda c: c.day)
+            # what the card replaced (a career step, a firm's details) comes back
+            restored: set[str] = set()
+            for h in [h for h in old.history if h.card_id == card.id]:
+                steps = [x for x in old.history if x.field == h.field]
+                before = steps[steps.index(h) - 1] if steps.index(h) > 0 else None
+                if before is not None and getattr(old, h.field) == h.value:
+                    setattr(old, h.field, before.value)
+                    restored.add(h.field)
+                s.delete(h)
+                rest = [x for x in steps if x is not h]
+                if len(rest) == 1 and rest[0].value == getattr(old, h.field):
+                    s.delete(rest[0])  # one value left: no history any more
+            # what only this card gave it goes (the newest other card's value instead)
+            for key in FIELD_NAMES:
+                mine = values.get(key)
+                if key in restored or not mine or getattr(old, key) != mine:
+                    continue
+                if not any((c.fields or {}).get(key) == mine for c in others):
+                    setattr(old, key, next((v for c in reversed(others)
+                                            if (v := (c.fields or {}).get(key))), None))
+            new = ContactRow(status=ContactStatus.needs_purpose.value,
+                             confidence=dict(card.confidence or {}), met_at=old.met_at,
+                             english={}, candidates=[], **{k: values.get(k) for k in FIELD_NAMES})
+            card.contact = new
+            _rekey(new)
+            _rekey(old)
+            s.add(new)
+            s.flush()
+            _log(s, old.id, "unmerged", card=card.id, to=new.id)
+            _log(s, new.id, "unmerged", card=card.id, **{"from": old.id})
+            new_id = new.id
+        return self._contact(new_id)
+
     def add_note(self, contact_id: int, text: str) -> Contact:
         """Append a dated line to the contact's notes (never replaces what is there)."""
         if not text.strip():
@@ -620,6 +738,10 @@ def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     s.delete(source)
     s.flush()
     return target.id
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def _note_line(note: PurposeNote) -> str:
