@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect import serve as prefect_serve
@@ -16,6 +18,7 @@ from flows.ingest import ingest
 from flows.queue import REVIEW_TAG
 from flows.reminder import reminder
 from flows.review import review
+from meishi.inbox import CLAIMED, FAILED, PROCESSED, Inbox
 from meishi.settings import Settings
 
 
@@ -39,17 +42,68 @@ def catch_up(started: datetime) -> None:
                    parameters={"start_missing_reviews": True, "created_before": started})
 
 
+def ingest_now() -> None:
+    """The ingest flow, run in this process: a flow run the UI shows like any other, without
+    the seconds a deployment run spends starting a Python process (a dropped card is in the
+    review queue that much sooner). Its review runs are deployment runs, as always."""
+    ingest(start_reviews=True)
+
+
+def _dropped(change: Any, path: str) -> bool:
+    """A file the user dropped: not the inbox's own folders, not hidden."""
+    parts = Path(path).parts
+    return not any(p in (CLAIMED, PROCESSED, FAILED) or p.startswith(".") for p in parts)
+
+
+class InboxWatcher(threading.Thread):
+    """Runs the ingest as soon as a dropped file has settled (``watchfiles``): a card is in
+    the review queue seconds after it arrives. The ingest schedule stays as a safety net (a
+    file dropped while meishi was stopped, a missed event). Files dropped while an ingest
+    runs are taken by the next one, which starts when it ends."""
+
+    def __init__(self, inbox: Path, settle_s: float,
+                 start: Callable[[], None] = ingest_now) -> None:
+        super().__init__(name="meishi-inbox-watcher", daemon=True)
+        self.inbox, self.settle_s, self.start_ingest = inbox, settle_s, start
+        self.stop_event = threading.Event()
+
+    def run(self) -> None:
+        from watchfiles import watch
+
+        log = get_logger("meishi.serve")
+        box = Inbox(self.inbox, settle_s=self.settle_s)
+        try:
+            for _ in watch(self.inbox, watch_filter=_dropped, stop_event=self.stop_event,
+                           debounce=200, step=50, recursive=True):
+                # wait for the file to settle (a copy still being written is left alone)
+                deadline = time.monotonic() + self.settle_s + 5
+                while not box.pending() and time.monotonic() < deadline and \
+                        not self.stop_event.is_set():
+                    time.sleep(0.1)
+                if box.pending():
+                    try:
+                        self.start_ingest()
+                    except Exception as exc:  # noqa: BLE001 - the schedule reads it later
+                        log.warning("could not start the ingest of a new card: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - the schedule remains
+            log.warning("watching %s stopped: %s (the ingest schedule still reads it)",
+                        self.inbox, exc)
+
+
 def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    InboxWatcher(settings.inbox_dir, settings.settle_s).start()
     # a daemon: Ctrl-C must not wait for its retries (up to a minute while the server is down)
     catching_up = threading.Timer(2.0, _catch_up_quietly, args=(datetime.now(UTC),))
     catching_up.daemon = True
     catching_up.start()
     # schedules stay active when meishi stops: the server stops with it, and a restart
     # must not find ingest paused
-    # query_seconds: how soon an answered review (or a run started from the UI) is picked up
+    # query_seconds: how soon an answered review, a dropped card's ingest or a run started
+    # from the UI is picked up
     prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False,
-                  query_seconds=3)
+                  query_seconds=1)
 
 
 def _catch_up_quietly(started: datetime, tries: int = 20) -> None:

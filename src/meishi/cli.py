@@ -22,7 +22,7 @@ from rich.table import Table
 
 from meishi import __version__
 from meishi.errors import MeishiError, MissingDependencyError
-from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact
+from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact, ContactStatus
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -590,7 +590,8 @@ def serve() -> None:
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
         out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
         out.print(queue_url(ui), soft_wrap=True, highlight=False)
-        out.print(f"Inbox: {settings.inbox_dir}", highlight=False, soft_wrap=True)
+        out.print(f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
+                  highlight=False, soft_wrap=True)
         out.print(f"Prefect UI: {ui} · card images: {images.url} · Ctrl-C stops everything.",
                   highlight=False)
         from flows.serve import serve_forever
@@ -604,7 +605,9 @@ def serve() -> None:
     finally:
         images.stop()
         server.stop()
-        out.print("meishi stopped.")
+        waiting = _store().count(ContactStatus.needs_purpose)
+        out.print(f"meishi stopped. {waiting} card(s) still wait for a purpose note "
+                  "(`meishi faceless`); they are asked again when meishi serve starts.")
 
 
 #: how long Ctrl-C waits for Prefect's runner to stop its flow runs before meishi stops anyway
@@ -627,6 +630,8 @@ def _stop_within(grace_s: float, *stops: Callable[[], None]) -> None:
         os._exit(0)
 
     def on_interrupt(signum: int, frame: object) -> None:
+        # Prefect's runner cancels its tasks; asyncio's log of them is not for the user
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         threading.Thread(target=force, daemon=True).start()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         raise KeyboardInterrupt
