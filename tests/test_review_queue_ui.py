@@ -161,6 +161,7 @@ def test_a_person_works_through_the_queue_with_clicks_only(served, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(30_000)
+            expect.set_options(timeout=30_000)  # a loaded machine: the UI takes its time
             clicks = Clicks()
             t0 = time.monotonic()
             page.goto(served.queue_url)
@@ -245,8 +246,8 @@ def _open_form(page, clicks: Clicks):  # type: ignore[no-untyped-def]
 def test_a_card_dropped_into_the_inbox_waits_for_review_within_seconds(served):
     """The inbox is watched: a dropped card is read and its review run waits for input
     seconds later, without waiting for the ingest schedule (set to once a year)."""
-    _wait("the catch-up reviews", lambda: set(served.waiting()) >= set(served.ids), 60)
-    known = set(served.waiting())
+    _wait("the catch-up reviews", lambda: served.ids[-1] in served.waiting(), 60)
+    known = set(served.ids)  # the cards stored before; the browser test may answer some
     batch = served.home / "inbox" / "2026-12-02_展示会"
     batch.mkdir(parents=True, exist_ok=True)
     tmp = batch / ".demo_007.jpg"  # hidden while it is written, then renamed: settled
