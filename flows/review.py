@@ -109,7 +109,8 @@ def review(contact_id: int) -> str:
 def _answered(contact_id: int) -> bool:
     """This run was given an answer (it resumed): the answer is applied, whatever happened
     to the contact meanwhile."""
-    inputs = filter_flow_run_input(key_prefix=f"suspended-review-{contact_id}-", limit=100)
+    inputs: Any = filter_flow_run_input(key_prefix=f"suspended-review-{contact_id}-",
+                                        limit=100)
     return any(i.key.endswith("-response") for i in inputs)
 
 

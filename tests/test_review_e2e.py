@@ -139,9 +139,17 @@ def test_a_review_waits_per_card_and_an_answer_completes_the_contact(served):
 
     from prefect.flow_runs import resume_flow_run
 
+    from meishi.review import review_model
+
+    # an answer carries every field of the form, as the UI sends it (the form's schema
+    # requires them all, so the UI shows no "(Optional)"; the server refuses a partial one)
+    form = review_model(contacts[first]).model_json_schema()["properties"]
+    shown = {k: p.get("default", "") for k, p in form.items()}
     with served.settings():
+        with pytest.raises(RuntimeError, match="is a required property"):
+            resume_flow_run(waiting[first].flow_run_id, run_input={"purpose": "x"})
         resume_flow_run(waiting[first].flow_run_id, run_input={  # type: ignore[attr-defined]
-            "purpose": "物流の自動化で協業したい", "offer": "Prefect の運用ノウハウ",
+            **shown, "purpose": "物流の自動化で協業したい", "offer": "Prefect の運用ノウハウ",
             "follow_up": "2026-12-01", "title": "部長"})
 
     def completed():  # type: ignore[no-untyped-def]
@@ -178,3 +186,41 @@ def test_a_faceless_stub_without_a_review_gets_one(served):
                              timeout=180, as_subflow=False)
     assert run.state is not None and run.state.is_completed(), run.state
     _wait("the new review to wait for input", lambda: stub.contact_id in _waiting(served), 120)
+
+
+def test_an_answer_for_a_contact_merged_meanwhile_is_kept(served):
+    """The review of a card that was merged into another contact while it waited answers
+    for that contact (its note appended, not lost); the other review is cancelled."""
+    from prefect.deployments import run_deployment
+    from prefect.flow_runs import resume_flow_run
+
+    from meishi.models import PurposeNote
+    from meishi.review import review_model
+    from test_store import _read
+
+    store = served.store()
+    a = store.add_card(_read("8" * 64, "北村 一郎"), source_name="a.jpg").contact_id
+    b = store.add_card(_read("9" * 64, "南 次郎"), source_name="b.jpg").contact_id
+    with served.settings():
+        run_deployment("reminder/reminder",
+                       parameters={"start_missing_reviews": True, "grace_minutes": 0},
+                       timeout=180, as_subflow=False)
+    waiting = _wait("both reviews to wait", lambda: (w := _waiting(served)) and
+                    {a, b} <= set(w) and w, 120)
+    assert isinstance(waiting, dict)
+    shown = {k: p.get("default", "") for k, p in
+             review_model(store.get(a)).model_json_schema()["properties"].items()}
+    store.complete(b, {}, PurposeNote(purpose="既存の目的"))
+    store.merge(a, b)  # `meishi contacts merge A B` while A's review waits
+    with served.settings():
+        resume_flow_run(waiting[a].flow_run_id,  # type: ignore[attr-defined]
+                        run_input={**shown, "purpose": "新しい目的", "title": "部長"})
+
+    def answered():  # type: ignore[no-untyped-def]
+        c = store.get(b)
+        return c if c and "新しい目的" in (c.notes or "") else None
+
+    done = _wait("the answer to reach the contact A joined", answered, 120)
+    assert done.note.purpose == "既存の目的"  # kept, the answer appended
+    assert done.fields["title"] == "部長"  # the field changed on A's form
+    _wait("B's own review to be cancelled", lambda: b not in _waiting(served), 60)
