@@ -124,10 +124,39 @@ def _print_card(record: dict) -> None:
 
 # --------------------------------------------------------------------------- ingest
 def _run_ingest(inbox: Path | None) -> None:
-    from flows.ingest import ingest as ingest_flow
+    import threading
 
-    with err.status("running the ingest flow (Prefect)…"):
-        report = ingest_flow(str(inbox) if inbox else None)
+    from flows.ingest import ingest as ingest_flow
+    from meishi.inbox import FAILED, PROCESSED, Inbox
+
+    settings = get_settings()
+    root = inbox or settings.inbox_dir
+    todo = [p.relative_to(root) for p in Inbox(root, settle_s=settings.settle_s).pending()]
+
+    def done() -> int:  # a scan is done when it left the inbox for processed/ or failed/
+        return sum((root / PROCESSED / rel).exists() or (root / FAILED / rel).exists()
+                   for rel in todo)
+
+    stop = threading.Event()
+    try:
+        with _progress() as progress:
+            task = progress.add_task("reading cards", total=len(todo) or None)
+
+            def follow() -> None:
+                while not stop.wait(0.5):
+                    progress.update(task, completed=done())
+
+            threading.Thread(target=follow, daemon=True).start()
+            report = ingest_flow(str(inbox) if inbox else None)
+    except KeyboardInterrupt:
+        stop.set()
+        # Prefect reports the interrupted run as a crash; the summary below says it all
+        err.print(f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
+                  "stay in the inbox for the next run (none is lost or read twice).",
+                  highlight=False)
+        raise typer.Exit(130) from None
+    finally:
+        stop.set()
     table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
     table.add_column("card", no_wrap=True, max_width=24)
     table.add_column("contact", no_wrap=True)
@@ -175,6 +204,12 @@ def ingest(
     except MeishiError as exc:
         raise _fail(exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError)
                     else EXIT_ERROR) from exc
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a crash is exit 4, not 1 ("some cards could not be read")
+        logging.getLogger(__name__).info("the ingest stopped", exc_info=True)
+        raise _fail(f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
+                    "scans not read stay in the inbox for the next run") from exc
 
 
 @app.command()
