@@ -30,6 +30,14 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
     settings = get_settings()
     days = settings.remind_after_days if older_than_days is None else older_than_days
     store = Store(settings.db_url, settings.images_dir)
+    try:
+        return _remind(store, days, start_missing_reviews, grace_minutes, created_before)
+    finally:
+        store.close()
+
+
+def _remind(store: Store, days: int, start_missing_reviews: bool, grace_minutes: int,
+            created_before: datetime | None) -> int:
     faceless = store.faceless()
     now = datetime.now(UTC)
     old = [c for c in faceless if (now - c.created_at).days >= days]
@@ -54,6 +62,5 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
     create_markdown_artifact(key="faceless-cards",
                              markdown=faceless_markdown(faceless, now, days, links),
                              description=f"Cards without a purpose note after {days} day(s)")
-    store.close()
     get_run_logger().info("%d faceless card(s) older than %d day(s)", len(old), days)
     return len(old)

@@ -224,3 +224,30 @@ def test_an_answer_for_a_contact_merged_meanwhile_is_kept(served):
     assert done.note.purpose == "既存の目的"  # kept, the answer appended
     assert done.fields["title"] == "部長"  # the field changed on A's form
     _wait("B's own review to be cancelled", lambda: b not in _waiting(served), 60)
+
+
+def test_a_cancelled_review_comes_back_at_the_next_reminder(served):
+    from prefect.deployments import run_deployment
+
+    from flows.queue import cancel
+    from test_store import _read
+
+    store = served.store()
+    cid = store.add_card(_read("6" * 64, "東 三郎"), source_name="c.jpg").contact_id
+
+    def remind() -> None:
+        with served.settings():
+            run = run_deployment("reminder/reminder",
+                                 parameters={"start_missing_reviews": True, "grace_minutes": 0},
+                                 timeout=180, as_subflow=False)
+        assert run.state is not None and run.state.is_completed(), run.state
+
+    remind()
+    waiting = _wait("its review", lambda: (w := _waiting(served)) and cid in w and w, 120)
+    assert isinstance(waiting, dict)
+    with served.settings():
+        cancel(waiting[cid].flow_run_id, "the red Cancel in the UI")  # type: ignore[attr-defined]
+    _wait("the review to be gone", lambda: cid not in _waiting(served), 60)
+    remind()  # the next reminder
+    again = _wait("a new review", lambda: (w := _waiting(served)) and cid in w and w, 120)
+    assert again[cid].flow_run_id != waiting[cid].flow_run_id  # type: ignore[index,attr-defined]
