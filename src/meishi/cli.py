@@ -627,8 +627,9 @@ def serve() -> None:
         out.print(queue_url(ui), soft_wrap=True, highlight=False)
         out.print(f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
                   highlight=False, soft_wrap=True)
-        out.print(f"Prefect UI: {ui} · card images: {images.url} · Ctrl-C stops everything.",
-                  highlight=False)
+        out.print(f"The oldest waiting card, one click from anywhere (bookmark it): "
+                  f"{images.url}/next", highlight=False, soft_wrap=True)
+        out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever
 
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
