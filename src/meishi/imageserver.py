@@ -2,7 +2,8 @@
 
 The Prefect UI does not render ``data:`` URIs, so the form's description links to
 ``http://127.0.0.1:PORT/cards/ID.png``. It binds to 127.0.0.1 only and serves nothing but
-the card images of the store it was given.
+the card images of the store it was given, and ``/next``: a redirect to the oldest card
+waiting for review (the link after an answer, and a bookmark).
 """
 
 from __future__ import annotations
