@@ -49,10 +49,18 @@ def ingest_now() -> None:
     ingest(start_reviews=True)
 
 
-def _dropped(change: Any, path: str) -> bool:
-    """A file the user dropped: not the inbox's own folders, not hidden."""
-    parts = Path(path).parts
-    return not any(p in (CLAIMED, PROCESSED, FAILED) or p.startswith(".") for p in parts)
+def _dropped(root: Path) -> Callable[[Any, str], bool]:
+    """A file the user dropped into ``root``: not in the inbox's own folders, not hidden."""
+    real = root.resolve()
+
+    def check(change: Any, path: str) -> bool:
+        try:
+            parts = Path(path).resolve().relative_to(real).parts
+        except ValueError:
+            return False
+        return not any(p in (CLAIMED, PROCESSED, FAILED) or p.startswith(".") for p in parts)
+
+    return check
 
 
 class InboxWatcher(threading.Thread):
@@ -73,7 +81,9 @@ class InboxWatcher(threading.Thread):
         log = get_logger("meishi.serve")
         box = Inbox(self.inbox, settle_s=self.settle_s)
         try:
-            for _ in watch(self.inbox, watch_filter=_dropped, stop_event=self.stop_event,
+            if box.pending():  # dropped while meishi was stopped: read now, not at the cron
+                self.start_ingest()
+            for _ in watch(self.inbox, watch_filter=_dropped(self.inbox), stop_event=self.stop_event,
                            debounce=200, step=50, recursive=True):
                 # wait for the file to settle (a copy still being written is left alone)
                 deadline = time.monotonic() + self.settle_s + 5
