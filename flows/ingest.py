@@ -106,8 +106,9 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         box.close()
     report = IngestReport(inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source),
                           waiting_for_purpose=waiting)
-    create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
-                             description="Cards read by this ingest run")
+    if rows:  # a run that found nothing leaves no artifact
+        create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
+                                 description="Cards read by this ingest run")
     return report
 
 

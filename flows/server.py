@@ -38,6 +38,9 @@ def prefect_env(home: Path, port: int) -> dict[str, str]:
         "PREFECT_UI_URL": f"http://{HOST}:{port}",
         "PREFECT_SERVER_API_HOST": HOST,
         "PREFECT_SERVER_API_PORT": str(port),
+        # the v2 UI, whatever a browser chose before: its resume dialog shows the card and
+        # the guidance above the form (flows.queue links to /v2 pages)
+        "PREFECT_SERVER_UI_V2_ENABLED": "true",
         # the UI's static files are copied here instead of into site-packages
         "PREFECT_UI_STATIC_DIRECTORY": str(home / "ui"),
         # only the UI's own pages may read the API (it shows names, e-mails, phones) ...

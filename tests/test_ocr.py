@@ -7,7 +7,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from meishi.errors import OcrError
-from meishi.ocr.tesseract import TesseractEngine, better_reading, lines_from_data, read_text, rotate, trim
+from meishi.ocr.tesseract import (
+    TesseractEngine,
+    better_reading,
+    lines_from_data,
+    read_text,
+    rotate,
+    trim,
+)
 
 
 def _data(words):

@@ -14,6 +14,7 @@ from meishi.review import (
     chosen_candidate,
     describe,
     meeting,
+    refusal,
     review_model,
     run_name,
     split_answer,
@@ -52,13 +53,21 @@ def test_the_form_is_prefilled_and_marks_unsure_fields():
     schema = review_model(_contact(met_at="2026-11-20_交流会"),
                           image_url="http://127.0.0.1:4201/cards/7.png").model_json_schema()
     props = schema["properties"]
-    assert list(props)[0] == "purpose" and schema["required"] == ["purpose"]
+    assert list(props)[0] == "purpose"
+    # every question "required" (an empty text is an answer): no "(Optional)" on each label
+    assert schema["required"] == list(props)
     assert props["name"]["default"] == "山田 太郎"
     assert props["met_where"]["default"] == "交流会"
     assert props["met_on"]["default"] == "2026-11-20"
-    assert props["email"]["title"].startswith("⚠")  # confidence 0.5
-    assert not props["name"]["title"].startswith("⚠")
-    assert "![the card](http://127.0.0.1:4201/cards/7.png)" in props["purpose"]["description"]
+    assert props["email"]["title"] == "⚠ 要確認 E-mail"  # confidence 0.5
+    assert props["name"]["title"] == "氏名 Name"
+    assert props["purpose"]["title"].startswith("目的")
+    # no type switches: every field is one plain type (dates: a string the UI picks a date for)
+    for key, prop in props.items():
+        assert prop.get("type") == "string" and "anyOf" not in prop, key
+    assert props["follow_up"]["format"] == "date" and props["follow_up"]["default"] == ""
+    # no markdown in a field's help: the v2 UI shows it as raw text
+    assert not any("![" in (p.get("description") or "") for p in props.values())
 
 
 def test_merge_candidates_are_offered_in_the_form_and_new_person_is_the_default():
@@ -87,21 +96,33 @@ def test_split_answer_validates_the_purpose():
     fields, note = split_answer(form(purpose=" 協業したい ", offer="", email=" t@midori.jp "))
     assert note.purpose == "協業したい" and note.offer is None
     assert fields["email"] == "t@midori.jp" and fields["title"] is None
-    with pytest.raises(ValidationError, match="why this person matters"):
+    with pytest.raises(ValidationError, match="why this person matters") as refused:
         split_answer(form(purpose="   "))
+    assert refusal(refused.value).startswith("目的が空です")
+    with pytest.raises(ValidationError) as bad_date:
+        split_answer(form(purpose="x", follow_up="来週"))
+    assert refusal(bad_date.value).startswith("フォローアップ日 (Follow-up date): 日付は")
+    _, note = split_answer(form(purpose="x", follow_up="", met_on="2026-11-20"))
+    assert note.follow_up is None and note.met_on == date(2026, 11, 20)
 
 
 def test_run_name_reads_as_a_queue():
-    assert run_name(_contact()) == "山田 太郎 — 株式会社ミドリ精機"
-    assert run_name(_contact(fields={"name": None, "name_roman": "Taro Yamada"})) == "Taro Yamada"
-    assert run_name(_contact(fields={})) == "名刺 #7"
+    assert run_name(_contact()) == "0007 山田 太郎 — 株式会社ミドリ精機"
+    assert run_name(_contact(fields={"name": None, "name_roman": "Taro Yamada"})) == \
+        "0007 Taro Yamada"
+    assert run_name(_contact(fields={})) == "0007 名刺 #7"
+    # sorting by name is oldest first
+    names = [run_name(_contact(id=i)) for i in (12, 9, 101)]
+    assert sorted(names) == [run_name(_contact(id=i)) for i in (9, 12, 101)]
 
 
 def test_description_shows_the_card_and_what_to_check():
     text = describe(_contact(ocr_text="山田 太郎"), "http://127.0.0.1:1/cards/7.png",
-                    problem="purpose: required")
-    assert "![the card](http://127.0.0.1:1/cards/7.png)" in text
-    assert "`E-mail`" in text and "Please fix:** purpose: required" in text
+                    problem="目的が空です")
+    assert "![名刺 the card](http://127.0.0.1:1/cards/7.png)" in text
+    assert "⚠ 要確認** 読み取りに自信がない項目です。画像と見比べて直してください: **E-mail**" in text
+    assert text.startswith("> ### ⚠ 送信できませんでした: 目的が空です")
+    assert "送信できませんでした" not in describe(_contact(), None)
 
 
 def test_complete_applies_corrections_and_note_in_one_go(settings):

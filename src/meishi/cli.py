@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 
 from meishi import __version__, exitcodes
 from meishi.errors import MeishiError, MissingDependencyError
-from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact
+from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact, ContactStatus
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -157,17 +157,45 @@ def _print_card(record: dict) -> None:
 
 # --------------------------------------------------------------------------- ingest
 def _run_ingest(inbox: Path | None) -> None:
+    import threading
+
     from flows.ingest import ingest as ingest_flow
     from flows.server import command_api
+    from meishi.inbox import FAILED, PROCESSED, Inbox
 
     settings = get_settings()
     settings.ensure_dirs()
-    with contextlib.ExitStack() as stack:
-        with err.status("starting a temporary Prefect server…"):
-            stack.enter_context(command_api(settings.server_start_s,
-                                            settings.home / "prefect-server.log"))
-        with err.status("running the ingest flow (Prefect)…"):
-            report = ingest_flow(str(inbox) if inbox else None)
+    root = inbox or settings.inbox_dir
+    todo = [p.relative_to(root) for p in Inbox(root, settle_s=settings.settle_s).pending()]
+
+    def done() -> int:  # a scan is done when it left the inbox for processed/ or failed/
+        return sum((root / PROCESSED / rel).exists() or (root / FAILED / rel).exists()
+                   for rel in todo)
+
+    stop = threading.Event()
+    try:
+        with contextlib.ExitStack() as stack:
+            with err.status("starting a temporary Prefect server…"):
+                stack.enter_context(command_api(settings.server_start_s,
+                                                settings.home / "prefect-server.log"))
+            with _progress() as progress:
+                task = progress.add_task("reading cards", total=len(todo) or None)
+
+                def follow() -> None:
+                    while not stop.wait(0.5):
+                        progress.update(task, completed=done())
+
+                threading.Thread(target=follow, daemon=True).start()
+                report = ingest_flow(str(inbox) if inbox else None)
+    except KeyboardInterrupt:
+        stop.set()
+        # Prefect reports the interrupted run as a crash; the summary below says it all
+        err.print(f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
+                  "stay in the inbox for the next run (none is lost or read twice).",
+                  highlight=False)
+        raise typer.Exit(130) from None
+    finally:
+        stop.set()
     table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
     table.add_column("card", no_wrap=True, max_width=24)
     table.add_column("contact", no_wrap=True)
@@ -215,6 +243,12 @@ def ingest(
     except MeishiError as exc:
         raise _fail(exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError)
                     else EXIT_ERROR) from exc
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a crash is exit 4, not 1 ("some cards could not be read")
+        logging.getLogger(__name__).info("the ingest stopped", exc_info=True)
+        raise _fail(f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
+                    "scans not read stay in the inbox for the next run") from exc
 
 
 @app.command()
@@ -332,7 +366,7 @@ def contacts_show(
             table.add_row(label, c.fields[key])
     for key, value in c.english.items():
         table.add_row(f"{key} (English)", value)
-    for key in ("company", "department", "title"):
+    for key in FIELD_TITLES:  # career steps, and a former firm's details
         steps = c.history_of(key)
         if steps:
             table.add_row(f"{FIELD_TITLES[key]} history",
@@ -350,12 +384,12 @@ def contacts_show(
         table.add_row("same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})")
     out.print(table)
     cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
-    for col in ("date", "side", "lang", "file", "company", "title", "image"):
+    for col in ("card", "date", "side", "lang", "file", "company", "title"):
         cards.add_column(col, overflow="fold")
-    for card in c.cards:
-        cards.add_row(card.day.isoformat(), card.side or "", card.lang, card.source_name,
-                      card.fields.get("company") or "", card.fields.get("title") or "",
-                      str(card.image_path or ""))
+    for card in c.cards:  # the image's path: `--json`
+        cards.add_row(str(card.id), card.day.isoformat(), card.side or "", card.lang,
+                      card.source_name,
+                      card.fields.get("company") or "", card.fields.get("title") or "")
     out.print(cards)
 
 
@@ -385,6 +419,136 @@ def contacts_merge(
     except MeishiError as exc:
         raise _fail(exc.message, EXIT_ERROR) from exc
     out.print(f"#{source} joined #{target}: {len(merged.cards)} card(s)")
+    _tidy_reviews(store)
+
+
+def _tidy_reviews(store: Store) -> None:
+    """After a merge or a delete: the review runs nobody needs to answer are cancelled (a
+    merged contact's waiting review answers for the contact it joined). Without a server,
+    the next reminder of `meishi serve` does it."""
+    from flows.server import apply_env
+
+    server = _local_server()
+    if not os.environ.get("PREFECT_API_URL"):
+        if not server.healthy():
+            return
+        apply_env(server.env)
+    from flows.queue import tidy_queue
+
+    try:
+        for _, why in tidy_queue(store):
+            out.print(f"review cancelled: {why}", highlight=False)
+    except Exception as exc:  # noqa: BLE001 - the reminder tidies again
+        err.print(f"[yellow]warning:[/yellow] could not tidy the review queue: {exc}")
+
+
+@contacts_app.command("edit")
+def contacts_edit(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    assignments: Annotated[list[str], typer.Argument(
+        metavar="FIELD=VALUE...", help="e.g. title=部長 fax= (empty clears); fields: "
+        "name, name_kana, company, department, title, tel, email, purpose, follow_up, …")],
+) -> None:
+    """Correct a contact by hand; the old values are kept in its history."""
+    changes: dict[str, str | None] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"{item!r} is not FIELD=VALUE", 2)
+        changes[key.strip()] = value
+    store = _store()
+    _get(store, contact_id)
+    try:
+        before = store.changes(contact_id)
+        store.edit(contact_id, changes)
+    except MeishiError as exc:
+        raise _fail(exc.message, 2) from exc
+    after = store.changes(contact_id)
+    if len(after) == len(before):
+        out.print(f"#{contact_id}: nothing changed")
+        return
+    for key, (old, new) in after[-1][2]["fields"].items():
+        out.print(f"#{contact_id} {key}: {old or '—'} → {new or '—'}", highlight=False,
+                  markup=False)
+
+
+@contacts_app.command("reopen")
+def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Review a contact again (its purpose note is shown in the form, the answer replaces
+    it); with `meishi serve` running, its review starts now."""
+    store = _store()
+    _get(store, contact_id)
+    store.reopen(contact_id)
+    out.print(f"#{contact_id} waits for its review again.")
+    _start_review(contact_id)
+
+
+def _start_review(contact_id: int) -> None:
+    from flows.server import apply_env
+
+    server = _local_server()
+    if not os.environ.get("PREFECT_API_URL"):
+        if not server.healthy():
+            out.print("`meishi serve` is not running: the review starts when it does.")
+            return
+        apply_env(server.env)
+    from prefect.deployments import run_deployment
+
+    from flows.queue import queue_url
+
+    try:
+        run_deployment("review/review", parameters={"contact_id": contact_id}, timeout=0,
+                       as_subflow=False)
+    except Exception as exc:  # noqa: BLE001 - the reminder starts it later
+        err.print(f"[yellow]warning:[/yellow] could not start the review now ({exc}); "
+                  "the next reminder does")
+        return
+    out.print("In the review queue:", queue_url(), highlight=False, soft_wrap=True)
+
+
+@contacts_app.command("delete")
+def contacts_delete(
+    contact_id: Annotated[int, typer.Argument(metavar="ID")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask")] = False,
+) -> None:
+    """Delete a contact, its cards and their images (what it was stays in the history)."""
+    store = _store()
+    c = _get(store, contact_id)
+    who = c.fields.get("name") or c.fields.get("company") or f"#{contact_id}"
+    if not yes and not typer.confirm(f"Delete #{contact_id} {who} and its "
+                                     f"{len(c.cards)} card(s)?"):
+        raise typer.Exit(1)
+    removed = store.delete(contact_id)
+    out.print(f"#{contact_id} {who} deleted ({len(removed)} image(s) removed).",
+              highlight=False)
+    _tidy_reviews(store)
+
+
+@contacts_app.command("unmerge")
+def contacts_unmerge(
+    card_id: Annotated[int, typer.Argument(metavar="CARD",
+                                           help="The card's number (`meishi contacts show ID`)")],
+) -> None:
+    """A card back to a contact of its own: the merge was wrong."""
+    store = _store()
+    try:
+        new = store.unmerge(card_id)
+    except MeishiError as exc:
+        raise _fail(exc.message, 2) from exc
+    out.print(f"card {card_id} is now contact #{new.id} "
+              f"({new.fields.get('name') or '?'}), waiting for its review.", highlight=False)
+    _start_review(new.id)
+
+
+@contacts_app.command("history")
+def contacts_history(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Every change to a contact: reviews, edits, merges, un-merges, re-opens, a delete."""
+    rows = _store().changes(contact_id)
+    if not rows:
+        raise _fail(f"no history for #{contact_id}", 1)
+    for at, action, detail in rows:
+        text = json.dumps(detail, ensure_ascii=False) if detail else ""
+        out.print(f"{at:%Y-%m-%d %H:%M} {action} {text}", highlight=False, markup=False)
 
 
 class ExportFormat(StrEnum):
@@ -485,8 +649,11 @@ def serve() -> None:
     server = _local_server()
     if not remote:
         apply_env(server.env)
+    from flows.queue import next_review_url, queue_url
+
     images = ImageServer(_store(), settings.image_port, settings.home,
-                         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url))
+                         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url),
+                         next_url=next_review_url)
     try:
         if remote:  # a team's server: this machine only serves the deployments
             out.print(f"Using the Prefect server at {remote}", highlight=False)
@@ -495,9 +662,13 @@ def serve() -> None:
                 server.start()
         images.start()
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
-        out.print(f"[bold]meishi is running.[/bold] Review queue (Prefect UI): {ui}")
-        out.print(f"Inbox: {settings.inbox_dir} (read {settings.ingest_cron!r}); "
-                  f"card images: {images.url}; Ctrl-C stops everything.", highlight=False)
+        out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
+        out.print(queue_url(ui), soft_wrap=True, highlight=False)
+        out.print(f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
+                  highlight=False, soft_wrap=True)
+        out.print(f"The oldest waiting card, one click from anywhere (bookmark it): "
+                  f"{images.url}/next", highlight=False, soft_wrap=True)
+        out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever
 
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
@@ -509,7 +680,9 @@ def serve() -> None:
     finally:
         images.stop()
         server.stop()
-        out.print("meishi stopped.")
+        waiting = _store().count(ContactStatus.needs_purpose)
+        out.print(f"meishi stopped. {waiting} card(s) still wait for a purpose note "
+                  "(`meishi faceless`); they are asked again when meishi serve starts.")
 
 
 def _origins(url: str) -> frozenset[str]:
@@ -544,6 +717,8 @@ def _stop_within(grace_s: float, *stops: Callable[[], None]) -> None:
         os._exit(0)
 
     def on_interrupt(signum: int, frame: object) -> None:
+        # Prefect's runner cancels its tasks; asyncio's log of them is not for the user
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         threading.Thread(target=force, daemon=True).start()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         raise KeyboardInterrupt
@@ -557,13 +732,19 @@ def review() -> None:
     from flows.server import apply_env
 
     server = _local_server()
-    if "PREFECT_API_URL" not in os.environ:
+    remote = os.environ.get("PREFECT_API_URL")
+    if not remote:
+        if not server.healthy():
+            raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
+                        "(or set PREFECT_API_URL to your team's server)", EXIT_ERROR)
         apply_env(server.env)
-    if not server.healthy() and "PREFECT_API_URL" not in os.environ:
-        raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve`")
-    from flows.queue import waiting_reviews
+    from flows.queue import queue_url, waiting_reviews
 
-    rows = waiting_reviews()
+    try:
+        rows = waiting_reviews()
+    except Exception as exc:  # noqa: BLE001 - a remote server that does not answer
+        raise _fail(f"the Prefect server at {remote or server.api_url} does not answer: "
+                    f"{type(exc).__name__}", EXIT_ERROR) from exc
     now = datetime.now(UTC)
     from meishi.report import waited
 
@@ -571,7 +752,8 @@ def review() -> None:
         age = waited(w.since, now) if w.since else "?"
         out.print(f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}",
                   soft_wrap=True)
-    out.print(f"{len(rows)} review(s) waiting.")
+    out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
+    out.print(queue_url(), soft_wrap=True, highlight=False)
 
 
 # --------------------------------------------------------------------------- doctor

@@ -55,6 +55,8 @@ from vobject.base import (
 from vobject.icalendar import stringToTextValues
 from vobject.vcard import Address, Name
 
+from meishi import romaji
+from meishi.extract.text import has_cjk
 from meishi.extract.vocab import PREFECTURES
 from meishi.models import (
     FIELD_NAMES,
@@ -158,9 +160,12 @@ def _value(contact: Contact, key: str) -> str | None:
 
 
 def split_name(name: str | None) -> tuple[str, str]:
-    """``"山田 太郎"`` -> ``("山田", "太郎")``: family, given (all in family without a space)."""
+    """``"山田 太郎"`` -> ``("山田", "太郎")``: family, given (all in family without a space);
+    a name in Latin letters by ``romaji.split_roman`` (``Taro YAMADA`` -> YAMADA, Taro)."""
     if not name or not name.strip():
         return "", ""
+    if not has_cjk(name):
+        return romaji.split_roman(name)
     parts = _NAME_SEP.split(name.strip(), maxsplit=1)
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
 

@@ -4,7 +4,8 @@ The Prefect UI does not render ``data:`` URIs, so the form's description links t
 ``http://127.0.0.1:PORT/cards/<ref>`` (:mod:`meishi.cardlink`: the contact id and a tag that
 cannot be guessed). It binds to 127.0.0.1 only, answers only to its own ``Host`` (and refuses
 foreign ``Origin`` values, :mod:`meishi.webguard`), and serves nothing but files inside the
-store's images folder: a path in the database that points elsewhere is not served.
+store's images folder: a path in the database that points elsewhere is not served. ``/next``
+redirects to the oldest card waiting for review (the link after an answer, and a bookmark).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from meishi.cardlink import link_key, parse_card_ref
 from meishi.store import Store
@@ -54,9 +56,17 @@ def _media_type(path: Path) -> str | None:
     return None
 
 
-def create_app(store: Store, key: bytes) -> FastAPI:
+def create_app(store: Store, key: bytes, next_url: Callable[[], str] | None = None) -> FastAPI:
+    """``next_url``: where ``/next`` sends the browser (the oldest card waiting for review),
+    the link the review form offers after an answer."""
     app = FastAPI(title="meishi card images", docs_url=None, redoc_url=None, openapi_url=None)
     not_found = HTTPException(status_code=404, detail="no such card")
+
+    @app.get("/next")
+    def next_card() -> RedirectResponse:
+        if next_url is None:
+            raise HTTPException(status_code=404, detail="no review queue here")
+        return RedirectResponse(next_url(), status_code=303, headers={"Cache-Control": "no-store"})
 
     @app.get("/cards/{ref}")
     def card_image(ref: str) -> FileResponse:
@@ -86,10 +96,11 @@ def create_app(store: Store, key: bytes) -> FastAPI:
     return app
 
 
-def guarded_app(store: Store, key: bytes, port: int, ui_origins: frozenset[str]) -> LocalOnly:
+def guarded_app(store: Store, key: bytes, port: int, ui_origins: frozenset[str],
+                next_url: Callable[[], str] | None = None) -> LocalOnly:
     """The endpoint behind its Host and Origin check (the review form's page may send its own
     origin, ``ui_origins``)."""
-    return LocalOnly(create_app(store, key), hosts=local_hosts(port),
+    return LocalOnly(create_app(store, key, next_url), hosts=local_hosts(port),
                      origins=local_origins(port) | ui_origins)
 
 
@@ -97,9 +108,10 @@ class ImageServer:
     """Runs the endpoint in a background thread; ``stop()`` shuts it down cleanly."""
 
     def __init__(self, store: Store, port: int, home: Path,
-                 ui_origins: frozenset[str] = frozenset()) -> None:
+                 ui_origins: frozenset[str] = frozenset(),
+                 next_url: Callable[[], str] | None = None) -> None:
         self.port = port
-        app = guarded_app(store, link_key(home), port, ui_origins)
+        app = guarded_app(store, link_key(home), port, ui_origins, next_url)
         config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="meishi-images",

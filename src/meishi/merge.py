@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+import jaconv
 import phonenumbers
 
 from meishi.extract.text import dash_to_hyphen, has_cjk, nfkc
@@ -236,3 +237,75 @@ def side_of(filename: str) -> tuple[str, Literal["front", "back"]] | None:
     side = m.group("side").lower()
     prefix = filename.rsplit("/", 1)[0] + "/" if "/" in filename else ""
     return prefix + m.group("stem"), "front" if side in ("front", "omote", "表") else "back"
+
+
+# ---------------------------------------------------------------------- company-bound details
+#: details that belong to the firm on the card, not to the person: they move with the company
+COMPANY_BOUND: tuple[str, ...] = ("department", "title", "postal_code", "address", "tel", "fax",
+                                  "url", "email")
+
+#: mail domains anyone can have: an address there belongs to the person, not to a firm
+FREE_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.co.jp", "ymail.ne.jp", "yahoo.com", "icloud.com",
+    "me.com", "mac.com", "outlook.com", "outlook.jp", "hotmail.com", "hotmail.co.jp",
+    "live.jp", "live.com", "msn.com", "aol.com", "proton.me", "protonmail.com",
+    "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp",
+    "nifty.com", "biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "excite.co.jp",
+})
+
+
+def is_company_bound(key: str, value: str | None) -> bool:
+    """Whether ``key`` (with this value) belongs to the firm: a mail address does unless it
+    is at a free-mail provider (gmail.com, docomo.ne.jp …)."""
+    if key != "email":
+        return key in COMPANY_BOUND
+    mail = email_key(value)
+    return mail is None or mail.rsplit("@", 1)[1] not in FREE_MAIL
+
+
+def other_company(a: str | None, b: str | None) -> bool:
+    """Two cards name different firms (a card without a company says nothing)."""
+    ka, kb = company_key(a), company_key(b)
+    return bool(ka and kb and ka != kb)
+
+
+def absorb(current: Fields, new: Fields, confidence: Mapping[str, float | None], *,
+           newer: bool, fields: tuple[str, ...], replace: tuple[str, ...],
+           sure: float) -> dict[str, str | None]:
+    """What a card changes on the contact it joins: {field: new value, None to clear}.
+
+    - an empty field is filled, a different value replaced only from a newer card read
+      surely (``confidence`` ≥ ``sure``), for the fields in ``replace``;
+    - **company-bound details move together**: a newer card that surely names another
+      company brings its firm's department, title, address, phone, fax, web site and company
+      mail, and the old firm's are cleared even where the new card prints none (the caller
+      keeps them as history); a card of another firm that does not replace the company
+      (older, or its company unsure) fills and replaces none of them. So one firm's number
+      never stands under another firm's name. The name, the reading, the mobile number and
+      a free-mail address belong to the person and follow the usual rule.
+    """
+    changes: dict[str, str | None] = {}
+    firm_differs = other_company(current.get("company"), new.get("company"))
+    moved = firm_differs and newer and "company" in replace and \
+        (confidence.get("company") or 0) >= sure
+    for key in fields:
+        value, now = new.get(key) or None, current.get(key) or None
+        if firm_differs and key in COMPANY_BOUND:
+            if not moved:
+                continue
+            if key == "email" and not value and not is_company_bound(key, now):
+                continue  # a personal address stays with the person
+            if value != now:  # even an unsure reading of the new firm's: it is flagged to check
+                changes[key] = value
+            continue
+        if not value:
+            continue
+        if not now or (key in replace and (confidence.get(key) or 0) >= sure
+                       and _folded(now) != _folded(value)):
+            changes[key] = value
+    return changes
+
+
+def _folded(text: str) -> str:
+    """As compared: NFKC, no spaces, variant kanji folded, katakana as hiragana."""
+    return jaconv.kata2hira(name_key(text) or "")

@@ -7,11 +7,10 @@ module only knows contacts.
 from __future__ import annotations
 
 import re
-from copy import copy
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from meishi.models import (
     CHECK_BELOW,
@@ -23,56 +22,76 @@ from meishi.models import (
     parse_batch,
 )
 
-#: fields below this confidence are marked for checking in the form
+#: the form's questions about the person, Japanese first (title, help line)
+NOTE_LABELS: dict[str, tuple[str, str]] = {
+    "purpose": ("目的 ★ この人とつながる理由 (Purpose)",
+                "一文で十分です。例: 物流の自動化で協業したい。これだけは必須です。"),
+    "met_where": ("出会った場所 (Where we met)", "例: 交流会、展示会、紹介"),
+    "met_on": ("出会った日 (When we met)", ""),
+    "offer": ("自分が提供できること (What I can offer)", ""),
+    "they_offer": ("相手から得られること (What they may offer)", ""),
+    "next_action": ("次のアクション (Next action)", "例: 来週メールで資料を送る"),
+    "follow_up": ("フォローアップ日 (Follow-up date)", "この日にリマインドします"),
+}
+
+#: the mark on a field the reading is unsure of
+UNSURE = "⚠ 要確認"
+
+_DATE_FIELDS = ("met_on", "follow_up")
+
+
+def _every_field_answered(schema: dict[str, Any]) -> None:
+    """Every question is "required" in the form's JSON schema: an empty text is an answer,
+    and the UI then shows no "(Optional)" on every label. The answer is still validated
+    here (:func:`split_answer`), where an empty purpose is refused with a reason."""
+    schema["required"] = list(schema.get("properties", {}))
 
 
 def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,
                  values: dict[str, Any] | None = None,
                  image_url: str | None = None) -> type[BaseModel]:
     """The review form for one contact: the purpose note first (the reason for the review),
-    then the card's fields, prefilled and editable, unsure ones marked "⚠ check".
+    then the card's fields, prefilled and editable, unsure ones marked "⚠ 要確認".
 
-    ``values`` (an earlier, rejected answer) override the prefill, so nothing typed is lost.
-    The card image is shown in the purpose field's help, inside the form: Prefect's UI
-    squeezes the run description to nothing above a long form.
+    Every field is a plain text box (dates: a date picker): no type switches. The card
+    image, the guidance and a refusal's reason are in the form's description
+    (:func:`describe`), which the Prefect UI shows above the form.
+    ``values`` (an earlier, refused answer) override the prefill, so nothing typed is lost.
     """
     defaults = form_defaults(contact) if contact else {}
     defaults.update({k: v for k, v in (values or {}).items() if v is not None})
     fields: dict[str, Any] = {}
-    for key, info in PurposeNote.model_fields.items():
-        f = copy(info)
-        if info.annotation == str | None:
-            # a plain text box in the UI (an optional type shows a str/None switch);
-            # an empty answer is stored as null
-            annotation: Any = str
-            f.default = defaults.get(key) or ""
-        else:
-            annotation = info.annotation
-            if defaults.get(key) is not None:
-                f.default = defaults[key]
-        if key == "purpose":
-            # the UI refuses an empty purpose; PurposeNote also refuses a blank one
-            f = Field(f.default, title=info.title, min_length=1, description=(
-                f"![the card]({image_url})\n\n{info.description}" if image_url
-                else info.description))
-        fields[key] = (annotation, f)
+    for key in PurposeNote.model_fields:
+        title, help_ = NOTE_LABELS[key]
+        value = defaults.get(key)
+        extra: dict[str, Any] = {"format": "date"} if key in _DATE_FIELDS else {}
+        fields[key] = (str, Field(str(value) if value else "", title=title,
+                                  description=help_ or None, json_schema_extra=extra or None))
     if contact and contact.candidates:
         choices = (NEW_PERSON, *(candidate_label(c) for c in contact.candidates))
         fields["same_as"] = (Literal[choices], Field(
-            defaults.get("same_as") or NEW_PERSON, title="同一人物? Same person as",
-            description="This card may be somebody already in your contacts. Pick them to "
-                        "make it one contact (their purpose note is kept, yours is added to "
-                        "the notes), or keep it a new person."))
+            defaults.get("same_as") or NEW_PERSON, title="同一人物? (Same person as)",
+            description="登録済みの人と同じなら選んでください: 一つの連絡先にまとめます "
+                        "(その人の目的は残り、今回の目的はメモに追記されます)。"))
     for key in FIELD_NAMES:
         title = FIELD_TITLES[key]
-        if contact and contact.fields.get(key) and \
-                (contact.confidence.get(key) or 0) < CHECK_BELOW:
-            title = f"⚠ {title} (check)"
+        if _unsure(contact, key):
+            title = f"{UNSURE} {title}"
         fields[key] = (str, Field(defaults.get(key) or "", title=title))
+    form_base = type("ReviewFormBase", (base,), {
+        # an answer given to the form of a contact merged since may name a choice this
+        # form no longer has: it is ignored (the merge is done), the rest is applied
+        "model_config": ConfigDict(json_schema_extra=_every_field_answered, extra="ignore"),
+        "__module__": __name__})
     return create_model(
-        "ReviewForm", __base__=base, __doc__="Confirm the card and write why it matters.",
+        "ReviewForm", __base__=form_base, __doc__="名刺の確認と、この人とつながる理由。",
         **fields,
     )
+
+
+def _unsure(contact: Contact | None, key: str) -> bool:
+    return bool(contact and contact.fields.get(key)
+                and (contact.confidence.get(key) or 0) < CHECK_BELOW)
 
 
 NEW_PERSON = "新しい人 A new person"
@@ -127,29 +146,55 @@ def form_defaults(contact: Contact) -> dict[str, object]:
     return defaults
 
 
-def run_name(contact: Contact) -> str:
-    """The review run's name, so the list of waiting runs reads as a queue."""
+def who(contact: Contact) -> str:
+    """The person and the firm, as a heading."""
     name = contact.fields.get("name") or contact.fields.get("name_roman") or f"名刺 #{contact.id}"
     company = contact.fields.get("company")
     return f"{name} — {company}" if company else name
 
 
-def describe(contact: Contact, image_url: str | None, problem: str | None = None) -> str:
-    """The markdown shown above the form: the card, what was read, what to check."""
+def run_name(contact: Contact) -> str:
+    """The review run's name, so the list of waiting runs reads as a queue: the card's
+    number first (zero-padded, so sorting by name is oldest first, the order the cards were
+    stored in), then the person and the firm."""
+    return f"{contact.id:04d} {who(contact)}"
+
+
+def refusal(exc: ValidationError) -> str:
+    """Why an answer was refused, in words for the person at the form (Japanese first)."""
+    reasons = []
+    for e in exc.errors():
+        key = str(e["loc"][0]) if e["loc"] else ""
+        title = NOTE_LABELS.get(key, (FIELD_TITLES.get(key, key), ""))[0]
+        if key == "purpose":
+            reasons.append("目的が空です。この人とつながる理由を一文で書いてください "
+                           "(the purpose is required)")
+        elif key in _DATE_FIELDS:
+            reasons.append(f"{title}: 日付は 2026-12-01 の形で入力してください "
+                           "(a date as YYYY-MM-DD)")
+        else:
+            reasons.append(f"{title}: {e['msg']}")
+    return " / ".join(reasons)
+
+
+def describe(contact: Contact, image_url: str | None, problem: str | None = None,
+             next_url: str | None = None) -> str:
+    """The markdown shown above the form: a refusal's reason, the card, what to check, how
+    to go on to the next card."""
     parts = []
     if problem:
-        parts.append(f"> **Please fix:** {problem}\n")
-    parts.append(f"### {run_name(contact)}")
+        parts.append(f"> ### ⚠ 送信できませんでした: {problem}\n>\n"
+                     "> 直して、もう一度送信してください。入力した内容は残っています。")
+    parts.append(f"### {who(contact)}")
     if image_url:
-        parts.append(f"![the card]({image_url})")
-    low = [k for k in FIELD_NAMES
-           if contact.fields.get(k) and (contact.confidence.get(k) or 0) < CHECK_BELOW]
+        parts.append(f"![名刺 the card]({image_url})")
+    low = [k for k in FIELD_NAMES if _unsure(contact, k)]
     if low:
-        parts.append("**Check these fields, the reading is unsure:** "
-                     + ", ".join(f"`{FIELD_TITLES[k]}`" for k in low))
-    parts.append("Then write **why this person matters** (目的) and what you can give "
-                 "(与えられること): a card without it is soon a face nobody remembers.")
-    if contact.ocr_text:
-        text = contact.ocr_text.replace("```", "'''")
-        parts.append(f"What OCR read:\n\n```\n{text}\n```")
+        parts.append(f"**{UNSURE}** 読み取りに自信がない項目です。画像と見比べて直してください: "
+                     + "、".join(f"**{FIELD_TITLES[k]}**" for k in low))
+    parts.append("下の **目的** に、この人とつながる理由を一文で書いて **Resume** "
+                 "(送信) を押してください。ほかの項目は空でも構いません。")
+    if next_url:
+        parts.append("送信すると保存され、このページの **Artifacts** タブに "
+                     "「次の名刺へ →」が出ます (after Resume: Artifacts → the next card).")
     return "\n\n".join(parts)

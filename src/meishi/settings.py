@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     image_port: int = Field(default=4201, description="Card images for the review form")
     server_start_s: float = Field(default=120, gt=0,
                                   description="How long a temporary Prefect server may take to start")
-    ingest_cron: str = Field(default="*/15 * * * *", description="When the inbox is read")
+    ingest_cron: str = Field(default="0 * * * *",
+                             description="When the inbox is read besides on arrival (a safety net)")
     reminder_cron: str = Field(default="0 9 * * *", description="When faceless cards are listed")
     remind_after_days: int = Field(default=3, ge=0, description="A card faceless this long is listed")
     review_timeout_days: float = Field(default=30, gt=0, description="How long a review waits")

@@ -48,7 +48,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-from meishi import db, merge
+from meishi import db, merge, romaji
 from meishi.errors import StoreError
 from meishi.models import (
     CHECK_BELOW,
@@ -168,6 +168,25 @@ class HistoryRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     contact: Mapped[ContactRow] = relationship(back_populates="history")
     card: Mapped[CardRow | None] = relationship()
+
+
+class ChangeRow(Base):
+    """One change to a contact, kept (``meishi contacts history``). ``contact_id`` is no
+    foreign key: the log outlives a contact merged away or deleted."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    #: merged (this contact joined detail["into"]) · joined (detail["from"] joined this one)
+    #: · reviewed · edited · reopened · unmerged · deleted
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def _log(s: Session, contact_id: int, action: str, **detail: Any) -> None:
+    s.add(ChangeRow(contact_id=contact_id, action=action, detail=detail or None))
 
 
 @dataclass(frozen=True)
@@ -316,11 +335,17 @@ class Store:
 
     def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote, *,
                  offered: dict[str, str | None] | None = None,
+                 offered_note: PurposeNote | None = None,
                  same_as: int | None = None) -> Contact:
         """Apply a review: the corrected fields and the purpose note; the contact is no longer
         faceless. With ``offered`` (the values the form showed) only the fields the person
         changed are applied, so a card that joined the contact meanwhile is not undone. With
         ``same_as`` the person confirmed a merge candidate: this contact joins that one.
+
+        No answer is lost: the review of a contact that was merged meanwhile answers for the
+        contact it joined (:meth:`merged_into`); a purpose note is never overwritten by an
+        answer to a form that did not show it (``offered_note``): the answer is added to the
+        notes instead. A re-opened review, which showed the note, replaces it.
 
         One transaction: either the corrections, the note, the merge and the status all land,
         or none. Returns the contact the review ended in.
@@ -328,23 +353,70 @@ class Store:
         unknown = set(fields) - set(FIELD_NAMES)
         if unknown:
             raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        live = self.merged_into(contact_id)
+        if live is None:
+            raise StoreError(f"contact #{contact_id} does not exist (deleted)")
         with self._write(f"save the review of contact #{contact_id}") as s:
-            row = _row(s, contact_id)
+            row = _row(s, live)
+            changed = {}
             for key, value in fields.items():
                 clean = (value or "").strip() or None
                 if offered is not None and clean == ((offered.get(key) or "").strip() or None):
                     continue
+                if clean == getattr(row, key):
+                    continue
+                changed[key] = [getattr(row, key), clean]
                 setattr(row, key, clean)
                 row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
-            for key, value in note.model_dump().items():
-                setattr(row, key, value)
+            kept = bool(row.purpose) and (offered_note is None
+                                          or offered_note.purpose != row.purpose)
+            if kept:
+                row.notes = _append(row.notes, f"{_now().date().isoformat()} review of card "
+                                    f"#{contact_id} — " + _note_line(note))
+            else:
+                for key, value in note.model_dump().items():
+                    setattr(row, key, value)
             row.status = ContactStatus.complete.value
             row.reviewed_at = _now()
             _rekey(row)
+            _log(s, row.id, "reviewed", card=contact_id, fields=changed or None,
+                 note="appended to the notes" if kept else "set")
             final = row.id
-            if same_as is not None and same_as != contact_id:
-                final = _merge_rows(s, row, same_as)
+            if same_as is not None and same_as != row.id:
+                final = _merge_rows(s, row, self.merged_into(same_as) or same_as)
         return self._contact(final)
+
+    def merged_into(self, contact_id: int) -> int | None:
+        """The live contact ``contact_id`` is now: itself, the contact it joined (through
+        any number of merges), or None when it was deleted."""
+        with self.session() as s:
+            seen: set[int] = set()
+            while contact_id not in seen:
+                seen.add(contact_id)
+                if s.get(ContactRow, contact_id) is not None:
+                    return contact_id
+                merged = s.scalars(select(ChangeRow).where(
+                    ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                    .order_by(ChangeRow.id.desc())).first()
+                if merged is None or not merged.detail:
+                    return None
+                contact_id = int(merged.detail["into"])
+        return None
+
+    def merged_fields(self, contact_id: int) -> dict[str, str | None] | None:
+        """The fields a contact had when it was merged away (what its review form showed)."""
+        with self.session() as s:
+            merged = s.scalars(select(ChangeRow).where(
+                ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                .order_by(ChangeRow.id.desc())).first()
+            return dict(merged.detail.get("fields") or {}) if merged and merged.detail else None
+
+    def changes(self, contact_id: int) -> list[tuple[datetime, str, dict[str, Any]]]:
+        """The contact's change log, oldest first."""
+        with self.session() as s:
+            rows = s.scalars(select(ChangeRow).where(ChangeRow.contact_id == contact_id)
+                             .order_by(ChangeRow.id))
+            return [(_utc(r.at) or _now(), r.action, dict(r.detail or {})) for r in rows]
 
     def merge(self, source_id: int, target_id: int) -> Contact:
         """Make ``source_id`` part of ``target_id`` (the person said they are one): its cards,
@@ -355,6 +427,124 @@ class Store:
         with self._write(f"merge #{source_id} into #{target_id}") as s:
             _merge_rows(s, _row(s, source_id), target_id)
         return self._contact(target_id)
+
+    # ------------------------------------------------------------------ fix and undo
+    #: what `meishi contacts edit` may set: the card's fields and the purpose note's
+    EDITABLE: tuple[str, ...] = (*FIELD_NAMES, *PurposeNote.model_fields)
+
+    def edit(self, contact_id: int, changes: dict[str, str | None]) -> Contact:
+        """Set fields by hand (an empty value clears one); the old values are kept in the
+        change log. Purpose-note fields are validated as the review validates them."""
+        unknown = sorted(set(changes) - set(self.EDITABLE))
+        if unknown:
+            raise StoreError(f"cannot edit {', '.join(unknown)}: the fields are "
+                             f"{', '.join(self.EDITABLE)}")
+        with self._write(f"edit contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            clean = {k: (v or "").strip() or None for k, v in changes.items()}
+            note_keys = [k for k in clean if k in PurposeNote.model_fields]
+            if note_keys:
+                current = {k: getattr(row, k) for k in PurposeNote.model_fields}
+                try:
+                    # a faceless contact's meeting place may be set before its purpose
+                    purpose = clean["purpose"] if "purpose" in clean else \
+                        current["purpose"] or "-"
+                    note = PurposeNote.model_validate(
+                        {**current, **{k: clean[k] for k in note_keys}}
+                        | {"purpose": purpose or ""})
+                except ValueError as exc:
+                    raise StoreError(f"not a valid purpose note: {exc}") from exc
+                clean.update({k: getattr(note, k) for k in note_keys})
+            done: dict[str, list[Any]] = {}
+            for key, value in clean.items():
+                old = getattr(row, key)
+                if old == value:
+                    continue
+                done[key] = [_jsonable(old), _jsonable(value)]
+                setattr(row, key, value)
+                if key in FIELD_NAMES:
+                    row.confidence = {**(row.confidence or {}), key: 1.0 if value else None}
+            if "purpose" in done and row.purpose:
+                row.status = ContactStatus.complete.value
+                row.reviewed_at = row.reviewed_at or _now()
+            _rekey(row)
+            if done:
+                _log(s, row.id, "edited", fields=done)
+        return self._contact(contact_id)
+
+    def reopen(self, contact_id: int) -> Contact:
+        """Ask again: the contact waits for a review (its note is kept and shown in the form,
+        and the new answer replaces it)."""
+        with self._write(f"re-open contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            row.status = ContactStatus.needs_purpose.value
+            _log(s, row.id, "reopened", purpose=row.purpose)
+        return self._contact(contact_id)
+
+    def delete(self, contact_id: int) -> list[Path]:
+        """Delete a contact, its cards and their images; what it was stays in the change log
+        (fields, note, notes, the cards' file names). Returns the image files removed."""
+        with self._write(f"delete contact #{contact_id}") as s:
+            row = _row(s, contact_id)
+            note = {k: _jsonable(getattr(row, k)) for k in PurposeNote.model_fields}
+            _log(s, row.id, "deleted", fields=row.values(), note=note, notes=row.notes,
+                 cards=[c.source_name for c in row.cards])
+            images = [Path(c.image_path) for c in row.cards if c.image_path]
+            for h in list(row.history):
+                s.delete(h)
+            for c in list(row.cards):
+                s.delete(c)
+            s.flush()
+            s.delete(row)
+        for image in images:
+            image.unlink(missing_ok=True)
+        return images
+
+    def unmerge(self, card_id: int) -> Contact:
+        """A card back to a contact of its own (a merge that was wrong): the new contact
+        has the card's fields and waits for its review; the contact it leaves drops the
+        values only this card gave it (taking the newest other card's instead)."""
+        with self._write(f"un-merge card {card_id}") as s:
+            card = s.get(CardRow, card_id)
+            if card is None:
+                raise StoreError(f"no card {card_id} (see `meishi contacts show ID`)")
+            old = card.contact
+            if len(old.cards) < 2:
+                raise StoreError(f"card {card_id} is contact #{old.id}'s only card")
+            values = dict(card.fields or {})
+            others = sorted((c for c in old.cards if c.id != card.id), key=lambda c: c.day)
+            # what the card replaced (a career step, a firm's details) comes back
+            restored: set[str] = set()
+            for h in [h for h in old.history if h.card_id == card.id]:
+                steps = [x for x in old.history if x.field == h.field]
+                before = steps[steps.index(h) - 1] if steps.index(h) > 0 else None
+                if before is not None and getattr(old, h.field) == h.value:
+                    setattr(old, h.field, before.value)
+                    restored.add(h.field)
+                s.delete(h)
+                rest = [x for x in steps if x is not h]
+                if len(rest) == 1 and rest[0].value == getattr(old, h.field):
+                    s.delete(rest[0])  # one value left: no history any more
+            # what only this card gave it goes (the newest other card's value instead)
+            for key in FIELD_NAMES:
+                mine = values.get(key)
+                if key in restored or not mine or getattr(old, key) != mine:
+                    continue
+                if not any((c.fields or {}).get(key) == mine for c in others):
+                    setattr(old, key, next((v for c in reversed(others)
+                                            if (v := (c.fields or {}).get(key))), None))
+            new = ContactRow(status=ContactStatus.needs_purpose.value,
+                             confidence=dict(card.confidence or {}), met_at=old.met_at,
+                             english={}, candidates=[], **{k: values.get(k) for k in FIELD_NAMES})
+            card.contact = new
+            _rekey(new)
+            _rekey(old)
+            s.add(new)
+            s.flush()
+            _log(s, old.id, "unmerged", card=card.id, to=new.id)
+            _log(s, new.id, "unmerged", card=card.id, **{"from": old.id})
+            new_id = new.id
+        return self._contact(new_id)
 
     def add_note(self, contact_id: int, text: str) -> Contact:
         """Append a dated line to the contact's notes (never replaces what is there)."""
@@ -450,8 +640,10 @@ def _is_english(row: ContactRow) -> bool:
 def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
             confidence: dict[str, float | None]) -> None:
     """Let a card join a contact: fill what the contact lacks; a newer, confident card's
-    different value replaces the current one (career fields keep history). The name, the
-    purpose note and the notes are never touched."""
+    different value replaces the current one; a newer card of another firm brings that
+    firm's details and clears the old firm's (``merge.absorb``). Replaced career and
+    company-bound values are kept as history. The name, the purpose note and the notes are
+    never touched."""
     known = [c for c in row.cards if c is not card]
     card_day = card.day
     newer = all(card_day >= c.day for c in known)
@@ -478,22 +670,20 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
         fill = FIELD_NAMES
         replace = tuple(k for k in FIELD_NAMES if k != "name") if newer else ()
     first_day = min((c.day for c in known), default=card_day)
-    for key in fill:
-        new = values.get(key)
-        if not new:
-            continue
+    # an English side names the firm in another script: its company is not compared
+    rule_values = values if card.lang == "ja" or english_contact else \
+        {k: v for k, v in values.items() if k != "company"}
+    changes = merge.absorb(row.values(), rule_values, confidence, newer=newer, fields=fill,
+                           replace=replace, sure=CHECK_BELOW)
+    for key, new in changes.items():
         current = getattr(row, key)
-        if not current:
-            setattr(row, key, new)
-            conf[key] = confidence.get(key)
-        elif key in replace and not _same(current, new) and \
-                (confidence.get(key) or 0) >= CHECK_BELOW:
-            if key in HISTORY_FIELDS:
-                if not any(h.field == key for h in row.history):
-                    row.history.append(HistoryRow(field=key, value=current, since=first_day))
-                row.history.append(HistoryRow(field=key, value=new, since=card_day, card=card))
-            setattr(row, key, new)
-            conf[key] = confidence.get(key)
+        if current and (key in HISTORY_FIELDS or key in merge.COMPANY_BOUND):
+            # what it was, and since when, is kept: a career step, or the old firm's details
+            if not any(h.field == key for h in row.history):
+                row.history.append(HistoryRow(field=key, value=current, since=first_day))
+            row.history.append(HistoryRow(field=key, value=new, since=card_day, card=card))
+        setattr(row, key, new)
+        conf[key] = confidence.get(key) if new else None
     row.english = english
     row.confidence = conf
     row.cards.append(card)
@@ -510,6 +700,9 @@ def _row(s: Session, contact_id: int) -> ContactRow:
 
 def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     target = _row(s, target_id)
+    _log(s, source.id, "merged", into=target.id, fields=source.values(),
+         cards=[c.id for c in source.cards])
+    _log(s, target.id, "joined", **{"from": source.id, "cards": [c.id for c in source.cards]})
     cards = list(source.cards)
     newest = max(cards, key=lambda c: c.day) if cards else None
     with s.no_autoflush:
@@ -548,6 +741,15 @@ def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     return target.id
 
 
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _note_line(note: PurposeNote) -> str:
+    return "; ".join(f"{PurposeNote.model_fields[k].title or k}: {v}"
+                     for k, v in note.model_dump(mode="json").items() if v)
+
+
 def _append(notes: str | None, line: str) -> str:
     return f"{notes}\n{line}" if notes else line
 
@@ -574,11 +776,12 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         if other is not None:  # a candidate merged away since is no longer offered
             candidates.append(MergeCandidate(contact_id=other.id, reason=c["reason"],
                                              name=other.name, company=other.company))
+    fields, confidence = printed_name(row.values(), row.confidence or {})
     return Contact(
         id=row.id,
         status=ContactStatus(row.status),
-        fields=row.values(),
-        confidence=row.confidence or {},
+        fields=fields,
+        confidence=confidence,
         source_name=card.source_name if card else "",
         sha256=card.sha256 if card else "",
         image_path=Path(card.image_path) if card and card.image_path else None,
@@ -603,6 +806,23 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
                  for h in row.history],
         candidates=candidates,
     )
+
+
+def printed_name(fields: dict[str, str | None], confidence: dict[str, Any]
+                 ) -> tuple[dict[str, str | None], dict[str, Any]]:
+    """The contact as everyone sees it: a card that prints the name only in Latin letters
+    (an English-only or romaji-only card) has that name as its name; without a printed
+    reading, one is guessed from the romaji (marked unsure, so the review asks to check it).
+    The stored columns are left as read, so a Japanese side that comes later fills them."""
+    fields, confidence = dict(fields), dict(confidence)
+    roman = fields.get("name_roman")
+    if roman and not fields.get("name"):
+        fields["name"] = roman
+        confidence["name"] = confidence.get("name_roman")
+    if roman and not fields.get("name_kana") and (guess := romaji.reading(roman)):
+        fields["name_kana"] = guess
+        confidence["name_kana"] = romaji.GUESS_CONFIDENCE
+    return fields, confidence
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
