@@ -54,7 +54,7 @@ def _seed(home: Path) -> list[int]:
             ok, png = cv2.imencode(".png", cv2.imread(str(DEMO / name)))
             assert ok
             read = CardRead(source=name, sha256=f"{n:x}" * 64, fields=fields,
-                            ocr=OcrResult(lines=[]), card_png=png.tobytes())
+                            ocr=OcrResult(lines=[]), card_image=png.tobytes())
             ids.append(store.add_card(read, source_name=f"2026-11-20_交流会/{name}",
                                       met_at="2026-11-20_交流会").contact_id)
             time.sleep(0.05)  # distinct creation times: the queue is oldest first
@@ -174,7 +174,7 @@ def test_a_person_works_through_the_queue_with_clicks_only(served, tmp_path):
 
             dialog = _open_form(page, clicks)
             # the card image, loaded and really shown
-            img = dialog.locator(f"img[src$='/cards/{first.id}.png']")
+            img = dialog.locator(f"img[src*='/cards/{first.id}-']")
             expect(img).to_be_visible()
             _wait("the card image to load", lambda: img.evaluate("i => i.naturalWidth") > 0, 30)
             box = img.bounding_box()
@@ -209,7 +209,7 @@ def test_a_person_works_through_the_queue_with_clicks_only(served, tmp_path):
             clicks2 = Clicks()
             t1 = time.monotonic()
             dialog = _open_form(page, clicks2)
-            expect(dialog.locator(f"img[src$='/cards/{second.id}.png']")).to_be_visible()
+            expect(dialog.locator(f"img[src*='/cards/{second.id}-']")).to_be_visible()
             clicks2.click(dialog.get_by_role("button", name="Resume"), "Resume (empty)")
             expect(dialog).to_be_hidden()
             # the run takes the answer, refuses it and waits again (the page follows)
