@@ -129,3 +129,46 @@ def test_a_blank_card_reads_no_text(reader):
     card = CardImage(source="blank", sha256="0" * 64, image=blank[:, :, 0], color=blank,
                      found_card=True)
     assert reader.read_card(card).lines == []
+
+
+# --------------------------------------------------------------------- replay and faults
+@pytest.mark.e2e
+def test_a_recorded_reading_replays_without_the_model(tmp_path, monkeypatch, reader):
+    """MEISHI_OCR_CACHE records PP-OCR's raw answers; a second read replays them (the model
+    is not even loaded) and gives the same lines."""
+    from meishi.ocr import ppocr
+
+    monkeypatch.setenv("MEISHI_OCR_CACHE", str(tmp_path))
+    card = _card("demo_003.png")
+    first = reader.read_card(card)
+    assert list(tmp_path.glob("*.json"))
+
+    def no_model():
+        raise AssertionError("the model was asked, not the recording")
+
+    monkeypatch.setattr(ppocr, "_rapid", no_model)
+    again = reader.read_card(card)
+    assert again.model_dump() == first.model_dump()
+
+
+def test_an_engine_crash_is_an_ocr_error(monkeypatch):
+    from meishi.errors import OcrError
+    from meishi.ocr import ppocr
+
+    def crashing(*a, **k):
+        raise RuntimeError("onnxruntime: [ONNXRuntimeError] bad allocation")
+
+    monkeypatch.delenv("MEISHI_OCR_CACHE", raising=False)
+    monkeypatch.setattr(ppocr, "_rapid", lambda: crashing)
+    with pytest.raises(OcrError, match="PP-OCR failed: onnxruntime"):
+        ppocr.PpOcrEngine().read_lines(np.full((100, 200, 3), 255, np.uint8))
+
+
+def test_missing_models_say_how_to_get_them(monkeypatch, tmp_path):
+    from meishi.errors import MissingDependencyError
+    from meishi.ocr import ppocr
+
+    monkeypatch.setattr(ppocr, "MODELS", {"Det": "PP-OCRv6_det_small.onnx",
+                                          "Rec": "no-such-model.onnx"})
+    with pytest.raises(MissingDependencyError, match="never downloads models"):
+        ppocr.model_paths()
