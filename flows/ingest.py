@@ -199,7 +199,7 @@ def _store(read: CardRead, claim: Claim, store: Store, batch: Batch, logger: Any
         batch.add(named, stored.contact_id, values)
     if stored.status == "merged":
         logger.info("%s joined contact #%s (%s)", source, stored.contact_id, stored.reason)
-    return IngestRow(source=source, status=stored.status,  # type: ignore[arg-type]
+    return IngestRow(source=source, status=stored.status,
                      contact_id=stored.contact_id, fields=values,
                      confidence=read.fields.confidences(), merged_because=stored.reason,
                      candidates=list(stored.candidates))

@@ -797,7 +797,7 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         cards=[CardRecord(
             id=c.id, sha256=c.sha256, source_name=c.source_name,
             image_path=Path(c.image_path) if c.image_path else None,
-            side=c.side, lang=c.lang,  # type: ignore[arg-type]  # str columns; pydantic checks
+            side=c.side, lang=c.lang,  # str columns; pydantic checks
             fields=c.fields or {}, taken_at=_utc(c.taken_at),
             met_on=c.met_on,
             created_at=_utc(c.created_at) or _now(), ocr_text=c.ocr_text,

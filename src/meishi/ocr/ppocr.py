@@ -491,7 +491,7 @@ class PpOcrEngine:
         if turn:
             lines = self.read_lines(rotate(img, turn))
         return OcrResult(lines=_reading_order(lines, orientation == "vertical"),
-                         orientation=orientation,  # type: ignore[arg-type]
+                         orientation=orientation,
                          rotation=turn, engine=self.name)
 
 
