@@ -75,7 +75,9 @@ def child(n: int, engine: str) -> dict[str, float]:
     images = sum(p.stat().st_size for p in settings.images_dir.iterdir())
     db = Path(settings.db_url.removeprefix("sqlite:///"))
     return {
-        "cards": n, "stored_cards": cards, "failed": report.count("failed"),
+        "cards": n,
+        "stored_cards": cards,
+        "failed": report.count("failed"),
         "seconds": round(seconds, 1),
         "rss_start_mb": round(start / 2**20, 1),
         "rss_peak_mb": round(_status()["VmHWM"] / 2**20, 1),
@@ -108,15 +110,25 @@ def main() -> None:
     results = []
     for n in args.cards:
         home = Path(tempfile.mkdtemp(prefix="meishi-bench-"))
-        env = {**os.environ, "MEISHI_HOME": str(home), "MEISHI_SETTLE_S": "0",
-               "MEISHI_CONFIG": str(home / "none.toml"), "PREFECT_HOME": str(home / "prefect"),
-               "PREFECT_LOGGING_LEVEL": "WARNING", "OMP_THREAD_LIMIT": "1"}
+        env = {
+            **os.environ,
+            "MEISHI_HOME": str(home),
+            "MEISHI_SETTLE_S": "0",
+            "MEISHI_CONFIG": str(home / "none.toml"),
+            "PREFECT_HOME": str(home / "prefect"),
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "OMP_THREAD_LIMIT": "1",
+        }
         env.pop("PREFECT_API_URL", None)
         env.pop("MEISHI_DATABASE_URL", None)
         try:
-            done = subprocess.run([sys.executable, __file__, "--child", str(n),
-                                   "--engine", args.engine], env=env, capture_output=True,
-                                  text=True, check=False)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", str(n), "--engine", args.engine],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode:
                 sys.exit(f"{n} cards: the run failed\n{done.stderr[-3000:]}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -127,9 +139,11 @@ def main() -> None:
     if len(results) > 1:
         a, b = results[0], results[-1]
         per = (b["cards"] - a["cards"]) or 1
-        print(f"growth from {a['cards']} to {b['cards']} cards: peak RSS "
-              f"{(b['rss_peak_mb'] - a['rss_peak_mb']) * 1024 / per:.1f} KB/card, end RSS "
-              f"{(b['rss_end_mb'] - a['rss_end_mb']) * 1024 / per:.1f} KB/card")
+        print(
+            f"growth from {a['cards']} to {b['cards']} cards: peak RSS "
+            f"{(b['rss_peak_mb'] - a['rss_peak_mb']) * 1024 / per:.1f} KB/card, end RSS "
+            f"{(b['rss_end_mb'] - a['rss_end_mb']) * 1024 / per:.1f} KB/card"
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_API_HOST", "127.0.0.1")
 # the temporary server a flow run starts (`meishi ingest`) lets no other web page read it
 # (Prefect's default is `*`); `meishi serve` sets its own, with CSRF and a Host check too
-os.environ.setdefault("PREFECT_SERVER_CORS_ALLOWED_ORIGINS", ",".join(
-    sorted(local_origins(get_settings().server_port))))
+os.environ.setdefault(
+    "PREFECT_SERVER_CORS_ALLOWED_ORIGINS",
+    ",".join(sorted(local_origins(get_settings().server_port))),
+)
 # where Prefect starts its own temporary server (a flow called in-process, not `meishi
 # ingest`, which starts one tied to it), 20 s is too short on a busy machine
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

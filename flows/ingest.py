@@ -78,16 +78,21 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             except MeishiError as exc:  # a FIFO, a link, a device, a huge file: never a card
                 dest = box.failed(claim, f"{exc.code}: {exc.message}")
                 logger.warning("%s quarantined: %s", claim.rel, exc.message)
-                rows.append(IngestRow(source=str(claim.rel), status="failed",
-                                      error=exc.message, moved_to=str(dest)))
+                rows.append(
+                    IngestRow(
+                        source=str(claim.rel),
+                        status="failed",
+                        error=exc.message,
+                        moved_to=str(dest),
+                    )
+                )
                 continue
             # the same scan of one card again; a scan of several is read again and each of its
             # cards is known by its own identity (a crash between two of them loses none)
             known = store.card_contact(sha)
             if known is not None or sha in in_batch:
                 box.processed(claim)
-                rows.append(IngestRow(source=str(claim.rel), status="duplicate",
-                                      contact_id=known))
+                rows.append(IngestRow(source=str(claim.rel), status="duplicate", contact_id=known))
                 continue
             in_batch.add(sha)
             pending[read_cards.submit(str(claim.path), str(claim.rel))] = claim
@@ -104,11 +109,15 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
     finally:
         store.close()
         box.close()
-    report = IngestReport(inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source),
-                          waiting_for_purpose=waiting)
+    report = IngestReport(
+        inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source), waiting_for_purpose=waiting
+    )
     if rows:  # a run that found nothing leaves no artifact
-        create_markdown_artifact(key="ingest-summary", markdown=markdown_table(report),
-                                 description="Cards read by this ingest run")
+        create_markdown_artifact(
+            key="ingest-summary",
+            markdown=markdown_table(report),
+            description="Cards read by this ingest run",
+        )
     return report
 
 
@@ -129,8 +138,9 @@ def start_review(contact_id: int, logger: Any) -> None:
     """Start the review run of a new contact; a failure here leaves a faceless stub, which
     the reminder lists, never a lost card."""
     try:
-        run: Any = run_deployment(REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id},
-                             timeout=0, as_subflow=False)
+        run: Any = run_deployment(
+            REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
+        )
         logger.info("review of contact #%s: flow run %s", contact_id, run.id)
     except Exception as exc:  # noqa: BLE001 - reported, and the stub stays faceless
         logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
@@ -145,8 +155,9 @@ class Batch:
         self.by_stem: dict[str, int] = {}
         self.read: list[tuple[int, dict[str, str | None]]] = []
 
-    def other_side(self, named: tuple[str, str] | None,
-                   values: dict[str, str | None]) -> int | None:
+    def other_side(
+        self, named: tuple[str, str] | None, values: dict[str, str | None]
+    ) -> int | None:
         if named and named[0] in self.by_stem:
             return self.by_stem[named[0]]
         for contact_id, other in self.read:
@@ -154,15 +165,17 @@ class Batch:
                 return contact_id
         return None
 
-    def add(self, named: tuple[str, str] | None, contact_id: int,
-            values: dict[str, str | None]) -> None:
+    def add(
+        self, named: tuple[str, str] | None, contact_id: int, values: dict[str, str | None]
+    ) -> None:
         if named:
             self.by_stem.setdefault(named[0], contact_id)
         self.read.append((contact_id, values))
 
 
-def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch,
-            logger: Any) -> list[IngestRow]:
+def _settle(
+    fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch, logger: Any
+) -> list[IngestRow]:
     """Store the cards read from one scan; only then does the scan leave the claim folder."""
     source = str(claim.rel)
     try:
@@ -173,13 +186,18 @@ def _settle(fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch,
     except MeishiError as exc:
         dest = box.failed(claim, f"{exc.code}: {exc.message}")
         logger.warning("%s quarantined: %s", source, exc.message)
-        return [IngestRow(source=source, status="failed", error=exc.message,
-                          moved_to=str(dest))]
+        return [IngestRow(source=source, status="failed", error=exc.message, moved_to=str(dest))]
     except Exception as exc:  # a bug must not lose the card: quarantine it with the reason
         dest = box.failed(claim, f"internal_error: {type(exc).__name__}: {exc}")
         logger.exception("%s quarantined after an unexpected error", source)
-        return [IngestRow(source=source, status="failed", error=f"{type(exc).__name__}: {exc}",
-                          moved_to=str(dest))]
+        return [
+            IngestRow(
+                source=source,
+                status="failed",
+                error=f"{type(exc).__name__}: {exc}",
+                moved_to=str(dest),
+            )
+        ]
     if len(reads) > 1:
         logger.info("%s: %d cards in one scan", source, len(reads))
     rows = [_store(read, claim, store, batch, logger) for read in reads]
@@ -193,13 +211,19 @@ def _store(read: CardRead, claim: Claim, store: Store, batch: Batch, logger: Any
     values = read.fields.values()
     named = merge.side_of(str(claim.rel)) if read.part is None else None
     into = batch.other_side(named, values)
-    stored = store.add_card(read, source_name=source, met_at=claim.met_at, into=into,
-                            side=named[1] if named else None)
+    stored = store.add_card(
+        read, source_name=source, met_at=claim.met_at, into=into, side=named[1] if named else None
+    )
     if stored.status != "duplicate":
         batch.add(named, stored.contact_id, values)
     if stored.status == "merged":
         logger.info("%s joined contact #%s (%s)", source, stored.contact_id, stored.reason)
-    return IngestRow(source=source, status=stored.status,
-                     contact_id=stored.contact_id, fields=values,
-                     confidence=read.fields.confidences(), merged_because=stored.reason,
-                     candidates=list(stored.candidates))
+    return IngestRow(
+        source=source,
+        status=stored.status,
+        contact_id=stored.contact_id,
+        fields=values,
+        confidence=read.fields.confidences(),
+        merged_because=stored.reason,
+        candidates=list(stored.candidates),
+    )

@@ -29,11 +29,15 @@ def main(argv: list[str]) -> None:
     )
 
     app = LocalOnly(create_app(final=True), hosts=local_hosts(port), origins=local_origins(port))
-    uvicorn.run(app, host=HOST, port=port,
-                timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
-                ws_ping_interval=PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL.value(),
-                ws_ping_timeout=PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT.value(),
-                log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower())
+    uvicorn.run(
+        app,
+        host=HOST,
+        port=port,
+        timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
+        ws_ping_interval=PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL.value(),
+        ws_ping_timeout=PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT.value(),
+        log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower(),
+    )
 
 
 if __name__ == "__main__":

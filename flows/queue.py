@@ -48,8 +48,9 @@ def run_url(flow_run_id: object) -> str:
 def queue_url(ui: str | None = None) -> str:
     """The runs view that is the queue: only the review runs waiting for input, oldest first
     (a review run's name starts with its card's number, ``meishi.review.run_name``)."""
-    query = urlencode({"tab": "flow-runs", "tags": REVIEW_TAG, "state": "Suspended",
-                       "sort": "NAME_ASC"})
+    query = urlencode(
+        {"tab": "flow-runs", "tags": REVIEW_TAG, "state": "Suspended", "sort": "NAME_ASC"}
+    )
     return f"{ui or PREFECT_UI_URL.value()}{UI_PATH}/runs?{query}"
 
 
@@ -58,9 +59,12 @@ def next_review_url() -> str:
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
-            sort=FlowRunSort.NAME_ASC, limit=1)
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+            ),
+            sort=FlowRunSort.NAME_ASC,
+            limit=1,
+        )
     return run_url(runs[0].id) if runs else queue_url()
 
 
@@ -70,8 +74,9 @@ def _review_runs(states: list[StateType]) -> list[Any]:
         while True:
             page = client.read_flow_runs(
                 flow_filter=FlowFilter(name=FlowFilterName(any_=["review"])),
-                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                    type=FlowRunFilterStateType(any_=states))),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=states))
+                ),
                 sort=FlowRunSort.NAME_ASC,
                 limit=PAGE,
                 offset=len(runs),
@@ -83,8 +88,9 @@ def _review_runs(states: list[StateType]) -> list[Any]:
 
 def reviewed_or_waiting() -> set[int]:
     """Contacts that have a review run in progress (scheduled, running or waiting)."""
-    runs = _review_runs([StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING,
-                         StateType.PAUSED])
+    runs = _review_runs(
+        [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED]
+    )
     return {int(r.parameters["contact_id"]) for r in runs if "contact_id" in r.parameters}
 
 
@@ -94,12 +100,15 @@ def waiting_reviews() -> list[Waiting]:
     out = []
     for r in runs:
         cid = r.parameters.get("contact_id")
-        out.append(Waiting(
-            flow_run_id=str(r.id), name=r.name,
-            contact_id=int(cid) if cid is not None else None,
-            since=r.state.timestamp if r.state else None,
-            url=run_url(r.id),
-        ))
+        out.append(
+            Waiting(
+                flow_run_id=str(r.id),
+                name=r.name,
+                contact_id=int(cid) if cid is not None else None,
+                since=r.state.timestamp if r.state else None,
+                url=run_url(r.id),
+            )
+        )
     return out
 
 
@@ -116,8 +125,9 @@ def tidy_queue(store: Any) -> list[tuple[str, str]]:
     contact's review answers for the contact it joined). Returns (run id, why) cancelled."""
     cancelled: list[tuple[str, str]] = []
     seen: set[int] = set()
-    runs = [(w, store.merged_into(w.contact_id)) for w in waiting_reviews()
-            if w.contact_id is not None]
+    runs = [
+        (w, store.merged_into(w.contact_id)) for w in waiting_reviews() if w.contact_id is not None
+    ]
     # a contact's own review first: it shows the contact as it is now
     runs.sort(key=lambda x: x[0].contact_id != x[1])
     for w, live in runs:

@@ -16,8 +16,12 @@ from meishi.store import Store
 
 
 @flow(name="reminder", persist_result=False)
-def reminder(older_than_days: int | None = None, start_missing_reviews: bool = False,
-             grace_minutes: int = 10, created_before: datetime | None = None) -> int:
+def reminder(
+    older_than_days: int | None = None,
+    start_missing_reviews: bool = False,
+    grace_minutes: int = 10,
+    created_before: datetime | None = None,
+) -> int:
     """Publish the faceless cards older than ``older_than_days``; return how many there are.
 
     With ``start_missing_reviews`` (as `meishi serve` deploys it) every faceless contact
@@ -36,8 +40,13 @@ def reminder(older_than_days: int | None = None, start_missing_reviews: bool = F
         store.close()
 
 
-def _remind(store: Store, days: int, start_missing_reviews: bool, grace_minutes: int,
-            created_before: datetime | None) -> int:
+def _remind(
+    store: Store,
+    days: int,
+    start_missing_reviews: bool,
+    grace_minutes: int,
+    created_before: datetime | None,
+) -> int:
     faceless = store.faceless()
     now = datetime.now(UTC)
     old = [c for c in faceless if (now - c.created_at).days >= days]
@@ -56,11 +65,14 @@ def _remind(store: Store, days: int, start_missing_reviews: bool, grace_minutes:
         active = {store.merged_into(c) for c in reviewed_or_waiting()}
         for c in faceless:
             made_before = created_before is not None and c.created_at <= created_before
-            if c.id not in active and (made_before or
-                                       now - c.created_at >= timedelta(minutes=grace_minutes)):
+            if c.id not in active and (
+                made_before or now - c.created_at >= timedelta(minutes=grace_minutes)
+            ):
                 start_review(c.id, get_run_logger())
-    create_markdown_artifact(key="faceless-cards",
-                             markdown=faceless_markdown(faceless, now, days, links),
-                             description=f"Cards without a purpose note after {days} day(s)")
+    create_markdown_artifact(
+        key="faceless-cards",
+        markdown=faceless_markdown(faceless, now, days, links),
+        description=f"Cards without a purpose note after {days} day(s)",
+    )
     get_run_logger().info("%d faceless card(s) older than %d day(s)", len(old), days)
     return len(old)

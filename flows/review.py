@@ -66,8 +66,9 @@ def review(contact_id: int) -> str:
             return "missing"
         retargeted = live != contact_id
         if retargeted:
-            logger.info("contact #%s joined #%s: the review answers for #%s",
-                        contact_id, live, live)
+            logger.info(
+                "contact #%s joined #%s: the review answers for #%s", contact_id, live, live
+            )
         if contact.status is ContactStatus.complete and not _answered(contact_id):
             return "complete"
         # what the form showed: the card's fields then (a merged card's, from the log)
@@ -81,7 +82,8 @@ def review(contact_id: int) -> str:
             form: Any = review_model(contact, base=RunInput, values=typed, image_url=image)
             answer = suspend_flow_run(
                 wait_for_input=form.with_initial_data(
-                    description=describe(contact, image, problem, next_url)),
+                    description=describe(contact, image, problem, next_url)
+                ),
                 timeout=int(settings.review_timeout_days * 86400),
                 key=f"review-{contact_id}-{ask}",
             )
@@ -93,8 +95,14 @@ def review(contact_id: int) -> str:
                 logger.info("review of #%s needs another answer: %s", contact_id, problem)
                 continue
             same_as = chosen_candidate(answer)
-            done = store.complete(contact_id, fields, note, offered=offered,
-                                  offered_note=offered_note, same_as=same_as)
+            done = store.complete(
+                contact_id,
+                fields,
+                note,
+                offered=offered,
+                offered_note=offered_note,
+                same_as=same_as,
+            )
             _on_to_next(next_url)
             if done.id != contact.id or retargeted:
                 logger.info("the review of #%s answered for #%s", contact_id, done.id)
@@ -110,8 +118,7 @@ def review(contact_id: int) -> str:
 def _answered(contact_id: int) -> bool:
     """This run was given an answer (it resumed): the answer is applied, whatever happened
     to the contact meanwhile."""
-    inputs: Any = filter_flow_run_input(key_prefix=f"suspended-review-{contact_id}-",
-                                        limit=100)
+    inputs: Any = filter_flow_run_input(key_prefix=f"suspended-review-{contact_id}-", limit=100)
     return any(i.key.endswith("-response") for i in inputs)
 
 
@@ -128,6 +135,7 @@ def _on_to_next(next_url: str) -> None:
     still waiting (``/next`` of the image endpoint redirects to it, or to the empty queue)."""
     create_markdown_artifact(
         markdown=f"## ✓ 保存しました (saved)\n\n## [次の名刺へ → (the next card)]({next_url})\n\n"
-                 f"[キューを見る (the queue)]({queue_url()})",
-        description="✓ 保存しました — 次の名刺へ (saved: on to the next card)")
+        f"[キューを見る (the queue)]({queue_url()})",
+        description="✓ 保存しました — 次の名刺へ (saved: on to the next card)",
+    )
     get_run_logger().info("保存しました (saved). 次の名刺へ: %s", next_url)

@@ -24,22 +24,35 @@ from meishi.settings import Settings
 
 def deployments(settings: Settings) -> list[Any]:
     return [
-        ingest.to_deployment(name="ingest", cron=settings.ingest_cron,
-                             parameters={"start_reviews": True},
-                             description="Read new scans in the inbox into contact stubs"),
-        review.to_deployment(name="review", tags=[REVIEW_TAG],
-                             description="Wait for a card's corrections and purpose note"),
-        reminder.to_deployment(name="reminder", cron=settings.reminder_cron,
-                               parameters={"start_missing_reviews": True},
-                               description="List the cards still faceless after N days"),
+        ingest.to_deployment(
+            name="ingest",
+            cron=settings.ingest_cron,
+            parameters={"start_reviews": True},
+            description="Read new scans in the inbox into contact stubs",
+        ),
+        review.to_deployment(
+            name="review",
+            tags=[REVIEW_TAG],
+            description="Wait for a card's corrections and purpose note",
+        ),
+        reminder.to_deployment(
+            name="reminder",
+            cron=settings.reminder_cron,
+            parameters={"start_missing_reviews": True},
+            description="List the cards still faceless after N days",
+        ),
     ]
 
 
 def catch_up(started: datetime) -> None:
     """Once at start: give every faceless contact made before ``started`` (by `meishi ingest`,
     the demo, an earlier server) and without a review run in progress its review, now."""
-    run_deployment("reminder/reminder", timeout=0, as_subflow=False,
-                   parameters={"start_missing_reviews": True, "created_before": started})
+    run_deployment(
+        "reminder/reminder",
+        timeout=0,
+        as_subflow=False,
+        parameters={"start_missing_reviews": True, "created_before": started},
+    )
 
 
 def ingest_now() -> None:
@@ -69,8 +82,9 @@ class InboxWatcher(threading.Thread):
     file dropped while meishi was stopped, a missed event). Files dropped while an ingest
     runs are taken by the next one, which starts when it ends."""
 
-    def __init__(self, inbox: Path, settle_s: float,
-                 start: Callable[[], None] = ingest_now) -> None:
+    def __init__(
+        self, inbox: Path, settle_s: float, start: Callable[[], None] = ingest_now
+    ) -> None:
         super().__init__(name="meishi-inbox-watcher", daemon=True)
         self.inbox, self.settle_s, self.start_ingest = inbox, settle_s, start
         self.stop_event = threading.Event()
@@ -83,12 +97,21 @@ class InboxWatcher(threading.Thread):
         try:
             if box.pending():  # dropped while meishi was stopped: read now, not at the cron
                 self.start_ingest()
-            for _ in watch(self.inbox, watch_filter=_dropped(self.inbox), stop_event=self.stop_event,
-                           debounce=200, step=50, recursive=True):
+            for _ in watch(
+                self.inbox,
+                watch_filter=_dropped(self.inbox),
+                stop_event=self.stop_event,
+                debounce=200,
+                step=50,
+                recursive=True,
+            ):
                 # wait for the file to settle (a copy still being written is left alone)
                 deadline = time.monotonic() + self.settle_s + 5
-                while not box.pending() and time.monotonic() < deadline and \
-                        not self.stop_event.is_set():
+                while (
+                    not box.pending()
+                    and time.monotonic() < deadline
+                    and not self.stop_event.is_set()
+                ):
                     time.sleep(0.1)
                 if box.pending():
                     try:
@@ -96,8 +119,9 @@ class InboxWatcher(threading.Thread):
                     except Exception as exc:  # noqa: BLE001 - the schedule reads it later
                         log.warning("could not start the ingest of a new card: %s", exc)
         except Exception as exc:  # noqa: BLE001 - the schedule remains
-            log.warning("watching %s stopped: %s (the ingest schedule still reads it)",
-                        self.inbox, exc)
+            log.warning(
+                "watching %s stopped: %s (the ingest schedule still reads it)", self.inbox, exc
+            )
 
 
 def serve_forever(settings: Settings) -> None:
@@ -112,8 +136,9 @@ def serve_forever(settings: Settings) -> None:
     # must not find ingest paused
     # query_seconds: how soon an answered review, a dropped card's ingest or a run started
     # from the UI is picked up
-    prefect_serve(*deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False,
-                  query_seconds=1)
+    prefect_serve(
+        *deployments(settings), limit=settings.workers + 2, pause_on_shutdown=False, query_seconds=1
+    )
 
 
 def _catch_up_quietly(started: datetime, tries: int = 20) -> None:

@@ -83,24 +83,30 @@ class PrefectServer:
 
     def start(self, timeout_s: float = 120) -> None:
         if self.healthy():
-            raise RuntimeError(f"something already answers on {self.ui_url}; "
-                               "stop it or set MEISHI_SERVER_PORT")
+            raise RuntimeError(
+                f"something already answers on {self.ui_url}; stop it or set MEISHI_SERVER_PORT"
+            )
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         log = self.log_file.open("ab")
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "flows.prefect_app", str(self.port)],
-            env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=die_with_parent_fn(signal.SIGTERM),
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent_fn(signal.SIGTERM),
         )
         deadline = time.monotonic() + timeout_s
         while not self.healthy():
             if self._proc.poll() is not None:
-                raise RuntimeError(f"the Prefect server exited ({self._proc.returncode}); "
-                                   f"see {self.log_file}")
+                raise RuntimeError(
+                    f"the Prefect server exited ({self._proc.returncode}); see {self.log_file}"
+                )
             if time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the Prefect server did not start in {timeout_s:.0f} s; "
-                                   f"see {self.log_file}")
+                raise RuntimeError(
+                    f"the Prefect server did not start in {timeout_s:.0f} s; see {self.log_file}"
+                )
             time.sleep(0.25)
 
     def stop(self, grace_s: float = 15) -> None:
@@ -139,12 +145,18 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
       and a failure is one clear :class:`ServerStartError`, not a traceback.
     """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-           "PREFECT__SERVER_FINAL": "1", "PREFECT_HOME": str(home)}
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        "PREFECT_HOME": str(home),
+    }
     env.pop("PREFECT_API_URL", None)
     proc: subprocess.Popen[bytes] | None = None
-    lock_fd = os.open(home / ".meishi-server-start.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
-                      0o600)
+    lock_fd = os.open(
+        home / ".meishi-server-start.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+    )
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX)  # one server starts (and migrates) at a time
         t0 = time.monotonic()
@@ -152,10 +164,25 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
             for _attempt in range(3):
                 port = _free_port()
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "--factory",
-                     "prefect.server.api.server:create_app", "--host", HOST, "--port", str(port),
-                     "--log-level", "error", "--lifespan", "on"],
-                    env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "--factory",
+                        "prefect.server.api.server:create_app",
+                        "--host",
+                        HOST,
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "error",
+                        "--lifespan",
+                        "on",
+                    ],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
                     preexec_fn=die_with_parent_fn(),
                 )
                 url = f"http://{HOST}:{port}/api"
@@ -175,11 +202,15 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
                     raise ServerStartError(
                         f"the temporary Prefect server did not start within {timeout_s:g} s "
                         f"(the machine may be busy: raise MEISHI_SERVER_START_S, or run "
-                        f"`meishi serve` and point PREFECT_API_URL at it); see {log_file}")
+                        f"`meishi serve` and point PREFECT_API_URL at it); see {log_file}"
+                    )
                 raise ServerStartError(
-                    f"the temporary Prefect server exited with code {code}; see {log_file}")
+                    f"the temporary Prefect server exited with code {code}; see {log_file}"
+                )
             else:
-                raise ServerStartError(f"no free port for the temporary Prefect server; see {log_file}")
+                raise ServerStartError(
+                    f"no free port for the temporary Prefect server; see {log_file}"
+                )
         fcntl.flock(lock_fd, fcntl.LOCK_UN)
         from prefect.settings import PREFECT_API_URL, temporary_settings
 

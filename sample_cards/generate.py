@@ -640,11 +640,22 @@ def sample_role(
     """(title, department) for a company of ``kind``; executives rarely print a department."""
     if english:
         assoc_t, assoc_d, execs, llc_execs, titles, depts = (
-            ASSOC_TITLES_EN, ASSOC_DEPARTMENTS_EN, EXEC_TITLES_EN, LLC_EXEC_TITLES_EN, TITLES_EN,
-            DEPARTMENTS_EN)
+            ASSOC_TITLES_EN,
+            ASSOC_DEPARTMENTS_EN,
+            EXEC_TITLES_EN,
+            LLC_EXEC_TITLES_EN,
+            TITLES_EN,
+            DEPARTMENTS_EN,
+        )
     else:
         assoc_t, assoc_d, execs, llc_execs, titles, depts = (
-            ASSOC_TITLES, ASSOC_DEPARTMENTS, EXEC_TITLES, LLC_EXEC_TITLES, TITLES, DEPARTMENTS)
+            ASSOC_TITLES,
+            ASSOC_DEPARTMENTS,
+            EXEC_TITLES,
+            LLC_EXEC_TITLES,
+            TITLES,
+            DEPARTMENTS,
+        )
     if kind == "assoc":
         title = rng.choice(assoc_t) if rng.random() < 0.85 else None
         dept = rng.choice(assoc_d) if rng.random() < 0.6 else None
@@ -657,11 +668,7 @@ def sample_role(
     else:
         title = rng.choice(titles)
     is_exec = title in execs or title in llc_execs
-    dept = (
-        None
-        if (is_exec and rng.random() < 0.85) or rng.random() < 0.15
-        else rng.choice(depts)
-    )
+    dept = None if (is_exec and rng.random() < 0.85) or rng.random() < 0.15 else rng.choice(depts)
     return title, dept
 
 
@@ -2646,15 +2653,17 @@ def simulate_flatbed(
         M[:, 2] += (cx - cw / 2, cy - ch / 2)
         warped = cv2.warpAffine(a, M, (W, H), flags=cv2.INTER_LINEAR)
         mask = cv2.warpAffine(np.ones((ch, cw), np.float32), M, (W, H), flags=cv2.INTER_LINEAR)
-        shadow = cv2.GaussianBlur(cv2.warpAffine(mask, np.float32([[1, 0, 2], [0, 1, 2]]),
-                                                 (W, H)), (0, 0), 2.0)
+        shadow = cv2.GaussianBlur(
+            cv2.warpAffine(mask, np.float32([[1, 0, 2], [0, 1, 2]]), (W, H)), (0, 0), 2.0
+        )
         out *= (1 - 0.18 * shadow * (1 - mask))[..., None]
         out = out * (1 - mask[..., None]) + warped * mask[..., None]
         corners = np.array([(0, 0, 1), (cw, 0, 1), (cw, ch, 1), (0, ch, 1)], np.float32) @ M.T
         x0, y0 = corners.min(axis=0)
         x1, y1 = corners.max(axis=0)
-        boxes.append([round(float(x0)), round(float(y0)), round(float(x1 - x0)),
-                      round(float(y1 - y0))])
+        boxes.append(
+            [round(float(x0)), round(float(y0)), round(float(x1 - x0)), round(float(y1 - y0))]
+        )
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 0.7))
     out = add_noise(out, nrng, rng.uniform(1.0, 2.2))
     return np.clip(out, 0, 255).astype(np.uint8), boxes
@@ -2688,23 +2697,36 @@ def generate_flatbed(out_dir: Path, count: int, seed: int, quiet: bool = False) 
             rotation = rng.choice([90, 270]) if vertical else rng.choice([0, 0, 0, 0, 180])
             a = np.ascontiguousarray(np.rot90(a, k=-rotation // 90))
             images.append(a)
-            cards.append({"rotation": rotation, "layout": layout, "font": s.name_file,
-                          "language": "bilingual" if layout == "bilingual" else "ja",
-                          "fields": d.fields})
+            cards.append(
+                {
+                    "rotation": rotation,
+                    "layout": layout,
+                    "font": s.name_file,
+                    "language": "bilingual" if layout == "bilingual" else "ja",
+                    "fields": d.fields,
+                }
+            )
         arr, boxes = simulate_flatbed(images, rng, nrng, lid_open)
         for card_rec, box in zip(cards, boxes, strict=True):
             card_rec["box"] = box
         data, ext, _q = encode(arr, "jpg", 85, max_bytes=FLATBED_MAX_BYTES)
         (out_dir / f"{scan_id}.{ext}").write_bytes(data)
-        rec = {"id": scan_id, "capture": "flatbed", "lid": "open" if lid_open else "closed",
-               "cards": cards}
+        rec = {
+            "id": scan_id,
+            "capture": "flatbed",
+            "lid": "open" if lid_open else "closed",
+            "cards": cards,
+        }
         (out_dir / f"{scan_id}.json").write_text(
             json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         records.append(rec)
         if not quiet:
-            print(f"{scan_id}.{ext}  {n} cards  {arr.shape[1]}x{arr.shape[0]}  "
-                  f"{len(data) // 1024:4d} KB", flush=True)
+            print(
+                f"{scan_id}.{ext}  {n} cards  {arr.shape[1]}x{arr.shape[0]}  "
+                f"{len(data) // 1024:4d} KB",
+                flush=True,
+            )
     return records
 
 
@@ -2860,7 +2882,9 @@ def main(argv=None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
-        "--set", choices=sorted([*SET_MIX, "flatbed"]), required=True,
+        "--set",
+        choices=sorted([*SET_MIX, "flatbed"]),
+        required=True,
         help="capture mix and id prefix (flatbed: scans of several cards each)",
     )
     ap.add_argument("--out", type=Path, required=True, help="output directory")

@@ -76,7 +76,9 @@ def font_path(name: str) -> str:
 
 @cache
 def get_font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(font_path(name), max(6, int(size)), layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(
+        font_path(name), max(6, int(size)), layout_engine=ImageFont.Layout.BASIC
+    )
 
 
 def _render_char(name: str, ch: str) -> bytes:
@@ -104,130 +106,457 @@ def covers(name: str, text: str) -> bool:
 
 # (kanji, kana, romaji)
 SURNAMES = [
-    ("髙橋", "タカハシ", "Takahashi"), ("山﨑", "ヤマザキ", "Yamazaki"), ("渡邉", "ワタナベ", "Watanabe"),
-    ("齋藤", "サイトウ", "Saito"), ("濵田", "ハマダ", "Hamada"), ("德永", "トクナガ", "Tokunaga"),
-    ("桒原", "クワバラ", "Kuwabara"), ("𠮷田", "ヨシダ", "Yoshida"), ("長谷川", "ハセガワ", "Hasegawa"),
-    ("五十嵐", "イガラシ", "Igarashi"), ("小野寺", "オノデラ", "Onodera"), ("宇佐美", "ウサミ", "Usami"),
-    ("大河内", "オオコウチ", "Okochi"), ("東海林", "ショウジ", "Shoji"), ("御手洗", "ミタライ", "Mitarai"),
-    ("小笠原", "オガサワラ", "Ogasawara"), ("佐々木", "ササキ", "Sasaki"), ("長谷部", "ハセベ", "Hasebe"),
-    ("久保田", "クボタ", "Kubota"), ("勅使河原", "テシガワラ", "Teshigawara"), ("辻", "ツジ", "Tsuji"),
-    ("林", "ハヤシ", "Hayashi"), ("森", "モリ", "Mori"), ("嶋田", "シマダ", "Shimada"),
-    ("大槻", "オオツキ", "Otsuki"), ("柊", "ヒイラギ", "Hiiragi"), ("鷲尾", "ワシオ", "Washio"),
-    ("芹沢", "セリザワ", "Serizawa"), ("望月", "モチヅキ", "Mochizuki"), ("瀬戸口", "セトグチ", "Setoguchi"),
-    ("比嘉", "ヒガ", "Higa"), ("真栄田", "マエダ", "Maeda"), ("鬼塚", "オニツカ", "Onitsuka"),
-    ("榊原", "サカキバラ", "Sakakibara"), ("猪狩", "イガリ", "Igari"), ("本間", "ホンマ", "Homma"),
-    ("甲斐", "カイ", "Kai"), ("新井", "アライ", "Arai"), ("吉岡", "ヨシオカ", "Yoshioka"),
-    ("神谷", "カミヤ", "Kamiya"), ("葛西", "カサイ", "Kasai"), ("堀之内", "ホリノウチ", "Horinouchi"),
+    ("髙橋", "タカハシ", "Takahashi"),
+    ("山﨑", "ヤマザキ", "Yamazaki"),
+    ("渡邉", "ワタナベ", "Watanabe"),
+    ("齋藤", "サイトウ", "Saito"),
+    ("濵田", "ハマダ", "Hamada"),
+    ("德永", "トクナガ", "Tokunaga"),
+    ("桒原", "クワバラ", "Kuwabara"),
+    ("𠮷田", "ヨシダ", "Yoshida"),
+    ("長谷川", "ハセガワ", "Hasegawa"),
+    ("五十嵐", "イガラシ", "Igarashi"),
+    ("小野寺", "オノデラ", "Onodera"),
+    ("宇佐美", "ウサミ", "Usami"),
+    ("大河内", "オオコウチ", "Okochi"),
+    ("東海林", "ショウジ", "Shoji"),
+    ("御手洗", "ミタライ", "Mitarai"),
+    ("小笠原", "オガサワラ", "Ogasawara"),
+    ("佐々木", "ササキ", "Sasaki"),
+    ("長谷部", "ハセベ", "Hasebe"),
+    ("久保田", "クボタ", "Kubota"),
+    ("勅使河原", "テシガワラ", "Teshigawara"),
+    ("辻", "ツジ", "Tsuji"),
+    ("林", "ハヤシ", "Hayashi"),
+    ("森", "モリ", "Mori"),
+    ("嶋田", "シマダ", "Shimada"),
+    ("大槻", "オオツキ", "Otsuki"),
+    ("柊", "ヒイラギ", "Hiiragi"),
+    ("鷲尾", "ワシオ", "Washio"),
+    ("芹沢", "セリザワ", "Serizawa"),
+    ("望月", "モチヅキ", "Mochizuki"),
+    ("瀬戸口", "セトグチ", "Setoguchi"),
+    ("比嘉", "ヒガ", "Higa"),
+    ("真栄田", "マエダ", "Maeda"),
+    ("鬼塚", "オニツカ", "Onitsuka"),
+    ("榊原", "サカキバラ", "Sakakibara"),
+    ("猪狩", "イガリ", "Igari"),
+    ("本間", "ホンマ", "Homma"),
+    ("甲斐", "カイ", "Kai"),
+    ("新井", "アライ", "Arai"),
+    ("吉岡", "ヨシオカ", "Yoshioka"),
+    ("神谷", "カミヤ", "Kamiya"),
+    ("葛西", "カサイ", "Kasai"),
+    ("堀之内", "ホリノウチ", "Horinouchi"),
 ]
 GIVEN_NAMES = [
-    ("颯太", "ソウタ", "Sota"), ("凛", "リン", "Rin"), ("翔", "ショウ", "Sho"), ("翔太", "ショウタ", "Shota"),
-    ("陽葵", "ヒマリ", "Himari"), ("蓮", "レン", "Ren"), ("湊", "ミナト", "Minato"), ("結衣", "ユイ", "Yui"),
-    ("悠真", "ユウマ", "Yuma"), ("柚希", "ユズキ", "Yuzuki"), ("瑛太", "エイタ", "Eita"), ("樹", "イツキ", "Itsuki"),
-    ("栞", "シオリ", "Shiori"), ("雫", "シズク", "Shizuku"), ("澪", "ミオ", "Mio"), ("凪", "ナギ", "Nagi"),
-    ("慧", "ケイ", "Kei"), ("颯", "ハヤテ", "Hayate"), ("凛子", "リンコ", "Rinko"), ("翔平", "ショウヘイ", "Shohei"),
-    ("隆之介", "リュウノスケ", "Ryunosuke"), ("千尋", "チヒロ", "Chihiro"), ("美咲", "ミサキ", "Misaki"),
-    ("修", "オサム", "Osamu"), ("誠一郎", "セイイチロウ", "Seiichiro"), ("和彦", "カズヒコ", "Kazuhiko"),
-    ("真由美", "マユミ", "Mayumi"), ("恵理子", "エリコ", "Eriko"), ("大輝", "ダイキ", "Daiki"),
-    ("琴音", "コトネ", "Kotone"), ("奏", "カナデ", "Kanade"), ("匠", "タクミ", "Takumi"),
-    ("晴臣", "ハルオミ", "Haruomi"), ("紬", "ツムギ", "Tsumugi"), ("剛", "ツヨシ", "Tsuyoshi"),
+    ("颯太", "ソウタ", "Sota"),
+    ("凛", "リン", "Rin"),
+    ("翔", "ショウ", "Sho"),
+    ("翔太", "ショウタ", "Shota"),
+    ("陽葵", "ヒマリ", "Himari"),
+    ("蓮", "レン", "Ren"),
+    ("湊", "ミナト", "Minato"),
+    ("結衣", "ユイ", "Yui"),
+    ("悠真", "ユウマ", "Yuma"),
+    ("柚希", "ユズキ", "Yuzuki"),
+    ("瑛太", "エイタ", "Eita"),
+    ("樹", "イツキ", "Itsuki"),
+    ("栞", "シオリ", "Shiori"),
+    ("雫", "シズク", "Shizuku"),
+    ("澪", "ミオ", "Mio"),
+    ("凪", "ナギ", "Nagi"),
+    ("慧", "ケイ", "Kei"),
+    ("颯", "ハヤテ", "Hayate"),
+    ("凛子", "リンコ", "Rinko"),
+    ("翔平", "ショウヘイ", "Shohei"),
+    ("隆之介", "リュウノスケ", "Ryunosuke"),
+    ("千尋", "チヒロ", "Chihiro"),
+    ("美咲", "ミサキ", "Misaki"),
+    ("修", "オサム", "Osamu"),
+    ("誠一郎", "セイイチロウ", "Seiichiro"),
+    ("和彦", "カズヒコ", "Kazuhiko"),
+    ("真由美", "マユミ", "Mayumi"),
+    ("恵理子", "エリコ", "Eriko"),
+    ("大輝", "ダイキ", "Daiki"),
+    ("琴音", "コトネ", "Kotone"),
+    ("奏", "カナデ", "Kanade"),
+    ("匠", "タクミ", "Takumi"),
+    ("晴臣", "ハルオミ", "Haruomi"),
+    ("紬", "ツムギ", "Tsumugi"),
+    ("剛", "ツヨシ", "Tsuyoshi"),
 ]
 # (core as printed, domain slug, English core)
 COMPANY_CORES = [
-    ("ソラノ", "sorano", "Sorano"), ("颯風", "soufu", "Sofu"), ("翠嶺", "suirei", "Suirei"),
-    ("アマテル", "amateru", "Amateru"), ("鳴海", "narumi", "Narumi"), ("ルミエール", "lumiere", "Lumiere"),
-    ("北斗", "hokuto", "Hokuto"), ("凛和", "rinwa", "Rinwa"), ("カナタ", "kanata", "Kanata"),
-    ("朝凪", "asanagi", "Asanagi"), ("ミツボシ", "mitsuboshi", "Mitsuboshi"), ("白樺", "shirakaba", "Shirakaba"),
-    ("トキワ", "tokiwa", "Tokiwa"), ("蒼穹", "soukyu", "Sokyu"), ("ハルカゼ", "harukaze", "Harukaze"),
-    ("千歳", "chitose", "Chitose"), ("オリオン", "orion", "Orion"), ("結", "yui", "Yui"),
+    ("ソラノ", "sorano", "Sorano"),
+    ("颯風", "soufu", "Sofu"),
+    ("翠嶺", "suirei", "Suirei"),
+    ("アマテル", "amateru", "Amateru"),
+    ("鳴海", "narumi", "Narumi"),
+    ("ルミエール", "lumiere", "Lumiere"),
+    ("北斗", "hokuto", "Hokuto"),
+    ("凛和", "rinwa", "Rinwa"),
+    ("カナタ", "kanata", "Kanata"),
+    ("朝凪", "asanagi", "Asanagi"),
+    ("ミツボシ", "mitsuboshi", "Mitsuboshi"),
+    ("白樺", "shirakaba", "Shirakaba"),
+    ("トキワ", "tokiwa", "Tokiwa"),
+    ("蒼穹", "soukyu", "Sokyu"),
+    ("ハルカゼ", "harukaze", "Harukaze"),
+    ("千歳", "chitose", "Chitose"),
+    ("オリオン", "orion", "Orion"),
+    ("結", "yui", "Yui"),
 ]
 # (as printed, slug part, English)
 BUSINESS = [
-    ("工房", "kobo", "Kobo"), ("テクノロジーズ", "tech", "Technologies"), ("精工", "seiko", "Precision"),
-    ("建設", "kensetsu", "Construction"), ("コンサルティング", "consulting", "Consulting"),
-    ("物産", "bussan", "Trading"), ("デザイン", "design", "Design"), ("ラボ", "lab", "Labs"),
-    ("食品", "foods", "Foods"), ("電機", "denki", "Electric"), ("システムズ", "systems", "Systems"),
-    ("総研", "soken", "Research Institute"), ("ロジスティクス", "logi", "Logistics"),
-    ("不動産", "estate", "Real Estate"), ("メディカル", "medical", "Medical"),
+    ("工房", "kobo", "Kobo"),
+    ("テクノロジーズ", "tech", "Technologies"),
+    ("精工", "seiko", "Precision"),
+    ("建設", "kensetsu", "Construction"),
+    ("コンサルティング", "consulting", "Consulting"),
+    ("物産", "bussan", "Trading"),
+    ("デザイン", "design", "Design"),
+    ("ラボ", "lab", "Labs"),
+    ("食品", "foods", "Foods"),
+    ("電機", "denki", "Electric"),
+    ("システムズ", "systems", "Systems"),
+    ("総研", "soken", "Research Institute"),
+    ("ロジスティクス", "logi", "Logistics"),
+    ("不動産", "estate", "Real Estate"),
+    ("メディカル", "medical", "Medical"),
 ]
 DEPARTMENTS = [
-    "第二営業部", "DX推進室", "経営企画室", "海外事業本部 アジア営業課", "技術開発センター",
-    "カスタマーサクセス部", "品質保証部", "人事総務部", "設計二課", "東日本営業所", "第一営業部 法人営業課",
-    "クリエイティブ局", "情報システム部", "広報・IR室", "研究開発本部",
+    "第二営業部",
+    "DX推進室",
+    "経営企画室",
+    "海外事業本部 アジア営業課",
+    "技術開発センター",
+    "カスタマーサクセス部",
+    "品質保証部",
+    "人事総務部",
+    "設計二課",
+    "東日本営業所",
+    "第一営業部 法人営業課",
+    "クリエイティブ局",
+    "情報システム部",
+    "広報・IR室",
+    "研究開発本部",
 ]
 TITLES = [
-    "プロジェクトリーダー", "チーフデザイナー", "営業部長", "シニアコンサルタント", "課長代理",
-    "主任", "係長", "マネージャー", "室長", "主任研究員", "アートディレクター", "エンジニア",
-    "センター長", "所長", "リードエンジニア",
+    "プロジェクトリーダー",
+    "チーフデザイナー",
+    "営業部長",
+    "シニアコンサルタント",
+    "課長代理",
+    "主任",
+    "係長",
+    "マネージャー",
+    "室長",
+    "主任研究員",
+    "アートディレクター",
+    "エンジニア",
+    "センター長",
+    "所長",
+    "リードエンジニア",
 ]
-EXEC_TITLES = ["代表取締役社長 CEO", "代表取締役", "取締役副社長", "執行役員 CTO", "取締役 COO", "代表"]
-TAGLINES = ["暮らしに、確かな技術を。", "つくる人を、つなぐ。", "地域とともに百年", "Design for Tomorrow"]
+EXEC_TITLES = [
+    "代表取締役社長 CEO",
+    "代表取締役",
+    "取締役副社長",
+    "執行役員 CTO",
+    "取締役 COO",
+    "代表",
+]
+TAGLINES = [
+    "暮らしに、確かな技術を。",
+    "つくる人を、つなぐ。",
+    "地域とともに百年",
+    "Design for Tomorrow",
+]
 
 DEPARTMENTS_EN = [
-    "Second Sales Department", "DX Promotion Office", "Corporate Planning Office",
-    "Overseas Business Division", "Technology Development Center", "Customer Success Department",
-    "Quality Assurance Department", "Creative Bureau", "R&D Division",
+    "Second Sales Department",
+    "DX Promotion Office",
+    "Corporate Planning Office",
+    "Overseas Business Division",
+    "Technology Development Center",
+    "Customer Success Department",
+    "Quality Assurance Department",
+    "Creative Bureau",
+    "R&D Division",
 ]
 TITLES_EN = [
-    "Project Leader", "Chief Designer", "General Manager, Sales", "Senior Consultant",
-    "Lead Engineer", "Art Director", "Manager", "Research Scientist", "Assistant Manager",
+    "Project Leader",
+    "Chief Designer",
+    "General Manager, Sales",
+    "Senior Consultant",
+    "Lead Engineer",
+    "Art Director",
+    "Manager",
+    "Research Scientist",
+    "Assistant Manager",
 ]
-EXEC_TITLES_EN = ["President & CEO", "Representative Director", "CTO", "Executive Vice President", "COO"]
+EXEC_TITLES_EN = [
+    "President & CEO",
+    "Representative Director",
+    "CTO",
+    "Executive Vice President",
+    "COO",
+]
 EN_TAGLINES = ["Crafting quality since 1987", "Connecting makers", "Better Logistics, Better Life"]
 
 # (pref, city+ward, [(town, town_en)], postal prefixes, area code, pref_en, city_en, ward_en|None)
 LOCATIONS = [
-    ("北海道", "札幌市中央区", [("北一条西", "Kita-Ichijo Nishi"), ("大通西", "Odori Nishi"), ("南三条西", "Minami-Sanjo Nishi")],
-     ["060"], "011", "Hokkaido", "Sapporo", "Chuo-ku"),
-    ("宮城県", "仙台市青葉区", [("一番町", "Ichibancho"), ("国分町", "Kokubuncho"), ("中央", "Chuo")],
-     ["980"], "022", "Miyagi", "Sendai", "Aoba-ku"),
-    ("新潟県", "新潟市中央区", [("万代", "Bandai"), ("東大通", "Higashi-Odori"), ("古町通", "Furumachi-dori")],
-     ["950", "951"], "025", "Niigata", "Niigata", "Chuo-ku"),
-    ("石川県", "金沢市", [("広岡", "Hirooka"), ("香林坊", "Korinbo"), ("此花町", "Konohanamachi")],
-     ["920"], "076", "Ishikawa", "Kanazawa", None),
-    ("静岡県", "浜松市中央区", [("板屋町", "Itayamachi"), ("砂山町", "Sunayamacho"), ("鍛冶町", "Kajimachi")],
-     ["430"], "053", "Shizuoka", "Hamamatsu", "Chuo-ku"),
-    ("愛知県", "名古屋市中村区", [("名駅", "Meieki"), ("椿町", "Tsubakicho"), ("則武", "Noritake")],
-     ["450", "453"], "052", "Aichi", "Nagoya", "Nakamura-ku"),
-    ("京都府", "京都市下京区", [("烏丸通五条下る大阪町", "Osakacho, Karasuma-dori Gojo-sagaru"), ("東塩小路町", "Higashishiokojicho")],
-     ["600"], "075", "Kyoto", "Kyoto", "Shimogyo-ku"),
-    ("大阪府", "大阪市北区", [("梅田", "Umeda"), ("中之島", "Nakanoshima"), ("天神橋", "Tenjinbashi")],
-     ["530"], "06", "Osaka", "Osaka", "Kita-ku"),
-    ("兵庫県", "神戸市中央区", [("三宮町", "Sannomiyacho"), ("港島中町", "Minatojima-Nakamachi"), ("元町通", "Motomachi-dori")],
-     ["650"], "078", "Hyogo", "Kobe", "Chuo-ku"),
-    ("岡山県", "岡山市北区", [("駅前町", "Ekimaecho"), ("表町", "Omotecho"), ("磨屋町", "Togiyacho")],
-     ["700"], "086", "Okayama", "Okayama", "Kita-ku"),
-    ("広島県", "広島市中区", [("紙屋町", "Kamiyacho"), ("八丁堀", "Hatchobori"), ("大手町", "Otemachi")],
-     ["730"], "082", "Hiroshima", "Hiroshima", "Naka-ku"),
-    ("福岡県", "福岡市博多区", [("博多駅前", "Hakataekimae"), ("祇園町", "Gionmachi"), ("中洲", "Nakasu")],
-     ["812"], "092", "Fukuoka", "Fukuoka", "Hakata-ku"),
-    ("熊本県", "熊本市中央区", [("花畑町", "Hanabatacho"), ("辛島町", "Karashimacho"), ("水前寺", "Suizenji")],
-     ["860", "862"], "096", "Kumamoto", "Kumamoto", "Chuo-ku"),
-    ("沖縄県", "那覇市", [("久茂地", "Kumoji"), ("おもろまち", "Omoromachi"), ("松山", "Matsuyama")],
-     ["900"], "098", "Okinawa", "Naha", None),
-    ("栃木県", "宇都宮市", [("馬場通り", "Babadori"), ("駅前通り", "Ekimaedori"), ("本町", "Honcho")],
-     ["320"], "028", "Tochigi", "Utsunomiya", None),
-    ("東京都", "目黒区", [("自由が丘", "Jiyugaoka"), ("中目黒", "Nakameguro"), ("下目黒", "Shimomeguro")],
-     ["152", "153"], "03", "Tokyo", None, "Meguro-ku"),
-    ("東京都", "江東区", [("豊洲", "Toyosu"), ("有明", "Ariake"), ("青海", "Aomi")],
-     ["135"], "03", "Tokyo", None, "Koto-ku"),
-    ("長野県", "松本市", [("中央", "Chuo"), ("深志", "Fukashi"), ("大手", "Ote")],
-     ["390"], "0263", "Nagano", "Matsumoto", None),
-    ("香川県", "高松市", [("丸の内", "Marunouchi"), ("番町", "Bancho"), ("サンポート", "Sunport")],
-     ["760"], "087", "Kagawa", "Takamatsu", None),
-    ("茨城県", "つくば市", [("竹園", "Takezono"), ("研究学園", "Kenkyu-gakuen"), ("吾妻", "Azuma")],
-     ["305"], "029", "Ibaraki", "Tsukuba", None),
+    (
+        "北海道",
+        "札幌市中央区",
+        [
+            ("北一条西", "Kita-Ichijo Nishi"),
+            ("大通西", "Odori Nishi"),
+            ("南三条西", "Minami-Sanjo Nishi"),
+        ],
+        ["060"],
+        "011",
+        "Hokkaido",
+        "Sapporo",
+        "Chuo-ku",
+    ),
+    (
+        "宮城県",
+        "仙台市青葉区",
+        [("一番町", "Ichibancho"), ("国分町", "Kokubuncho"), ("中央", "Chuo")],
+        ["980"],
+        "022",
+        "Miyagi",
+        "Sendai",
+        "Aoba-ku",
+    ),
+    (
+        "新潟県",
+        "新潟市中央区",
+        [("万代", "Bandai"), ("東大通", "Higashi-Odori"), ("古町通", "Furumachi-dori")],
+        ["950", "951"],
+        "025",
+        "Niigata",
+        "Niigata",
+        "Chuo-ku",
+    ),
+    (
+        "石川県",
+        "金沢市",
+        [("広岡", "Hirooka"), ("香林坊", "Korinbo"), ("此花町", "Konohanamachi")],
+        ["920"],
+        "076",
+        "Ishikawa",
+        "Kanazawa",
+        None,
+    ),
+    (
+        "静岡県",
+        "浜松市中央区",
+        [("板屋町", "Itayamachi"), ("砂山町", "Sunayamacho"), ("鍛冶町", "Kajimachi")],
+        ["430"],
+        "053",
+        "Shizuoka",
+        "Hamamatsu",
+        "Chuo-ku",
+    ),
+    (
+        "愛知県",
+        "名古屋市中村区",
+        [("名駅", "Meieki"), ("椿町", "Tsubakicho"), ("則武", "Noritake")],
+        ["450", "453"],
+        "052",
+        "Aichi",
+        "Nagoya",
+        "Nakamura-ku",
+    ),
+    (
+        "京都府",
+        "京都市下京区",
+        [
+            ("烏丸通五条下る大阪町", "Osakacho, Karasuma-dori Gojo-sagaru"),
+            ("東塩小路町", "Higashishiokojicho"),
+        ],
+        ["600"],
+        "075",
+        "Kyoto",
+        "Kyoto",
+        "Shimogyo-ku",
+    ),
+    (
+        "大阪府",
+        "大阪市北区",
+        [("梅田", "Umeda"), ("中之島", "Nakanoshima"), ("天神橋", "Tenjinbashi")],
+        ["530"],
+        "06",
+        "Osaka",
+        "Osaka",
+        "Kita-ku",
+    ),
+    (
+        "兵庫県",
+        "神戸市中央区",
+        [
+            ("三宮町", "Sannomiyacho"),
+            ("港島中町", "Minatojima-Nakamachi"),
+            ("元町通", "Motomachi-dori"),
+        ],
+        ["650"],
+        "078",
+        "Hyogo",
+        "Kobe",
+        "Chuo-ku",
+    ),
+    (
+        "岡山県",
+        "岡山市北区",
+        [("駅前町", "Ekimaecho"), ("表町", "Omotecho"), ("磨屋町", "Togiyacho")],
+        ["700"],
+        "086",
+        "Okayama",
+        "Okayama",
+        "Kita-ku",
+    ),
+    (
+        "広島県",
+        "広島市中区",
+        [("紙屋町", "Kamiyacho"), ("八丁堀", "Hatchobori"), ("大手町", "Otemachi")],
+        ["730"],
+        "082",
+        "Hiroshima",
+        "Hiroshima",
+        "Naka-ku",
+    ),
+    (
+        "福岡県",
+        "福岡市博多区",
+        [("博多駅前", "Hakataekimae"), ("祇園町", "Gionmachi"), ("中洲", "Nakasu")],
+        ["812"],
+        "092",
+        "Fukuoka",
+        "Fukuoka",
+        "Hakata-ku",
+    ),
+    (
+        "熊本県",
+        "熊本市中央区",
+        [("花畑町", "Hanabatacho"), ("辛島町", "Karashimacho"), ("水前寺", "Suizenji")],
+        ["860", "862"],
+        "096",
+        "Kumamoto",
+        "Kumamoto",
+        "Chuo-ku",
+    ),
+    (
+        "沖縄県",
+        "那覇市",
+        [("久茂地", "Kumoji"), ("おもろまち", "Omoromachi"), ("松山", "Matsuyama")],
+        ["900"],
+        "098",
+        "Okinawa",
+        "Naha",
+        None,
+    ),
+    (
+        "栃木県",
+        "宇都宮市",
+        [("馬場通り", "Babadori"), ("駅前通り", "Ekimaedori"), ("本町", "Honcho")],
+        ["320"],
+        "028",
+        "Tochigi",
+        "Utsunomiya",
+        None,
+    ),
+    (
+        "東京都",
+        "目黒区",
+        [("自由が丘", "Jiyugaoka"), ("中目黒", "Nakameguro"), ("下目黒", "Shimomeguro")],
+        ["152", "153"],
+        "03",
+        "Tokyo",
+        None,
+        "Meguro-ku",
+    ),
+    (
+        "東京都",
+        "江東区",
+        [("豊洲", "Toyosu"), ("有明", "Ariake"), ("青海", "Aomi")],
+        ["135"],
+        "03",
+        "Tokyo",
+        None,
+        "Koto-ku",
+    ),
+    (
+        "長野県",
+        "松本市",
+        [("中央", "Chuo"), ("深志", "Fukashi"), ("大手", "Ote")],
+        ["390"],
+        "0263",
+        "Nagano",
+        "Matsumoto",
+        None,
+    ),
+    (
+        "香川県",
+        "高松市",
+        [("丸の内", "Marunouchi"), ("番町", "Bancho"), ("サンポート", "Sunport")],
+        ["760"],
+        "087",
+        "Kagawa",
+        "Takamatsu",
+        None,
+    ),
+    (
+        "茨城県",
+        "つくば市",
+        [("竹園", "Takezono"), ("研究学園", "Kenkyu-gakuen"), ("吾妻", "Azuma")],
+        ["305"],
+        "029",
+        "Ibaraki",
+        "Tsukuba",
+        None,
+    ),
 ]
-BUILDINGS = [("アステール", "Astelle"), ("銀杏", "Icho"), ("ラピス", "Lapis"), ("グランフロー", "Granflow"),
-             ("翠光", "Suiko"), ("ノースポート", "Northport"), ("蓬莱", "Horai"), ("セントラル松風", "Central Matsukaze")]
-BUILDING_KINDS = [("ビル", "Bldg."), ("ビル", "Bldg."), ("タワー", "Tower"), ("スクエア", "Square"), ("会館", "Kaikan")]
+BUILDINGS = [
+    ("アステール", "Astelle"),
+    ("銀杏", "Icho"),
+    ("ラピス", "Lapis"),
+    ("グランフロー", "Granflow"),
+    ("翠光", "Suiko"),
+    ("ノースポート", "Northport"),
+    ("蓬莱", "Horai"),
+    ("セントラル松風", "Central Matsukaze"),
+]
+BUILDING_KINDS = [
+    ("ビル", "Bldg."),
+    ("ビル", "Bldg."),
+    ("タワー", "Tower"),
+    ("スクエア", "Square"),
+    ("会館", "Kaikan"),
+]
 
 
 # --------------------------------------------------------------------------------------------
 # Card data
 # --------------------------------------------------------------------------------------------
 
-FIELDS = ["name", "name_kana", "name_roman", "company", "department", "title", "postal_code",
-          "address", "tel", "fax", "mobile", "email", "url"]
+FIELDS = [
+    "name",
+    "name_kana",
+    "name_roman",
+    "company",
+    "department",
+    "title",
+    "postal_code",
+    "address",
+    "tel",
+    "fax",
+    "mobile",
+    "email",
+    "url",
+]
 
 
 @dataclass
@@ -282,15 +611,23 @@ def sample_landline(rng: random.Random, area: str) -> tuple[str, str]:
         tel = national(area + rest)
         fax_num = area + rest[:-2] + f"{(int(rest[-2:]) + rng.choice([1, 1, 2, 10])) % 100:02d}"
         fax = national(fax_num)
-        if tel and fax and tel.split("-")[0] == area and fax.split("-")[0] == area and tel.count("-") == 2 \
-                and fax.count("-") == 2:
+        if (
+            tel
+            and fax
+            and tel.split("-")[0] == area
+            and fax.split("-")[0] == area
+            and tel.count("-") == 2
+            and fax.count("-") == 2
+        ):
             return tel, fax
     raise RuntimeError(f"no valid number for area {area}")
 
 
 def sample_mobile(rng: random.Random) -> str:
     for _ in range(200):
-        m = national(rng.choice(["090", "080", "070"]) + str(rng.randrange(1, 10)) + _digits(rng, 7))
+        m = national(
+            rng.choice(["090", "080", "070"]) + str(rng.randrange(1, 10)) + _digits(rng, 7)
+        )
         if m and m.count("-") == 2:
             return m
     raise RuntimeError("no valid mobile")
@@ -341,10 +678,18 @@ def sample_card(rng: random.Random, language: str, vertical: bool) -> Card:
     floor = rng.randint(2, 18)
     local_style = rng.choice(["i.f", "f", "if", "i-f", "f_i", "fi"])
     fr, gr = fam[2].lower(), giv[2].lower()
-    local = {"i.f": f"{gr[0]}.{fr}", "f": fr, "if": gr[0] + fr, "i-f": f"{gr[0]}-{fr}",
-             "f_i": f"{fr}_{gr[0]}", "fi": f"{gr}.{fr}"}[local_style]
+    local = {
+        "i.f": f"{gr[0]}.{fr}",
+        "f": fr,
+        "if": gr[0] + fr,
+        "i-f": f"{gr[0]}-{fr}",
+        "f_i": f"{fr}_{gr[0]}",
+        "fi": f"{gr}.{fr}",
+    }[local_style]
     email = f"{local}@{domain}"
-    url = rng.choice([f"https://www.{domain}", f"www.{domain}", f"https://{domain}/", f"http://www.{domain}/"])
+    url = rng.choice(
+        [f"https://www.{domain}", f"www.{domain}", f"https://{domain}/", f"http://www.{domain}/"]
+    )
     has_email = rng.random() < 0.9
     has_url = rng.random() < 0.6
     c = Card(language=language, truth=t, family=fam, given=giv)
@@ -353,8 +698,13 @@ def sample_card(rng: random.Random, language: str, vertical: bool) -> Card:
     if language == "en":
         rstyle = rng.choice(["gf", "gF", "Fg", "GF", "fg"])
         g, f_ = giv[2], fam[2]
-        c.roman_print = {"gf": f"{g} {f_}", "gF": f"{g} {f_.upper()}", "Fg": f"{f_.upper()} {g}",
-                         "GF": f"{g.upper()} {f_.upper()}", "fg": f"{f_} {g}"}[rstyle]
+        c.roman_print = {
+            "gf": f"{g} {f_}",
+            "gF": f"{g} {f_.upper()}",
+            "Fg": f"{f_.upper()} {g}",
+            "GF": f"{g.upper()} {f_.upper()}",
+            "fg": f"{f_} {g}",
+        }[rstyle]
         t["name_roman"] = c.roman_print
         form = rng.choice(["Co., Ltd.", "K.K.", "Inc.", "Corporation", "Co., Ltd."])
         c.company = f"{core[2]} {bus[2]} {form}"
@@ -413,7 +763,9 @@ def sample_card(rng: random.Random, language: str, vertical: bool) -> Card:
             t["url"] = url
         c.tagline = rng.choice(EN_TAGLINES) if rng.random() < 0.3 else None
         _build_contacts(c, rng, en=True)
-        c.all_text = " ".join([c.roman_print or "", c.company, c.title or "", c.dept or "", *c.addr_lines])
+        c.all_text = " ".join(
+            [c.roman_print or "", c.company, c.title or "", c.dept or "", *c.addr_lines]
+        )
         return c
 
     # ---- Japanese card
@@ -453,14 +805,18 @@ def sample_card(rng: random.Random, language: str, vertical: bool) -> Card:
     c.dept_title_one_line = bool(c.dept and c.title and rng.random() < 0.4)
     # address
     kyoto = pref == "京都府"
-    bstyle = "kyoto" if kyoto and "下る" in town else rng.choice(["dash", "dash", "chome", "banchi"])
+    bstyle = (
+        "kyoto" if kyoto and "下る" in town else rng.choice(["dash", "dash", "chome", "banchi"])
+    )
     block = sample_block(rng, bstyle)
     omit_pref = city.endswith(("区",)) and "市" in city and rng.random() < 0.3
     line1 = ("" if omit_pref else pref) + city + town + block
     building = None
     if has_building:
         fl = rng.choice([f"{floor}F", f"{floor}階", f"{floor}0{rng.randint(1, 9)}"])
-        building = f"{bname[0]}{bkind[0]}{fl}" if rng.random() < 0.5 else f"{bname[0]}{bkind[0]} {fl}"
+        building = (
+            f"{bname[0]}{bkind[0]}{fl}" if rng.random() < 0.5 else f"{bname[0]}{bkind[0]} {fl}"
+        )
     t["postal_code"] = postal
     if building:
         t["address"] = f"{line1} {building}"
@@ -486,8 +842,19 @@ def sample_card(rng: random.Random, language: str, vertical: bool) -> Card:
         t["url"] = url
     c.tagline = rng.choice(TAGLINES) if rng.random() < 0.25 else None
     _build_contacts(c, rng, en=False)
-    c.all_text = " ".join([c.name_print, c.kana_print or "", c.company, c.dept or "", c.title or "",
-                           c.postal_print or "", *c.addr_lines, c.tagline or "", "電話携帯"])
+    c.all_text = " ".join(
+        [
+            c.name_print,
+            c.kana_print or "",
+            c.company,
+            c.dept or "",
+            c.title or "",
+            c.postal_print or "",
+            *c.addr_lines,
+            c.tagline or "",
+            "電話携帯",
+        ]
+    )
     return c
 
 
@@ -527,10 +894,25 @@ def _build_contacts(c: Card, rng: random.Random, en: bool) -> None:
 # Drawing
 # --------------------------------------------------------------------------------------------
 
-PAPERS = [(252, 251, 248), (255, 255, 255), (246, 243, 234), (250, 248, 242), (240, 242, 244), (248, 246, 250)]
+PAPERS = [
+    (252, 251, 248),
+    (255, 255, 255),
+    (246, 243, 234),
+    (250, 248, 242),
+    (240, 242, 244),
+    (248, 246, 250),
+]
 INKS = [(25, 25, 25), (35, 38, 45), (40, 35, 30), (20, 32, 60), (48, 48, 48)]
-ACCENTS = [(0, 92, 150), (180, 40, 50), (30, 120, 90), (210, 120, 20), (90, 60, 140), (20, 60, 110),
-           (120, 140, 40), (40, 40, 40)]
+ACCENTS = [
+    (0, 92, 150),
+    (180, 40, 50),
+    (30, 120, 90),
+    (210, 120, 20),
+    (90, 60, 140),
+    (20, 60, 110),
+    (120, 140, 40),
+    (40, 40, 40),
+]
 
 
 @dataclass
@@ -583,8 +965,17 @@ class Canvas:
                 runs.append((ch, fn))
         return runs
 
-    def text(self, x: float, y: float, text: str, fname: str, size_mm: float, fill, track: float = 0.0,
-             bold: bool = False) -> float:
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        fname: str,
+        size_mm: float,
+        fill,
+        track: float = 0.0,
+        bold: bool = False,
+    ) -> float:
         """Draw at left/baseline (x, y); return the width drawn."""
         x0 = x
         size = self.mm(size_mm)
@@ -593,15 +984,34 @@ class Canvas:
             f = get_font(fn, size if fn != SYMBOL_FONT else int(size * 0.9))
             if track:
                 for ch in run:
-                    self.d.text((x, y), ch, font=f, fill=fill, anchor="ls", stroke_width=sw, stroke_fill=fill)
+                    self.d.text(
+                        (x, y),
+                        ch,
+                        font=f,
+                        fill=fill,
+                        anchor="ls",
+                        stroke_width=sw,
+                        stroke_fill=fill,
+                    )
                     x += f.getlength(ch) + size * track
             else:
-                self.d.text((x, y), run, font=f, fill=fill, anchor="ls", stroke_width=sw, stroke_fill=fill)
+                self.d.text(
+                    (x, y), run, font=f, fill=fill, anchor="ls", stroke_width=sw, stroke_fill=fill
+                )
                 x += f.getlength(run)
         return x - x0
 
-    def line_segs(self, x: float, y: float, segs: list[tuple[str, str]], fname: str, size_mm: float,
-                  fill, label_fill=None, align: str = "left") -> float:
+    def line_segs(
+        self,
+        x: float,
+        y: float,
+        segs: list[tuple[str, str]],
+        fname: str,
+        size_mm: float,
+        fill,
+        label_fill=None,
+        align: str = "left",
+    ) -> float:
         full = "".join(a + b for a, b in segs)
         w = self.seg_width(full, fname, size_mm)
         if align == "right":
@@ -615,8 +1025,9 @@ class Canvas:
                 x += self.text(x, y, val, fname, size_mm, fill)
         return w
 
-    def logo(self, x: float, y: float, size_mm: float, ch: str, rng: random.Random, color=None,
-             fg=None) -> None:
+    def logo(
+        self, x: float, y: float, size_mm: float, ch: str, rng: random.Random, color=None, fg=None
+    ) -> None:
         s = self.mm(size_mm)
         col = color or self.st.accent
         kind = rng.choice(["square", "circle", "diamond", "bars"])
@@ -625,10 +1036,15 @@ class Canvas:
         elif kind == "circle":
             self.d.ellipse([x, y, x + s, y + s], fill=col)
         elif kind == "diamond":
-            self.d.polygon([(x + s / 2, y), (x + s, y + s / 2), (x + s / 2, y + s), (x, y + s / 2)], fill=col)
+            self.d.polygon(
+                [(x + s / 2, y), (x + s, y + s / 2), (x + s / 2, y + s), (x, y + s / 2)], fill=col
+            )
         else:
             for i in range(3):
-                self.d.rectangle([x + i * s / 3, y + s * (0.6 - 0.25 * i), x + i * s / 3 + s / 4, y + s], fill=col)
+                self.d.rectangle(
+                    [x + i * s / 3, y + s * (0.6 - 0.25 * i), x + i * s / 3 + s / 4, y + s],
+                    fill=col,
+                )
             return
         f = get_font(FAMILIES["ipaex_gothic"][0], int(s * 0.6))
         self.d.text((x + s / 2, y + s / 2), ch, font=f, fill=fg or self.st.paper, anchor="mm")
@@ -649,15 +1065,25 @@ class Canvas:
         for j in range(n):
             for i in range(n):
                 if grid[j][i]:
-                    self.d.rectangle([x + i * m, y + j * m, x + (i + 1) * m - 1, y + (j + 1) * m - 1], fill=ink)
+                    self.d.rectangle(
+                        [x + i * m, y + j * m, x + (i + 1) * m - 1, y + (j + 1) * m - 1], fill=ink
+                    )
 
 
 def name_text(cv: Canvas, c: Card) -> str:
     return c.roman_print if c.language == "en" else c.name_print
 
 
-def draw_name(cv: Canvas, x: float, y: float, c: Card, size_mm: float, align: str = "left",
-              track: float = 0.0, fill=None) -> float:
+def draw_name(
+    cv: Canvas,
+    x: float,
+    y: float,
+    c: Card,
+    size_mm: float,
+    align: str = "left",
+    track: float = 0.0,
+    fill=None,
+) -> float:
     st = cv.st
     txt = name_text(cv, c) or ""
     fn = st.name_font
@@ -670,7 +1096,9 @@ def draw_name(cv: Canvas, x: float, y: float, c: Card, size_mm: float, align: st
     return w
 
 
-def draw_sub_name(cv: Canvas, x: float, y: float, c: Card, size_mm: float, align: str = "left") -> float:
+def draw_sub_name(
+    cv: Canvas, x: float, y: float, c: Card, size_mm: float, align: str = "left"
+) -> float:
     """Kana and/or romaji under the name; returns the new baseline y."""
     for s in (c.kana_print, c.roman_print if c.language != "en" else None):
         if s:
@@ -687,8 +1115,17 @@ def dept_title(c: Card) -> list[str]:
     return [s for s in ((c.title, c.dept) if c.language == "en" else (c.dept, c.title)) if s]
 
 
-def draw_contacts(cv: Canvas, x: float, y_bottom: float, c: Card, size_mm: float, align="left",
-                  lh: float = 1.5, fill=None, label_fill=None) -> float:
+def draw_contacts(
+    cv: Canvas,
+    x: float,
+    y_bottom: float,
+    c: Card,
+    size_mm: float,
+    align="left",
+    lh: float = 1.5,
+    fill=None,
+    label_fill=None,
+) -> float:
     """Contact lines ending at baseline y_bottom; returns the top baseline."""
     n = len(c.contacts)
     step = cv.mm(size_mm * lh)
@@ -701,14 +1138,20 @@ def draw_contacts(cv: Canvas, x: float, y_bottom: float, c: Card, size_mm: float
 
 
 def contacts_width(cv: Canvas, c: Card, size_mm: float) -> float:
-    return max((cv.seg_width("".join(a + b for a, b in s), cv.st.reg, size_mm) for s in c.contacts), default=0)
+    return max(
+        (cv.seg_width("".join(a + b for a, b in s), cv.st.reg, size_mm) for s in c.contacts),
+        default=0,
+    )
 
 
-def fit_size(cv: Canvas, c: Card, size_mm: float, max_w: float, max_h_mm: float = 99.0,
-             lh: float = 1.4) -> float:
+def fit_size(
+    cv: Canvas, c: Card, size_mm: float, max_w: float, max_h_mm: float = 99.0, lh: float = 1.4
+) -> float:
     start = size_mm
-    while size_mm > 1.9 and (contacts_width(cv, c, size_mm) > max_w
-                             or size_mm * lh * (len(c.contacts) - 1) + size_mm > max_h_mm):
+    while size_mm > 1.9 and (
+        contacts_width(cv, c, size_mm) > max_w
+        or size_mm * lh * (len(c.contacts) - 1) + size_mm > max_h_mm
+    ):
         size_mm -= 0.05
     if contacts_width(cv, c, size_mm) > max_w and any(len(s) > 1 for s in c.contacts):
         # too wide even small: split the shared lines (TEL / FAX, e-mail + URL) at their separators
@@ -727,29 +1170,49 @@ def fit_size(cv: Canvas, c: Card, size_mm: float, max_w: float, max_h_mm: float 
     return size_mm
 
 
-def fit_text(cv: Canvas, text: str, fname: str, size_mm: float, max_w: float, track: float = 0.0) -> float:
+def fit_text(
+    cv: Canvas, text: str, fname: str, size_mm: float, max_w: float, track: float = 0.0
+) -> float:
     while size_mm > 2.0 and cv.seg_width(text, fname, size_mm, track) > max_w:
         size_mm -= 0.1
     return size_mm
 
 
-def name_block(cv: Canvas, c: Card, x: float, y_top: float, y_bottom: float, ns: float, max_w: float,
-               align: str = "left", track: float = 0.0, dt_size: float = 2.6, sub_size: float = 2.2,
-               dt_fill=None) -> None:
+def name_block(
+    cv: Canvas,
+    c: Card,
+    x: float,
+    y_top: float,
+    y_bottom: float,
+    ns: float,
+    max_w: float,
+    align: str = "left",
+    track: float = 0.0,
+    dt_size: float = 2.6,
+    sub_size: float = 2.2,
+    dt_fill=None,
+) -> None:
     """Department/title lines, the name and its kana/romaji between y_top and y_bottom (px)."""
     st = cv.st
     dts = dept_title(c)
     subs = [s for s in (c.kana_print, c.roman_print if c.language != "en" else None) if s]
     ns = fit_text(cv, name_text(cv, c) or "", st.name_font, ns, max_w, track)
     for _ in range(60):
-        need = cv.mm(len(dts) * dt_size * 1.4 + ns * 1.15 + len(subs) * sub_size * 1.45 + (1.0 if subs else 0))
+        need = cv.mm(
+            len(dts) * dt_size * 1.4
+            + ns * 1.15
+            + len(subs) * sub_size * 1.45
+            + (1.0 if subs else 0)
+        )
         if need <= y_bottom - y_top:
             break
         ns *= 0.96
         dt_size = max(2.1, dt_size * 0.98)
         sub_size = max(1.8, sub_size * 0.98)
     if need > y_bottom - y_top:
-        logger.warning("name block of %s does not fit: %d > %d px", name_text(cv, c), need, y_bottom - y_top)
+        logger.warning(
+            "name block of %s does not fit: %d > %d px", name_text(cv, c), need, y_bottom - y_top
+        )
     slack = max(0, (y_bottom - y_top) - need)
     y = y_top + slack * 0.4
     for s in dts:
@@ -785,7 +1248,15 @@ def hx_left_stack(cv: Canvas, c: Card, rng: random.Random) -> None:
     top = draw_contacts(cv, m, cv.h - cv.mm(4.5), c, size, lh=1.42)
     if qr:
         cv.qr(cv.w - m - cv.mm(14), cv.h - cv.mm(4.5) - cv.mm(14), 14, rng)
-    name_block(cv, c, m, cv.mm(13), top - cv.mm(size + 1.5), 7.0 if c.language == "ja" else 5.2, cv.w * 0.75)
+    name_block(
+        cv,
+        c,
+        m,
+        cv.mm(13),
+        top - cv.mm(size + 1.5),
+        7.0 if c.language == "ja" else 5.2,
+        cv.w * 0.75,
+    )
 
 
 def hx_right_align(cv: Canvas, c: Card, rng: random.Random) -> None:
@@ -798,8 +1269,17 @@ def hx_right_align(cv: Canvas, c: Card, rng: random.Random) -> None:
     cv.text(r - w, cv.mm(9.5), c.company, cf, cs, st.accent)
     size = fit_size(cv, c, 2.45, cv.w - cv.mm(14), 25, 1.4)
     top = draw_contacts(cv, r, cv.h - cv.mm(4.5), c, size, align="right", lh=1.4)
-    name_block(cv, c, r, cv.mm(11.5), top - cv.mm(size + 1.5), 6.6 if c.language == "ja" else 5.0,
-               cv.w * 0.75, align="right", track=0.12)
+    name_block(
+        cv,
+        c,
+        r,
+        cv.mm(11.5),
+        top - cv.mm(size + 1.5),
+        6.6 if c.language == "ja" else 5.0,
+        cv.w * 0.75,
+        align="right",
+        track=0.12,
+    )
 
 
 def hx_side_panel(cv: Canvas, c: Card, rng: random.Random) -> None:
@@ -812,7 +1292,7 @@ def hx_side_panel(cv: Canvas, c: Card, rng: random.Random) -> None:
         if c.language == "ja":
             for pre in ("株式会社", "合同会社", "有限会社", "一般社団法人"):
                 if c.company.startswith(pre):
-                    words = [pre, c.company[len(pre):]]
+                    words = [pre, c.company[len(pre) :]]
             if c.company.endswith("株式会社"):
                 words = [c.company[:-4], "株式会社"]
         else:
@@ -827,8 +1307,16 @@ def hx_side_panel(cv: Canvas, c: Card, rng: random.Random) -> None:
     x = pw + cv.mm(4.5)
     size = fit_size(cv, c, 2.4, cv.w - x - cv.mm(3), 27, 1.38)
     top = draw_contacts(cv, x, cv.h - cv.mm(4.5), c, size, lh=1.38)
-    name_block(cv, c, x, cv.mm(4), top - cv.mm(size + 1.5), 6.4 if c.language == "ja" else 4.6,
-               cv.w - x - cv.mm(4), dt_fill=st.sub)
+    name_block(
+        cv,
+        c,
+        x,
+        cv.mm(4),
+        top - cv.mm(size + 1.5),
+        6.4 if c.language == "ja" else 4.6,
+        cv.w - x - cv.mm(4),
+        dt_fill=st.sub,
+    )
 
 
 def hx_footer_band(cv: Canvas, c: Card, rng: random.Random) -> None:
@@ -842,21 +1330,42 @@ def hx_footer_band(cv: Canvas, c: Card, rng: random.Random) -> None:
     cv.logo(cv.mm(5), cv.mm(4), 5.5, c.logo_char, rng)
     cs = fit_text(cv, c.company, st.reg, 3.2, cv.w - cv.mm(18))
     cv.text(cv.mm(12), cv.mm(8.2), c.company, st.reg, cs, st.ink)
-    name_block(cv, c, cv.w / 2, cv.mm(10), top - cv.mm(1.5), 6.2 if c.language == "ja" else 4.6, cv.w * 0.8,
-               align="center", track=0.2, dt_size=2.5, sub_size=2.0)
-    draw_contacts(cv, cv.mm(5), cv.h - cv.mm(2.6), c, size, lh=1.38, fill=(250, 250, 250),
-                  label_fill=(215, 225, 235))
+    name_block(
+        cv,
+        c,
+        cv.w / 2,
+        cv.mm(10),
+        top - cv.mm(1.5),
+        6.2 if c.language == "ja" else 4.6,
+        cv.w * 0.8,
+        align="center",
+        track=0.2,
+        dt_size=2.5,
+        sub_size=2.0,
+    )
+    draw_contacts(
+        cv,
+        cv.mm(5),
+        cv.h - cv.mm(2.6),
+        c,
+        size,
+        lh=1.38,
+        fill=(250, 250, 250),
+        label_fill=(215, 225, 235),
+    )
 
 
 def hx_rule_grid(cv: Canvas, c: Card, rng: random.Random) -> None:
     st = cv.st
     m = cv.mm(6)
-    addr, rest = c.contacts[:c.n_addr], c.contacts[c.n_addr:]
+    addr, rest = c.contacts[: c.n_addr], c.contacts[c.n_addr :]
     size = 2.35
     colw = (cv.w - 2 * m - cv.mm(3)) / 2
 
     def width(lines, sz):
-        return max((cv.seg_width("".join(a + b for a, b in s), st.reg, sz) for s in lines), default=0)
+        return max(
+            (cv.seg_width("".join(a + b for a, b in s), st.reg, sz) for s in lines), default=0
+        )
 
     while size > 1.9 and (width(addr, size) > colw or width(rest, size) > colw):
         size -= 0.05
@@ -880,7 +1389,9 @@ def hx_rule_grid(cv: Canvas, c: Card, rng: random.Random) -> None:
     cv.text(m, cy, c.company, cf, cs, st.ink, bold=st.bold is None)
     ry = cy - cv.mm(cs + 1.6)
     cv.d.rectangle([m, ry, cv.w - m, ry + max(1, cv.mm(0.3))], fill=st.accent)
-    name_block(cv, c, m, cv.mm(3), ry - cv.mm(1.2), 6.8 if c.language == "ja" else 5.0, cv.w - 2 * m)
+    name_block(
+        cv, c, m, cv.mm(3), ry - cv.mm(1.2), 6.8 if c.language == "ja" else 5.0, cv.w - 2 * m
+    )
 
 
 def hx_minimal(cv: Canvas, c: Card, rng: random.Random) -> None:
@@ -896,8 +1407,19 @@ def hx_minimal(cv: Canvas, c: Card, rng: random.Random) -> None:
     cy = top - cv.mm(size + 2.2)
     cv.text(r - w, cy, c.company, st.reg, cs, st.ink, bold=True)
     cv.logo(r - w - cv.mm(5.5), cy - cv.mm(3.6), 4.2, c.logo_char, rng)
-    name_block(cv, c, m, cv.mm(8), cy - cv.mm(cs + 1.5), 5.6 if c.language == "ja" else 4.2, cv.w * 0.75,
-               track=0.2, dt_size=2.3, sub_size=2.0, dt_fill=st.sub)
+    name_block(
+        cv,
+        c,
+        m,
+        cv.mm(8),
+        cy - cv.mm(cs + 1.5),
+        5.6 if c.language == "ja" else 4.2,
+        cv.w * 0.75,
+        track=0.2,
+        dt_size=2.3,
+        sub_size=2.0,
+        dt_fill=st.sub,
+    )
 
 
 H_DESIGNS = {
@@ -928,8 +1450,19 @@ class VText:
             im = im.rotate(angle, resample=Image.BICUBIC)
         return im
 
-    def column(self, xc: float, y: float, text: str, fname: str, size_mm: float, fill, track: float = 0.05,
-               dash: str = "bar", tcy: bool = False, bold: bool = False) -> float:
+    def column(
+        self,
+        xc: float,
+        y: float,
+        text: str,
+        fname: str,
+        size_mm: float,
+        fill,
+        track: float = 0.05,
+        dash: str = "bar",
+        tcy: bool = False,
+        bold: bool = False,
+    ) -> float:
         """Draw `text` top-down centred on xc from y; return the y after the last character."""
         cv = self.cv
         size = cv.mm(size_mm)
@@ -941,17 +1474,25 @@ class VText:
                 i += 1
                 continue
             # 縦中横: a run of exactly two digits set side by side in one cell
-            if tcy and ch.isdigit() and i + 1 < len(text) and text[i + 1].isdigit() and \
-                    (i + 2 >= len(text) or not text[i + 2].isdigit()) and (i == 0 or not text[i - 1].isdigit()):
+            if (
+                tcy
+                and ch.isdigit()
+                and i + 1 < len(text)
+                and text[i + 1].isdigit()
+                and (i + 2 >= len(text) or not text[i + 2].isdigit())
+                and (i == 0 or not text[i - 1].isdigit())
+            ):
                 f = get_font(fname, int(size * 0.82))
-                cv.d.text((xc, y + size * 0.5), text[i:i + 2], font=f, fill=fill, anchor="mm")
+                cv.d.text((xc, y + size * 0.5), text[i : i + 2], font=f, fill=fill, anchor="mm")
                 y += size * (1 + track)
                 i += 2
                 continue
             if ch == "-":  # a hyphen in a number: a short vertical stroke (｜) or the vertical ー
                 if dash == "bar":
                     lw = max(1, size // 12)
-                    cv.d.rectangle([xc - lw / 2, y + size * 0.15, xc + lw / 2, y + size * 0.72], fill=fill)
+                    cv.d.rectangle(
+                        [xc - lw / 2, y + size * 0.15, xc + lw / 2, y + size * 0.72], fill=fill
+                    )
                     y += size * (0.85 + track)
                 else:
                     g = self._glyph("ー", fname, size, fill, angle=-90)
@@ -977,8 +1518,15 @@ class VText:
                 y += size * (1 + track)
             else:
                 sw = max(1, size // 30) if bold else 0
-                cv.d.text((xc, y + size * 0.5), ch, font=f, fill=fill, anchor="mm", stroke_width=sw,
-                          stroke_fill=fill)
+                cv.d.text(
+                    (xc, y + size * 0.5),
+                    ch,
+                    font=f,
+                    fill=fill,
+                    anchor="mm",
+                    stroke_width=sw,
+                    stroke_fill=fill,
+                )
                 y += size * (1 + track)
             i += 1
         return y
@@ -1022,8 +1570,11 @@ def _v_addr_columns(vt: VText, c: Card, size: float, max_h: float) -> list[str]:
             while cut > 1 and vt.height(line[:cut], size) > max_h:
                 cut -= 1
             # do not cut inside a number
-            while cut > 1 and (line[cut - 1].isdigit() or line[cut - 1] == "-") and \
-                    (line[cut].isdigit() or line[cut] == "-"):
+            while (
+                cut > 1
+                and (line[cut - 1].isdigit() or line[cut - 1] == "-")
+                and (line[cut].isdigit() or line[cut] == "-")
+            ):
                 cut -= 1
             cols.append(line[:cut])
             line = line[cut:]
@@ -1041,7 +1592,11 @@ def _v_head(cv: Canvas, vt: VText, c: Card, rng: random.Random, x: float, top: f
     vt.column(x, top, c.company, st.reg, comp_size, st.ink, bold=True)
     x -= cv.mm(comp_size / 2 + 1.3 + 1.3)
     dts = [s for s in (c.dept, c.title) if s]
-    if len(dts) == 2 and vt.height(dts[0] + "　" + dts[1], 2.6) < cv.h - top - cv.mm(14) and rng.random() < 0.5:
+    if (
+        len(dts) == 2
+        and vt.height(dts[0] + "　" + dts[1], 2.6) < cv.h - top - cv.mm(14)
+        and rng.random() < 0.5
+    ):
         dts = [dts[0] + "　" + dts[1]]
     for s in dts:
         vt.column(x, top + cv.mm(6), s, st.reg, 2.6, st.ink)
@@ -1049,7 +1604,10 @@ def _v_head(cv: Canvas, vt: VText, c: Card, rng: random.Random, x: float, top: f
     nsize = rng.uniform(7.2, 8.4)
     fam, giv = c.family[0], c.given[0]
     gap = rng.uniform(0.25, 0.7)
-    while vt.height(fam + giv, nsize, 0.12) + cv.mm(nsize * gap) > cv.h - top - cv.mm(16) and nsize > 5:
+    while (
+        vt.height(fam + giv, nsize, 0.12) + cv.mm(nsize * gap) > cv.h - top - cv.mm(16)
+        and nsize > 5
+    ):
         nsize -= 0.2
     if c.kana_print:
         vt.column(x - cv.mm(0.3), top + cv.mm(12), c.kana_print, st.reg, 2.0, st.sub, track=0.3)
@@ -1058,13 +1616,36 @@ def _v_head(cv: Canvas, vt: VText, c: Card, rng: random.Random, x: float, top: f
         x -= cv.mm(nsize / 2 + 0.6)
     y = top + cv.mm(10)
     y = vt.column(x, y, fam, st.name_font, nsize, st.ink, track=0.12, bold=st.name_fake_bold)
-    vt.column(x, y + cv.mm(nsize * gap), giv, st.name_font, nsize, st.ink, track=0.12, bold=st.name_fake_bold)
+    vt.column(
+        x,
+        y + cv.mm(nsize * gap),
+        giv,
+        st.name_font,
+        nsize,
+        st.ink,
+        track=0.12,
+        bold=st.name_fake_bold,
+    )
     return x - cv.mm(nsize / 2 + 2.5)
 
 
-_V_LABELS = {"TEL ": "電話 ", "Tel ": "電話 ", "T ": "電話 ", "☎ ": "☎ ", "TEL: ": "TEL ", "電話 ": "電話 ",
-             "FAX ": "FAX ", "Fax ": "FAX ", "F ": "FAX ", "FAX: ": "FAX ", "携帯 ": "携帯 ", "M ": "携帯 ",
-             "Mobile ": "携帯 ", "携帯電話 ": "携帯電話 ", "Cell ": "携帯 "}
+_V_LABELS = {
+    "TEL ": "電話 ",
+    "Tel ": "電話 ",
+    "T ": "電話 ",
+    "☎ ": "☎ ",
+    "TEL: ": "TEL ",
+    "電話 ": "電話 ",
+    "FAX ": "FAX ",
+    "Fax ": "FAX ",
+    "F ": "FAX ",
+    "FAX: ": "FAX ",
+    "携帯 ": "携帯 ",
+    "M ": "携帯 ",
+    "Mobile ": "携帯 ",
+    "携帯電話 ": "携帯電話 ",
+    "Cell ": "携帯 ",
+}
 
 
 def tv_inline(cv: Canvas, c: Card, rng: random.Random) -> None:
@@ -1092,11 +1673,15 @@ def tv_inline(cv: Canvas, c: Card, rng: random.Random) -> None:
         else:
             cols.append(("v", c.postal_print or ""))
         cols += [("v", a) for a in addr]
-        phones = [(_V_LABELS.get(p[0], p[0]) + p[1]) for p in (c.tel_line, c.fax_line, c.mob_line) if p]
+        phones = [
+            (_V_LABELS.get(p[0], p[0]) + p[1]) for p in (c.tel_line, c.fax_line, c.mob_line) if p
+        ]
         if merge and len(phones) >= 2 and vt.height(phones[0] + "　" + phones[1], size) <= max_h:
             phones = [phones[0] + "　" + phones[1]] + phones[2:]
         cols += [("v", p) for p in phones]
-        cols += [("s", p[0].replace("✉ ", "E-mail ") + p[1]) for p in (c.email_line, c.url_line) if p]
+        cols += [
+            ("s", p[0].replace("✉ ", "E-mail ") + p[1]) for p in (c.email_line, c.url_line) if p
+        ]
         return cols
 
     size = 2.5
@@ -1118,7 +1703,12 @@ def tv_inline(cv: Canvas, c: Card, rng: random.Random) -> None:
         cols = columns(size, merge)
     pitch = min(cv.mm(size * 1.9), (x - cv.mm(3)) / len(cols))
     if pitch < cv.mm(size * 1.15):
-        logger.warning("tategaki columns of %s are crowded: pitch %.1f px for %.1f mm text", c.company, pitch, size)
+        logger.warning(
+            "tategaki columns of %s are crowded: pitch %.1f px for %.1f mm text",
+            c.company,
+            pitch,
+            size,
+        )
     xx = x - pitch / 2
     for kind, s in cols:
         if kind == "v":
@@ -1139,7 +1729,9 @@ def tv_bottom(cv: Canvas, c: Card, rng: random.Random) -> None:
         cv.d.rectangle([cv.w - cv.mm(3), 0, cv.w, cv.h], fill=st.accent)
     hlines = [[p] for p in (c.tel_line, c.fax_line, c.mob_line, c.email_line, c.url_line) if p]
     hsize = 2.1
-    while hsize > 1.6 and max(cv.seg_width(p[0][0] + p[0][1], st.reg, hsize) for p in hlines) > cv.w - cv.mm(8):
+    while hsize > 1.6 and max(
+        cv.seg_width(p[0][0] + p[0][1], st.reg, hsize) for p in hlines
+    ) > cv.w - cv.mm(8):
         hsize -= 0.05
     step = cv.mm(hsize * 1.4)
     yb = cv.h - cv.mm(4)
@@ -1148,7 +1740,9 @@ def tv_bottom(cv: Canvas, c: Card, rng: random.Random) -> None:
     for segs in hlines:
         cv.line_segs(cv.mm(4), y, segs, st.reg, hsize, st.ink)
         y += step
-    cv.d.rectangle([cv.mm(4), ytop_h - cv.mm(2), cv.w - cv.mm(4), ytop_h - cv.mm(2) + 1], fill=st.sub)
+    cv.d.rectangle(
+        [cv.mm(4), ytop_h - cv.mm(2), cv.w - cv.mm(4), ytop_h - cv.mm(2) + 1], fill=st.sub
+    )
     # head columns must end above the horizontal block: draw them on a shorter virtual card
     full_h = cv.h
     cv.h = int(ytop_h - cv.mm(3))
@@ -1195,9 +1789,18 @@ def pick_style(rng: random.Random, c: Card, px_mm: float, design: str) -> Style:
         if not covers(reg, c.all_text):
             reg, bold = "VL-PGothic-Regular.ttf", None
     ink = rng.choice(INKS)
-    return Style(px_mm=px_mm, family=family, reg=reg, bold=bold, name_font=name_font, name_fake_bold=fake,
-                 paper=rng.choice(PAPERS), ink=ink, accent=rng.choice(ACCENTS),
-                 sub=tuple(min(255, v + 70) for v in ink))
+    return Style(
+        px_mm=px_mm,
+        family=family,
+        reg=reg,
+        bold=bold,
+        name_font=name_font,
+        name_fake_bold=fake,
+        paper=rng.choice(PAPERS),
+        ink=ink,
+        accent=rng.choice(ACCENTS),
+        sub=tuple(min(255, v + 70) for v in ink),
+    )
 
 
 def name_text_plain(c: Card) -> str:
@@ -1231,13 +1834,19 @@ def sim_scan(card: Image.Image, rng: random.Random, nrng: np.random.Generator) -
     bed = rng.choice([(250, 250, 250), (238, 238, 236), (226, 228, 230)])
     out = np.empty((h + 2 * m, w + 2 * m, 3), np.float32)
     out[:] = bed
-    out[m:m + h, m:m + w] = a
+    out[m : m + h, m : m + w] = a
     # faint edge shadow of the card on the bed
     cv2.rectangle(out, (m - 1, m - 1), (m + w, m + h), tuple(v - 35 for v in bed), 1)
     ang = rng.uniform(-1.2, 1.2)
     M = cv2.getRotationMatrix2D((out.shape[1] / 2, out.shape[0] / 2), ang, 1.0)
-    out = cv2.warpAffine(out, M, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_CONSTANT, borderValue=bed)
+    out = cv2.warpAffine(
+        out,
+        M,
+        (out.shape[1], out.shape[0]),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=bed,
+    )
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.35, 0.8))
     out += nrng.normal(0, rng.uniform(1.5, 4), out.shape[:2])[..., None]
     return np.clip(out, 0, 255).astype(np.uint8)
@@ -1245,8 +1854,13 @@ def sim_scan(card: Image.Image, rng: random.Random, nrng: np.random.Generator) -
 
 def desk(rng: random.Random, nrng: np.random.Generator, w: int, h: int) -> np.ndarray:
     kind = rng.choice(["wood", "dark", "grey", "fabric", "white"])
-    base = {"wood": (150, 110, 75), "dark": (50, 52, 58), "grey": (128, 128, 124), "fabric": (70, 88, 110),
-            "white": (222, 220, 214)}[kind]
+    base = {
+        "wood": (150, 110, 75),
+        "dark": (50, 52, 58),
+        "grey": (128, 128, 124),
+        "fabric": (70, 88, 110),
+        "white": (222, 220, 214),
+    }[kind]
     a = np.empty((h, w, 3), np.float32)
     a[:] = base
     if kind == "wood":
@@ -1272,7 +1886,9 @@ def card_quad(rng: random.Random, cw: int, ch: int, W: int, H: int, tilt_deg: fl
     if rng.random() < 0.5:
         Rx, Ry = Ry @ Rx, np.eye(3)
     R = Rz @ Ry @ Rx
-    pts = np.array([[-cw / 2, -ch / 2, 0], [cw / 2, -ch / 2, 0], [cw / 2, ch / 2, 0], [-cw / 2, ch / 2, 0]])
+    pts = np.array(
+        [[-cw / 2, -ch / 2, 0], [cw / 2, -ch / 2, 0], [cw / 2, ch / 2, 0], [-cw / 2, ch / 2, 0]]
+    )
     dist = f * 1.0
     proj = []
     for p in pts:
@@ -1284,12 +1900,15 @@ def card_quad(rng: random.Random, cw: int, ch: int, W: int, H: int, tilt_deg: fl
     s = min(W * cover / span[0], H * cover / span[1])
     proj = (proj - proj.min(0)) * s
     span = proj.max(0) - proj.min(0)
-    off = np.array([rng.uniform(0.04, 0.96 - span[0] / W) * W, rng.uniform(0.04, 0.96 - span[1] / H) * H])
+    off = np.array(
+        [rng.uniform(0.04, 0.96 - span[0] / W) * W, rng.uniform(0.04, 0.96 - span[1] / H) * H]
+    )
     return (proj + off).astype(np.float32)
 
 
-def sim_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, tilt: float,
-              holder: bool) -> np.ndarray:
+def sim_photo(
+    card: Image.Image, rng: random.Random, nrng: np.random.Generator, tilt: float, holder: bool
+) -> np.ndarray:
     a = np.asarray(card).astype(np.float32)
     ch, cw = a.shape[:2]
     W, H = (1600, 1200) if cw > ch else (1200, 1600)
@@ -1298,7 +1917,7 @@ def sim_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, 
         pad = int(cw * 0.035)
         sleeve = np.empty((ch + 2 * pad, cw + 2 * pad, 3), np.float32)
         sleeve[:] = -1  # marker: no card here
-        sleeve[pad:pad + ch, pad:pad + cw] = a
+        sleeve[pad : pad + ch, pad : pad + cw] = a
         a = sleeve
         ch, cw = a.shape[:2]
     quad = card_quad(rng, cw, ch, W, H, tilt)
@@ -1309,7 +1928,9 @@ def sim_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, 
         a = np.where(a < 0, 0, a)
     else:
         inner = np.ones((ch, cw), np.float32)
-    warped = cv2.warpPerspective(a, M, (W, H), flags=cv2.INTER_AREA if tilt < 1 else cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(
+        a, M, (W, H), flags=cv2.INTER_AREA if tilt < 1 else cv2.INTER_LINEAR
+    )
     mask_card = cv2.warpPerspective(inner, M, (W, H), flags=cv2.INTER_LINEAR)
     mask_all = cv2.warpPerspective(np.ones((ch, cw), np.float32), M, (W, H), flags=cv2.INTER_LINEAR)
     # drop shadow
@@ -1332,10 +1953,12 @@ def sim_photo(card: Image.Image, rng: random.Random, nrng: np.random.Generator, 
             c0 = rng.uniform(0.2, 0.8) * (W * math.cos(ang) + H * math.sin(ang))
             d = xx * math.cos(ang) + yy * math.sin(ang) - c0
             width = rng.uniform(12, 45)
-            streak = np.exp(-(d / width) ** 2) * rng.uniform(45, 85)
+            streak = np.exp(-((d / width) ** 2)) * rng.uniform(45, 85)
             out += (streak * mask_all)[..., None]
         bx, by = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
-        blob = np.exp(-(((xx - bx) / rng.uniform(80, 200)) ** 2 + ((yy - by) / rng.uniform(40, 120)) ** 2))
+        blob = np.exp(
+            -(((xx - bx) / rng.uniform(80, 200)) ** 2 + ((yy - by) / rng.uniform(40, 120)) ** 2)
+        )
         out += (blob * mask_all * rng.uniform(25, 50))[..., None]
     # uneven light and colour cast
     gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.95, 1.1), W, dtype=np.float32)[None, :]
@@ -1366,7 +1989,13 @@ def encode(a: np.ndarray, quality: int) -> tuple[bytes, int]:
 # (capture, cards at --count 160, of which English-only).  The brief's per-capture numbers
 # (scan 40, photo 30, small 12, rotated 18, vertical 30 = 130) are the Japanese cards; the 30
 # English-only cards come on top of them, spread over the horizontal captures.
-PLAN_160 = [("scan", 50, 10), ("photo", 38, 8), ("small", 16, 4), ("rotated", 26, 8), ("vertical", 30, 0)]
+PLAN_160 = [
+    ("scan", 50, 10),
+    ("photo", 38, 8),
+    ("small", 16, 4),
+    ("rotated", 26, 8),
+    ("vertical", 30, 0),
+]
 
 
 def plan(count: int, rng: random.Random) -> list[dict]:
@@ -1375,8 +2004,13 @@ def plan(count: int, rng: random.Random) -> list[dict]:
         n2 = max(1, round(n * count / 160))
         e2 = round(n_en * n2 / n)
         for i in range(n2):
-            sp = {"capture": cap, "language": "en" if i < e2 else "ja", "tilt": None, "holder": False,
-                  "photo": cap == "photo"}
+            sp = {
+                "capture": cap,
+                "language": "en" if i < e2 else "ja",
+                "tilt": None,
+                "holder": False,
+                "photo": cap == "photo",
+            }
             specs.append(sp)
     # photos: 10 strong perspective, 6 in a holder (of 30); vertical: 8 photos, 12 tv_inline-heavy
     photos = [s for s in specs if s["capture"] == "photo"]
@@ -1414,7 +2048,11 @@ def make_one(idx: int, sp: dict, seed: int) -> tuple[np.ndarray, dict, int]:
     vertical = sp["capture"] == "vertical"
     c = sample_card(rng, sp["language"], vertical)
     cap = sp["capture"]
-    px = rng.uniform(10, 13) if cap not in ("photo", "small") and not sp["photo"] else rng.uniform(9, 11)
+    px = (
+        rng.uniform(10, 13)
+        if cap not in ("photo", "small") and not sp["photo"]
+        else rng.uniform(9, 11)
+    )
     if cap == "small":
         px = 10.0
     st = pick_style(rng, c, px, sp["design"])
@@ -1434,7 +2072,9 @@ def make_one(idx: int, sp: dict, seed: int) -> tuple[np.ndarray, dict, int]:
             px *= s
             arr = np.empty((244, 400, 3), np.uint8)
             arr[:] = small[1, 1]
-            arr[(244 - nh) // 2:(244 - nh) // 2 + nh, (400 - nw) // 2:(400 - nw) // 2 + nw] = small
+            arr[(244 - nh) // 2 : (244 - nh) // 2 + nh, (400 - nw) // 2 : (400 - nw) // 2 + nw] = (
+                small
+            )
             quality = rng.randint(78, 90)
         if cap == "rotated":
             rotation = rng.choice([90, 180, 270])
@@ -1467,9 +2107,18 @@ def generate(out: Path, count: int, seed: int) -> list[dict]:
         data, _q = encode(arr, q)
         (out / f"{cid}.jpg").write_bytes(data)
         meta = {"id": cid, **meta}
-        (out / f"{cid}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (out / f"{cid}.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         metas.append(meta)
-        logger.info("%s %s %s %s %d bytes", cid, meta["capture"], meta["layout"], meta["language"], len(data))
+        logger.info(
+            "%s %s %s %s %d bytes",
+            cid,
+            meta["capture"],
+            meta["layout"],
+            meta["language"],
+            len(data),
+        )
     return metas
 
 
@@ -1486,7 +2135,10 @@ def main(argv: list[str] | None = None) -> int:
     for m in metas:
         key = f"{m['capture']}/{m['language']}"
         caps[key] = caps.get(key, 0) + 1
-    print(f"wrote {len(metas)} cards to {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(caps.items())))
+    print(
+        f"wrote {len(metas)} cards to {args.out}: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(caps.items()))
+    )
     return 0
 
 

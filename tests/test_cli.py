@@ -40,9 +40,18 @@ def test_scan_missing_path_is_a_usage_error(settings):
 
 def test_doctor_reports_each_dependency(settings):
     result = runner.invoke(app, ["doctor"])
-    for name in ("ocr engine: ppocr", "ppocr: rapidocr", "PP-OCRv6_rec_small.onnx", "tesseract",
-                 "tesseract jpn", "tesseract jpn_vert", "tesseract osd", "unidic", "prefect",
-                 "fastapi"):
+    for name in (
+        "ocr engine: ppocr",
+        "ppocr: rapidocr",
+        "PP-OCRv6_rec_small.onnx",
+        "tesseract",
+        "tesseract jpn",
+        "tesseract jpn_vert",
+        "tesseract osd",
+        "unidic",
+        "prefect",
+        "fastapi",
+    ):
         assert name in result.stdout
     assert result.exit_code == 0, result.stdout
 
@@ -82,8 +91,9 @@ def _book(settings):
     a = store.add_card(card("a", **TARO_2025), source_name="a.jpg").contact_id
     store.add_card(card("b", "2026-05-10", **{**TARO_2025, "title": "部長"}), source_name="b.jpg")
     store.complete(a, {}, PurposeNote(purpose="物流の相談", met_on=date(2025, 4, 1)))
-    b = store.add_card(card("c", name="髙橋 美﨑", company="アオバ合同会社"),
-                       source_name="c.jpg").contact_id
+    b = store.add_card(
+        card("c", name="髙橋 美﨑", company="アオバ合同会社"), source_name="c.jpg"
+    ).contact_id
     store.close()
     return a, b
 
@@ -102,8 +112,9 @@ def test_export_formats_and_filters(settings, tmp_path):
     result = runner.invoke(app, ["export", "-f", "json", "--since", "2999-01-01"])
     assert export.read_json(result.stdout) == []
     out = tmp_path / "contacts.csv"
-    result = runner.invoke(app, ["export", "-f", "csv", "--csv", "excel", "--encoding", "cp932",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["export", "-f", "csv", "--csv", "excel", "--encoding", "cp932", "-o", str(out)]
+    )
     assert result.exit_code == 0 and "2 contact(s) written" in result.stderr
     assert "髙橋 美﨑" in out.read_bytes().decode("cp932")
     assert out.stat().st_mode & 0o777 == 0o600
@@ -119,8 +130,15 @@ def test_contacts_search_show_note_merge(settings):
     assert runner.invoke(app, ["contacts", "note", str(a), "娘さんが受験"]).exit_code == 0
     result = runner.invoke(app, ["contacts", "show", str(a)])
     assert result.exit_code == 0
-    for text in ("山田 太郎", "物流の相談", "娘さんが受験", "2025-04: 課長", "2026-05: 部長", "a.jpg",
-                 "b.jpg"):
+    for text in (
+        "山田 太郎",
+        "物流の相談",
+        "娘さんが受験",
+        "2025-04: 課長",
+        "2026-05: 部長",
+        "a.jpg",
+        "b.jpg",
+    ):
         assert text in result.stdout, text
     assert runner.invoke(app, ["contacts", "show", "999"]).exit_code == 2
     assert runner.invoke(app, ["contacts", "merge", str(b), str(a)]).exit_code == 0

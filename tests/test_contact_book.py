@@ -14,14 +14,23 @@ from meishi.store import Store
 
 def card(sha: str, when: str = "2025-04-01", conf: float = 0.95, **values: str) -> CardRead:
     return CardRead(
-        source=f"{sha}.jpg", sha256=sha * (64 // len(sha)),
+        source=f"{sha}.jpg",
+        sha256=sha * (64 // len(sha)),
         fields=CardFields(**{k: FieldValue(value=v, confidence=conf) for k, v in values.items()}),
-        ocr=OcrResult(lines=[]), card_image=b"\x89PNG fake",
-        taken_at=datetime.fromisoformat(when).replace(tzinfo=UTC))
+        ocr=OcrResult(lines=[]),
+        card_image=b"\x89PNG fake",
+        taken_at=datetime.fromisoformat(when).replace(tzinfo=UTC),
+    )
 
 
-TARO_2025 = dict(name="山田 太郎", company="株式会社ミドリ精機", department="営業部", title="課長",
-                 email="t.yamada@midori-seiki.co.jp", tel="03-5210-7788")
+TARO_2025 = dict(
+    name="山田 太郎",
+    company="株式会社ミドリ精機",
+    department="営業部",
+    title="課長",
+    email="t.yamada@midori-seiki.co.jp",
+    tel="03-5210-7788",
+)
 NOTE = PurposeNote(purpose="物流の相談ができる", met_where="交流会", met_on=date(2025, 4, 1))
 
 
@@ -36,13 +45,17 @@ def test_promotion_joins_the_contact_and_becomes_history(store):
     first = store.add_card(card("a", **TARO_2025), source_name="a.jpg")
     store.complete(first.contact_id, {}, NOTE)
     store.add_note(first.contact_id, "娘さんが受験")
-    later = store.add_card(card("b", "2026-05-10", **{**TARO_2025, "title": "部長",
-                                                       "name": "山田太郎"}),
-                           source_name="b.jpg")
+    later = store.add_card(
+        card("b", "2026-05-10", **{**TARO_2025, "title": "部長", "name": "山田太郎"}),
+        source_name="b.jpg",
+    )
     assert later.status == "merged" and later.contact_id == first.contact_id
     c = store.get(first.contact_id)
     assert c.fields["title"] == "部長"
-    assert [(h.value, h.since.year) for h in c.history_of("title")] == [("課長", 2025), ("部長", 2026)]
+    assert [(h.value, h.since.year) for h in c.history_of("title")] == [
+        ("課長", 2025),
+        ("部長", 2026),
+    ]
     assert [x.source_name for x in c.cards] == ["a.jpg", "b.jpg"]
     # the purpose note, the notes and the status are never overwritten by a new card
     assert c.note == NOTE and "娘さんが受験" in c.notes and c.status is ContactStatus.complete
@@ -51,9 +64,10 @@ def test_promotion_joins_the_contact_and_becomes_history(store):
 
 def test_an_older_card_fills_gaps_but_does_not_undo_a_newer_one(store):
     store.add_card(card("a", "2026-01-01", **TARO_2025, mobile="090-1234-5678"), source_name="a")
-    cid = store.add_card(card("b", "2024-01-01", **{**TARO_2025, "title": "主任",
-                                                     "fax": "03-5210-7789"}),
-                         source_name="b").contact_id
+    cid = store.add_card(
+        card("b", "2024-01-01", **{**TARO_2025, "title": "主任", "fax": "03-5210-7789"}),
+        source_name="b",
+    ).contact_id
     c = store.get(cid)
     assert c.fields["title"] == "課長" and c.fields["fax"] == "03-5210-7789"
     assert c.history == []
@@ -70,30 +84,44 @@ def test_an_unsure_reading_does_not_replace_a_value(store):
 
 def test_only_the_name_agrees_gives_a_candidate_not_a_merge(store):
     a = store.add_card(card("a", **TARO_2025), source_name="a").contact_id
-    b = store.add_card(card("b", name="山田 太郎", company="アオバ合同会社",
-                            email="taro@aoba.example.jp"), source_name="b")
+    b = store.add_card(
+        card("b", name="山田 太郎", company="アオバ合同会社", email="taro@aoba.example.jp"),
+        source_name="b",
+    )
     assert b.status == "stored" and b.candidates == (a,)
     c = store.get(b.contact_id)
-    assert [(x.contact_id, x.reason, x.company) for x in c.candidates] == \
-        [(a, "same name", "株式会社ミドリ精機")]
+    assert [(x.contact_id, x.reason, x.company) for x in c.candidates] == [
+        (a, "same name", "株式会社ミドリ精機")
+    ]
 
 
 def test_a_shared_mailbox_never_merges_two_people(store):
-    a = store.add_card(card("a", name="佐藤 花子", company="株式会社ミドリ精機",
-                            email="info@midori-seiki.co.jp"), source_name="a")
-    b = store.add_card(card("b", name="鈴木 一郎", company="株式会社ミドリ精機",
-                            email="info@midori-seiki.co.jp"), source_name="b")
+    a = store.add_card(
+        card("a", name="佐藤 花子", company="株式会社ミドリ精機", email="info@midori-seiki.co.jp"),
+        source_name="a",
+    )
+    b = store.add_card(
+        card("b", name="鈴木 一郎", company="株式会社ミドリ精機", email="info@midori-seiki.co.jp"),
+        source_name="b",
+    )
     assert b.status == "stored" and b.contact_id != a.contact_id and b.candidates == ()
 
 
 def test_confirmed_candidate_merges_in_the_review_and_keeps_both_notes(store):
     a = store.add_card(card("a", **TARO_2025), source_name="a").contact_id
     store.complete(a, {}, NOTE)
-    b = store.add_card(card("b", "2026-02-01", name="山田 太郎", company="アオバ合同会社",
-                            title="CTO"), source_name="b").contact_id
+    b = store.add_card(
+        card("b", "2026-02-01", name="山田 太郎", company="アオバ合同会社", title="CTO"),
+        source_name="b",
+    ).contact_id
     offered = store.get(b).fields
-    done = store.complete(b, {**offered, "department": "開発部"},
-                          PurposeNote(purpose="転職後も相談したい"), offered=offered, same_as=a)
+    done = store.complete(
+        b,
+        {**offered, "department": "開発部"},
+        PurposeNote(purpose="転職後も相談したい"),
+        offered=offered,
+        same_as=a,
+    )
     assert done.id == a and store.get(b) is None and store.count() == 1
     assert done.fields["company"] == "アオバ合同会社" and done.fields["department"] == "開発部"
     assert done.note == NOTE and "転職後も相談したい" in done.notes
@@ -112,24 +140,43 @@ def test_review_applies_only_what_the_person_changed(store):
 
 def test_english_back_fills_roman_name_and_english_fields(store):
     front = store.add_card(card("a", **TARO_2025), source_name="x_front.jpg", side="front")
-    back = store.add_card(card("b", name_roman="Taro Yamada", company="Midori Seiki Co., Ltd.",
-                               title="Manager", department="Sales Dept.",
-                               address="1-2-3 Marunouchi, Chiyoda-ku, Tokyo",
-                               url="https://midori-seiki.co.jp"),
-                          source_name="x_back.jpg", into=front.contact_id, side="back")
+    back = store.add_card(
+        card(
+            "b",
+            name_roman="Taro Yamada",
+            company="Midori Seiki Co., Ltd.",
+            title="Manager",
+            department="Sales Dept.",
+            address="1-2-3 Marunouchi, Chiyoda-ku, Tokyo",
+            url="https://midori-seiki.co.jp",
+        ),
+        source_name="x_back.jpg",
+        into=front.contact_id,
+        side="back",
+    )
     assert back.status == "merged"
     c = store.get(front.contact_id)
     assert c.fields["name_roman"] == "Taro Yamada" and c.fields["company"] == "株式会社ミドリ精機"
-    assert c.english == {"company": "Midori Seiki Co., Ltd.", "title": "Manager",
-                         "department": "Sales Dept.",
-                         "address": "1-2-3 Marunouchi, Chiyoda-ku, Tokyo"}
+    assert c.english == {
+        "company": "Midori Seiki Co., Ltd.",
+        "title": "Manager",
+        "department": "Sales Dept.",
+        "address": "1-2-3 Marunouchi, Chiyoda-ku, Tokyo",
+    }
     assert c.fields["url"] == "https://midori-seiki.co.jp" and c.history == []
     assert [(x.side, x.lang) for x in c.cards] == [("front", "ja"), ("back", "en")]
 
 
 def test_japanese_side_after_the_english_one_takes_the_main_fields(store):
-    en = store.add_card(card("b", name_roman="Taro Yamada", company="Midori Seiki Co., Ltd.",
-                             email="t.yamada@midori-seiki.co.jp"), source_name="b").contact_id
+    en = store.add_card(
+        card(
+            "b",
+            name_roman="Taro Yamada",
+            company="Midori Seiki Co., Ltd.",
+            email="t.yamada@midori-seiki.co.jp",
+        ),
+        source_name="b",
+    ).contact_id
     ja = store.add_card(card("a", **TARO_2025, name_roman="Taro Yamada"), source_name="a")
     assert ja.status == "merged" and ja.contact_id == en
     c = store.get(en)
@@ -138,9 +185,16 @@ def test_japanese_side_after_the_english_one_takes_the_main_fields(store):
 
 
 def test_search_finds_variants_readings_and_phone_numbers(store):
-    a = store.add_card(card("a", name="髙橋 一郎", name_kana="タカハシ イチロウ",
-                            company="株式会社ミドリ精機", tel="03-5210-7788"),
-                       source_name="a").contact_id
+    a = store.add_card(
+        card(
+            "a",
+            name="髙橋 一郎",
+            name_kana="タカハシ イチロウ",
+            company="株式会社ミドリ精機",
+            tel="03-5210-7788",
+        ),
+        source_name="a",
+    ).contact_id
     store.add_card(card("b", name="佐藤 花子", company="アオバ合同会社"), source_name="b")
     store.complete(a, {}, PurposeNote(purpose="物流の相談"))
     for query in ("高橋", "たかはし", "ミドリ", "5210-7788", "物流"):

@@ -13,14 +13,28 @@ pytestmark = pytest.mark.e2e
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
-FRONT = [("株式会社ミドリ精機", 40), ("営業部 課長", 30), ("山田 太郎", 72),
-         ("TEL 03-5210-7788", 28), ("携帯 090-4821-3357", 28),
-         ("t.yamada@midori-seiki.co.jp", 28)]
-BACK = [("Midori Seiki Co., Ltd.", 40), ("Sales Manager", 30), ("Taro Yamada", 64),
-        ("Tel +81-3-5210-7788", 28), ("Mobile +81-90-4821-3357", 28),
-        ("t.yamada@midori-seiki.co.jp", 28)]
-OTHER = [("アオバ合同会社", 40), ("佐藤 花子", 72), ("TEL 06-6345-1122", 28),
-         ("h.sato@aoba-llc.jp", 28)]
+FRONT = [
+    ("株式会社ミドリ精機", 40),
+    ("営業部 課長", 30),
+    ("山田 太郎", 72),
+    ("TEL 03-5210-7788", 28),
+    ("携帯 090-4821-3357", 28),
+    ("t.yamada@midori-seiki.co.jp", 28),
+]
+BACK = [
+    ("Midori Seiki Co., Ltd.", 40),
+    ("Sales Manager", 30),
+    ("Taro Yamada", 64),
+    ("Tel +81-3-5210-7788", 28),
+    ("Mobile +81-90-4821-3357", 28),
+    ("t.yamada@midori-seiki.co.jp", 28),
+]
+OTHER = [
+    ("アオバ合同会社", 40),
+    ("佐藤 花子", 72),
+    ("TEL 06-6345-1122", 28),
+    ("h.sato@aoba-llc.jp", 28),
+]
 
 
 def _card(path, lines):
@@ -73,8 +87,10 @@ def test_front_back_and_a_promotion_make_one_contact(settings):
         c = store.get(front.contact_id)
         assert c.fields["title"] == "部長" and c.status is ContactStatus.complete
         # dated by the inbox folders the cards were dropped in
-        assert [(h.value, h.since.year) for h in c.history_of("title")] == \
-            [("課長", 2025), ("部長", 2026)]
+        assert [(h.value, h.since.year) for h in c.history_of("title")] == [
+            ("課長", 2025),
+            ("部長", 2026),
+        ]
         assert c.note is not None and c.note.purpose == "物流の相談相手"
         assert len(c.cards) == 3 and store.count() == 2
     finally:

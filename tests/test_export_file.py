@@ -32,8 +32,9 @@ def _plant_old_file(out, victim):
     out.chmod(0o644)
 
 
-@pytest.mark.parametrize("plant", [_plant_tmp_link, _plant_out_link, _plant_tmp_fifo,
-                                   _plant_old_file, None])
+@pytest.mark.parametrize(
+    "plant", [_plant_tmp_link, _plant_out_link, _plant_tmp_fifo, _plant_old_file, None]
+)
 def test_export_output_is_written_safely(settings, tmp_path, plant):
     settings.ensure_dirs()
     store = Store(settings.db_url, settings.images_dir)
@@ -61,4 +62,5 @@ def test_export_to_a_missing_folder_is_one_line(settings, tmp_path):
     result = runner.invoke(app, ["export", "-f", "csv", "-o", str(tmp_path / "no" / "x.csv")])
     assert result.exit_code == 4
     assert result.stderr.strip().splitlines() == [
-        f"error: cannot write {tmp_path / 'no' / 'x.csv'}: No such file or directory"]
+        f"error: cannot write {tmp_path / 'no' / 'x.csv'}: No such file or directory"
+    ]

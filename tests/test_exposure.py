@@ -50,38 +50,58 @@ def _csrf(api: str, client: str = "meishi-test") -> dict[str, str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("method", "path", "headers", "csrf", "status", "says"), [
-    # the local client, with a CSRF token: answered
-    ("POST", "/artifacts/filter", {}, True, 200, "["),
-    ("GET", "/health", {}, False, 200, "true"),
-    ("GET", "/health", {"Host": "localhost:{port}"}, False, 200, "true"),
-    # the UI's own origin is allowed (CORS and the guard), the token is still needed
-    ("POST", "/artifacts/filter", {"Origin": "http://localhost:{port}"}, True, 200, "["),
-    # CSRF: no token, a token of another client, a made-up token
-    ("POST", "/artifacts/filter", {}, False, 403, "Missing CSRF token"),
-    ("DELETE", "/artifacts/00000000-0000-0000-0000-000000000000", {}, False, 403,
-     "Missing CSRF token"),
-    ("POST", "/artifacts/filter", {"Prefect-Csrf-Token": "x" * 32,
-                                   "Prefect-Csrf-Client": "meishi-test"}, False, 403,
-     "Invalid CSRF token"),
-    # a foreign page: refused even with a valid token (it cannot read one, but still)
-    ("POST", "/artifacts/filter", {"Origin": EVIL}, True, 403, "cross-origin"),
-    ("POST", "/artifacts/filter", {"Origin": "null"}, True, 403, "cross-origin"),
-    ("GET", "/csrf-token?client=evil", {"Origin": EVIL}, False, 403, "cross-origin"),
-    ("GET", "/health", {"Origin": "http://127.0.0.1:1"}, False, 403, "cross-origin"),
-    # DNS rebinding: the right address under a foreign name
-    ("POST", "/artifacts/filter", {"Host": "evil.example:{port}"}, True, 400, "answers only"),
-    ("GET", "/health", {"Host": "evil.example"}, False, 400, "answers only"),
-    ("GET", "/health", {"Host": "127.0.0.1:1"}, False, 400, "answers only"),
-])
-def test_prefect_api_answers_only_its_own_ui(prefect_server, method, path, headers, csrf,
-                                             status, says):
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "csrf", "status", "says"),
+    [
+        # the local client, with a CSRF token: answered
+        ("POST", "/artifacts/filter", {}, True, 200, "["),
+        ("GET", "/health", {}, False, 200, "true"),
+        ("GET", "/health", {"Host": "localhost:{port}"}, False, 200, "true"),
+        # the UI's own origin is allowed (CORS and the guard), the token is still needed
+        ("POST", "/artifacts/filter", {"Origin": "http://localhost:{port}"}, True, 200, "["),
+        # CSRF: no token, a token of another client, a made-up token
+        ("POST", "/artifacts/filter", {}, False, 403, "Missing CSRF token"),
+        (
+            "DELETE",
+            "/artifacts/00000000-0000-0000-0000-000000000000",
+            {},
+            False,
+            403,
+            "Missing CSRF token",
+        ),
+        (
+            "POST",
+            "/artifacts/filter",
+            {"Prefect-Csrf-Token": "x" * 32, "Prefect-Csrf-Client": "meishi-test"},
+            False,
+            403,
+            "Invalid CSRF token",
+        ),
+        # a foreign page: refused even with a valid token (it cannot read one, but still)
+        ("POST", "/artifacts/filter", {"Origin": EVIL}, True, 403, "cross-origin"),
+        ("POST", "/artifacts/filter", {"Origin": "null"}, True, 403, "cross-origin"),
+        ("GET", "/csrf-token?client=evil", {"Origin": EVIL}, False, 403, "cross-origin"),
+        ("GET", "/health", {"Origin": "http://127.0.0.1:1"}, False, 403, "cross-origin"),
+        # DNS rebinding: the right address under a foreign name
+        ("POST", "/artifacts/filter", {"Host": "evil.example:{port}"}, True, 400, "answers only"),
+        ("GET", "/health", {"Host": "evil.example"}, False, 400, "answers only"),
+        ("GET", "/health", {"Host": "127.0.0.1:1"}, False, 400, "answers only"),
+    ],
+)
+def test_prefect_api_answers_only_its_own_ui(
+    prefect_server, method, path, headers, csrf, status, says
+):
     port = prefect_server.port
     headers = {k: v.format(port=port) for k, v in headers.items()}
     if csrf:
         headers |= _csrf(prefect_server.api_url)
-    r = httpx.request(method, prefect_server.api_url + path, headers=headers,
-                      json={} if method == "POST" else None, timeout=10)
+    r = httpx.request(
+        method,
+        prefect_server.api_url + path,
+        headers=headers,
+        json={} if method == "POST" else None,
+        timeout=10,
+    )
     assert r.status_code == status, r.text
     assert says in r.text
     allowed = r.headers.get("access-control-allow-origin")
@@ -92,17 +112,26 @@ def test_prefect_api_answers_only_its_own_ui(prefect_server, method, path, heade
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("origin", "allowed"), [
-    (EVIL, False),
-    ("http://127.0.0.1:{port}", True),
-    ("http://localhost:{port}", True),
-    ("http://127.0.0.1:{other}", False),
-])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (EVIL, False),
+        ("http://127.0.0.1:{port}", True),
+        ("http://localhost:{port}", True),
+        ("http://127.0.0.1:{other}", False),
+    ],
+)
 def test_cors_preflight_only_for_the_ui_origin(prefect_server, origin, allowed):
     origin = origin.format(port=prefect_server.port, other=prefect_server.port + 1)
-    r = httpx.options(f"{prefect_server.api_url}/artifacts/filter", timeout=10, headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type,prefect-csrf-token"})
+    r = httpx.options(
+        f"{prefect_server.api_url}/artifacts/filter",
+        timeout=10,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,prefect-csrf-token",
+        },
+    )
     if allowed:
         assert r.status_code == 200
         assert r.headers["access-control-allow-origin"] == origin
@@ -112,20 +141,31 @@ def test_cors_preflight_only_for_the_ui_origin(prefect_server, origin, allowed):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("headers", "accepted"), [
-    ({}, True),
-    ({"Origin": "http://127.0.0.1:{port}"}, True),
-    ({"Origin": EVIL}, False),
-    ({"Host": "evil.example:{port}"}, False),
-])
+@pytest.mark.parametrize(
+    ("headers", "accepted"),
+    [
+        ({}, True),
+        ({"Origin": "http://127.0.0.1:{port}"}, True),
+        ({"Origin": EVIL}, False),
+        ({"Host": "evil.example:{port}"}, False),
+    ],
+)
 def test_event_websocket_refuses_foreign_pages(prefect_server, headers, accepted):
     """WebSockets ignore CORS: /api/events/out streams every event (run names included)."""
     port = prefect_server.port
-    fields = {"Host": f"127.0.0.1:{port}", "Upgrade": "websocket", "Connection": "Upgrade",
-              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
-              **{k: v.format(port=port) for k, v in headers.items()}}
-    request = "GET /api/events/out HTTP/1.1\r\n" + "".join(
-        f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
+    fields = {
+        "Host": f"127.0.0.1:{port}",
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version": "13",
+        **{k: v.format(port=port) for k, v in headers.items()},
+    }
+    request = (
+        "GET /api/events/out HTTP/1.1\r\n"
+        + "".join(f"{k}: {v}\r\n" for k, v in fields.items())
+        + "\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(request.encode())
         status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode()
@@ -139,10 +179,13 @@ def test_prefect_client_works_with_csrf_on(prefect_server):
     from prefect.client.schemas.actions import ArtifactCreate
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: prefect_server.api_url}), \
-            get_client(sync_client=True) as client:
-        made = client.create_artifact(ArtifactCreate(key="csrf-check", type="markdown",
-                                                     data="3 new"))
+    with (
+        temporary_settings({PREFECT_API_URL: prefect_server.api_url}),
+        get_client(sync_client=True) as client,
+    ):
+        made = client.create_artifact(
+            ArtifactCreate(key="csrf-check", type="markdown", data="3 new")
+        )
         assert made.key == "csrf-check"
         assert [a.data for a in client.read_artifacts()] == ["3 new"]
 
@@ -164,17 +207,23 @@ def images(settings, tmp_path) -> Iterator[tuple[str, Store, bytes, dict[str, in
     names = {"good": "山田 太郎", "secret": "佐藤 花子", "link": "鈴木 一郎", "gone": "高田 次郎"}
     for i, (name, person) in enumerate(names.items()):
         read = _read(f"{i}" * 64, person)
-        ids[name] = store.add_card(read.model_copy(update={"card_image": _png(i * 60)}),
-                                   source_name=f"{name}.jpg").contact_id
+        ids[name] = store.add_card(
+            read.model_copy(update={"card_image": _png(i * 60)}), source_name=f"{name}.jpg"
+        ).contact_id
     outside = tmp_path / "outside.png"  # a readable image, but not in the images folder
     outside.write_bytes(_png(200))
     inside_link = settings.images_dir / "link.png"
     inside_link.symlink_to(outside)
     with store.engine.begin() as conn:
-        for name, path in (("secret", "/etc/passwd"), ("link", str(inside_link)),
-                           ("gone", str(settings.images_dir / "missing.png"))):
-            conn.execute(text("UPDATE cards SET image_path = :p WHERE contact_id = :c"),
-                         {"p": path, "c": ids[name]})
+        for name, path in (
+            ("secret", "/etc/passwd"),
+            ("link", str(inside_link)),
+            ("gone", str(settings.images_dir / "missing.png")),
+        ):
+            conn.execute(
+                text("UPDATE cards SET image_path = :p WHERE contact_id = :c"),
+                {"p": path, "c": ids[name]},
+            )
     port = _free_port()
     server = ImageServer(store, port, settings.home)
     server.start()
@@ -215,15 +264,18 @@ def test_card_image_endpoint_serves_only_its_cards(images):
         assert not r.content.startswith(b"\x89PNG") and b"root:" not in r.content, what
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 200),
-    ({"Host": "localhost:{port}"}, 200),
-    ({"Host": "evil.example:{port}"}, 400),
-    ({"Host": "evil.example"}, 400),
-    ({"Origin": EVIL}, 403),
-    ({"Origin": "null"}, 403),
-    ({"Origin": "http://127.0.0.1:{port}"}, 200),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 200),
+        ({"Host": "localhost:{port}"}, 200),
+        ({"Host": "evil.example:{port}"}, 400),
+        ({"Host": "evil.example"}, 400),
+        ({"Origin": EVIL}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Origin": "http://127.0.0.1:{port}"}, 200),
+    ],
+)
 def test_card_image_endpoint_host_and_origin(images, headers, status):
     url, _store, key, ids = images
     port = url.rsplit(":", 1)[1]
@@ -246,23 +298,47 @@ def test_link_key_is_private_and_stable(settings):
 def test_ingest_summary_artifact_holds_counts_not_people():
     from meishi.report import IngestReport, IngestRow, markdown_table
 
-    person = {"name": "山田 太郎", "company": "株式会社ミドリ精機", "tel": "03-5210-7788",
-              "mobile": "090-1234-5678", "email": "t.yamada@midori-seiki.co.jp"}
-    report = IngestReport(inbox="/home/u/inbox", waiting_for_purpose=7, rows=[
-        IngestRow(source="2026-11-20_交流会/山田さん.jpg", status="stored", contact_id=12,
-                  fields=person, candidates=[5]),
-        IngestRow(source="2026-11-20_交流会/b.jpg", status="merged", contact_id=5,
-                  merged_because="the mobile number", fields=person),
-        IngestRow(source="c.jpg", status="duplicate", contact_id=3, fields=person),
-        IngestRow(source="2026-11-20_交流会/佐藤様.png", status="failed",
-                  error="佐藤様.png is not an image"),
-    ])
+    person = {
+        "name": "山田 太郎",
+        "company": "株式会社ミドリ精機",
+        "tel": "03-5210-7788",
+        "mobile": "090-1234-5678",
+        "email": "t.yamada@midori-seiki.co.jp",
+    }
+    report = IngestReport(
+        inbox="/home/u/inbox",
+        waiting_for_purpose=7,
+        rows=[
+            IngestRow(
+                source="2026-11-20_交流会/山田さん.jpg",
+                status="stored",
+                contact_id=12,
+                fields=person,
+                candidates=[5],
+            ),
+            IngestRow(
+                source="2026-11-20_交流会/b.jpg",
+                status="merged",
+                contact_id=5,
+                merged_because="the mobile number",
+                fields=person,
+            ),
+            IngestRow(source="c.jpg", status="duplicate", contact_id=3, fields=person),
+            IngestRow(
+                source="2026-11-20_交流会/佐藤様.png",
+                status="failed",
+                error="佐藤様.png is not an image",
+            ),
+        ],
+    )
     md = markdown_table(report)
     for value in [*person.values(), "山田さん", "佐藤様", "交流会", "/home/u"]:
         assert value not in md, value
-    assert md.splitlines()[0] == ("**1 new, 1 joined a known contact, 1 already stored, "
-                                  "1 quarantined** — 1 of this batch and 7 in all are waiting "
-                                  "for a purpose note.")
+    assert md.splitlines()[0] == (
+        "**1 new, 1 joined a known contact, 1 already stored, "
+        "1 quarantined** — 1 of this batch and 7 in all are waiting "
+        "for a purpose note."
+    )
     assert "| #12 | new — same person as #5? |" in md
     assert "| #5 | joined (the mobile number) |" in md
     assert "| #3 | already stored |" in md

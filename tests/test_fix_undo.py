@@ -25,10 +25,16 @@ def store(settings):
     ("changes", "expected", "logged"),
     [
         ({"title": "部長"}, {"title": "部長"}, {"title": ["課長", "部長"]}),
-        ({"fax": "03-5210-7789", "tel": ""}, {"fax": "03-5210-7789", "tel": None},
-         {"fax": [None, "03-5210-7789"], "tel": ["03-5210-7788", None]}),
-        ({"follow_up": "2026-12-24"}, {"follow_up": date(2026, 12, 24)},
-         {"follow_up": ["2026-12-01", "2026-12-24"]}),
+        (
+            {"fax": "03-5210-7789", "tel": ""},
+            {"fax": "03-5210-7789", "tel": None},
+            {"fax": [None, "03-5210-7789"], "tel": ["03-5210-7788", None]},
+        ),
+        (
+            {"follow_up": "2026-12-24"},
+            {"follow_up": date(2026, 12, 24)},
+            {"follow_up": ["2026-12-01", "2026-12-24"]},
+        ),
         ({"title": "課長"}, {"title": "課長"}, None),  # no change, nothing logged
     ],
 )
@@ -74,7 +80,7 @@ def test_delete_removes_the_contact_and_its_images_and_logs_what_it_was(store):
     images = store.delete(cid)
     assert store.get(cid) is None and store.count() == 0
     assert images and not any(p.exists() for p in images)
-    (_, action, detail), = store.changes(cid)
+    ((_, action, detail),) = store.changes(cid)
     assert action == "deleted" and detail["fields"]["name"] == "山田 太郎"
     assert detail["cards"] == ["a.jpg"]
     # the same scan again is a new card, not a duplicate of a deleted one
@@ -86,8 +92,11 @@ def test_delete_removes_the_contact_and_its_images_and_logs_what_it_was(store):
     [
         # another person's card merged by mistake (same name and mail): back on its own;
         # the first contact gets its own title back
-        (dict(TARO_2025, title="部長", tel="06-1111-2222"), {"title": "課長", "tel": "03-5210-7788"},
-         {"title": "部長", "tel": "06-1111-2222"}),
+        (
+            dict(TARO_2025, title="部長", tel="06-1111-2222"),
+            {"title": "課長", "tel": "03-5210-7788"},
+            {"title": "部長", "tel": "06-1111-2222"},
+        ),
         # a card that filled a gap: the gap comes back
         (dict(TARO_2025, fax="03-5210-7789"), {"fax": None}, {"fax": "03-5210-7789"}),
     ],
@@ -107,8 +116,9 @@ def test_unmerge_gives_a_card_back_its_own_contact(store, second, kept_on_first,
     for key, value in on_second.items():
         assert new.fields[key] == value, key
     assert old.history_of("title") == [] or all(h.card_id != card_id for h in old.history)
-    assert ("unmerged", {"card": card_id, "to": new.id}) in \
-        [(a, d) for _, a, d in store.changes(first)]
+    assert ("unmerged", {"card": card_id, "to": new.id}) in [
+        (a, d) for _, a, d in store.changes(first)
+    ]
     with pytest.raises(StoreError, match="only card"):
         store.unmerge(card_id)
 
@@ -116,11 +126,13 @@ def test_unmerge_gives_a_card_back_its_own_contact(store, second, kept_on_first,
 def test_unmerge_after_a_wrong_merge_of_two_firms_restores_the_first_firm(store):
     from test_company_bound import AOBA, HARUKA, _without
 
-    first = store.add_card(card("a", "2025-04-01", **_without(HARUKA, "mobile")),
-                           source_name="a.jpg").contact_id
-    other = store.add_card(card("b", "2026-05-10", **{**_without(AOBA, "mobile"),
-                                                      "name": "鈴木 一郎"}),
-                           source_name="b.jpg").contact_id
+    first = store.add_card(
+        card("a", "2025-04-01", **_without(HARUKA, "mobile")), source_name="a.jpg"
+    ).contact_id
+    other = store.add_card(
+        card("b", "2026-05-10", **{**_without(AOBA, "mobile"), "name": "鈴木 一郎"}),
+        source_name="b.jpg",
+    ).contact_id
     before = store.get(first).fields
     merged = store.merge(other, first)  # the wrong merge
     assert merged.fields["company"] == "株式会社アオバ産業"

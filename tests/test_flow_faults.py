@@ -21,8 +21,11 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 def _card(path, name):
     img = Image.new("RGB", (1092, 660), "white")
     d = ImageDraw.Draw(img)
-    for (text, px), y in zip([("株式会社ミドリ精機", 40), (name, 72), ("TEL 03-5210-7788", 28)],
-                             (60, 160, 320), strict=True):
+    for (text, px), y in zip(
+        [("株式会社ミドリ精機", 40), (name, 72), ("TEL 03-5210-7788", 28)],
+        (60, 160, 320),
+        strict=True,
+    ):
         d.text((60, y), text, font=ImageFont.truetype(FONT, px, index=0), fill="black")
     img.save(path)
 
@@ -80,7 +83,10 @@ def test_a_bug_is_not_retried_but_the_card_is_kept(settings, monkeypatch):
     assert [r.status for r in report.rows] == ["failed"]
     assert engine.calls == 1
     assert (settings.inbox_dir / "failed" / "card.png").exists()
-    assert "internal_error: ValueError" in (settings.inbox_dir / "failed" / "card.png.reason.txt").read_text()
+    assert (
+        "internal_error: ValueError"
+        in (settings.inbox_dir / "failed" / "card.png.reason.txt").read_text()
+    )
 
 
 def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, monkeypatch):

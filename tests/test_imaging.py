@@ -44,7 +44,9 @@ def test_decode_rejects_non_images(data, message):
 
 
 def test_decode_rejects_truncated_jpeg():
-    data = _jpeg(Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 600, 3), np.uint8)))
+    data = _jpeg(
+        Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 600, 3), np.uint8))
+    )
     with pytest.raises(UnreadableImageError, match="corrupt or truncated"):
         imaging.decode(data[: len(data) // 2], "half.jpg", Settings())
 
@@ -80,7 +82,9 @@ def test_find_card_in_a_photo():
     desk = cv2.GaussianBlur(desk, (9, 9), 0)
     card = _card_like()
     corners = np.float32([[260, 180], [930, 230], [900, 650], [220, 600]])
-    src = np.float32([[0, 0], [card.shape[1], 0], [card.shape[1], card.shape[0]], [0, card.shape[0]]])
+    src = np.float32(
+        [[0, 0], [card.shape[1], 0], [card.shape[1], card.shape[0]], [0, card.shape[0]]]
+    )
     M = cv2.getPerspectiveTransform(src, corners)
     warped = cv2.warpPerspective(card, M, (1200, 900))
     mask = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), M, (1200, 900))
@@ -115,9 +119,9 @@ def _bed(cards: list[tuple[int, int]], lid_open: bool) -> np.ndarray:
     bed = np.full((1500, 2400, 3), 40 if lid_open else 240, np.float32)
     for x, y in cards:
         card = _card_like(1000, 600).astype(np.float32)
-        bed[y + 600:y + 603, x + 3:x + 1003] *= 0.85  # shadow under the bottom edge
-        bed[y + 3:y + 603, x + 1000:x + 1003] *= 0.85  # and the right edge
-        bed[y:y + 600, x:x + 1000] = card
+        bed[y + 600 : y + 603, x + 3 : x + 1003] *= 0.85  # shadow under the bottom edge
+        bed[y + 3 : y + 603, x + 1000 : x + 1003] *= 0.85  # and the right edge
+        bed[y : y + 600, x : x + 1000] = card
     return bed.clip(0, 255).astype(np.uint8)
 
 
@@ -156,8 +160,10 @@ def test_a_scan_of_several_cards_gives_each_its_own_identity():
     assert [c.source for c in cards] == ["bed.jpg#1", "bed.jpg#2"]
     assert [c.part for c in cards] == [1, 2]
     file_sha = imaging.sha256_bytes(data)
-    assert [c.sha256 for c in cards] == [imaging.part_sha256(file_sha, 1),
-                                         imaging.part_sha256(file_sha, 2)]
+    assert [c.sha256 for c in cards] == [
+        imaging.part_sha256(file_sha, 1),
+        imaging.part_sha256(file_sha, 2),
+    ]
     assert all(c.found_card and c.region is not None for c in cards)
     (one,) = imaging.clean(_jpeg(Image.fromarray(_card_like(1100, 660))), "one.jpg", Settings())
     assert one.source == "one.jpg" and one.part is None and one.region is None
@@ -169,8 +175,12 @@ def test_cards_are_found_inside_the_dark_edge_of_a_scanner_bed():
     assert len(imaging.find_card_quads(bed)) == 2
 
 
-def _desk_photo(desk: tuple[int, int, int], band: tuple[int, int, int] | None,
-                shadow: float, pen_on_top: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _desk_photo(
+    desk: tuple[int, int, int],
+    band: tuple[int, int, int] | None,
+    shadow: float,
+    pen_on_top: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """A phone photo of a card (with a band printed along its top edge, if ``band``) lying in
     perspective on a grained desk: a soft drop shadow, a pen lying across the card's edge,
     light falling off to one side and a vignette, blur, noise and JPEG. Returns the photo and

@@ -58,25 +58,39 @@ def test_person_name_score_tells_names_from_words():
     assert names.person_name_score("営業企画") < 0.5
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("ニシムラ", "nishimura"), ("にしむら", "nishimura"), ("Nishimura", "nishimura"),
-    # long vowels and their spellings folded
-    ("リョウ", "ryo"), ("Ryo", "ryo"), ("RYOU", "ryo"), ("オオノ", "ono"), ("Ohno", "ono"),
-    ("ユウキ", "yuki"), ("Namba", "nanba"), ("ナンバ", "nanba"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ニシムラ", "nishimura"),
+        ("にしむら", "nishimura"),
+        ("Nishimura", "nishimura"),
+        # long vowels and their spellings folded
+        ("リョウ", "ryo"),
+        ("Ryo", "ryo"),
+        ("RYOU", "ryo"),
+        ("オオノ", "ono"),
+        ("Ohno", "ono"),
+        ("ユウキ", "yuki"),
+        ("Namba", "nanba"),
+        ("ナンバ", "nanba"),
+    ],
+)
 def test_readings_compare_as_folded_romaji(text, key):
     assert names.romaji_key(text) == key
 
 
-@pytest.mark.parametrize(("family", "given", "printed", "fits"), [
-    ("西村", "葵", [["ニシムラ", "アオイ"]], True),
-    ("西村", "壮", [["ニシムラ", "アオイ"]], False),     # 葵 misread as 壮
-    ("松本", "達也", [["Tatsuya", "Matsumoto"]], True),  # romaji in either order
-    ("中野", "葵", [["a", "nakano"]], True),            # an e-mail with an initial
-    ("中島", "蓮", [["nakajimaren"]], True),           # an e-mail run together
-    ("中島", "夢", [["nakajima", "ren"]], False),
-    ("菊", "地", [["kikuchi", "m"]], False),           # half the name is not the name
-    ("西村", "葵", [], None),                          # nothing printed to compare with
-])
+@pytest.mark.parametrize(
+    ("family", "given", "printed", "fits"),
+    [
+        ("西村", "葵", [["ニシムラ", "アオイ"]], True),
+        ("西村", "壮", [["ニシムラ", "アオイ"]], False),  # 葵 misread as 壮
+        ("松本", "達也", [["Tatsuya", "Matsumoto"]], True),  # romaji in either order
+        ("中野", "葵", [["a", "nakano"]], True),  # an e-mail with an initial
+        ("中島", "蓮", [["nakajimaren"]], True),  # an e-mail run together
+        ("中島", "夢", [["nakajima", "ren"]], False),
+        ("菊", "地", [["kikuchi", "m"]], False),  # half the name is not the name
+        ("西村", "葵", [], None),  # nothing printed to compare with
+    ],
+)
 def test_a_name_reads_as_the_card_prints_it(family, given, printed, fits):
     assert names.reads_as(family, given, printed) is fits

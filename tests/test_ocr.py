@@ -19,41 +19,71 @@ from meishi.ocr.tesseract import (
 
 def _data(words):
     """A Tesseract word table: (text, conf, left, top, width, height, line_num)."""
-    cols = {k: [] for k in ("text", "conf", "left", "top", "width", "height", "block_num",
-                            "par_num", "line_num")}
+    cols = {
+        k: []
+        for k in (
+            "text",
+            "conf",
+            "left",
+            "top",
+            "width",
+            "height",
+            "block_num",
+            "par_num",
+            "line_num",
+        )
+    }
     for text, conf, x, y, w, h, line in words:
-        for k, v in zip(("text", "conf", "left", "top", "width", "height", "block_num", "par_num",
-                         "line_num"), (text, conf, x, y, w, h, 1, 1, line), strict=True):
+        for k, v in zip(
+            ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num"),
+            (text, conf, x, y, w, h, 1, 1, line),
+            strict=True,
+        ):
             cols[k].append(v)
     return cols
 
 
 def test_lines_drop_cjk_spaces_but_keep_the_name_gap_and_latin_spaces():
-    lines = lines_from_data(_data([
-        # 山田  太郎 : narrow gaps inside, a wide gap between family and given name
-        ("山", 95, 100, 10, 60, 60, 1), ("田", 95, 165, 10, 60, 60, 1),
-        ("太", 93, 290, 10, 60, 60, 1), ("郎", 91, 355, 10, 60, 60, 1),
-        # 株式会社 read as separate words with small gaps
-        ("株式", 90, 100, 100, 60, 30, 2), ("会社", 90, 166, 100, 60, 30, 2),
-        ("Taro", 88, 100, 150, 60, 24, 3), ("Yamada", 90, 172, 150, 90, 24, 3),
-        ("", -1, 0, 0, 0, 0, 3),
-    ]))
+    lines = lines_from_data(
+        _data(
+            [
+                # 山田  太郎 : narrow gaps inside, a wide gap between family and given name
+                ("山", 95, 100, 10, 60, 60, 1),
+                ("田", 95, 165, 10, 60, 60, 1),
+                ("太", 93, 290, 10, 60, 60, 1),
+                ("郎", 91, 355, 10, 60, 60, 1),
+                # 株式会社 read as separate words with small gaps
+                ("株式", 90, 100, 100, 60, 30, 2),
+                ("会社", 90, 166, 100, 60, 30, 2),
+                ("Taro", 88, 100, 150, 60, 24, 3),
+                ("Yamada", 90, 172, 150, 90, 24, 3),
+                ("", -1, 0, 0, 0, 0, 3),
+            ]
+        )
+    )
     assert [x.text for x in lines] == ["山田 太郎", "株式会社", "Taro Yamada"]
     assert lines[0].conf == pytest.approx(93.5)
     assert lines[0].size == 60
 
 
 def test_trim_keeps_an_unsure_given_name_but_drops_marks_and_odd_sized_scraps():
-    lines = lines_from_data(_data([
-        # a logo read as a big unsure kanji, a card edge read as "|", then the name: Tesseract
-        # is unsure of the large given name although it read it right
-        ("回", 30, 20, 0, 150, 150, 1), ("|", 88, 180, 10, 8, 90, 1),
-        ("吉田", 86, 205, 20, 185, 95, 1), ("美咲", 36, 466, 22, 188, 97, 1),
-        ("⑩", 39, 700, 20, 60, 80, 1),
-        # a Latin scrap at the end of a line
-        ("株式会社", 93, 10, 200, 200, 50, 2), ("ミドリ", 92, 215, 200, 150, 50, 2),
-        ("ll", 20, 380, 205, 20, 40, 2),
-    ]))
+    lines = lines_from_data(
+        _data(
+            [
+                # a logo read as a big unsure kanji, a card edge read as "|", then the name: Tesseract
+                # is unsure of the large given name although it read it right
+                ("回", 30, 20, 0, 150, 150, 1),
+                ("|", 88, 180, 10, 8, 90, 1),
+                ("吉田", 86, 205, 20, 185, 95, 1),
+                ("美咲", 36, 466, 22, 188, 97, 1),
+                ("⑩", 39, 700, 20, 60, 80, 1),
+                # a Latin scrap at the end of a line
+                ("株式会社", 93, 10, 200, 200, 50, 2),
+                ("ミドリ", 92, 215, 200, 150, 50, 2),
+                ("ll", 20, 380, 205, 20, 40, 2),
+            ]
+        )
+    )
     assert [x.text for x in trim(lines)] == ["吉田 美咲", "株式会社ミドリ"]
 
 
@@ -92,8 +122,15 @@ def engine():
 @pytest.mark.e2e
 @pytest.mark.parametrize("turned", [0, 90, 180, 270])
 def test_orientation_is_found_for_turned_cards(engine, turned):
-    card = _render([("株式会社ミドリ精機", 40), ("山田 太郎", 72), ("東京都千代田区丸の内2-4-1", 28),
-                    ("TEL 03-5210-7788", 28), ("t.yamada@midori-seiki.co.jp", 28)])
+    card = _render(
+        [
+            ("株式会社ミドリ精機", 40),
+            ("山田 太郎", 72),
+            ("東京都千代田区丸の内2-4-1", 28),
+            ("TEL 03-5210-7788", 28),
+            ("t.yamada@midori-seiki.co.jp", 28),
+        ]
+    )
     # the photo shows the card turned clockwise by `turned`; reading must turn it back
     photo = rotate(card, turned)
     result = read_text(photo, engine)
@@ -109,7 +146,9 @@ def test_vertical_card_is_read_with_jpn_vert(engine):
     d = ImageDraw.Draw(img)
     for i, ch in enumerate("山田太郎"):
         d.text((400, 120 + i * 90), ch, font=font, fill=0)
-    small = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40, index=0)
+    small = ImageFont.truetype(
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 40, index=0
+    )
     for i, ch in enumerate("株式会社ミドリ精機"):
         d.text((560, 60 + i * 52), ch, font=small, fill=0)
     result = read_text(np.asarray(img), engine)
@@ -174,7 +213,7 @@ def test_a_glyph_most_readings_drop_is_kept_when_the_ink_shows_it(glyphs, expect
 
     crop = np.full((100, 420), 255, np.uint8)
     for i in range(glyphs):  # square glyphs 80 px high, 10 px apart
-        crop[10:90, 20 + 90 * i:100 + 90 * i] = 0
+        crop[10:90, 20 + 90 * i : 100 + 90 * i] = 0
     assert _glyph_count(crop, 100) == glyphs
     old = make_line([OcrWord(text="和田", conf=90.0, box=Box(x=20, y=10, w=260, h=80))])
     # the one-kanji given name is read at one size only; the others drop it
@@ -189,7 +228,7 @@ def _glyph_row(gaps: list[int], size: int = 30, height: int = 60) -> np.ndarray:
     crop = np.full((height, width), 255, np.uint8)
     x = 20
     for gap in [*gaps, 0]:
-        crop[15:15 + size, x:x + size] = 0
+        crop[15 : 15 + size, x : x + size] = 0
         x += size + gap
     return crop
 
@@ -221,8 +260,8 @@ def test_a_word_box_is_fitted_to_its_own_ink_not_the_line_above():
     from meishi.ocr.tesseract import _inked
 
     crop = np.full((200, 120), 255, np.uint8)
-    crop[10:30, 10:110] = 0    # the bottom of the line above, in the crop's band
-    crop[60:150, 20:100] = 0   # the glyph, taller than Tesseract's box for it
+    crop[10:30, 10:110] = 0  # the bottom of the line above, in the crop's band
+    crop[60:150, 20:100] = 0  # the glyph, taller than Tesseract's box for it
     (word,) = _inked([OcrWord(text="翼", conf=0.0, box=Box(x=15, y=20, w=90, h=180))], crop)
     assert (word.box.y, word.box.bottom) == (60, 150)
     (word,) = _inked([OcrWord(text="翼", conf=0.0, box=Box(x=15, y=70, w=90, h=40))], crop)
@@ -246,8 +285,15 @@ class _OneColumnEngine:
 
         self.calls += 1
         h, w = gray.shape
-        return [make_line([OcrWord(text=self.text, conf=self.conf,
-                                   box=Box(x=w // 4, y=10, w=w // 2, h=h - 20))])]
+        return [
+            make_line(
+                [
+                    OcrWord(
+                        text=self.text, conf=self.conf, box=Box(x=w // 4, y=10, w=w // 2, h=h - 20)
+                    )
+                ]
+            )
+        ]
 
 
 def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_is_not_joined():
@@ -261,7 +307,10 @@ def test_pieces_of_one_column_are_read_again_as_one_but_a_reading_beside_a_name_
 
     gray = np.full((1280, 780), 255, np.uint8)
     pieces = [col("⑨株式会社", 630, 65, 84, 313, 60.0), col("会 カザネ酒", 657, 294, 52, 315, 60.0)]
-    name = [col("上田浩二", 350, 185, 110, 400, conf=90.0), col("ウエダコウジ", 474, 228, 33, 222, conf=90.0)]
+    name = [
+        col("上田浩二", 350, 185, 110, 400, conf=90.0),
+        col("ウエダコウジ", 474, 228, 33, 222, conf=90.0),
+    ]
     engine = _OneColumnEngine("株式会社カザネ酒造")
     out = reread_columns(gray, pieces + name, engine)
     texts = sorted(o.text for o in out)
@@ -279,7 +328,9 @@ def test_an_unsure_column_the_layout_missed_is_kept_only_when_it_is_a_postal_cod
 
     gray = np.full((1000, 600), 255, np.uint8)
     gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
-    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    body = make_line(
+        [OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))]
+    )
     body.vertical = True
     out = reread_columns(gray, [body], _OneColumnEngine(text, conf=32.0))
     assert (text in [o.text for o in out]) is kept
@@ -311,8 +362,11 @@ class _DigitsEngine(_FakeEngine):
     eng reads it right."""
 
     def answer(self, gray, lang, psm):
-        text, conf = {"jpn_vert": ("〒160,」7616", 40.0), "jpn": ("T169-/7616", 45.0),
-                      "eng": ("T160-7616", 86.0)}[lang]
+        text, conf = {
+            "jpn_vert": ("〒160,」7616", 40.0),
+            "jpn": ("T169-/7616", 45.0),
+            "eng": ("T160-7616", 86.0),
+        }[lang]
         return [self.line(text, conf, 0, 0, 20, 200)]
 
 
@@ -322,8 +376,10 @@ def test_a_column_of_digits_is_read_again_in_english():
 
     gray = np.full((1000, 600), 255, np.uint8)
     column = _tategaki_column("〒160-7616")
-    gray[100:100 + column.shape[0], 200:200 + column.shape[1]] = column
-    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    gray[100 : 100 + column.shape[0], 200 : 200 + column.shape[1]] = column
+    body = make_line(
+        [OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))]
+    )
     body.vertical = True
     engine = _DigitsEngine()
     out = reread_columns(gray, [body], engine)
@@ -385,8 +441,12 @@ def test_a_block_number_the_column_lost_is_taken_from_its_line_reading():
     from meishi.models import Box, OcrWord
     from meishi.ocr.tesseract import _with_number_tail, make_line
 
-    column = make_line([OcrWord(text="東京都八王子市旭町", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
-    strip = make_line([OcrWord(text="東京都人王子市旭町4-26 2", conf=66.0, box=Box(x=0, y=0, w=600, h=48))])
+    column = make_line(
+        [OcrWord(text="東京都八王子市旭町", conf=89.0, box=Box(x=290, y=128, w=35, h=371))]
+    )
+    strip = make_line(
+        [OcrWord(text="東京都人王子市旭町4-26 2", conf=66.0, box=Box(x=0, y=0, w=600, h=48))]
+    )
     assert _with_number_tail(column, strip).text.replace(" ", "") == "東京都八王子市旭町4-26-2"
     # a column that kept its number is left as it is
     kept = make_line([OcrWord(text="旭町4-26-2", conf=89.0, box=Box(x=290, y=128, w=35, h=371))])
@@ -411,8 +471,15 @@ def test_mail_lines_are_read_again_in_english():
 
     gray = np.full((600, 600), 255, np.uint8)
     engine = _EnglishEngine()
-    got = reread_mail(gray, [line("株式会社ミドリ精機", 10), line("Mail nakamuraryo@example.co.jp", 60),
-                             line("メール", 100, vertical=True)], engine)
+    got = reread_mail(
+        gray,
+        [
+            line("株式会社ミドリ精機", 10),
+            line("Mail nakamuraryo@example.co.jp", 60),
+            line("メール", 100, vertical=True),
+        ],
+        engine,
+    )
     assert [g.alternatives for g in got] == [[], ["nakamura_ryo@example.co.jp"], []]
     assert engine.calls == [("eng", 7)]
 
@@ -428,8 +495,14 @@ class _TategakiEngine(_FakeEngine):
             if gray.shape[0] < gray.shape[1]:
                 return []  # the card turned on its side reads as nothing
             k = gray.shape[0] / 1200  # orientation is probed on a smaller copy
-            return [line("Tel 03-5210-7788", 90.0, int(60 * k), int(1000 * k), int(330 * k), int(30 * k)),
-                    line("M 979-8207-9793", 41.0, int(60 * k), int(1050 * k), int(320 * k), int(30 * k))]
+            return [
+                line(
+                    "Tel 03-5210-7788", 90.0, int(60 * k), int(1000 * k), int(330 * k), int(30 * k)
+                ),
+                line(
+                    "M 979-8207-9793", 41.0, int(60 * k), int(1050 * k), int(320 * k), int(30 * k)
+                ),
+            ]
         if lang == "jpn_vert":
             return [line("株式会社ミドリ精機", 90.0, 500, 60, 60, 520)]
         return [line("M 070-8207-9793", 88.0, 0, 0, gray.shape[1], gray.shape[0])]
@@ -441,8 +514,10 @@ def test_a_tategaki_cards_unsure_latin_line_is_kept_and_read_again():
     assert result.orientation == "vertical" and result.rotation == 0
     # the unsure phone line is a line of the card (not left to jpn_vert as scraps of
     # columns), and it is read again as a horizontal card's line would be
-    assert [ln.text for ln in result.lines if not ln.vertical] == \
-        ["Tel 03-5210-7788", "M 070-8207-9793"]
+    assert [ln.text for ln in result.lines if not ln.vertical] == [
+        "Tel 03-5210-7788",
+        "M 070-8207-9793",
+    ]
     assert ("jpn", 7) in engine.calls
 
 
@@ -453,24 +528,33 @@ def test_a_columns_crop_reaches_down_as_far_as_its_ink_goes_but_not_past_a_rule(
     ink = np.zeros((1000, 400), bool)
     column = Box(x=100, y=100, w=40, h=400)  # what the layout saw of the column
     for top in range(100, 640, 45):  # glyphs every 45 px, down to y=640 (a block number)
-        ink[top:top + 38, 105:135] = True
+        ink[top : top + 38, 105:135] = True
     ink[760:800, 105:135] = True  # something else, well below
     assert _ink_end(ink, column, 500) == 633
     ink[590:593, 20:380] = True  # a rule across the card
     assert _ink_end(ink, column, 500) == 588  # the glyph above the rule
 
 
-@pytest.mark.parametrize(("column", "other", "expected"), [
-    # jpn_vert read the turned dashes as 1s; the column laid out as a line kept them
-    ("東京都文京区本郷4127", "東京都文京区本卿4- 2 7", "東京都文京区本郷4-27"),
-    # the line lost a dash that jpn_vert read as a comma
-    ("宮城県仙台市青葉区一番町3 2 1 - 1 9", "宮城県仙台市青葉区一番町3,21,19", "宮城県仙台市青葉区一番町3-21-19"),
-    # other digits: not the same number
-    ("東京都新宿区西新宿2-29-9", "東京都新宿区西新宿212019", "東京都新宿区西新宿2-29-9"),
-    # not an address
-    ("TEL 0312345678", "TEL 03-1234-5678", "TEL 0312345678"),
-])
-def test_a_columns_block_number_is_taken_from_the_reading_that_shows_its_groups(column, other, expected):
+@pytest.mark.parametrize(
+    ("column", "other", "expected"),
+    [
+        # jpn_vert read the turned dashes as 1s; the column laid out as a line kept them
+        ("東京都文京区本郷4127", "東京都文京区本卿4- 2 7", "東京都文京区本郷4-27"),
+        # the line lost a dash that jpn_vert read as a comma
+        (
+            "宮城県仙台市青葉区一番町3 2 1 - 1 9",
+            "宮城県仙台市青葉区一番町3,21,19",
+            "宮城県仙台市青葉区一番町3-21-19",
+        ),
+        # other digits: not the same number
+        ("東京都新宿区西新宿2-29-9", "東京都新宿区西新宿212019", "東京都新宿区西新宿2-29-9"),
+        # not an address
+        ("TEL 0312345678", "TEL 03-1234-5678", "TEL 0312345678"),
+    ],
+)
+def test_a_columns_block_number_is_taken_from_the_reading_that_shows_its_groups(
+    column, other, expected
+):
     from meishi.models import Box, OcrWord
     from meishi.ocr.tesseract import _with_block_number, make_line
 
@@ -497,7 +581,9 @@ def test_a_rule_read_as_a_line_is_not_enlarged_past_what_tesseract_takes():
 
     # the card's edge left in a photo's cut: a "line" 2 px high across the whole card
     rule = make_line([OcrWord(text="ーーニーー", conf=20.0, box=Box(x=0, y=700, w=1270, h=2))])
-    text = make_line([OcrWord(text="株式会社ミナト企画", conf=95.0, box=Box(x=100, y=100, w=500, h=40))])
+    text = make_line(
+        [OcrWord(text="株式会社ミナト企画", conf=95.0, box=Box(x=100, y=100, w=500, h=40))]
+    )
     gray = np.full((720, 1280), 255, np.uint8)
     engine = _SizeLimitEngine()
     got = reread_lines(gray, [text, rule], engine)
@@ -516,25 +602,36 @@ class _WholeRowEngine(_FakeEngine):
         if not runs:
             return []
         rows = np.flatnonzero(ink.any(axis=1))
-        return [self.line("字" * len(runs), 95.0, runs[0][0], int(rows[0]), runs[-1][1] - runs[0][0],
-                          int(rows[-1] - rows[0] + 1))]
+        return [
+            self.line(
+                "字" * len(runs),
+                95.0,
+                runs[0][0],
+                int(rows[0]),
+                runs[-1][1] - runs[0][0],
+                int(rows[-1] - rows[0] + 1),
+            )
+        ]
 
 
-@pytest.mark.parametrize("glyphs, band, expected", [
-    # two glyphs the layout left out before the line, one after: read with it
-    ([100, 140, 180, 220, 260, 300], False, "字字字字字字"),
-    # a glyph a wide gap away is another line's, a band along the card's edge no glyph
-    ([60, 180, 220], True, "字字"),
-])
+@pytest.mark.parametrize(
+    "glyphs, band, expected",
+    [
+        # two glyphs the layout left out before the line, one after: read with it
+        ([100, 140, 180, 220, 260, 300], False, "字字字字字字"),
+        # a glyph a wide gap away is another line's, a band along the card's edge no glyph
+        ([60, 180, 220], True, "字字"),
+    ],
+)
 def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expected):
     from meishi.models import Box, OcrWord
     from meishi.ocr.tesseract import make_line, reread_lines
 
     gray = np.full((200, 800), 255, np.uint8)
     for x in glyphs:  # a glyph: 田 of strokes 3 px wide
-        gray[85:115, x:x + 30] = 0
-        gray[88:112, x + 3:x + 27] = 255
-        gray[85:115, x + 14:x + 17] = gray[99:102, x:x + 30] = 0
+        gray[85:115, x : x + 30] = 0
+        gray[88:112, x + 3 : x + 27] = 255
+        gray[85:115, x + 14 : x + 17] = gray[99:102, x : x + 30] = 0
     if band:
         gray[80:120, 260:] = 0
     # the page layout read the glyphs at 180 and 220 only, surely
@@ -546,30 +643,36 @@ def test_ink_the_layout_left_beside_a_line_is_read_with_it(glyphs, band, expecte
         assert got[0].box.x == glyphs[0] and got[0].box.right == glyphs[-1] + 30
 
 
-
 def _glyph(gray, x, y, px=30):
     """Draw 田, ``px`` high, with strokes 3 px wide."""
-    gray[y:y + px, x:x + px] = 0
-    gray[y + 3:y + px - 3, x + 3:x + px - 3] = 255
-    gray[y:y + px, x + px // 2 - 1:x + px // 2 + 2] = gray[y + px // 2 - 1:y + px // 2 + 2, x:x + px] = 0
+    gray[y : y + px, x : x + px] = 0
+    gray[y + 3 : y + px - 3, x + 3 : x + px - 3] = 255
+    gray[y : y + px, x + px // 2 - 1 : x + px // 2 + 2] = gray[
+        y + px // 2 - 1 : y + px // 2 + 2, x : x + px
+    ] = 0
 
 
 class _UnsureRowEngine(_WholeRowEngine):
     def answer(self, gray, lang, psm):
-        return [self.line(ln.text, 50.0, ln.box.x, ln.box.y, ln.box.w, ln.box.h)
-                for ln in super().answer(gray, lang, psm)]
+        return [
+            self.line(ln.text, 50.0, ln.box.x, ln.box.y, ln.box.w, ln.box.h)
+            for ln in super().answer(gray, lang, psm)
+        ]
 
 
-@pytest.mark.parametrize("extra, engine, found", [
-    # a short title under the department, under the department's last glyph's box
-    ("title", _WholeRowEngine, True),
-    # ... but not if it reads unsure (noise, a picture)
-    ("title", _UnsureRowEngine, False),
-    # a logo twice the text's height, specks, glyphs beside a line: none is read as a line
-    ("logo", _WholeRowEngine, False),
-    ("speck", _WholeRowEngine, False),
-    ("beside", _WholeRowEngine, False),
-])
+@pytest.mark.parametrize(
+    "extra, engine, found",
+    [
+        # a short title under the department, under the department's last glyph's box
+        ("title", _WholeRowEngine, True),
+        # ... but not if it reads unsure (noise, a picture)
+        ("title", _UnsureRowEngine, False),
+        # a logo twice the text's height, specks, glyphs beside a line: none is read as a line
+        ("logo", _WholeRowEngine, False),
+        ("speck", _WholeRowEngine, False),
+        ("beside", _WholeRowEngine, False),
+    ],
+)
 def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
     import cv2
 
@@ -592,9 +695,13 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
     elif extra == "beside":
         _glyph(gray, 220, 60)  # just beside (the ink reach's to take in)
         _glyph(gray, 260, 60)
-    dept = make_line([OcrWord(text="字字", conf=95.0, box=Box(x=100, y=60, w=70, h=30)),
-                      # 部's box reaching down over the title
-                      OcrWord(text="字", conf=95.0, box=Box(x=180, y=60, w=30, h=70))])
+    dept = make_line(
+        [
+            OcrWord(text="字字", conf=95.0, box=Box(x=100, y=60, w=70, h=30)),
+            # 部's box reaching down over the title
+            OcrWord(text="字", conf=95.0, box=Box(x=180, y=60, w=30, h=70)),
+        ]
+    )
     below = make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))])
     got = read_unread(gray, [dept, below], engine())
     if found:
@@ -602,7 +709,6 @@ def test_a_row_of_ink_the_layout_left_unread_is_read(extra, engine, found):
         assert (got[1].box.x, got[1].box.y, got[1].box.right) == (100, 110, 170)
     else:
         assert [g.text for g in got] == ["字字字", "字字字字"]
-
 
 
 def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
@@ -624,10 +730,13 @@ def test_a_scrap_of_a_row_read_as_a_line_of_its_own_is_read_with_the_rest():
     assert (got[1].box.x, got[1].box.right) == (100, 260)
 
 
-@pytest.mark.parametrize("gap, read", [
-    (35, True),   # over a glyph height apart (ミウラ | ユキコ): read on its own
-    (10, False),  # a third of one: the line's own glyphs, for the ink reach to take in
-])
+@pytest.mark.parametrize(
+    "gap, read",
+    [
+        (35, True),  # over a glyph height apart (ミウラ | ユキコ): read on its own
+        (10, False),  # a third of one: the line's own glyphs, for the ink reach to take in
+    ],
+)
 def test_ink_a_wide_gap_beside_a_line_is_read_on_its_own(gap, read):
     from meishi.models import Box, OcrWord
     from meishi.ocr.tesseract import make_line, read_unread
@@ -642,9 +751,11 @@ def test_ink_a_wide_gap_beside_a_line_is_read_on_its_own(gap, read):
         _glyph(gray, x, 120)  # unread
     for x in (100, 140, 180, 220):
         _glyph(gray, x, 200)
-    lines = [make_line([OcrWord(text="字字字", conf=95.0, box=Box(x=100, y=60, w=110, h=30))]),
-             make_line([OcrWord(text="字字字", conf=92.0, box=Box(x=right, y=120, w=110, h=30))]),
-             make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))])]
+    lines = [
+        make_line([OcrWord(text="字字字", conf=95.0, box=Box(x=100, y=60, w=110, h=30))]),
+        make_line([OcrWord(text="字字字", conf=92.0, box=Box(x=right, y=120, w=110, h=30))]),
+        make_line([OcrWord(text="字字字字", conf=95.0, box=Box(x=100, y=200, w=150, h=30))]),
+    ]
     got = read_unread(gray, lines, _WholeRowEngine())
     assert len(got) == (4 if read else 3)
     if read:
@@ -665,12 +776,15 @@ class _ThinPrintEngine(_FakeEngine):
         return [self.line(text, conf, 0, 0, gray.shape[1], gray.shape[0])]
 
 
-@pytest.mark.parametrize("grey, binary, expected", [
-    # thin kana read as scraps with two digits in them, at next to no confidence: binarised
-    (("ルン 07", 26.0), "ナカジマ アイ", "ナカジマ アイ"),
-    # a number read unsurely is not binarised (its 0s come out as 9s, surely)
-    (("携帯 090-1094-3156", 40.0), "携帯 090-1994-3156", "携帯 090-1094-3156"),
-])
+@pytest.mark.parametrize(
+    "grey, binary, expected",
+    [
+        # thin kana read as scraps with two digits in them, at next to no confidence: binarised
+        (("ルン 07", 26.0), "ナカジマ アイ", "ナカジマ アイ"),
+        # a number read unsurely is not binarised (its 0s come out as 9s, surely)
+        (("携帯 090-1094-3156", 40.0), "携帯 090-1994-3156", "携帯 090-1094-3156"),
+    ],
+)
 def test_thin_print_read_as_scraps_is_read_binarised(grey, binary, expected):
     from meishi.ocr.tesseract import _read_one_line
 
@@ -691,19 +805,34 @@ class _ReadsAs(_FakeEngine):
         return [self.line(self.text, self.conf, 0, 0, gray.shape[1], gray.shape[0])]
 
 
-@pytest.mark.parametrize("old, probe, reread, kept", [
-    # the half-size probe and a full-size re-read agree, as surely: they outvote the layout
-    (("若葉システムズメ株式会社", 89), ("若葉システムズ株式会社", 92), ("若葉システムズ株式会社", 93),
-     "若葉システムズ株式会社"),
-    # ... and may be a little less sure when they only add a glyph the layout dropped
-    (("中央第 会館3F", 92), ("中央第二会館3F", 85), ("中央第二会館3F", 90), "中央第二会館3F"),
-    # two low-resolution misreads of a digit agree, but unsurely: the layout's reading stays
-    (("TEL: 03-3580-5368", 88), ("TEL: 03-3589-5368", 80), ("TEL: 03-3589-5368", 86),
-     "TEL: 03-3580-5368"),
-    # the re-read sides with neither
-    (("若葉システムズメ株式会社", 89), ("若葉システムズ株式会社", 92), ("若葉シスタムズ株式会社", 93),
-     "若葉システムズメ株式会社"),
-])
+@pytest.mark.parametrize(
+    "old, probe, reread, kept",
+    [
+        # the half-size probe and a full-size re-read agree, as surely: they outvote the layout
+        (
+            ("若葉システムズメ株式会社", 89),
+            ("若葉システムズ株式会社", 92),
+            ("若葉システムズ株式会社", 93),
+            "若葉システムズ株式会社",
+        ),
+        # ... and may be a little less sure when they only add a glyph the layout dropped
+        (("中央第 会館3F", 92), ("中央第二会館3F", 85), ("中央第二会館3F", 90), "中央第二会館3F"),
+        # two low-resolution misreads of a digit agree, but unsurely: the layout's reading stays
+        (
+            ("TEL: 03-3580-5368", 88),
+            ("TEL: 03-3589-5368", 80),
+            ("TEL: 03-3589-5368", 86),
+            "TEL: 03-3580-5368",
+        ),
+        # the re-read sides with neither
+        (
+            ("若葉システムズメ株式会社", 89),
+            ("若葉システムズ株式会社", 92),
+            ("若葉シスタムズ株式会社", 93),
+            "若葉システムズメ株式会社",
+        ),
+    ],
+)
 def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, reread, kept):
     from meishi.ocr.tesseract import reread_lines
 
@@ -718,16 +847,18 @@ def test_a_sure_line_the_probe_read_otherwise_is_put_to_a_vote(old, probe, rerea
     assert [g.text for g in reread_lines(gray, [line], _ReadsAs(*reread))] == [old[0]]
 
 
-
-@pytest.mark.parametrize("reread, probe, kept", [
-    # the layout read a short title unsurely, the probe surely: the re-read's swapped kanji
-    # is outvoted
-    (("至長", 80), ("室長", 95), "室長"),
-    # ... but not by a probe less sure than the re-read
-    (("至長", 80), ("室長", 70), "至長"),
-    # nor when the low-resolution readings share a misread other than a kanji's (0 for O)
-    (("Ryo OGAWA", 87), ("Ryo 0GAWA", 90), "Ryo OGAWA"),
-])
+@pytest.mark.parametrize(
+    "reread, probe, kept",
+    [
+        # the layout read a short title unsurely, the probe surely: the re-read's swapped kanji
+        # is outvoted
+        (("至長", 80), ("室長", 95), "室長"),
+        # ... but not by a probe less sure than the re-read
+        (("至長", 80), ("室長", 70), "至長"),
+        # nor when the low-resolution readings share a misread other than a kanji's (0 for O)
+        (("Ryo OGAWA", 87), ("Ryo 0GAWA", 90), "Ryo OGAWA"),
+    ],
+)
 def test_an_unsure_lines_reread_is_outvoted_by_the_layout_and_the_probe(reread, probe, kept):
     from meishi.ocr.tesseract import reread_lines
 
@@ -766,7 +897,7 @@ def test_two_stacked_scraps_of_one_rows_glyphs_are_read_again_as_that_row():
 
     gray = np.full((300, 900), 255, np.uint8)
     for x in range(100, 400, 50):
-        gray[100:140, x:x + 40] = 0
+        gray[100:140, x : x + 40] = 0
     # the layout cut the first glyphs across: two boxes of scraps, one over the other
     top = _FakeEngine.line("第昌い", 40.0, 100, 95, 140, 25)
     bottom = _FakeEngine.line("<ぶ電量", 0.0, 100, 110, 140, 35)
@@ -775,12 +906,15 @@ def test_two_stacked_scraps_of_one_rows_glyphs_are_read_again_as_that_row():
     assert [g.text for g in got] == ["製造部生産管理課"]
 
 
-@pytest.mark.parametrize("old, probe, alternative", [
-    # outvoted by nobody, the probe's reading stays with the line for the name's reading
-    ("条 慎太郎", "森 慎太郎", True),
-    # not a mail address's (its alternatives are English readings, for its separators)
-    ("Mail mori@shizuku.jp", "Mail mori@shizuku.jp 森", False),
-])
+@pytest.mark.parametrize(
+    "old, probe, alternative",
+    [
+        # outvoted by nobody, the probe's reading stays with the line for the name's reading
+        ("条 慎太郎", "森 慎太郎", True),
+        # not a mail address's (its alternatives are English readings, for its separators)
+        ("Mail mori@shizuku.jp", "Mail mori@shizuku.jp 森", False),
+    ],
+)
 def test_the_probes_other_reading_stays_with_the_line(old, probe, alternative):
     from meishi.ocr.tesseract import reread_lines
 
@@ -801,8 +935,14 @@ class _TallBoxEngine(_FakeEngine):
         from meishi.models import Box, OcrWord
         from meishi.ocr.tesseract import make_line
 
-        return [make_line([OcrWord(text="佐藤", conf=93.0, box=Box(x=10, y=10, w=84, h=40)),
-                           OcrWord(text="翼", conf=0.0, box=Box(x=100, y=0, w=40, h=56))])]
+        return [
+            make_line(
+                [
+                    OcrWord(text="佐藤", conf=93.0, box=Box(x=10, y=10, w=84, h=40)),
+                    OcrWord(text="翼", conf=0.0, box=Box(x=100, y=0, w=40, h=56)),
+                ]
+            )
+        ]
 
 
 def test_an_unsure_glyph_is_judged_by_its_ink_not_its_box():
@@ -815,28 +955,41 @@ def test_an_unsure_glyph_is_judged_by_its_ink_not_its_box():
     assert line is not None and line.text == "佐藤翼"
 
 
-@pytest.mark.parametrize("jpn, eng, expected", [
-    ("YuzurihaPlanningCorporation", "Yuzuriha Planning Corporation", "Yuzuriha Planning Corporation"),
-    ("①MidoriSystems Co., Ltd.", "@ Midori Systems Co., Ltd.", "①Midori Systems Co., Ltd."),
-    # only spaces are taken, never letters, and not beside a letter the readings disagree on
-    ("Naokilshii", "Naoki Ishii", "Naokilshii"),
-    ("HOKUTOINDUSTRYLTD.", "HOKUT0 INDUSTRY LTD.", "HOKUTOINDUSTRY LTD."),
-    ("SoftBank Corp.", "SoftBank Corp.", "SoftBank Corp."),
-])
+@pytest.mark.parametrize(
+    "jpn, eng, expected",
+    [
+        (
+            "YuzurihaPlanningCorporation",
+            "Yuzuriha Planning Corporation",
+            "Yuzuriha Planning Corporation",
+        ),
+        ("①MidoriSystems Co., Ltd.", "@ Midori Systems Co., Ltd.", "①Midori Systems Co., Ltd."),
+        # only spaces are taken, never letters, and not beside a letter the readings disagree on
+        ("Naokilshii", "Naoki Ishii", "Naokilshii"),
+        ("HOKUTOINDUSTRYLTD.", "HOKUT0 INDUSTRY LTD.", "HOKUTOINDUSTRY LTD."),
+        ("SoftBank Corp.", "SoftBank Corp.", "SoftBank Corp."),
+    ],
+)
 def test_spaces_between_latin_words_come_from_an_english_reading(jpn, eng, expected):
     from meishi.ocr.tesseract import _spaces_from
 
     assert _spaces_from(jpn, eng) == expected
 
 
-@pytest.mark.parametrize("text, english, expected", [
-    ("MarketingGroup Supervisor", "Marketing Group Supervisor", "Marketing Group Supervisor"),
-    # a mail address is not a line of words
-    ("sasaki.kenta@minatonetworks.co.jp", "sasaki. kenta@minatonetworks. co. jp",
-     "sasaki.kenta@minatonetworks.co.jp"),
-    # nor a Japanese line with a Latin word in it
-    ("株式会社ミドリ精機HOKUTOSEIKI", "HOKUTO SEIKI", "株式会社ミドリ精機HOKUTOSEIKI"),
-])
+@pytest.mark.parametrize(
+    "text, english, expected",
+    [
+        ("MarketingGroup Supervisor", "Marketing Group Supervisor", "Marketing Group Supervisor"),
+        # a mail address is not a line of words
+        (
+            "sasaki.kenta@minatonetworks.co.jp",
+            "sasaki. kenta@minatonetworks. co. jp",
+            "sasaki.kenta@minatonetworks.co.jp",
+        ),
+        # nor a Japanese line with a Latin word in it
+        ("株式会社ミドリ精機HOKUTOSEIKI", "HOKUTO SEIKI", "株式会社ミドリ精機HOKUTOSEIKI"),
+    ],
+)
 def test_a_latin_line_whose_spaces_jpn_lost_gets_them_back(text, english, expected):
     from meishi.ocr.tesseract import space_latin
 
@@ -870,14 +1023,17 @@ def _column_under_four_discs(text="カザネ技研合同会社", px=40):
     return np.vstack([logo, column])
 
 
-@pytest.mark.parametrize(("column", "logo"), [
-    (_column_under_a_logo(), True),
-    (_column_under_four_discs(), True),
-    (_tategaki_column("森田  由紀子"), False),  # two glyphs set off by a wider gap: no logo
-    (_tategaki_column("ミドリ精機株式会社"), False),
-    (_tategaki_column("〒160-7616"), False),  # the 〒 is wider than the digits: no logo
-    (_tategaki_column("営業部 部長"), False),  # a wider gap inside the column
-])
+@pytest.mark.parametrize(
+    ("column", "logo"),
+    [
+        (_column_under_a_logo(), True),
+        (_column_under_four_discs(), True),
+        (_tategaki_column("森田  由紀子"), False),  # two glyphs set off by a wider gap: no logo
+        (_tategaki_column("ミドリ精機株式会社"), False),
+        (_tategaki_column("〒160-7616"), False),  # the 〒 is wider than the digits: no logo
+        (_tategaki_column("営業部 部長"), False),  # a wider gap inside the column
+    ],
+)
 def test_a_logo_above_a_column_is_found_by_its_gap_and_shape(column, logo):
     from meishi.ocr.tesseract import _logo_end
 
@@ -899,10 +1055,19 @@ class _LogoEngine(_FakeEngine):
         if lang != "jpn_vert":
             return []
         h, w = gray.shape
-        if (gray[:h // 8] < 128).mean() > 0.1:
-            return [make_line([OcrWord(text="人", conf=78.0, box=Box(x=0, y=0, w=w, h=h // 8)),
-                               OcrWord(text="精機株式会社", conf=92.0,
-                                       box=Box(x=0, y=h // 3, w=w, h=2 * h // 3))])]
+        if (gray[: h // 8] < 128).mean() > 0.1:
+            return [
+                make_line(
+                    [
+                        OcrWord(text="人", conf=78.0, box=Box(x=0, y=0, w=w, h=h // 8)),
+                        OcrWord(
+                            text="精機株式会社",
+                            conf=92.0,
+                            box=Box(x=0, y=h // 3, w=w, h=2 * h // 3),
+                        ),
+                    ]
+                )
+            ]
         return [self.line("ミドリ精機株式会社", 92.0, 0, 0, w, h)]
 
 
@@ -912,10 +1077,14 @@ def test_a_column_is_read_again_without_the_logo_above_it():
 
     gray = np.full((1000, 600), 255, np.uint8)
     column = _column_under_a_logo()
-    gray[40:40 + column.shape[0], 400:400 + column.shape[1]] = column
+    gray[40 : 40 + column.shape[0], 400 : 400 + column.shape[1]] = column
     # the layout's reading: the logo as 人, ミドリ dropped
-    first = make_line([OcrWord(text="人", conf=78.0, box=Box(x=412, y=52, w=56, h=56)),
-                       OcrWord(text="精機株式会社", conf=92.0, box=Box(x=420, y=255, w=40, h=265))])
+    first = make_line(
+        [
+            OcrWord(text="人", conf=78.0, box=Box(x=412, y=52, w=56, h=56)),
+            OcrWord(text="精機株式会社", conf=92.0, box=Box(x=420, y=255, w=40, h=265)),
+        ]
+    )
     first.vertical = True
     out = reread_columns(gray, [first], _LogoEngine())
     assert [o.text for o in out] == ["ミドリ精機株式会社"]
@@ -933,17 +1102,22 @@ def test_a_floor_at_a_columns_end_is_kept_though_short_and_latin():
     assert [w.text for w in got] == ["サンプル", "ビル", "6F"]
 
 
-@pytest.mark.parametrize(("jpn", "eng", "expected"), [
-    # jpn reads a slashed 0 as 9, and more surely than eng reads it right
-    (("T699-9558", 87.0), ("T600-9558", 77.0), "〒600-9558"),
-    # each reads one 1 as a letter or mark, the other as a 1
-    (("T180-7]11", 51.0), ("TI80-7111", 57.0), "〒180-7111"),
-    # jpn's 〒 read as 〒エ: the digits after the mark are compared
-    (("〒エ069-8857", 56.0), ("T069-8857", 50.0), "〒069-8857"),
-    # not as many glyphs: the surer reading
-    (("T169-/7616", 45.0), ("T160-7616", 86.0), "T160-7616"),
-])
-def test_a_column_of_digits_is_voted_glyph_by_glyph_from_its_jpn_and_eng_readings(jpn, eng, expected):
+@pytest.mark.parametrize(
+    ("jpn", "eng", "expected"),
+    [
+        # jpn reads a slashed 0 as 9, and more surely than eng reads it right
+        (("T699-9558", 87.0), ("T600-9558", 77.0), "〒600-9558"),
+        # each reads one 1 as a letter or mark, the other as a 1
+        (("T180-7]11", 51.0), ("TI80-7111", 57.0), "〒180-7111"),
+        # jpn's 〒 read as 〒エ: the digits after the mark are compared
+        (("〒エ069-8857", 56.0), ("T069-8857", 50.0), "〒069-8857"),
+        # not as many glyphs: the surer reading
+        (("T169-/7616", 45.0), ("T160-7616", 86.0), "T160-7616"),
+    ],
+)
+def test_a_column_of_digits_is_voted_glyph_by_glyph_from_its_jpn_and_eng_readings(
+    jpn, eng, expected
+):
     from meishi.models import Box, OcrWord
     from meishi.ocr.tesseract import _digits_by_vote, make_line
 
@@ -964,8 +1138,14 @@ class _UnsureDigitsEngine(_FakeEngine):
         if lang != "jpn_vert":
             return []
         h, w = gray.shape
-        return [make_line([OcrWord(text="T532", conf=52.0, box=Box(x=0, y=0, w=w, h=h // 2)),
-                           OcrWord(text="3207", conf=27.0, box=Box(x=0, y=h // 2, w=w, h=h // 2))])]
+        return [
+            make_line(
+                [
+                    OcrWord(text="T532", conf=52.0, box=Box(x=0, y=0, w=w, h=h // 2)),
+                    OcrWord(text="3207", conf=27.0, box=Box(x=0, y=h // 2, w=w, h=h // 2)),
+                ]
+            )
+        ]
 
 
 def test_a_postal_columns_unsure_group_of_digits_is_kept():
@@ -974,7 +1154,9 @@ def test_a_postal_columns_unsure_group_of_digits_is_kept():
 
     gray = np.full((1000, 600), 255, np.uint8)
     gray[100:600, 200:240] = 0  # a column of ink no block of the layout holds
-    body = make_line([OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))])
+    body = make_line(
+        [OcrWord(text="株式会社ミドリ精機", conf=90.0, box=Box(x=400, y=80, w=50, h=600))]
+    )
     body.vertical = True
     out = reread_columns(gray, [body], _UnsureDigitsEngine())
     assert "T5323207" in [o.text.replace(" ", "") for o in out]
@@ -991,9 +1173,16 @@ class _AcrossColumnsEngine(_FakeEngine):
         if lang == "jpn_vert":
             self.masked = gray.copy()
             return []
-        across = make_line([OcrWord(text=t, conf=92.0, box=Box(x=x, y=y, w=w, h=h))
-                            for t, x, y, w, h in (("県", 200, 250, 40, 40), ("0", 300, 250, 20, 40),
-                                                  ("林木", 400, 245, 60, 50))])
+        across = make_line(
+            [
+                OcrWord(text=t, conf=92.0, box=Box(x=x, y=y, w=w, h=h))
+                for t, x, y, w, h in (
+                    ("県", 200, 250, 40, 40),
+                    ("0", 300, 250, 20, 40),
+                    ("林木", 400, 245, 60, 50),
+                )
+            ]
+        )
         return [across, self.line("TEL 03-1234-5678", 91.0, 100, 900, 320, 30)]
 
 
@@ -1003,7 +1192,7 @@ def test_a_row_of_glyphs_read_across_the_columns_is_not_masked_out_as_a_line():
     gray = np.full((1000, 600), 255, np.uint8)
     for x, size in ((200, 40), (300, 20), (400, 60)):  # three columns of glyphs, 5 px apart
         for top in range(60, 700, size + 5):
-            gray[top:top + size, x:x + size] = 0
+            gray[top : top + size, x : x + size] = 0
     gray[900:930, 100:420] = 0  # the phone line, blank above and below
     engine = _AcrossColumnsEngine()
     lines = read_vertical(gray, engine, reread=False)
@@ -1030,7 +1219,7 @@ def test_a_postal_columns_reading_is_not_given_up_for_a_surer_one_without_its_gr
 
     gray = np.full((1000, 600), 255, np.uint8)
     for top in range(100, 580, 48):  # a column of stacked digits no block of the layout holds
-        gray[top:top + 40, 200:224] = 0
+        gray[top : top + 40, 200:224] = 0
     body = make_line([_FakeEngine.line("株式会社ミドリ精機", 90.0, 400, 80, 50, 600).words[0]])
     body.vertical = True
     out = reread_columns(gray, [body], _PostalThenScrapEngine())
@@ -1047,9 +1236,14 @@ class _LabelledPhoneEngine(_FakeEngine):
 
         if lang != "jpn":
             return []
-        return [make_line([OcrWord(text="携帯", conf=96.0, box=Box(x=70, y=900, w=80, h=38)),
-                           OcrWord(text="990-7414-5766", conf=51.0,
-                                   box=Box(x=170, y=902, w=265, h=31))])]
+        return [
+            make_line(
+                [
+                    OcrWord(text="携帯", conf=96.0, box=Box(x=70, y=900, w=80, h=38)),
+                    OcrWord(text="990-7414-5766", conf=51.0, box=Box(x=170, y=902, w=265, h=31)),
+                ]
+            )
+        ]
 
 
 def test_a_phone_line_with_a_japanese_label_is_judged_as_a_latin_line():

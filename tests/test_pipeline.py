@@ -49,7 +49,7 @@ def _on_a_dark_bed(*cards: np.ndarray) -> Image.Image:
     bed = np.full((1000, 1300 * len(cards), 3), 45, np.uint8)
     for i, card in enumerate(cards):
         h, w = card.shape[:2]
-        bed[120:120 + h, 100 + 1300 * i:100 + 1300 * i + w] = card
+        bed[120 : 120 + h, 100 + 1300 * i : 100 + 1300 * i + w] = card
     return Image.fromarray(bed)
 
 

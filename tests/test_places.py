@@ -10,40 +10,53 @@ from meishi.extract.places import heads, mend_head
 def test_the_place_names_come_from_the_postal_data():
     got = heads()
     assert len(got) > 1800  # every municipality of Japan, and more ways to write some
-    for head in ("東京都千代田区", "神奈川県横浜市港北区", "横浜市港北区", "北海道石狩郡当別町",
-                 "北海道当別町", "京都府京都市下京区", "京都市下京区"):
+    for head in (
+        "東京都千代田区",
+        "神奈川県横浜市港北区",
+        "横浜市港北区",
+        "北海道石狩郡当別町",
+        "北海道当別町",
+        "京都府京都市下京区",
+        "京都市下京区",
+    ):
         assert head in got
     assert "東京都横浜市" not in got
 
 
-@pytest.mark.parametrize(("read", "mended"), [
-    # a character of the prefecture or city misread, dropped or added
-    ("神川県横浜市西区北幸4-9-13", "神奈川県横浜市西区北幸4-9-13"),
-    ("奈川県横浜市港北区日吉5-16-6", "神奈川県横浜市港北区日吉5-16-6"),
-    ("東京都二代田区九段北4-14-3", "東京都千代田区九段北4-14-3"),
-    ("宮城県仙台青葉区一番町3-23-5", "宮城県仙台市青葉区一番町3-23-5"),
-    ("静岡県静岡市甘区紺屋町2-3", "静岡県静岡市葵区紺屋町2-3"),
-    ("東京都江東愉亀戸2-12", "東京都江東区亀戸2-12"),
-    ("石州県金沢市広岡4-24-8", "石川県金沢市広岡4-24-8"),
-    ("茨城スム県つくば市吾妻2-4-1", "茨城県つくば市吾妻2-4-1"),
-    ("広島刻中区紙屋町5-23-13", "広島市中区紙屋町5-23-13"),
-    # the city decides between prefectures one edit away: 神奈川県 or 香川県
-    ("神川県高松市番町1-1", "香川県高松市番町1-1"),
-    # a mark or two of noise before an exact head
-    ("5神戸市中央区加納町1-14", "神戸市中央区加納町1-14"),
-    ("テ東京都台東区浅草橋1-22", "東京都台東区浅草橋1-22"),
-])
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # a character of the prefecture or city misread, dropped or added
+        ("神川県横浜市西区北幸4-9-13", "神奈川県横浜市西区北幸4-9-13"),
+        ("奈川県横浜市港北区日吉5-16-6", "神奈川県横浜市港北区日吉5-16-6"),
+        ("東京都二代田区九段北4-14-3", "東京都千代田区九段北4-14-3"),
+        ("宮城県仙台青葉区一番町3-23-5", "宮城県仙台市青葉区一番町3-23-5"),
+        ("静岡県静岡市甘区紺屋町2-3", "静岡県静岡市葵区紺屋町2-3"),
+        ("東京都江東愉亀戸2-12", "東京都江東区亀戸2-12"),
+        ("石州県金沢市広岡4-24-8", "石川県金沢市広岡4-24-8"),
+        ("茨城スム県つくば市吾妻2-4-1", "茨城県つくば市吾妻2-4-1"),
+        ("広島刻中区紙屋町5-23-13", "広島市中区紙屋町5-23-13"),
+        # the city decides between prefectures one edit away: 神奈川県 or 香川県
+        ("神川県高松市番町1-1", "香川県高松市番町1-1"),
+        # a mark or two of noise before an exact head
+        ("5神戸市中央区加納町1-14", "神戸市中央区加納町1-14"),
+        ("テ東京都台東区浅草橋1-22", "東京都台東区浅草橋1-22"),
+    ],
+)
 def test_a_misread_head_is_mended(read, mended):
     assert mend_head(read) == mended
 
 
-@pytest.mark.parametrize("address", [
-    "京都市下京区中堂寺町2-10-18",   # a designated city's ward: not 東京都市…
-    "東京都新宿区新宿3丁目22-8",
-    "北海道当別町白樺町58-9",         # a town printed without its district
-    "東京都中価2-23-8",               # two edits from 東京都中央区: too far to be sure
-    "本社 東京都港区",                # a word before the head is not noise
-    "",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "京都市下京区中堂寺町2-10-18",  # a designated city's ward: not 東京都市…
+        "東京都新宿区新宿3丁目22-8",
+        "北海道当別町白樺町58-9",  # a town printed without its district
+        "東京都中価2-23-8",  # two edits from 東京都中央区: too far to be sure
+        "本社 東京都港区",  # a word before the head is not noise
+        "",
+    ],
+)
 def test_a_head_that_is_known_or_too_far_from_one_is_left_alone(address):
     assert mend_head(address) == address

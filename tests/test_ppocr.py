@@ -13,13 +13,17 @@ from meishi.models import Box
 from meishi.ocr.ppocr import _Fragment, _glyph_words, join_fragments
 
 
-def _glyphs(text: str, x: int, y: int, size: int, step: int | None = None,
-            vertical: bool = False) -> list:
+def _glyphs(
+    text: str, x: int, y: int, size: int, step: int | None = None, vertical: bool = False
+) -> list:
     step = step or size
     out = []
     for i, ch in enumerate(text):
-        box = Box(x=x, y=y + i * step, w=size, h=size) if vertical else \
-            Box(x=x + i * step, y=y, w=size, h=size)
+        box = (
+            Box(x=x, y=y + i * step, w=size, h=size)
+            if vertical
+            else Box(x=x + i * step, y=y, w=size, h=size)
+        )
         out.append((ch, 0.99, box))
     return out
 
@@ -29,38 +33,61 @@ def _frag(text: str, x: int, y: int, size: int, vertical: bool = False) -> _Frag
     return _Fragment(text, 0.99, Box.union([g[2] for g in glyphs]), vertical, glyphs)
 
 
-@pytest.mark.parametrize(("frags", "expected"), [
-    # the detector cut the name at the gap between family and given name
-    ([_frag("石井", 80, 250, 90), _frag("陽介", 300, 252, 88)], ["石井 陽介"]),
-    # ... with boxes that overlap: the glyph read twice is kept once
-    ([_frag("藤原", 60, 370, 90), _frag("原慎太郎", 150, 372, 90)], ["藤原 慎太郎"]),
-    # tategaki: one column cut in two
-    ([_frag("坂本", 360, 170, 95, vertical=True), _frag("健一", 362, 420, 93, vertical=True)],
-     ["坂本 健一"]),
-    # not joined: another size (the kana reading under the name), another row, too far
-    ([_frag("石井", 80, 250, 90), _frag("イシイ", 260, 260, 40)], ["石井", "イシイ"]),
-    ([_frag("石井", 80, 250, 90), _frag("陽介", 300, 400, 90)], ["石井", "陽介"]),
-    ([_frag("TEL", 80, 250, 40), _frag("090", 400, 250, 40)], ["TEL", "090"]),
-])
+@pytest.mark.parametrize(
+    ("frags", "expected"),
+    [
+        # the detector cut the name at the gap between family and given name
+        ([_frag("石井", 80, 250, 90), _frag("陽介", 300, 252, 88)], ["石井 陽介"]),
+        # ... with boxes that overlap: the glyph read twice is kept once
+        ([_frag("藤原", 60, 370, 90), _frag("原慎太郎", 150, 372, 90)], ["藤原 慎太郎"]),
+        # tategaki: one column cut in two
+        (
+            [
+                _frag("坂本", 360, 170, 95, vertical=True),
+                _frag("健一", 362, 420, 93, vertical=True),
+            ],
+            ["坂本 健一"],
+        ),
+        # not joined: another size (the kana reading under the name), another row, too far
+        ([_frag("石井", 80, 250, 90), _frag("イシイ", 260, 260, 40)], ["石井", "イシイ"]),
+        ([_frag("石井", 80, 250, 90), _frag("陽介", 300, 400, 90)], ["石井", "陽介"]),
+        ([_frag("TEL", 80, 250, 40), _frag("090", 400, 250, 40)], ["TEL", "090"]),
+    ],
+)
 def test_lines_cut_by_the_detector_are_joined(frags, expected):
     got = [f.text for f in join_fragments(frags)]
     assert sorted(got) == sorted(expected)
 
 
-@pytest.mark.parametrize(("glyphs", "words"), [
-    # cells that abut: one word; a gap of most of a glyph: two
-    (_glyphs("高橋", 0, 0, 80) + _glyphs("直美", 220, 0, 80), ["高橋", "直美"]),
-    (_glyphs("湘南デザイン", 0, 0, 50, step=55), ["湘南デザイン"]),
-    # a narrow ー cell inside a word starts no word: its centre is where a glyph's would be
-    ([("チ", 0.99, Box(x=0, y=0, w=50, h=50)), ("ー", 0.99, Box(x=60, y=0, w=30, h=50)),
-      ("フ", 0.99, Box(x=100, y=0, w=50, h=50))], ["チーフ"]),
-    # Latin words come whole: each is a word
-    ([("TEL", 0.99, Box(x=0, y=0, w=60, h=30)), ("03-1234-5678", 0.99, Box(x=70, y=0, w=200, h=30))],
-     ["TEL", "03-1234-5678"]),
-])
+@pytest.mark.parametrize(
+    ("glyphs", "words"),
+    [
+        # cells that abut: one word; a gap of most of a glyph: two
+        (_glyphs("高橋", 0, 0, 80) + _glyphs("直美", 220, 0, 80), ["高橋", "直美"]),
+        (_glyphs("湘南デザイン", 0, 0, 50, step=55), ["湘南デザイン"]),
+        # a narrow ー cell inside a word starts no word: its centre is where a glyph's would be
+        (
+            [
+                ("チ", 0.99, Box(x=0, y=0, w=50, h=50)),
+                ("ー", 0.99, Box(x=60, y=0, w=30, h=50)),
+                ("フ", 0.99, Box(x=100, y=0, w=50, h=50)),
+            ],
+            ["チーフ"],
+        ),
+        # Latin words come whole: each is a word
+        (
+            [
+                ("TEL", 0.99, Box(x=0, y=0, w=60, h=30)),
+                ("03-1234-5678", 0.99, Box(x=70, y=0, w=200, h=30)),
+            ],
+            ["TEL", "03-1234-5678"],
+        ),
+    ],
+)
 def test_words_start_at_wide_gaps(glyphs, words):
-    frag = _Fragment("".join(g[0] for g in glyphs), 0.99, Box.union([g[2] for g in glyphs]),
-                     False, glyphs)
+    frag = _Fragment(
+        "".join(g[0] for g in glyphs), 0.99, Box.union([g[2] for g in glyphs]), False, glyphs
+    )
     assert [w.text for w in _glyph_words(frag)] == words
 
 
@@ -86,12 +113,15 @@ def _card(name: str):
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(("name", "orientation", "turn"), [
-    ("demo_006.jpg", "horizontal", 0),   # a flat scan
-    ("demo_005.jpg", "horizontal", 0),   # a phone photo
-    ("demo_004.png", "horizontal", 180),  # a scan upside down
-    ("demo_003.png", "vertical", 0),     # tategaki
-])
+@pytest.mark.parametrize(
+    ("name", "orientation", "turn"),
+    [
+        ("demo_006.jpg", "horizontal", 0),  # a flat scan
+        ("demo_005.jpg", "horizontal", 0),  # a phone photo
+        ("demo_004.png", "horizontal", 180),  # a scan upside down
+        ("demo_003.png", "vertical", 0),  # tategaki
+    ],
+)
 def test_real_cards_read_upright(reader, name, orientation, turn):
     from meishi.extract import extract_fields
 
@@ -111,8 +141,9 @@ def test_a_card_turned_a_quarter_is_read_upright(reader, turned):
 
     card = _card("demo_007.jpg")
     code = cv2.ROTATE_90_CLOCKWISE if turned == 90 else cv2.ROTATE_90_COUNTERCLOCKWISE
-    card = card.model_copy(update={"color": cv2.rotate(card.color, code),
-                                   "image": cv2.rotate(card.image, code)})
+    card = card.model_copy(
+        update={"color": cv2.rotate(card.color, code), "image": cv2.rotate(card.image, code)}
+    )
     ocr = reader.read_card(card)
     assert ocr.orientation == "horizontal"
     assert (turned + ocr.rotation) % 360 == 0
@@ -126,8 +157,9 @@ def test_a_blank_card_reads_no_text(reader):
     from meishi.models import CardImage
 
     blank = np.full((660, 1092, 3), 245, np.uint8)
-    card = CardImage(source="blank", sha256="0" * 64, image=blank[:, :, 0], color=blank,
-                     found_card=True)
+    card = CardImage(
+        source="blank", sha256="0" * 64, image=blank[:, :, 0], color=blank, found_card=True
+    )
     assert reader.read_card(card).lines == []
 
 
@@ -168,7 +200,8 @@ def test_missing_models_say_how_to_get_them(monkeypatch, tmp_path):
     from meishi.errors import MissingDependencyError
     from meishi.ocr import ppocr
 
-    monkeypatch.setattr(ppocr, "MODELS", {"Det": "PP-OCRv6_det_small.onnx",
-                                          "Rec": "no-such-model.onnx"})
+    monkeypatch.setattr(
+        ppocr, "MODELS", {"Det": "PP-OCRv6_det_small.onnx", "Rec": "no-such-model.onnx"}
+    )
     with pytest.raises(MissingDependencyError, match="never downloads models"):
         ppocr.model_paths()

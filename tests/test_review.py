@@ -25,9 +25,16 @@ from test_store import _read
 
 def _contact(**kw) -> Contact:
     base = dict(
-        id=7, status=ContactStatus.needs_purpose, source_name="x.jpg", sha256="0" * 64,
-        fields={"name": "山田 太郎", "company": "株式会社ミドリ精機", "email": "t@midori.jp",
-                "title": None},
+        id=7,
+        status=ContactStatus.needs_purpose,
+        source_name="x.jpg",
+        sha256="0" * 64,
+        fields={
+            "name": "山田 太郎",
+            "company": "株式会社ミドリ精機",
+            "email": "t@midori.jp",
+            "title": None,
+        },
         confidence={"name": 0.95, "company": 0.9, "email": 0.5},
         created_at=datetime(2026, 11, 20, 20, 0, tzinfo=UTC),
     )
@@ -50,8 +57,9 @@ def test_where_and_when_we_met(met_at, taken, expected):
 
 
 def test_the_form_is_prefilled_and_marks_unsure_fields():
-    schema = review_model(_contact(met_at="2026-11-20_交流会"),
-                          image_url="http://127.0.0.1:4201/cards/7.png").model_json_schema()
+    schema = review_model(
+        _contact(met_at="2026-11-20_交流会"), image_url="http://127.0.0.1:4201/cards/7.png"
+    ).model_json_schema()
     props = schema["properties"]
     assert list(props)[0] == "purpose"
     # every question "required" (an empty text is an answer): no "(Optional)" on each label
@@ -71,7 +79,9 @@ def test_the_form_is_prefilled_and_marks_unsure_fields():
 
 
 def test_merge_candidates_are_offered_in_the_form_and_new_person_is_the_default():
-    cand = MergeCandidate(contact_id=3, reason="same name", name="山田 太郎", company="アオバ合同会社")
+    cand = MergeCandidate(
+        contact_id=3, reason="same name", name="山田 太郎", company="アオバ合同会社"
+    )
     form = review_model(_contact(candidates=[cand]))
     prop = form.model_json_schema()["properties"]["same_as"]
     assert prop["enum"] == [NEW_PERSON, "#3 山田 太郎 — アオバ合同会社 (same name)"]
@@ -108,8 +118,9 @@ def test_split_answer_validates_the_purpose():
 
 def test_run_name_reads_as_a_queue():
     assert run_name(_contact()) == "0007 山田 太郎 — 株式会社ミドリ精機"
-    assert run_name(_contact(fields={"name": None, "name_roman": "Taro Yamada"})) == \
-        "0007 Taro Yamada"
+    assert (
+        run_name(_contact(fields={"name": None, "name_roman": "Taro Yamada"})) == "0007 Taro Yamada"
+    )
     assert run_name(_contact(fields={})) == "0007 名刺 #7"
     # sorting by name is oldest first
     names = [run_name(_contact(id=i)) for i in (12, 9, 101)]
@@ -117,10 +128,13 @@ def test_run_name_reads_as_a_queue():
 
 
 def test_description_shows_the_card_and_what_to_check():
-    text = describe(_contact(ocr_text="山田 太郎"), "http://127.0.0.1:1/cards/7.png",
-                    problem="目的が空です")
+    text = describe(
+        _contact(ocr_text="山田 太郎"), "http://127.0.0.1:1/cards/7.png", problem="目的が空です"
+    )
     assert "![名刺 the card](http://127.0.0.1:1/cards/7.png)" in text
-    assert "⚠ 要確認** 読み取りに自信がない項目です。画像と見比べて直してください: **E-mail**" in text
+    assert (
+        "⚠ 要確認** 読み取りに自信がない項目です。画像と見比べて直してください: **E-mail**" in text
+    )
     assert text.startswith("> ### ⚠ 送信できませんでした: 目的が空です")
     assert "送信できませんでした" not in describe(_contact(), None)
 
@@ -128,8 +142,11 @@ def test_description_shows_the_card_and_what_to_check():
 def test_complete_applies_corrections_and_note_in_one_go(settings):
     store = Store(settings.db_url, settings.images_dir)
     cid = store.add_card(_read("f" * 64), source_name="f.jpg").contact_id
-    fields, note = split_answer(review_model(store.get(cid))(
-        purpose="採用で協力したい", title="部長", follow_up="2026-12-01"))
+    fields, note = split_answer(
+        review_model(store.get(cid))(
+            purpose="採用で協力したい", title="部長", follow_up="2026-12-01"
+        )
+    )
     done = store.complete(cid, fields, note)
     assert done.status is ContactStatus.complete and done.reviewed_at is not None
     assert done.fields["title"] == "部長" and done.fields["name"] == "山田 太郎"
@@ -141,8 +158,9 @@ def test_reminder_lists_only_cards_older_than_n_days():
     now = datetime(2026, 11, 25, tzinfo=UTC)
     old = _contact(id=1, created_at=now - timedelta(days=5))
     new = _contact(id=2, created_at=now - timedelta(hours=3), fields={"name": "佐藤 花子"})
-    md = faceless_markdown([old, new], now, older_than_days=3,
-                           ui_links={1: "http://127.0.0.1:4200/runs/flow-run/abc"})
+    md = faceless_markdown(
+        [old, new], now, older_than_days=3, ui_links={1: "http://127.0.0.1:4200/runs/flow-run/abc"}
+    )
     # no personal data in the artifact: the contact's number and its review link
     assert "山田" not in md and "株式会社" not in md
     assert "| 5 d | #1 | [open](http://127.0.0.1:4200/runs/flow-run/abc) |" in md

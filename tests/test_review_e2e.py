@@ -75,31 +75,51 @@ def served(tmp_path_factory) -> Iterator[Served]:
         shutil.copy2(DEMO / name, batch / name)
     port, image_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(MEISHI_HOME=str(home), MEISHI_SERVER_PORT=str(port),
-               MEISHI_IMAGE_PORT=str(image_port), MEISHI_SETTLE_S="0",
-               MEISHI_CONFIG=str(home / "none.toml"),
-               MEISHI_INGEST_CRON="0 0 1 1 *")  # the test starts ingest itself
+    env.update(
+        MEISHI_HOME=str(home),
+        MEISHI_SERVER_PORT=str(port),
+        MEISHI_IMAGE_PORT=str(image_port),
+        MEISHI_SETTLE_S="0",
+        MEISHI_CONFIG=str(home / "none.toml"),
+        MEISHI_INGEST_CRON="0 0 1 1 *",
+    )  # the test starts ingest itself
     log = (home / "serve.log").open("wb")
     # its own process group, as a command in a terminal has: Ctrl-C signals the whole group
     # (the flow runs it has started too), not the one process
-    proc = subprocess.Popen([sys.executable, "-m", "meishi.cli", "serve"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    s = Served(home, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/api",
-               f"http://127.0.0.1:{image_port}", proc)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meishi.cli", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    s = Served(
+        home,
+        f"http://127.0.0.1:{port}",
+        f"http://127.0.0.1:{port}/api",
+        f"http://127.0.0.1:{image_port}",
+        proc,
+    )
     try:
+
         def deployments_ready() -> bool:
             try:
                 # Prefect's CSRF protection is on: a POST needs the token of a client id
-                token = httpx.get(f"{s.api}/csrf-token", params={"client": "e2e"},
-                                  timeout=2).json()["token"]
-                r = httpx.post(f"{s.api}/deployments/filter", json={"limit": 10}, timeout=2,
-                               headers={"Prefect-Csrf-Token": token,
-                                        "Prefect-Csrf-Client": "e2e"})
+                token = httpx.get(
+                    f"{s.api}/csrf-token", params={"client": "e2e"}, timeout=2
+                ).json()["token"]
+                r = httpx.post(
+                    f"{s.api}/deployments/filter",
+                    json={"limit": 10},
+                    timeout=2,
+                    headers={"Prefect-Csrf-Token": token, "Prefect-Csrf-Client": "e2e"},
+                )
                 return r.status_code == 200 and len(r.json()) == 3
             except (httpx.HTTPError, ValueError, KeyError):
                 return False
 
         _wait("the server and its three deployments", deployments_ready, 120)
+
         # the cards dropped while meishi was stopped are read when it starts (the inbox
         # watcher), not at the next scheduled ingest (once a year here)
         def read() -> bool:
@@ -132,8 +152,11 @@ def _waiting(s: Served) -> dict[int, object]:
 def test_a_review_waits_per_card_and_an_answer_completes_the_contact(served):
     from meishi.models import ContactStatus
 
-    waiting = _wait("two review runs waiting for input",
-                    lambda: (w := _waiting(served)) and len(w) == 2 and w, 180)
+    waiting = _wait(
+        "two review runs waiting for input",
+        lambda: (w := _waiting(served)) and len(w) == 2 and w,
+        180,
+    )
     assert isinstance(waiting, dict)
     store = served.store()
     contacts = {c.id: c for c in store.contacts()}
@@ -161,9 +184,16 @@ def test_a_review_waits_per_card_and_an_answer_completes_the_contact(served):
     with served.settings():
         with pytest.raises(RuntimeError, match="is a required property"):
             resume_flow_run(waiting[first].flow_run_id, run_input={"purpose": "x"})
-        resume_flow_run(waiting[first].flow_run_id, run_input={  # type: ignore[attr-defined]
-            **shown, "purpose": "物流の自動化で協業したい", "offer": "Prefect の運用ノウハウ",
-            "follow_up": "2026-12-01", "title": "部長"})
+        resume_flow_run(
+            waiting[first].flow_run_id,
+            run_input={  # type: ignore[attr-defined]
+                **shown,
+                "purpose": "物流の自動化で協業したい",
+                "offer": "Prefect の運用ノウハウ",
+                "follow_up": "2026-12-01",
+                "title": "部長",
+            },
+        )
 
     def completed():  # type: ignore[no-untyped-def]
         c = store.get(first)
@@ -194,9 +224,12 @@ def test_a_faceless_stub_without_a_review_gets_one(served):
     stub = store.add_card(_read("7" * 64), source_name="made-without-the-server.jpg")
     assert stub.contact_id not in _waiting(served)
     with served.settings():
-        run = run_deployment("reminder/reminder",
-                             parameters={"start_missing_reviews": True, "grace_minutes": 0},
-                             timeout=180, as_subflow=False)
+        run = run_deployment(
+            "reminder/reminder",
+            parameters={"start_missing_reviews": True, "grace_minutes": 0},
+            timeout=180,
+            as_subflow=False,
+        )
     assert run.state is not None and run.state.is_completed(), run.state
     _wait("the new review to wait for input", lambda: stub.contact_id in _waiting(served), 120)
 
@@ -215,19 +248,27 @@ def test_an_answer_for_a_contact_merged_meanwhile_is_kept(served):
     a = store.add_card(_read("8" * 64, "北村 一郎"), source_name="a.jpg").contact_id
     b = store.add_card(_read("9" * 64, "南 次郎"), source_name="b.jpg").contact_id
     with served.settings():
-        run_deployment("reminder/reminder",
-                       parameters={"start_missing_reviews": True, "grace_minutes": 0},
-                       timeout=180, as_subflow=False)
-    waiting = _wait("both reviews to wait", lambda: (w := _waiting(served)) and
-                    {a, b} <= set(w) and w, 120)
+        run_deployment(
+            "reminder/reminder",
+            parameters={"start_missing_reviews": True, "grace_minutes": 0},
+            timeout=180,
+            as_subflow=False,
+        )
+    waiting = _wait(
+        "both reviews to wait", lambda: (w := _waiting(served)) and {a, b} <= set(w) and w, 120
+    )
     assert isinstance(waiting, dict)
-    shown = {k: p.get("default", "") for k, p in
-             review_model(store.get(a)).model_json_schema()["properties"].items()}
+    shown = {
+        k: p.get("default", "")
+        for k, p in review_model(store.get(a)).model_json_schema()["properties"].items()
+    }
     store.complete(b, {}, PurposeNote(purpose="既存の目的"))
     store.merge(a, b)  # `meishi contacts merge A B` while A's review waits
     with served.settings():
-        resume_flow_run(waiting[a].flow_run_id,  # type: ignore[attr-defined]
-                        run_input={**shown, "purpose": "新しい目的", "title": "部長"})
+        resume_flow_run(
+            waiting[a].flow_run_id,  # type: ignore[attr-defined]
+            run_input={**shown, "purpose": "新しい目的", "title": "部長"},
+        )
 
     def answered():  # type: ignore[no-untyped-def]
         c = store.get(b)
@@ -250,9 +291,12 @@ def test_a_cancelled_review_comes_back_at_the_next_reminder(served):
 
     def remind() -> None:
         with served.settings():
-            run = run_deployment("reminder/reminder",
-                                 parameters={"start_missing_reviews": True, "grace_minutes": 0},
-                                 timeout=180, as_subflow=False)
+            run = run_deployment(
+                "reminder/reminder",
+                parameters={"start_missing_reviews": True, "grace_minutes": 0},
+                timeout=180,
+                as_subflow=False,
+            )
         assert run.state is not None and run.state.is_completed(), run.state
 
     remind()

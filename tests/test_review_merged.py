@@ -30,7 +30,8 @@ def _two(store: Store) -> tuple[int, int]:
     ],
 )
 def test_the_review_of_a_merged_contact_answers_for_the_contact_it_joined(
-        settings, target_has_note, expected_purpose, answer_in_notes):
+    settings, target_has_note, expected_purpose, answer_in_notes
+):
     store = Store(settings.db_url, settings.images_dir)
     a, b = _two(store)
     shown = store.get(a).fields  # what a's review form showed
@@ -69,8 +70,9 @@ def test_a_chain_of_merges_is_followed_and_a_deleted_contact_is_refused(settings
         (OLD_NOTE, ANSWER.purpose, False),  # a re-opened review showed it: replaced
     ],
 )
-def test_a_note_is_replaced_only_by_a_form_that_showed_it(settings, offered_note,
-                                                          expected_purpose, appended):
+def test_a_note_is_replaced_only_by_a_form_that_showed_it(
+    settings, offered_note, expected_purpose, appended
+):
     store = Store(settings.db_url, settings.images_dir)
     a, _ = _two(store)
     store.complete(a, {}, OLD_NOTE)

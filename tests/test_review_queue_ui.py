@@ -30,9 +30,10 @@ from test_review_e2e import CHROMIUM, _free_port, _wait
 
 from conftest import DEMO
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
 
 #: oldest first: the order they were stored in
 CARDS = ("demo_006.jpg", "demo_008.jpg", "demo_010.jpg")
@@ -48,15 +49,27 @@ def _seed(home: Path) -> list[int]:
     try:
         for n, name in enumerate(CARDS):
             truth = json.loads((DEMO / name).with_suffix(".json").read_text("utf-8"))["fields"]
-            fields = CardFields(**{k: FieldValue(value=v, confidence=0.5 if k == UNSURE_FIELD
-                                                 else 0.95)
-                                   for k, v in truth.items() if v})
+            fields = CardFields(
+                **{
+                    k: FieldValue(value=v, confidence=0.5 if k == UNSURE_FIELD else 0.95)
+                    for k, v in truth.items()
+                    if v
+                }
+            )
             ok, png = cv2.imencode(".png", cv2.imread(str(DEMO / name)))
             assert ok
-            read = CardRead(source=name, sha256=f"{n:x}" * 64, fields=fields,
-                            ocr=OcrResult(lines=[]), card_image=png.tobytes())
-            ids.append(store.add_card(read, source_name=f"2026-11-20_交流会/{name}",
-                                      met_at="2026-11-20_交流会").contact_id)
+            read = CardRead(
+                source=name,
+                sha256=f"{n:x}" * 64,
+                fields=fields,
+                ocr=OcrResult(lines=[]),
+                card_image=png.tobytes(),
+            )
+            ids.append(
+                store.add_card(
+                    read, source_name=f"2026-11-20_交流会/{name}", met_at="2026-11-20_交流会"
+                ).contact_id
+            )
             time.sleep(0.05)  # distinct creation times: the queue is oldest first
     finally:
         store.close()
@@ -76,9 +89,14 @@ class Serve:
     def waiting(self) -> dict[int, str]:
         """contact id → flow run id of the review runs waiting for input."""
         try:
-            r = httpx.post(f"{self.api}/flow_runs/filter", timeout=10, json={
-                "flows": {"name": {"any_": ["review"]}},
-                "flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}}})
+            r = httpx.post(
+                f"{self.api}/flow_runs/filter",
+                timeout=10,
+                json={
+                    "flows": {"name": {"any_": ["review"]}},
+                    "flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}},
+                },
+            )
             r.raise_for_status()
         except httpx.HTTPError:  # a busy machine: asked again
             return {}
@@ -94,21 +112,32 @@ def served(tmp_path_factory) -> Iterator[Serve]:
     ids = _seed(home)
     port, image_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(MEISHI_HOME=str(home), MEISHI_SERVER_PORT=str(port),
-               MEISHI_IMAGE_PORT=str(image_port), MEISHI_SETTLE_S="0",
-               MEISHI_CONFIG=str(home / "none.toml"), MEISHI_INGEST_CRON="0 0 1 1 *",
-               COLUMNS="80")
+    env.update(
+        MEISHI_HOME=str(home),
+        MEISHI_SERVER_PORT=str(port),
+        MEISHI_IMAGE_PORT=str(image_port),
+        MEISHI_SETTLE_S="0",
+        MEISHI_CONFIG=str(home / "none.toml"),
+        MEISHI_INGEST_CRON="0 0 1 1 *",
+        COLUMNS="80",
+    )
     log = home / "serve.log"
     started = time.monotonic()
     with log.open("wb") as fh:
         # the OCR replayed (tests/serve_recorded.py): the queue is under test, not Tesseract
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "serve_recorded.py")],
-                                env=env,
-                                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).parent / "serve_recorded.py")],
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
+
         def printed() -> str | None:
-            m = re.search(r"^(http://127\.0\.0\.1:\d+/v2/runs\?\S+)$", log.read_text(),
-                          re.MULTILINE)
+            m = re.search(
+                r"^(http://127\.0\.0\.1:\d+/v2/runs\?\S+)$", log.read_text(), re.MULTILINE
+            )
             return m.group(1) if m else None
 
         url = _wait("the queue URL printed by meishi serve", printed, 120)
@@ -151,13 +180,24 @@ def test_a_person_works_through_the_queue_with_clicks_only(served, tmp_path):
     store = Store(f"sqlite:///{served.home / 'meishi.db'}", served.home / "cards")
     first, second = (store.get(i) for i in served.ids[:2])
     assert first is not None and second is not None
-    title = {c.id: f"{c.id:04d} {c.fields['name']} — {c.fields['company']}"
-             for c in (first, second)}
+    title = {
+        c.id: f"{c.id:04d} {c.fields['name']} — {c.fields['company']}" for c in (first, second)
+    }
     timings: list[tuple[str, int, float]] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(30_000)
@@ -220,8 +260,7 @@ def test_a_person_works_through_the_queue_with_clicks_only(served, tmp_path):
             reason = dialog.get_by_text(re.compile("送信できませんでした"))
             expect(reason).to_be_visible()
             assert "目的が空です" in dialog.inner_text()
-            timings.append((title[second.id] + " (refused)", clicks2.n,
-                            time.monotonic() - t1))
+            timings.append((title[second.id] + " (refused)", clicks2.n, time.monotonic() - t1))
         finally:
             browser.close()
 

@@ -15,9 +15,24 @@ from meishi.models import FIELD_NAMES
 
 
 def _generate(out, seed=5, count=4):
-    subprocess.run([sys.executable, str(REPO / "sample_cards" / "generate.py"), "--set", "eval",
-                    "--out", str(out), "--count", str(count), "--seed", str(seed), "--quiet"],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "sample_cards" / "generate.py"),
+            "--set",
+            "eval",
+            "--out",
+            str(out),
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return sorted(out.glob("*.json"))
 
 
@@ -43,8 +58,9 @@ def test_generator_is_deterministic_and_labels_every_card(tmp_path):
 
 def test_committed_sets_have_ground_truth_for_every_image():
     for subset, count in (("demo", 10), ("eval", 300)):
-        images = [p for p in (REPO / "sample_cards" / subset).iterdir()
-                  if p.suffix in (".jpg", ".png")]
+        images = [
+            p for p in (REPO / "sample_cards" / subset).iterdir() if p.suffix in (".jpg", ".png")
+        ]
         assert len(images) == count
         assert all(p.with_suffix(".json").exists() for p in images)
 
@@ -53,12 +69,31 @@ def test_committed_sets_have_ground_truth_for_every_image():
 def test_flatbed_scans_are_deterministic_and_label_every_card_with_its_box(tmp_path):
     outs = []
     for name in ("a", "b"):
-        subprocess.run([sys.executable, str(REPO / "sample_cards" / "generate.py"), "--set",
-                        "flatbed", "--out", str(tmp_path / name), "--count", "2", "--seed", "3",
-                        "--quiet"], check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "sample_cards" / "generate.py"),
+                "--set",
+                "flatbed",
+                "--out",
+                str(tmp_path / name),
+                "--count",
+                "2",
+                "--seed",
+                "3",
+                "--quiet",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         outs.append(sorted((tmp_path / name).iterdir()))
-    assert [p.name for p in outs[0]] == ["flatbed_001.jpg", "flatbed_001.json",
-                                         "flatbed_002.jpg", "flatbed_002.json"]
+    assert [p.name for p in outs[0]] == [
+        "flatbed_001.jpg",
+        "flatbed_001.json",
+        "flatbed_002.jpg",
+        "flatbed_002.json",
+    ]
     for a, b in zip(*outs, strict=True):
         assert a.read_bytes() == b.read_bytes()
     doc = json.loads(outs[0][1].read_text(encoding="utf-8"))
@@ -75,6 +110,7 @@ def test_flatbed_scans_are_deterministic_and_label_every_card_with_its_box(tmp_p
 def test_committed_flatbed_scans_have_ground_truth():
     images = sorted((REPO / "sample_cards" / "flatbed").glob("*.jpg"))
     assert len(images) == 12
-    counts = [len(json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["cards"])
-              for p in images]
+    counts = [
+        len(json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["cards"]) for p in images
+    ]
     assert sorted(set(counts)) == [1, 2, 3, 4]

@@ -32,10 +32,17 @@ def _check_v1_data_survived(store: Store) -> None:
     assert str(done.cards[0].met_on) == "2025-04-01"  # from the inbox folder's name
     assert (stub.fields["name"], stub.status) == ("佐藤 花子", ContactStatus.needs_purpose)
     # the match keys were computed: a new card of 高橋 (new kanji) with his mail joins him
-    new = CardRead(source="c.png", sha256="c" * 64, ocr=OcrResult(lines=[]), card_image=b"png",
-                   fields=CardFields(name=FieldValue(value="高橋一郎", confidence=0.9),
-                                     email=FieldValue(value="ichiro@test.co.jp", confidence=0.9),
-                                     title=FieldValue(value="部長", confidence=0.9)))
+    new = CardRead(
+        source="c.png",
+        sha256="c" * 64,
+        ocr=OcrResult(lines=[]),
+        card_image=b"png",
+        fields=CardFields(
+            name=FieldValue(value="高橋一郎", confidence=0.9),
+            email=FieldValue(value="ichiro@test.co.jp", confidence=0.9),
+            title=FieldValue(value="部長", confidence=0.9),
+        ),
+    )
     stored = store.add_card(new, source_name="c.png")
     assert (stored.status, stored.contact_id) == ("merged", 1)
     assert store.get(1).note == done.note
@@ -67,7 +74,9 @@ def test_upgrade_from_revision_0001_with_data(db_url, tmp_path):
             conn.execute(text(insert))
         if engine.dialect.name == "postgresql":  # the dump sets ids; move the sequences on
             for table in ("contacts", "cards"):
-                conn.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+                )
     engine.dispose()
     store = Store(db_url, tmp_path / "images")
     try:
@@ -81,8 +90,11 @@ def test_models_and_migrations_agree_and_downgrade_works(db_url):
     db.upgrade(engine)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"version_table": db.VERSION_TABLE})
-        diff = [d for d in compare_metadata(ctx, Base.metadata)
-                if not (d[0] == "remove_table" and d[1].name == db.VERSION_TABLE)]
+        diff = [
+            d
+            for d in compare_metadata(ctx, Base.metadata)
+            if not (d[0] == "remove_table" and d[1].name == db.VERSION_TABLE)
+        ]
     assert diff == []
     from alembic import command
 

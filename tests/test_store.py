@@ -11,8 +11,13 @@ from meishi.store import Store
 
 def _read(sha: str, name: str = "山田 太郎") -> CardRead:
     ocr = lines_for_test([("株式会社ミドリ精機", 40), (name, 70), ("TEL 03-5210-7788", 25)])
-    return CardRead(source=f"{sha}.jpg", sha256=sha, fields=extract_fields(ocr), ocr=ocr,
-                    card_image=b"\x89PNG fake")
+    return CardRead(
+        source=f"{sha}.jpg",
+        sha256=sha,
+        fields=extract_fields(ocr),
+        ocr=ocr,
+        card_image=b"\x89PNG fake",
+    )
 
 
 def test_add_card_creates_a_stub_needing_a_purpose(settings):
@@ -40,8 +45,10 @@ def test_same_card_twice_is_one_contact(settings):
 
 def test_faceless_is_oldest_first(settings):
     store = Store(settings.db_url, settings.images_dir)
-    ids = [store.add_card(_read(c * 64, n), source_name=c).contact_id
-           for c, n in (("c", "佐藤 花子"), ("d", "鈴木 一郎"))]
+    ids = [
+        store.add_card(_read(c * 64, n), source_name=c).contact_id
+        for c, n in (("c", "佐藤 花子"), ("d", "鈴木 一郎"))
+    ]
     assert [c.id for c in store.faceless()] == ids
 
 

@@ -54,8 +54,10 @@ def _read_key(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as fh:
         key = fh.read(KEY_BYTES + 1)
     if len(key) != KEY_BYTES:
-        raise MeishiError(f"{path} is not a card link key ({len(key)} bytes); delete it and "
-                          "meishi makes a new one (open review forms then need a new link)")
+        raise MeishiError(
+            f"{path} is not a card link key ({len(key)} bytes); delete it and "
+            "meishi makes a new one (open review forms then need a new link)"
+        )
     return key
 
 

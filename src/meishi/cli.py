@@ -66,8 +66,11 @@ err = Console(stderr=True)
 
 # Exit codes (meishi.exitcodes): 0 ok · 1 some cards could not be read · 2 usage · 3 missing
 # dependency · 4 data cannot be read or written · 5 invalid settings · 6 internal error
-EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (exitcodes.CARDS_FAILED,
-                                               exitcodes.MISSING_DEPENDENCY, exitcodes.DATA_ERROR)
+EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (
+    exitcodes.CARDS_FAILED,
+    exitcodes.MISSING_DEPENDENCY,
+    exitcodes.DATA_ERROR,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_CARDS = REPO_ROOT / "sample_cards" / "demo"
@@ -82,33 +85,46 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version",
-                                          callback=_print_version, is_eager=True)] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version", callback=_print_version, is_eager=True),
+    ] = False,
 ) -> None:
     global _VERBOSE
     _VERBOSE = verbose
     os.umask(0o077)  # everything meishi writes is private to the user
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(exitcodes.one_line(message))}", highlight=False,
-              soft_wrap=True)
+    err.print(
+        f"[red]error:[/red] {escape(exitcodes.one_line(message))}", highlight=False, soft_wrap=True
+    )
     return typer.Exit(code)
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 # --------------------------------------------------------------------------- scan
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Card images or folders (recursive)")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per card per line")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per card per line")
+    ] = False,
 ) -> None:
     """Read card images and print the fields, storing nothing (MEISHI_WORKERS in parallel)."""
     from meishi.pipeline import iter_images, scan_files
@@ -128,8 +144,14 @@ def scan(
                 records = [read.as_json() for read in reads]
                 if error is not None:
                     failed += 1
-                    records = [{"source": str(f), "fields": None, "confidence": None,
-                                "error": error.message}]
+                    records = [
+                        {
+                            "source": str(f),
+                            "fields": None,
+                            "confidence": None,
+                            "error": error.message,
+                        }
+                    ]
                 progress.advance(task)
                 for record in records:
                     if as_json:
@@ -169,15 +191,17 @@ def _run_ingest(inbox: Path | None) -> None:
     todo = [p.relative_to(root) for p in Inbox(root, settle_s=settings.settle_s).pending()]
 
     def done() -> int:  # a scan is done when it left the inbox for processed/ or failed/
-        return sum((root / PROCESSED / rel).exists() or (root / FAILED / rel).exists()
-                   for rel in todo)
+        return sum(
+            (root / PROCESSED / rel).exists() or (root / FAILED / rel).exists() for rel in todo
+        )
 
     stop = threading.Event()
     try:
         with contextlib.ExitStack() as stack:
             with err.status("starting a temporary Prefect server…"):
-                stack.enter_context(command_api(settings.server_start_s,
-                                                settings.home / "prefect-server.log"))
+                stack.enter_context(
+                    command_api(settings.server_start_s, settings.home / "prefect-server.log")
+                )
             with _progress() as progress:
                 task = progress.add_task("reading cards", total=len(todo) or None)
 
@@ -190,9 +214,11 @@ def _run_ingest(inbox: Path | None) -> None:
     except KeyboardInterrupt:
         stop.set()
         # Prefect reports the interrupted run as a crash; the summary below says it all
-        err.print(f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
-                  "stay in the inbox for the next run (none is lost or read twice).",
-                  highlight=False)
+        err.print(
+            f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
+            "stay in the inbox for the next run (none is lost or read twice).",
+            highlight=False,
+        )
         raise typer.Exit(130) from None
     finally:
         stop.set()
@@ -203,30 +229,47 @@ def _run_ingest(inbox: Path | None) -> None:
         table.add_column(col, overflow="fold")
     for r in report.rows:
         f = r.fields
-        status = {"stored": f"[green]#{r.contact_id}[/green]",
-                  "merged": f"[cyan]→ #{r.contact_id}[/cyan]",
-                  "duplicate": f"[dim]known #{r.contact_id}[/dim]",
-                  "failed": "[red]quarantined[/red]"}[r.status]
+        status = {
+            "stored": f"[green]#{r.contact_id}[/green]",
+            "merged": f"[cyan]→ #{r.contact_id}[/cyan]",
+            "duplicate": f"[dim]known #{r.contact_id}[/dim]",
+            "failed": "[red]quarantined[/red]",
+        }[r.status]
         if r.candidates:
             status += " [yellow]?[/yellow]"
-        table.add_row(Path(r.source).name, status, f.get("name") or "", f.get("company") or "",
-                      f.get("title") or "", f.get("tel") or f.get("mobile") or "",
-                      f.get("email") or "")
+        table.add_row(
+            Path(r.source).name,
+            status,
+            f.get("name") or "",
+            f.get("company") or "",
+            f.get("title") or "",
+            f.get("tel") or f.get("mobile") or "",
+            f.get("email") or "",
+        )
     out.print(table)
     for r in report.rows:
         if r.status == "failed":
             out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
         elif r.status == "merged":
-            out.print(f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
-                      f"{r.merged_because}", highlight=False)
+            out.print(
+                f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
+                f"{r.merged_because}",
+                highlight=False,
+            )
         elif r.candidates:
-            out.print(f"[yellow]{Path(r.source).name}[/yellow] (#{r.contact_id}) may be the same "
-                      f"person as {', '.join(f'#{c}' for c in r.candidates)}: the review asks.",
-                      highlight=False)
-    out.print(f"{report.count('stored')} new, {report.count('merged')} joined a known contact, "
-              f"{report.count('duplicate')} already stored, {report.count('failed')} quarantined.")
-    out.print(f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
-              "(`meishi faceless`).")
+            out.print(
+                f"[yellow]{Path(r.source).name}[/yellow] (#{r.contact_id}) may be the same "
+                f"person as {', '.join(f'#{c}' for c in r.candidates)}: the review asks.",
+                highlight=False,
+            )
+    out.print(
+        f"{report.count('stored')} new, {report.count('merged')} joined a known contact, "
+        f"{report.count('duplicate')} already stored, {report.count('failed')} quarantined."
+    )
+    out.print(
+        f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
+        "(`meishi faceless`)."
+    )
     if report.count("failed"):
         raise typer.Exit(EXIT_CARDS_FAILED)
 
@@ -241,19 +284,24 @@ def ingest(
     try:
         _run_ingest(inbox)
     except MeishiError as exc:
-        raise _fail(exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError)
-                    else EXIT_ERROR) from exc
+        raise _fail(
+            exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError) else EXIT_ERROR
+        ) from exc
     except (typer.Exit, KeyboardInterrupt):
         raise
     except Exception as exc:  # a crash is exit 4, not 1 ("some cards could not be read")
         logging.getLogger(__name__).info("the ingest stopped", exc_info=True)
-        raise _fail(f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
-                    "scans not read stay in the inbox for the next run") from exc
+        raise _fail(
+            f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
+            "scans not read stay in the inbox for the next run"
+        ) from exc
 
 
 @app.command()
 def demo(
-    home: Annotated[Path | None, typer.Option(help="Data folder for the demo (default: a new temporary one)")] = None,
+    home: Annotated[
+        Path | None, typer.Option(help="Data folder for the demo (default: a new temporary one)")
+    ] = None,
 ) -> None:
     """The main job on the embedded default: sample cards in, contacts out."""
     if not DEMO_CARDS.is_dir():
@@ -287,12 +335,21 @@ def _age(c: Contact) -> str:
 
 def _contacts_table(rows: list[Contact], title: str, waited: bool = False) -> Table:
     table = Table(title=title)
-    for col in ("id", "status", "name", "company", "title", "email", "met at") + (("waiting",) if waited else ()):
+    for col in ("id", "status", "name", "company", "title", "email", "met at") + (
+        ("waiting",) if waited else ()
+    ):
         table.add_column(col)
     for c in rows:
         f = c.fields
-        cells = [str(c.id), c.status.value, f.get("name") or "", f.get("company") or "",
-                 f.get("title") or "", f.get("email") or "", c.met_at or ""]
+        cells = [
+            str(c.id),
+            c.status.value,
+            f.get("name") or "",
+            f.get("company") or "",
+            f.get("title") or "",
+            f.get("email") or "",
+            c.met_at or "",
+        ]
         if waited:
             cells.append(_age(c))
         table.add_row(*cells)
@@ -306,7 +363,9 @@ def _contact_json(c: Contact) -> str:
 @contacts_app.callback()
 def contacts(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per contact per line")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per contact per line")
+    ] = False,
 ) -> None:
     """List stored contacts with their status."""
     if ctx.invoked_subcommand is not None:
@@ -317,8 +376,6 @@ def contacts(
             sys.stdout.write(_contact_json(c) + "\n")
         return
     out.print(_contacts_table(rows, f"{len(rows)} contact(s)"))
-
-
 
 
 def _get(store: Store, contact_id: int) -> Contact:
@@ -332,8 +389,13 @@ def _get(store: Store, contact_id: int) -> Contact:
 
 @contacts_app.command("search")
 def contacts_search(
-    text: Annotated[str, typer.Argument(help="Part of a name (any kanji form, kana or roman), "
-                                             "company, address, phone, mail or note")],
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="Part of a name (any kanji form, kana or roman), "
+            "company, address, phone, mail or note"
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find contacts: 高橋 finds 髙橋, たかはし finds タカハシ, 5210-7788 finds the number."""
@@ -357,8 +419,12 @@ def contacts_show(
     if as_json:
         sys.stdout.write(_contact_json(c) + "\n")
         return
-    table = Table(title=f"#{c.id} {c.fields.get('name') or c.fields.get('name_roman') or ''}"
-                        f" — {c.status.value}", title_justify="left", show_header=False)
+    table = Table(
+        title=f"#{c.id} {c.fields.get('name') or c.fields.get('name_roman') or ''}"
+        f" — {c.status.value}",
+        title_justify="left",
+        show_header=False,
+    )
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, label in FIELD_TITLES.items():
@@ -369,27 +435,39 @@ def contacts_show(
     for key in FIELD_TITLES:  # career steps, and a former firm's details
         steps = c.history_of(key)
         if steps:
-            table.add_row(f"{FIELD_TITLES[key]} history",
-                          ", ".join(f"{h.since:%Y-%m}: {h.value or '—'}" for h in steps))
+            table.add_row(
+                f"{FIELD_TITLES[key]} history",
+                ", ".join(f"{h.since:%Y-%m}: {h.value or '—'}" for h in steps),
+            )
     if c.note:
         for key, info in type(c.note).model_fields.items():
             value = getattr(c.note, key)
             if value:
                 table.add_row(info.title or key, str(value))
     else:
-        table.add_row("目的 Purpose", "[yellow]none yet — a faceless card (`meishi review`)[/yellow]")
+        table.add_row(
+            "目的 Purpose", "[yellow]none yet — a faceless card (`meishi review`)[/yellow]"
+        )
     if c.notes:
         table.add_row("メモ Notes", c.notes)
     for m in c.candidates:
-        table.add_row("same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})")
+        table.add_row(
+            "same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})"
+        )
     out.print(table)
     cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
     for col in ("card", "date", "side", "lang", "file", "company", "title"):
         cards.add_column(col, overflow="fold")
     for card in c.cards:  # the image's path: `--json`
-        cards.add_row(str(card.id), card.day.isoformat(), card.side or "", card.lang,
-                      card.source_name,
-                      card.fields.get("company") or "", card.fields.get("title") or "")
+        cards.add_row(
+            str(card.id),
+            card.day.isoformat(),
+            card.side or "",
+            card.lang,
+            card.source_name,
+            card.fields.get("company") or "",
+            card.fields.get("title") or "",
+        )
     out.print(cards)
 
 
@@ -445,9 +523,14 @@ def _tidy_reviews(store: Store) -> None:
 @contacts_app.command("edit")
 def contacts_edit(
     contact_id: Annotated[int, typer.Argument(metavar="ID")],
-    assignments: Annotated[list[str], typer.Argument(
-        metavar="FIELD=VALUE...", help="e.g. title=部長 fax= (empty clears); fields: "
-        "name, name_kana, company, department, title, tel, email, purpose, follow_up, …")],
+    assignments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FIELD=VALUE...",
+            help="e.g. title=部長 fax= (empty clears); fields: "
+            "name, name_kana, company, department, title, tel, email, purpose, follow_up, …",
+        ),
+    ],
 ) -> None:
     """Correct a contact by hand; the old values are kept in its history."""
     changes: dict[str, str | None] = {}
@@ -468,8 +551,9 @@ def contacts_edit(
         out.print(f"#{contact_id}: nothing changed")
         return
     for key, (old, new) in after[-1][2]["fields"].items():
-        out.print(f"#{contact_id} {key}: {old or '—'} → {new or '—'}", highlight=False,
-                  markup=False)
+        out.print(
+            f"#{contact_id} {key}: {old or '—'} → {new or '—'}", highlight=False, markup=False
+        )
 
 
 @contacts_app.command("reopen")
@@ -497,11 +581,14 @@ def _start_review(contact_id: int) -> None:
     from flows.queue import queue_url
 
     try:
-        run_deployment("review/review", parameters={"contact_id": contact_id}, timeout=0,
-                       as_subflow=False)
+        run_deployment(
+            "review/review", parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
+        )
     except Exception as exc:  # noqa: BLE001 - the reminder starts it later
-        err.print(f"[yellow]warning:[/yellow] could not start the review now ({exc}); "
-                  "the next reminder does")
+        err.print(
+            f"[yellow]warning:[/yellow] could not start the review now ({exc}); "
+            "the next reminder does"
+        )
         return
     out.print("In the review queue:", queue_url(), highlight=False, soft_wrap=True)
 
@@ -515,19 +602,18 @@ def contacts_delete(
     store = _store()
     c = _get(store, contact_id)
     who = c.fields.get("name") or c.fields.get("company") or f"#{contact_id}"
-    if not yes and not typer.confirm(f"Delete #{contact_id} {who} and its "
-                                     f"{len(c.cards)} card(s)?"):
+    if not yes and not typer.confirm(f"Delete #{contact_id} {who} and its {len(c.cards)} card(s)?"):
         raise typer.Exit(1)
     removed = store.delete(contact_id)
-    out.print(f"#{contact_id} {who} deleted ({len(removed)} image(s) removed).",
-              highlight=False)
+    out.print(f"#{contact_id} {who} deleted ({len(removed)} image(s) removed).", highlight=False)
     _tidy_reviews(store)
 
 
 @contacts_app.command("unmerge")
 def contacts_unmerge(
-    card_id: Annotated[int, typer.Argument(metavar="CARD",
-                                           help="The card's number (`meishi contacts show ID`)")],
+    card_id: Annotated[
+        int, typer.Argument(metavar="CARD", help="The card's number (`meishi contacts show ID`)")
+    ],
 ) -> None:
     """A card back to a contact of its own: the merge was wrong."""
     store = _store()
@@ -535,8 +621,11 @@ def contacts_unmerge(
         new = store.unmerge(card_id)
     except MeishiError as exc:
         raise _fail(exc.message, 2) from exc
-    out.print(f"card {card_id} is now contact #{new.id} "
-              f"({new.fields.get('name') or '?'}), waiting for its review.", highlight=False)
+    out.print(
+        f"card {card_id} is now contact #{new.id} "
+        f"({new.fields.get('name') or '?'}), waiting for its review.",
+        highlight=False,
+    )
     _start_review(new.id)
 
 
@@ -560,19 +649,31 @@ class ExportFormat(StrEnum):
 @app.command("export")
 def export_contacts(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="vcard, csv or json")],
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="File to write (default: standard output)")] = None,
-    faceless_only: Annotated[bool, typer.Option("--faceless-only",
-                                                help="Only contacts without a purpose note")] = False,
-    since: Annotated[datetime | None, typer.Option(
-        help="Only contacts created or changed on or after this date (YYYY-MM-DD)",
-        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output)")
+    ] = None,
+    faceless_only: Annotated[
+        bool, typer.Option("--faceless-only", help="Only contacts without a purpose note")
+    ] = False,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            help="Only contacts created or changed on or after this date (YYYY-MM-DD)",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        ),
+    ] = None,
     vcard_version: Annotated[str, typer.Option("--vcard-version", help="3.0 or 4.0")] = "3.0",
     photo: Annotated[bool, typer.Option("--photo", help="vCard: embed the card image")] = False,
-    csv_dialect: Annotated[str, typer.Option(
-        "--csv", help="google: Google Contacts import; excel: Japanese columns for Excel")] = "google",
-    encoding: Annotated[str | None, typer.Option(
-        help="utf-8, utf-8-sig or cp932 (default: utf-8; utf-8-sig for --csv excel)")] = None,
+    csv_dialect: Annotated[
+        str,
+        typer.Option(
+            "--csv", help="google: Google Contacts import; excel: Japanese columns for Excel"
+        ),
+    ] = "google",
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="utf-8, utf-8-sig or cp932 (default: utf-8; utf-8-sig for --csv excel)"),
+    ] = None,
 ) -> None:
     """Export contacts to vCard (3.0/4.0), CSV (Google Contacts, or Excel in Japan) or JSON."""
     from meishi import export
@@ -589,12 +690,20 @@ def export_contacts(
     if faceless_only:
         rows = store.faceless()
     else:
-        start = since.replace(tzinfo=since.tzinfo or datetime.now().astimezone().tzinfo) \
-            if since else None
+        start = (
+            since.replace(tzinfo=since.tzinfo or datetime.now().astimezone().tzinfo)
+            if since
+            else None
+        )
         rows = store.contacts(since=start)
-    data, replaced = export.export(rows, fmt.value, vcard_version=vcard_version,  # type: ignore[arg-type]
-                                   photo=photo, csv_dialect=csv_dialect,  # type: ignore[arg-type]
-                                   encoding=encoding)  # type: ignore[arg-type]
+    data, replaced = export.export(
+        rows,
+        fmt.value,
+        vcard_version=vcard_version,  # type: ignore[arg-type]
+        photo=photo,
+        csv_dialect=csv_dialect,  # type: ignore[arg-type]
+        encoding=encoding,  # type: ignore[arg-type]
+    )
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -605,8 +714,11 @@ def export_contacts(
             raise _fail(f"cannot write {output}: {exc.strerror}", EXIT_ERROR) from exc
         err.print(f"{len(rows)} contact(s) written to {output}", highlight=False)
     if replaced:
-        err.print(f"[yellow]warning:[/yellow] {replaced} character(s) have no CP932 form and "
-                  "were written as 〓; use --encoding utf-8-sig to keep them", highlight=False)
+        err.print(
+            f"[yellow]warning:[/yellow] {replaced} character(s) have no CP932 form and "
+            "were written as 〓; use --encoding utf-8-sig to keep them",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -619,8 +731,11 @@ def faceless(
         for c in rows:
             sys.stdout.write(_contact_json(c) + "\n")
         return
-    out.print(_contacts_table(rows, f"{len(rows)} faceless contact(s): who are they, why do they matter?",
-                              waited=True))
+    out.print(
+        _contacts_table(
+            rows, f"{len(rows)} faceless contact(s): who are they, why do they matter?", waited=True
+        )
+    )
 
 
 # --------------------------------------------------------------------------- serve
@@ -651,9 +766,13 @@ def serve() -> None:
         apply_env(server.env)
     from flows.queue import next_review_url, queue_url
 
-    images = ImageServer(_store(), settings.image_port, settings.home,
-                         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url),
-                         next_url=next_review_url)
+    images = ImageServer(
+        _store(),
+        settings.image_port,
+        settings.home,
+        ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url),
+        next_url=next_review_url,
+    )
     try:
         if remote:  # a team's server: this machine only serves the deployments
             out.print(f"Using the Prefect server at {remote}", highlight=False)
@@ -664,10 +783,16 @@ def serve() -> None:
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
         out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
         out.print(queue_url(ui), soft_wrap=True, highlight=False)
-        out.print(f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
-                  highlight=False, soft_wrap=True)
-        out.print(f"The oldest waiting card, one click from anywhere (bookmark it): "
-                  f"{images.url}/next", highlight=False, soft_wrap=True)
+        out.print(
+            f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        out.print(
+            f"The oldest waiting card, one click from anywhere (bookmark it): {images.url}/next",
+            highlight=False,
+            soft_wrap=True,
+        )
         out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever
 
@@ -681,8 +806,10 @@ def serve() -> None:
         images.stop()
         server.stop()
         waiting = _store().count(ContactStatus.needs_purpose)
-        out.print(f"meishi stopped. {waiting} card(s) still wait for a purpose note "
-                  "(`meishi faceless`); they are asked again when meishi serve starts.")
+        out.print(
+            f"meishi stopped. {waiting} card(s) still wait for a purpose note "
+            "(`meishi faceless`); they are asked again when meishi serve starts."
+        )
 
 
 def _origins(url: str) -> frozenset[str]:
@@ -735,23 +862,30 @@ def review() -> None:
     remote = os.environ.get("PREFECT_API_URL")
     if not remote:
         if not server.healthy():
-            raise _fail(f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
-                        "(or set PREFECT_API_URL to your team's server)", EXIT_ERROR)
+            raise _fail(
+                f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
+                "(or set PREFECT_API_URL to your team's server)",
+                EXIT_ERROR,
+            )
         apply_env(server.env)
     from flows.queue import queue_url, waiting_reviews
 
     try:
         rows = waiting_reviews()
     except Exception as exc:  # noqa: BLE001 - a remote server that does not answer
-        raise _fail(f"the Prefect server at {remote or server.api_url} does not answer: "
-                    f"{type(exc).__name__}", EXIT_ERROR) from exc
+        raise _fail(
+            f"the Prefect server at {remote or server.api_url} does not answer: "
+            f"{type(exc).__name__}",
+            EXIT_ERROR,
+        ) from exc
     now = datetime.now(UTC)
     from meishi.report import waited
 
     for w in rows:
         age = waited(w.since, now) if w.since else "?"
-        out.print(f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}",
-                  soft_wrap=True)
+        out.print(
+            f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}", soft_wrap=True
+        )
     out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
     out.print(queue_url(), soft_wrap=True, highlight=False)
 
@@ -771,27 +905,45 @@ def doctor() -> None:
             out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True)
     bad = [c for c in checks if not c.ok]
     if bad:
-        raise _fail(f"{bad[0].name}: {bad[0].detail}" + (f" — fix: {bad[0].fix}" if bad[0].fix else ""),
-                    EXIT_MISSING)
+        raise _fail(
+            f"{bad[0].name}: {bad[0].detail}" + (f" — fix: {bad[0].fix}" if bad[0].fix else ""),
+            EXIT_MISSING,
+        )
     out.print("Everything meishi needs is here.")
 
 
 # --------------------------------------------------------------------------- eval
 @app.command("eval")
 def eval_(
-    folder: Annotated[Path, typer.Argument(help="Labelled cards (image + .json)")] = REPO_ROOT / "sample_cards" / "eval",
+    folder: Annotated[Path, typer.Argument(help="Labelled cards (image + .json)")] = REPO_ROOT
+    / "sample_cards"
+    / "eval",
     workers: Annotated[int, typer.Option(help="Cards read in parallel")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N cards")] = None,
-    engine: Annotated[str | None, typer.Option(
-        help="OCR engine: ppocr or tesseract (default: MEISHI_OCR_ENGINE, else ppocr)")] = None,
-    no_rule: Annotated[list[str] | None, typer.Option(
-        "--no-rule", help="Switch a glyph rule off, for an ablation (repeatable)")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="OCR engine: ppocr or tesseract (default: MEISHI_OCR_ENGINE, else ppocr)"
+        ),
+    ] = None,
+    no_rule: Annotated[
+        list[str] | None,
+        typer.Option("--no-rule", help="Switch a glyph rule off, for an ablation (repeatable)"),
+    ] = None,
     save: Annotated[Path | None, typer.Option(help="Write every card's outcome as JSON")] = None,
-    ocr_cache: Annotated[Path | None, typer.Option(
-        help="Keep PP-OCR's raw answers in this folder and replay them on the next run: "
-             "what follows the engine (glyph rules, layout, extraction) reruns in seconds")] = None,
-    compare: Annotated[Path | None, typer.Option(
-        help="A run saved with --save: print what got better and worse, per field and card")] = None,
+    ocr_cache: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep PP-OCR's raw answers in this folder and replay them on the next run: "
+            "what follows the engine (glyph rules, layout, extraction) reruns in seconds"
+        ),
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            help="A run saved with --save: print what got better and worse, per field and card"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every wrong field")] = False,
 ) -> None:
@@ -804,15 +956,22 @@ def eval_(
         raise _fail(f"--engine must be one of {', '.join(ENGINES)}", 2)
     unknown = set(no_rule or []) - {r.name for r in RULES}
     if unknown:
-        raise _fail(f"unknown rule(s) {', '.join(sorted(unknown))}; the rules are "
-                    + ", ".join(r.name for r in RULES), 2)
+        raise _fail(
+            f"unknown rule(s) {', '.join(sorted(unknown))}; the rules are "
+            + ", ".join(r.name for r in RULES),
+            2,
+        )
     if ocr_cache is not None:
         os.environ["MEISHI_OCR_CACHE"] = str(ocr_cache.resolve())
     try:
-        baseline = (evaluate.EvalRun.model_validate_json(compare.read_text(encoding="utf-8"))
-                    if compare else None)
-        result = evaluate.run(folder, workers=workers, limit=limit, engine=engine,
-                              disabled_rules=no_rule)
+        baseline = (
+            evaluate.EvalRun.model_validate_json(compare.read_text(encoding="utf-8"))
+            if compare
+            else None
+        )
+        result = evaluate.run(
+            folder, workers=workers, limit=limit, engine=engine, disabled_rules=no_rule
+        )
     except (MeishiError, OSError, ValueError) as exc:
         raise _fail(getattr(exc, "message", None) or str(exc), 2) from exc
     if save:
@@ -828,7 +987,9 @@ def eval_(
     t.add_column("cards with field", justify="right")
     for k, v in s.per_field.items():
         t.add_row(k, f"{v['accuracy']:.1f} %", str(v["present"]))
-    t.add_row("[bold]all present fields[/bold]", f"[bold]{s.overall_present_accuracy:.1f} %[/bold]", "")
+    t.add_row(
+        "[bold]all present fields[/bold]", f"[bold]{s.overall_present_accuracy:.1f} %[/bold]", ""
+    )
     t.add_row("absent fields reported null", f"{s.null_accuracy:.1f} %", str(s.null_fields))
     out.print(t)
     for title, rows in (("capture", s.per_capture), ("language", s.per_language)):
@@ -836,43 +997,66 @@ def eval_(
         for col in (title, "cards", "share", "field accuracy", "cards all right"):
             c.add_column(col, justify="right")
         for k, v in rows.items():
-            c.add_row(k, str(v["cards"]), f"{v['share_of_cards']:.0f} %",
-                      f"{v['accuracy']:.1f} %", f"{v['cards_all_right']:.1f} %")
+            c.add_row(
+                k,
+                str(v["cards"]),
+                f"{v['share_of_cards']:.0f} %",
+                f"{v['accuracy']:.1f} %",
+                f"{v['cards_all_right']:.1f} %",
+            )
         out.print(c)
     scans = s.per_capture_field.get("scan", {})
     if scans:
-        out.print(f"on scans: name {scans.get('name', 0):.1f} %, company "
-                  f"{scans.get('company', 0):.1f} %")
+        out.print(
+            f"on scans: name {scans.get('name', 0):.1f} %, company {scans.get('company', 0):.1f} %"
+        )
     hi, lo = s.confidence["high"], s.confidence["low"]
-    out.print(f"confidence ≥ {CHECK_BELOW}: {hi['accuracy']:.1f} % right "
-              f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields); "
-              f"{s.flagged_error_share:.1f} % of the {s.wrong_values} wrong values are flagged")
-    out.print(f"unreadable cards: {s.errors}; labelled cards not found in their image: "
-              f"{s.cards_missed}; cards read beyond the labelled ones: {s.cards_extra}")
-    out.print(f"[bold]{s.cards_per_minute:.1f} cards per minute[/bold] "
-              f"({s.cards} cards in {s.seconds:.1f} s, {workers} worker(s))")
+    out.print(
+        f"confidence ≥ {CHECK_BELOW}: {hi['accuracy']:.1f} % right "
+        f"({hi['fields']} fields); below: {lo['accuracy']:.1f} % right ({lo['fields']} fields); "
+        f"{s.flagged_error_share:.1f} % of the {s.wrong_values} wrong values are flagged"
+    )
+    out.print(
+        f"unreadable cards: {s.errors}; labelled cards not found in their image: "
+        f"{s.cards_missed}; cards read beyond the labelled ones: {s.cards_extra}"
+    )
+    out.print(
+        f"[bold]{s.cards_per_minute:.1f} cards per minute[/bold] "
+        f"({s.cards} cards in {s.seconds:.1f} s, {workers} worker(s))"
+    )
     if result.resources:
         r = result.resources
-        out.print(f"CPU {r.cpu_s_per_card:.2f} s per card; peak RSS: largest worker "
-                  f"{r.worker_peak_rss_mib:.0f} MiB, parent {r.parent_peak_rss_mib:.0f} MiB "
-                  f"(≤ {r.peak_rss_bound_mib:.0f} MiB in all)"
-                  + (f"; all processes together at their worst: {r.peak_pss_mib:.0f} MiB PSS"
-                     if r.peak_pss_mib else ""))
+        out.print(
+            f"CPU {r.cpu_s_per_card:.2f} s per card; peak RSS: largest worker "
+            f"{r.worker_peak_rss_mib:.0f} MiB, parent {r.parent_peak_rss_mib:.0f} MiB "
+            f"(≤ {r.peak_rss_bound_mib:.0f} MiB in all)"
+            + (
+                f"; all processes together at their worst: {r.peak_pss_mib:.0f} MiB PSS"
+                if r.peak_pss_mib
+                else ""
+            )
+        )
     if errors:
         for o in outcomes:
             for k in o.truth:
                 t_, g_ = evaluate.normalise(k, o.truth[k]), evaluate.normalise(k, o.got[k])
                 if t_ != g_:
-                    out.print(f"{Path(o.source).name} [{o.capture}] {k}: expected {t_!r} got {g_!r}",
-                              highlight=False, markup=False, soft_wrap=True)
+                    out.print(
+                        f"{Path(o.source).name} [{o.capture}] {k}: expected {t_!r} got {g_!r}",
+                        highlight=False,
+                        markup=False,
+                        soft_wrap=True,
+                    )
     if baseline is not None:
         _print_comparison(evaluate.compare(baseline.outcomes, outcomes), baseline)
 
 
 def _print_comparison(cmp: Comparison, baseline: EvalRun) -> None:
-    t = Table(title=f"Against the baseline ({baseline.engine}"
-                    + (f", without {', '.join(baseline.disabled_rules)}" if baseline.disabled_rules else "")
-                    + ")")
+    t = Table(
+        title=f"Against the baseline ({baseline.engine}"
+        + (f", without {', '.join(baseline.disabled_rules)}" if baseline.disabled_rules else "")
+        + ")"
+    )
     for col in ("field", "baseline", "now", "change"):
         t.add_column(col, justify="right")
     for k, (b, n) in cmp.per_field.items():
@@ -883,8 +1067,12 @@ def _print_comparison(cmp: Comparison, baseline: EvalRun) -> None:
     for title, rows in (("better", cmp.better), ("worse", cmp.worse)):
         out.print(f"[bold]{len(rows)} field(s) {title}[/bold]")
         for c in rows:
-            out.print(f"  {c.source} {c.field}: {c.before!r} → {c.after!r} (truth {c.truth!r})",
-                      highlight=False, markup=False, soft_wrap=True)
+            out.print(
+                f"  {c.source} {c.field}: {c.before!r} → {c.after!r} (truth {c.truth!r})",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
     if cmp.unmatched:
         out.print(f"{cmp.unmatched} card(s) are in only one of the two runs")
 

@@ -48,7 +48,8 @@ def head() -> str:
 
 def current(conn: Connection) -> str | None:
     return MigrationContext.configure(
-        conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+        conn, opts={"version_table": VERSION_TABLE}
+    ).get_current_revision()
 
 
 def upgrade(engine: Engine, target: str = "head") -> str | None:

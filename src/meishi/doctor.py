@@ -14,8 +14,11 @@ from meishi.ocr.tesseract import REQUIRED_LANGS, TesseractEngine
 from meishi.settings import Settings
 
 APT = "sudo apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
-_LANG_PACKAGE = {"jpn": "tesseract-ocr-jpn", "jpn_vert": "tesseract-ocr-jpn-vert",
-                 "osd": "tesseract-ocr-osd"}
+_LANG_PACKAGE = {
+    "jpn": "tesseract-ocr-jpn",
+    "jpn_vert": "tesseract-ocr-jpn-vert",
+    "osd": "tesseract-ocr-osd",
+}
 
 
 @dataclass
@@ -39,13 +42,23 @@ def check_tesseract(settings: Settings) -> list[Check]:
     checks = [Check("tesseract", True, f"tesseract {version} ({cmd})")]
     for lang in REQUIRED_LANGS:
         ok = lang not in missing
-        checks.append(Check(f"tesseract {lang}", ok,
-                            "installed" if ok else "language data missing",
-                            "" if ok else f"sudo apt-get install {_LANG_PACKAGE[lang]}"))
+        checks.append(
+            Check(
+                f"tesseract {lang}",
+                ok,
+                "installed" if ok else "language data missing",
+                "" if ok else f"sudo apt-get install {_LANG_PACKAGE[lang]}",
+            )
+        )
     if os.environ.get("OMP_THREAD_LIMIT") not in (None, "1"):
-        checks.append(Check("OMP_THREAD_LIMIT", False,
-                            f"is {os.environ['OMP_THREAD_LIMIT']}: Tesseract threads slow "
-                            "down parallel cards", "unset it or set OMP_THREAD_LIMIT=1"))
+        checks.append(
+            Check(
+                "OMP_THREAD_LIMIT",
+                False,
+                f"is {os.environ['OMP_THREAD_LIMIT']}: Tesseract threads slow down parallel cards",
+                "unset it or set OMP_THREAD_LIMIT=1",
+            )
+        )
     return checks
 
 
@@ -58,14 +71,17 @@ def check_ppocr(settings: Settings) -> list[Check]:
         version = engine.version()
         engine.check()
     except MeishiError as exc:
-        return [Check("ppocr", False, exc.message, "./run setup (pip install rapidocr onnxruntime)")]
+        return [
+            Check("ppocr", False, exc.message, "./run setup (pip install rapidocr onnxruntime)")
+        ]
     return [Check("ppocr", True, f"{version}; models {', '.join(sorted(MODELS.values()))}")]
 
 
 def check_engine(settings: Settings) -> list[Check]:
     """Which engine reads cards; only the chosen one must be there."""
-    return [Check("ocr engine", True, f"{settings.ocr_engine} (MEISHI_OCR_ENGINE; ppocr or "
-                                      "tesseract)")]
+    return [
+        Check("ocr engine", True, f"{settings.ocr_engine} (MEISHI_OCR_ENGINE; ppocr or tesseract)")
+    ]
 
 
 def check_unidic() -> list[Check]:
@@ -77,9 +93,16 @@ def check_unidic() -> list[Check]:
         ok = [t.pos4 for t in toks] == ["姓", "名"]
         import unidic_lite
 
-        return [Check("unidic", ok, f"unidic-lite {metadata.version('unidic-lite')} "
-                      f"({unidic_lite.DICDIR})" if ok else "UniDic does not tag 山田太郎 as a name",
-                      "" if ok else "pip install --force-reinstall unidic-lite")]
+        return [
+            Check(
+                "unidic",
+                ok,
+                f"unidic-lite {metadata.version('unidic-lite')} ({unidic_lite.DICDIR})"
+                if ok
+                else "UniDic does not tag 山田太郎 as a name",
+                "" if ok else "pip install --force-reinstall unidic-lite",
+            )
+        ]
     except Exception as exc:  # noqa: BLE001 - any failure here is the finding
         return [Check("unidic", False, str(exc), "pip install fugashi unidic-lite")]
 
@@ -90,29 +113,54 @@ def check_prefect() -> list[Check]:
         pv = metadata.version("prefect")
         fv = metadata.version("fastapi")
     except metadata.PackageNotFoundError as exc:
-        return [Check("prefect", False, f"{exc.name} is not installed",
-                      "reinstall the project: ./run setup")]
+        return [
+            Check(
+                "prefect",
+                False,
+                f"{exc.name} is not installed",
+                "reinstall the project: ./run setup",
+            )
+        ]
     checks.append(Check("prefect", True, f"prefect {pv}"))
     fast_ok = Version(fv) < Version("0.155")
-    checks.append(Check("fastapi", fast_ok, f"fastapi {fv}",
-                        "" if fast_ok else "pip install 'fastapi<0.155' (Prefect's server "
-                        "fails to start with newer FastAPI)"))
+    checks.append(
+        Check(
+            "fastapi",
+            fast_ok,
+            f"fastapi {fv}",
+            ""
+            if fast_ok
+            else "pip install 'fastapi<0.155' (Prefect's server fails to start with newer FastAPI)",
+        )
+    )
     api = os.environ.get("PREFECT_API_URL")
     if not api:
-        checks.append(Check("prefect api", True,
-                            "no PREFECT_API_URL: flows run on a temporary local server"))
+        checks.append(
+            Check("prefect api", True, "no PREFECT_API_URL: flows run on a temporary local server")
+        )
     else:
         import httpx
 
         try:
             r = httpx.get(api.rstrip("/") + "/health", timeout=5)
             ok = r.status_code == 200
-            checks.append(Check("prefect api", ok, f"{api} answered {r.status_code}",
-                                "" if ok else "start it with `meishi serve`"))
+            checks.append(
+                Check(
+                    "prefect api",
+                    ok,
+                    f"{api} answered {r.status_code}",
+                    "" if ok else "start it with `meishi serve`",
+                )
+            )
         except httpx.HTTPError as exc:
-            checks.append(Check("prefect api", False, f"{api} unreachable: {exc}",
-                                "start the server (`prefect server start`) or unset "
-                                "PREFECT_API_URL"))
+            checks.append(
+                Check(
+                    "prefect api",
+                    False,
+                    f"{api} unreachable: {exc}",
+                    "start the server (`prefect server start`) or unset PREFECT_API_URL",
+                )
+            )
     return checks
 
 
@@ -120,12 +168,24 @@ def check_data(settings: Settings) -> list[Check]:
     try:
         settings.ensure_dirs()
     except OSError as exc:
-        return [Check("data folder", False, f"{settings.home}: {exc.strerror}",
-                      "set MEISHI_HOME to a writable folder")]
+        return [
+            Check(
+                "data folder",
+                False,
+                f"{settings.home}: {exc.strerror}",
+                "set MEISHI_HOME to a writable folder",
+            )
+        ]
     mode = settings.home.stat().st_mode & 0o777
     ok = mode & 0o077 == 0
-    return [Check("data folder", ok, f"{settings.home} (mode {mode:o})",
-                  "" if ok else f"chmod 700 {settings.home}")]
+    return [
+        Check(
+            "data folder",
+            ok,
+            f"{settings.home} (mode {mode:o})",
+            "" if ok else f"chmod 700 {settings.home}",
+        )
+    ]
 
 
 def run_checks(settings: Settings) -> list[Check]:
@@ -136,5 +196,11 @@ def run_checks(settings: Settings) -> list[Check]:
             for c in checks:
                 if not c.ok:
                     c.ok, c.detail, c.fix = True, f"{c.detail} (not the chosen engine)", ""
-    return (check_engine(settings) + engines["ppocr"] + engines["tesseract"] + check_unidic()
-            + check_prefect() + check_data(settings))
+    return (
+        check_engine(settings)
+        + engines["ppocr"]
+        + engines["tesseract"]
+        + check_unidic()
+        + check_prefect()
+        + check_data(settings)
+    )

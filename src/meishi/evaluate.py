@@ -72,9 +72,15 @@ def _read_one(path: str) -> tuple[list[_Read], str | None, float, float]:
     t0, c0 = time.perf_counter(), _cpu()
     try:
         reads = read_cards(Path(path))
-        return ([_Read(got=r.fields.values(), confidence=r.fields.confidences(),
-                       region=r.region) for r in reads], None, time.perf_counter() - t0,
-                _cpu() - c0)
+        return (
+            [
+                _Read(got=r.fields.values(), confidence=r.fields.confidences(), region=r.region)
+                for r in reads
+            ],
+            None,
+            time.perf_counter() - t0,
+            _cpu() - c0,
+        )
     except MeishiError as exc:
         return [], exc.message, time.perf_counter() - t0, _cpu() - c0
 
@@ -205,8 +211,13 @@ class _MemorySampler:
             self._thread.join()
 
 
-def run(folder: Path, workers: int = 2, limit: int | None = None,
-        engine: str | None = None, disabled_rules: list[str] | None = None) -> EvalRun:
+def run(
+    folder: Path,
+    workers: int = 2,
+    limit: int | None = None,
+    engine: str | None = None,
+    disabled_rules: list[str] | None = None,
+) -> EvalRun:
     images = labelled_cards(folder)[:limit]
     if not images:
         raise MeishiError(f"{folder}: no labelled cards (image + .json ground truth) found")
@@ -217,9 +228,12 @@ def run(folder: Path, workers: int = 2, limit: int | None = None,
 
     get_settings.cache_clear()  # the workers are forked: they must not inherit a stale one
     t0 = time.perf_counter()
-    with _MemorySampler() as memory, \
-            ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                initargs=(list(disabled_rules or []),)) as pool:
+    with (
+        _MemorySampler() as memory,
+        ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(list(disabled_rules or []),)
+        ) as pool,
+    ):
         results = list(pool.map(_read_one, [str(p) for p, _ in images]))
     wall = time.perf_counter() - t0
     resources = Resources(
@@ -227,7 +241,8 @@ def run(folder: Path, workers: int = 2, limit: int | None = None,
         cpu_s_per_card=round(sum(r[3] for r in results) / len(results), 2),
         worker_peak_rss_mib=round(getrusage(RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         parent_peak_rss_mib=round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1),
-        peak_pss_mib=round(memory.peak_mib, 1) if memory.peak_mib else None)
+        peak_pss_mib=round(memory.peak_mib, 1) if memory.peak_mib else None,
+    )
     outcomes = []
     for (path, doc), (reads, err, secs, _cpu) in zip(images, results, strict=True):
         several = "cards" in doc
@@ -235,19 +250,28 @@ def run(folder: Path, workers: int = 2, limit: int | None = None,
         matched, extra = _match(labelled, reads)
         for i, (card, read) in enumerate(zip(labelled, matched, strict=True), start=1):
             found = read is not None or err is not None  # an unreadable image is an error
-            outcomes.append(CardOutcome(
-                source=f"{path}#{i}" if several else str(path),
-                capture=doc.get("capture", "unknown"),
-                language=card.get("language", "ja"),
-                truth={k: card["fields"].get(k) for k in FIELD_NAMES},
-                got=read.got if read else {k: None for k in FIELD_NAMES},
-                confidence=read.confidence if read else {k: None for k in FIELD_NAMES},
-                error=err,
-                seconds=secs / len(labelled), found=found, extra=extra if i == 1 else 0,
-            ))
-    return EvalRun(folder=str(folder), engine=get_settings().ocr_engine,
-                   disabled_rules=sorted(disabled_rules or []), outcomes=outcomes, wall=wall,
-                   resources=resources)
+            outcomes.append(
+                CardOutcome(
+                    source=f"{path}#{i}" if several else str(path),
+                    capture=doc.get("capture", "unknown"),
+                    language=card.get("language", "ja"),
+                    truth={k: card["fields"].get(k) for k in FIELD_NAMES},
+                    got=read.got if read else {k: None for k in FIELD_NAMES},
+                    confidence=read.confidence if read else {k: None for k in FIELD_NAMES},
+                    error=err,
+                    seconds=secs / len(labelled),
+                    found=found,
+                    extra=extra if i == 1 else 0,
+                )
+            )
+    return EvalRun(
+        folder=str(folder),
+        engine=get_settings().ocr_engine,
+        disabled_rules=sorted(disabled_rules or []),
+        outcomes=outcomes,
+        wall=wall,
+        resources=resources,
+    )
 
 
 class Summary(BaseModel):
@@ -275,7 +299,9 @@ class Summary(BaseModel):
 
 def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
     per_field: dict[str, list[int]] = {k: [0, 0] for k in FIELD_NAMES}  # right, present
-    per_capture: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # right, present, cards, perfect
+    per_capture: dict[str, list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0]
+    )  # right, present, cards, perfect
     per_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     cap_field: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     nulls = [0, 0]  # right, absent
@@ -327,8 +353,9 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
         per_field={k: {"accuracy": _pct(r, p), "present": p} for k, (r, p) in per_field.items()},
         per_capture=_groups(per_capture, n),
         per_language=_groups(per_language, n),
-        per_capture_field={c: {k: _pct(*v) for k, v in fields.items()}
-                           for c, fields in sorted(cap_field.items())},
+        per_capture_field={
+            c: {k: _pct(*v) for k, v in fields.items()} for c, fields in sorted(cap_field.items())
+        },
         null_accuracy=_pct(*nulls),
         null_fields=nulls[1],
         overall_present_accuracy=_pct(right, present),
@@ -343,9 +370,16 @@ def summarise(outcomes: list[CardOutcome], wall: float) -> Summary:
 
 def _groups(counts: dict[str, list[int]], n: int) -> dict[str, dict[str, float | int]]:
     """[right, present, cards, perfect] per group → the figures the report shows."""
-    return {k: {"accuracy": _pct(v[0], v[1]), "fields": v[1], "cards": v[2],
-                "share_of_cards": _pct(v[2], n), "cards_all_right": _pct(v[3], v[2])}
-            for k, v in sorted(counts.items())}
+    return {
+        k: {
+            "accuracy": _pct(v[0], v[1]),
+            "fields": v[1],
+            "cards": v[2],
+            "share_of_cards": _pct(v[2], n),
+            "cards_all_right": _pct(v[3], v[2]),
+        }
+        for k, v in sorted(counts.items())
+    }
 
 
 def _pct(a: int, b: int) -> float:
@@ -386,10 +420,17 @@ def compare(base: list[CardOutcome], now: list[CardOutcome]) -> Comparison:
                 worse.append(change)
     s_base = summarise([b for b, _ in both], 1.0)
     s_now = summarise([n for _, n in both], 1.0)
-    per_field = {k: (s_base.per_field[k]["accuracy"], s_now.per_field[k]["accuracy"])
-                 for k in FIELD_NAMES}
-    per_field["all present fields"] = (s_base.overall_present_accuracy,
-                                       s_now.overall_present_accuracy)
+    per_field = {
+        k: (s_base.per_field[k]["accuracy"], s_now.per_field[k]["accuracy"]) for k in FIELD_NAMES
+    }
+    per_field["all present fields"] = (
+        s_base.overall_present_accuracy,
+        s_now.overall_present_accuracy,
+    )
     per_field["absent fields null"] = (s_base.null_accuracy, s_now.null_accuracy)
-    return Comparison(per_field=per_field, better=better, worse=worse,
-                      unmatched=len(base) + len(now) - 2 * len(both))
+    return Comparison(
+        per_field=per_field,
+        better=better,
+        worse=worse,
+        unmatched=len(base) + len(now) - 2 * len(both),
+    )

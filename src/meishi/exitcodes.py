@@ -87,7 +87,10 @@ def _classify(exc: BaseException) -> tuple[int, str]:
         where = f"{exc.filename}: " if exc.filename else ""
         return DATA_ERROR, f"{where}{what}"
     if _raised_in(exc).startswith(_ORCHESTRATION):
-        return DATA_ERROR, (f"the Prefect server or engine failed: {type(exc).__name__}: "
-                            f"{one_line(str(exc))}")
-    return INTERNAL_ERROR, (f"internal error (a bug in meishi): {type(exc).__name__}: "
-                            f"{one_line(str(exc))} — run again with --verbose for the traceback")
+        return DATA_ERROR, (
+            f"the Prefect server or engine failed: {type(exc).__name__}: {one_line(str(exc))}"
+        )
+    return INTERNAL_ERROR, (
+        f"internal error (a bug in meishi): {type(exc).__name__}: "
+        f"{one_line(str(exc))} — run again with --verbose for the traceback"
+    )

@@ -113,25 +113,66 @@ PHONES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 
 GOOGLE_HEADER: tuple[str, ...] = (
-    "First Name", "Middle Name", "Last Name",
-    "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name",
-    "Name Prefix", "Name Suffix", "Nickname", "File As",
-    "Organization Name", "Organization Title", "Organization Department",
-    "Birthday", "Notes", "Photo", "Labels",
-    "E-mail 1 - Label", "E-mail 1 - Value",
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Phonetic First Name",
+    "Phonetic Middle Name",
+    "Phonetic Last Name",
+    "Name Prefix",
+    "Name Suffix",
+    "Nickname",
+    "File As",
+    "Organization Name",
+    "Organization Title",
+    "Organization Department",
+    "Birthday",
+    "Notes",
+    "Photo",
+    "Labels",
+    "E-mail 1 - Label",
+    "E-mail 1 - Value",
     *(f"Phone {i} - {part}" for i in range(1, len(PHONES) + 1) for part in ("Label", "Value")),
-    "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City",
-    "Address 1 - PO Box", "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country",
+    "Address 1 - Label",
+    "Address 1 - Formatted",
+    "Address 1 - Street",
+    "Address 1 - City",
+    "Address 1 - PO Box",
+    "Address 1 - Region",
+    "Address 1 - Postal Code",
+    "Address 1 - Country",
     "Address 1 - Extended Address",
-    "Website 1 - Label", "Website 1 - Value",
+    "Website 1 - Label",
+    "Website 1 - Value",
 )
 GOOGLE_LABELS = "* myContacts ::: meishi"
 
 EXCEL_HEADER: tuple[str, ...] = (
-    "氏名", "氏名(フリガナ)", "氏名(ローマ字)", "会社名", "部署", "役職", "郵便番号", "住所",
-    "電話", "FAX", "携帯", "メール", "URL",
-    "目的", "出会った場所", "出会った日", "与えられること", "相手から得られること",
-    "次のアクション", "フォローアップ日", "メモ", "経歴", "状態", "登録日", "ID",
+    "氏名",
+    "氏名(フリガナ)",
+    "氏名(ローマ字)",
+    "会社名",
+    "部署",
+    "役職",
+    "郵便番号",
+    "住所",
+    "電話",
+    "FAX",
+    "携帯",
+    "メール",
+    "URL",
+    "目的",
+    "出会った場所",
+    "出会った日",
+    "与えられること",
+    "相手から得られること",
+    "次のアクション",
+    "フォローアップ日",
+    "メモ",
+    "経歴",
+    "状態",
+    "登録日",
+    "ID",
 )
 STATUS_LABELS: dict[str, str] = {
     ContactStatus.complete.value: "完了",
@@ -146,8 +187,9 @@ _NATIONAL_PHONE = re.compile(r"0\d+(?:-\d+)*")
 _INTERNATIONAL_PHONE = re.compile(r"\+\d+(?:-\d+)*")
 
 #: characters CP932 lacks that have a look-alike it holds (not counted as lost)
-_CP932_LOOKALIKES = str.maketrans({"\u2014": "\u2015", "\u2013": "-", "\u00a0": " ",
-                                   "\u00b7": "\u30fb"})
+_CP932_LOOKALIKES = str.maketrans(
+    {"\u2014": "\u2015", "\u2013": "-", "\u00a0": " ", "\u00b7": "\u30fb"}
+)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -180,10 +222,10 @@ def split_address(address: str | None) -> tuple[str, str, str]:
         return "", "", ""
     m = _PREFECTURE.match(address)
     region = m.group(0) if m else ""
-    rest = address[len(region):]
+    rest = address[len(region) :]
     c = _CITY.match(rest)
     city = c.group(0) if c else ""
-    return region, city, rest[len(city):]
+    return region, city, rest[len(city) :]
 
 
 def _lines(label: str, value: str) -> list[str]:
@@ -199,10 +241,13 @@ def history_lines(contact: Contact) -> list[str]:
     for field in fields:
         entries = sorted(contact.history_of(field), key=lambda h: h.since)
         if entries:
-            steps = [f"{h.since.isoformat()} {h.value if h.value is not None else _HISTORY_EMPTY}"
-                     for h in entries]
-            out.append(f"{HISTORY_LABELS.get(field, f'{field} history')}: "
-                       + _HISTORY_ARROW.join(steps))
+            steps = [
+                f"{h.since.isoformat()} {h.value if h.value is not None else _HISTORY_EMPTY}"
+                for h in entries
+            ]
+            out.append(
+                f"{HISTORY_LABELS.get(field, f'{field} history')}: " + _HISTORY_ARROW.join(steps)
+            )
     return out
 
 
@@ -245,7 +290,7 @@ def parse_note(text: str) -> dict[str, Any]:
     current: list[str] | None = None
     for line in text.replace("\r\n", "\n").split("\n"):
         if current is not None and line.startswith(_INDENT):
-            current.append(line[len(_INDENT):])
+            current.append(line[len(_INDENT) :])
             continue
         label, sep, value = line.partition(": ")
         if sep and label in by_label:
@@ -269,13 +314,22 @@ def parse_note(text: str) -> dict[str, Any]:
         else:
             for step in value.split(_HISTORY_ARROW):
                 since, _, held = step.partition(" ")
-                history.append({"field": key, "since": since,
-                                "value": None if held == _HISTORY_EMPTY else held})
+                history.append(
+                    {
+                        "field": key,
+                        "since": since,
+                        "value": None if held == _HISTORY_EMPTY else held,
+                    }
+                )
     extra = "\n".join(other).strip("\n")
     if extra.strip():
         notes.append(extra)
-    return {"note": note or None, "notes": "\n".join(notes) or None,
-            "history": history, "english": english}
+    return {
+        "note": note or None,
+        "notes": "\n".join(notes) or None,
+        "history": history,
+        "english": english,
+    }
 
 
 def vcard_uid(contact: Contact) -> str:
@@ -316,8 +370,11 @@ def _image(contact: Contact) -> tuple[bytes, str] | None:
         import numpy as np
 
         img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85]) if img is not None \
+        ok, buf = (
+            cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if img is not None
             else (False, None)
+        )
         if not ok or buf is None:
             return None
         return buf.tobytes(), "JPEG"
@@ -327,8 +384,14 @@ def _image(contact: Contact) -> tuple[bytes, str] | None:
 # ------------------------------------------------------------------------------- vCard
 
 
-def _add(card: Component, name: str, value: Any, params: dict[str, str | list[str]] | None = None,
-         *, verbatim: bool = False) -> ContentLine:
+def _add(
+    card: Component,
+    name: str,
+    value: Any,
+    params: dict[str, str | list[str]] | None = None,
+    *,
+    verbatim: bool = False,
+) -> ContentLine:
     """Add a property; ``verbatim`` skips vobject's text escaping (for URI values)."""
     line: ContentLine = card.add(name)
     line.value = value
@@ -371,8 +434,12 @@ def _vcard(contact: Contact, version: VCardVersion, photo: bool) -> Component:
     postal, address = _value(contact, "postal_code"), _value(contact, "address")
     if postal or address:
         region, city, street = split_address(address)
-        _add(card, "adr", Address(street=street, city=city, region=region, code=postal or ""),
-             {"TYPE": "work" if v4 else "WORK"})
+        _add(
+            card,
+            "adr",
+            Address(street=street, city=city, region=region, code=postal or ""),
+            {"TYPE": "work" if v4 else "WORK"},
+        )
     for field, types3, types4, _label in PHONES:
         if number := _value(contact, field):
             uri = _tel_uri(number) if v4 else None
@@ -402,8 +469,9 @@ def _vcard(contact: Contact, version: VCardVersion, photo: bool) -> Component:
     return card
 
 
-def to_vcard(contacts: Iterable[Contact], version: VCardVersion = "3.0",
-             photo: bool = False) -> str:
+def to_vcard(
+    contacts: Iterable[Contact], version: VCardVersion = "3.0", photo: bool = False
+) -> str:
     """Contacts as vCards (one ``VCARD`` each, CRLF lines, folded by vobject).
 
     ``photo`` embeds the first card's image (3.0: ``ENCODING=b;TYPE=PNG`` base64, 4.0: a
@@ -455,8 +523,7 @@ def read_vcards(text: str) -> list[dict[str, Any]]:
             raw[number] = textLineToContentLine(line, number).value
         except VObjectError:
             continue
-    return [_read_card(card, raw) for card in vobject.readComponents(text)
-            if card.name == "VCARD"]
+    return [_read_card(card, raw) for card in vobject.readComponents(text) if card.name == "VCARD"]
 
 
 class _Card:
@@ -486,8 +553,10 @@ def _read_card(component: Component, raw: dict[int, str]) -> dict[str, Any]:
     item: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
     item.update(version=card.first("version"), uid=card.first("uid"), rev=card.first("rev"))
     n = card.lines("n")
-    has_name = bool(n) and any(_flat(getattr(n[0].value, part)) for part in
-                               ("family", "given", "additional", "prefix", "suffix"))
+    has_name = bool(n) and any(
+        _flat(getattr(n[0].value, part))
+        for part in ("family", "given", "additional", "prefix", "suffix")
+    )
     item["name"] = card.first("fn") if has_name else None
     kana = (card.first("x-phonetic-last-name"), card.first("x-phonetic-first-name"))
     item["name_kana"] = " ".join(k for k in kana if k) or None
@@ -520,9 +589,12 @@ def _read_card(component: Component, raw: dict[int, str]) -> dict[str, Any]:
             english[key] = translated
     item["name_roman"] = english.pop("name_roman", None)
     item["english"] = english
-    item["categories"] = [c for line in card.lines("categories")
-                          for c in stringToTextValues(card.raw_value(line) or _flat(line.value))
-                          if c]
+    item["categories"] = [
+        c
+        for line in card.lines("categories")
+        for c in stringToTextValues(card.raw_value(line) or _flat(line.value))
+        if c
+    ]
     photos = card.lines("photo")
     item["photo"] = _photo(photos[0], card.raw_value(photos[0])) if photos else None
     return item
@@ -538,26 +610,38 @@ def _google_row(contact: Contact) -> dict[str, str]:
     postal, address = _value(contact, "postal_code"), _value(contact, "address")
     region, city, street = split_address(address)
     row = dict.fromkeys(GOOGLE_HEADER, "")
-    row.update({
-        "First Name": given, "Last Name": family,
-        "Phonetic First Name": kana_given, "Phonetic Last Name": kana_family,
-        "Organization Name": _value(contact, "company") or "",
-        "Organization Title": _value(contact, "title") or "",
-        "Organization Department": _value(contact, "department") or "",
-        "Notes": note_text(contact),
-        "Labels": GOOGLE_LABELS,
-    })
+    row.update(
+        {
+            "First Name": given,
+            "Last Name": family,
+            "Phonetic First Name": kana_given,
+            "Phonetic Last Name": kana_family,
+            "Organization Name": _value(contact, "company") or "",
+            "Organization Title": _value(contact, "title") or "",
+            "Organization Department": _value(contact, "department") or "",
+            "Notes": note_text(contact),
+            "Labels": GOOGLE_LABELS,
+        }
+    )
     if email := _value(contact, "email"):
         row.update({"E-mail 1 - Label": "Work", "E-mail 1 - Value": email})
-    phones = [(label, number) for field, _t3, _t4, label in PHONES
-              if (number := _value(contact, field))]
+    phones = [
+        (label, number) for field, _t3, _t4, label in PHONES if (number := _value(contact, field))
+    ]
     for i, (label, number) in enumerate(phones, start=1):  # filled in order, as Google does
         row.update({f"Phone {i} - Label": label, f"Phone {i} - Value": number})
     if postal or address:
         formatted = " ".join(p for p in (f"〒{postal}" if postal else "", address or "") if p)
-        row.update({"Address 1 - Label": "Work", "Address 1 - Formatted": formatted,
-                    "Address 1 - Street": street, "Address 1 - City": city,
-                    "Address 1 - Region": region, "Address 1 - Postal Code": postal or ""})
+        row.update(
+            {
+                "Address 1 - Label": "Work",
+                "Address 1 - Formatted": formatted,
+                "Address 1 - Street": street,
+                "Address 1 - City": city,
+                "Address 1 - Region": region,
+                "Address 1 - Postal Code": postal or "",
+            }
+        )
     if url := _value(contact, "url"):
         row.update({"Website 1 - Label": "Work", "Website 1 - Value": url})
     return row
@@ -573,9 +657,13 @@ def _excel_row(contact: Contact) -> dict[str, str]:
         return "" if v is None else v.isoformat() if isinstance(v, date) else str(v)
 
     values += [part(key) for key in NOTE_LABELS]
-    values += [(contact.notes or "").strip("\r\n"), "\n".join(history_lines(contact)),
-               STATUS_LABELS.get(contact.status.value, contact.status.value),
-               contact.created_at.date().isoformat(), str(contact.id)]
+    values += [
+        (contact.notes or "").strip("\r\n"),
+        "\n".join(history_lines(contact)),
+        STATUS_LABELS.get(contact.status.value, contact.status.value),
+        contact.created_at.date().isoformat(),
+        str(contact.id),
+    ]
     return dict(zip(EXCEL_HEADER, values, strict=True))
 
 
@@ -714,10 +802,15 @@ def write_private(path: Path, data: bytes) -> None:
 # ------------------------------------------------------------------------------- export
 
 
-def export(contacts: Iterable[Contact], fmt: ExportFormat, *,
-           vcard_version: VCardVersion = "3.0", photo: bool = False,
-           csv_dialect: CsvDialect = "google",
-           encoding: TextEncoding | None = None) -> tuple[bytes, int]:
+def export(
+    contacts: Iterable[Contact],
+    fmt: ExportFormat,
+    *,
+    vcard_version: VCardVersion = "3.0",
+    photo: bool = False,
+    csv_dialect: CsvDialect = "google",
+    encoding: TextEncoding | None = None,
+) -> tuple[bytes, int]:
     """Contacts as the bytes of a file, and the number of characters the encoding lost.
 
     Defaults: UTF-8, except the Excel CSV in UTF-8 with a BOM (so Excel reads it as UTF-8).

@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 
 #: what a stored card image may be, by its first bytes
-_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
-          (b"RIFF", "image/webp"))
+_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"RIFF", "image/webp"),
+)
 
 
 def _confined(path: Path | None, folder: Path) -> Path | None:
@@ -77,17 +80,24 @@ def create_app(store: Store, key: bytes, next_url: Callable[[], str] | None = No
         path = _confined(contact.image_path if contact else None, store.images_dir)
         if path is None:
             if contact is not None and contact.image_path is not None:
-                log.warning("contact #%s: its image %s is not a file in %s; not served",
-                            contact_id, contact.image_path, store.images_dir)
+                log.warning(
+                    "contact #%s: its image %s is not a file in %s; not served",
+                    contact_id,
+                    contact.image_path,
+                    store.images_dir,
+                )
             raise not_found
         media_type = _media_type(path)
         if media_type is None:
-            log.warning("contact #%s: %s is not a PNG, JPEG or WebP image; not served",
-                        contact_id, path)
+            log.warning(
+                "contact #%s: %s is not a PNG, JPEG or WebP image; not served", contact_id, path
+            )
             raise not_found
-        return FileResponse(path, media_type=media_type,
-                            headers={"Cache-Control": "private, max-age=3600",
-                                     "X-Content-Type-Options": "nosniff"})
+        return FileResponse(
+            path,
+            media_type=media_type,
+            headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -96,26 +106,38 @@ def create_app(store: Store, key: bytes, next_url: Callable[[], str] | None = No
     return app
 
 
-def guarded_app(store: Store, key: bytes, port: int, ui_origins: frozenset[str],
-                next_url: Callable[[], str] | None = None) -> LocalOnly:
+def guarded_app(
+    store: Store,
+    key: bytes,
+    port: int,
+    ui_origins: frozenset[str],
+    next_url: Callable[[], str] | None = None,
+) -> LocalOnly:
     """The endpoint behind its Host and Origin check (the review form's page may send its own
     origin, ``ui_origins``)."""
-    return LocalOnly(create_app(store, key, next_url), hosts=local_hosts(port),
-                     origins=local_origins(port) | ui_origins)
+    return LocalOnly(
+        create_app(store, key, next_url),
+        hosts=local_hosts(port),
+        origins=local_origins(port) | ui_origins,
+    )
 
 
 class ImageServer:
     """Runs the endpoint in a background thread; ``stop()`` shuts it down cleanly."""
 
-    def __init__(self, store: Store, port: int, home: Path,
-                 ui_origins: frozenset[str] = frozenset(),
-                 next_url: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        port: int,
+        home: Path,
+        ui_origins: frozenset[str] = frozenset(),
+        next_url: Callable[[], str] | None = None,
+    ) -> None:
         self.port = port
         app = guarded_app(store, link_key(home), port, ui_origins, next_url)
         config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="meishi-images",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name="meishi-images", daemon=True)
 
     @property
     def url(self) -> str:

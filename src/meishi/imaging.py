@@ -54,8 +54,9 @@ def _check_file_size(data: bytes, source: str, settings: Settings) -> None:
         )
 
 
-def decode_pages(data: bytes, source: str,
-                 settings: Settings) -> list[tuple[np.ndarray, datetime | None]]:
+def decode_pages(
+    data: bytes, source: str, settings: Settings
+) -> list[tuple[np.ndarray, datetime | None]]:
     """Decode a file to BGR pages: one for an image, each page of a PDF."""
     _check_file_size(data, source, settings)
     if data[:5] == b"%PDF-":
@@ -139,8 +140,9 @@ def _to_rgb(img: Image.Image) -> np.ndarray:
         full = 65535.0 if top > 4095 else 4095.0 if top > 255 else 255.0
         grey8 = np.clip(grey * (255.0 / full), 0, 255).astype(np.uint8)
         return np.repeat(grey8[:, :, None], 3, axis=2)
-    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or \
-            (img.mode == "P" and "transparency" in img.info):
+    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        img.mode == "P" and "transparency" in img.info
+    ):
         rgba = img.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return np.asarray(Image.alpha_composite(paper, rgba).convert("RGB"))
@@ -152,7 +154,7 @@ def looks_like_noise(rgb: np.ndarray) -> bool:
     strokes and paper are many pixels wide), those of noise are unrelated."""
     h, w = rgb.shape[:2]
     y, x = max(0, h // 2 - 256), max(0, w // 2 - 256)  # the middle, at full resolution
-    crop = np.ascontiguousarray(rgb[y:y + 512, x:x + 512])
+    crop = np.ascontiguousarray(rgb[y : y + 512, x : x + 512])
     g = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
     if g.std() < 8:  # flat: blank, not noise (the OCR says "no text")
         return False
@@ -168,8 +170,9 @@ def looks_like_noise(rgb: np.ndarray) -> bool:
 NOISE_MAX_CORRELATION = 0.3
 
 
-def _pdf_pages(data: bytes, source: str,
-               settings: Settings) -> list[tuple[np.ndarray, datetime | None]]:
+def _pdf_pages(
+    data: bytes, source: str, settings: Settings
+) -> list[tuple[np.ndarray, datetime | None]]:
     """Each page of a PDF rendered at :data:`PDF_DPI` (less for a page so big it would pass
     ``MEISHI_MAX_PIXELS``)."""
     import pypdfium2 as pdfium
@@ -187,7 +190,8 @@ def _pdf_pages(data: bytes, source: str,
         if n > MAX_PDF_PAGES:
             raise ImageTooLargeError(
                 f"{source}: the PDF has {n} pages; meishi reads card scans of at most "
-                f"{MAX_PDF_PAGES} pages")
+                f"{MAX_PDF_PAGES} pages"
+            )
         taken_at = _pdf_date(pdf)
         pages = []
         for i in range(n):
@@ -197,8 +201,11 @@ def _pdf_pages(data: bytes, source: str,
                 scale = PDF_DPI / 72
                 if w_pt * h_pt * scale * scale > settings.max_pixels:
                     scale = (settings.max_pixels / max(w_pt * h_pt, 1.0)) ** 0.5 * 0.99
-                rgb = np.asarray(page.render(scale=scale, fill_color=(255, 255, 255, 255))
-                                 .to_pil().convert("RGB"))
+                rgb = np.asarray(
+                    page.render(scale=scale, fill_color=(255, 255, 255, 255))
+                    .to_pil()
+                    .convert("RGB")
+                )
             finally:
                 page.close()
             if min(rgb.shape[:2]) < 64:
@@ -260,8 +267,14 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     masks = []
     # 1. colour distance from the background, estimated on the image border
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
-    border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
-                             lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
+    border = np.concatenate(
+        [
+            lab[:4].reshape(-1, 3),
+            lab[-4:].reshape(-1, 3),
+            lab[:, :4].reshape(-1, 3),
+            lab[:, -4:].reshape(-1, 3),
+        ]
+    )
     dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
     dist8 = (255 * dist / max(float(dist.max()), 1e-6)).astype(np.uint8)
     _, m = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -294,8 +307,10 @@ def _fine_edges(bgr: np.ndarray, long_side: int = 1400) -> tuple[np.ndarray, flo
     shadow line and a grey level or two of difference, lost at the coarse scale."""
     h, w = bgr.shape[:2]
     scale = min(1.0, long_side / max(h, w))
-    gray = cv2.cvtColor(cv2.resize(bgr, (round(w * scale), round(h * scale)),
-                                   interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    gray = cv2.cvtColor(
+        cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA),
+        cv2.COLOR_BGR2GRAY,
+    )
     edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), 8, 24)
     return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8), iterations=2), scale
 
@@ -307,8 +322,7 @@ class _Blob(NamedTuple):
     share: float  # of the image
 
 
-def _card_candidates(masks: list[np.ndarray], min_share: float,
-                     per_mask: int) -> list[_Blob]:
+def _card_candidates(masks: list[np.ndarray], min_share: float, per_mask: int) -> list[_Blob]:
     """The solid, card-shaped blobs among the ``per_mask`` largest of each mask."""
     area = masks[0].shape[0] * masks[0].shape[1]
     found = []
@@ -365,7 +379,7 @@ def _clear_around(edges: np.ndarray, quad: np.ndarray) -> bool:
     pts = quad.astype(np.int32)
     x, y, w, h = cv2.boundingRect(pts)
     x0, y0 = max(0, x - width - 1), max(0, y - width - 1)
-    around = edges[y0:y + h + width + 1, x0:x + w + width + 1]
+    around = edges[y0 : y + h + width + 1, x0 : x + w + width + 1]
     inside = np.zeros(around.shape, np.uint8)
     cv2.fillConvexPoly(inside, pts - np.array([x0, y0], np.int32), 1)
     near = cv2.dilate(inside, np.ones((9, 9), np.uint8))
@@ -379,8 +393,7 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter) / max(min(cv2.contourArea(a), cv2.contourArea(b)), 1.0)
 
 
-def _separate_cards(found: list[tuple[float, np.ndarray]],
-                    edges: np.ndarray) -> list[np.ndarray]:
+def _separate_cards(found: list[tuple[float, np.ndarray]], edges: np.ndarray) -> list[np.ndarray]:
     """Cards lying side by side: card-shaped quads of about one size, none inside another.
 
     A card with card-shaped panels printed on it gives one (the card).
@@ -401,8 +414,9 @@ def _reading_order(quads: list[np.ndarray]) -> list[np.ndarray]:
     """Rows from the top, each row from the left."""
     centres = [q.reshape(4, 2).mean(axis=0) for q in quads]
     height = float(np.median([cv2.boundingRect(q.astype(np.float32))[3] for q in quads]))
-    order = sorted(range(len(quads)),
-                   key=lambda i: (round(centres[i][1] / max(height, 1.0)), centres[i][0]))
+    order = sorted(
+        range(len(quads)), key=lambda i: (round(centres[i][1] / max(height, 1.0)), centres[i][0])
+    )
     return [quads[i] for i in order]
 
 
@@ -457,8 +471,11 @@ def _straight_segments(small: np.ndarray, min_len: float) -> np.ndarray:
     # quant 1 rather than 2 halves the gradient LSD starts from: a light grey card on a white
     # scanner lid, or a white card on white paper, steps by a dozen grey levels only
     lsd = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD, 0.8, 0.6, 1.0)
-    found = [segs.reshape(-1, 4) for segs in (lsd.detect(lab[..., 0])[0], lsd.detect(chroma)[0])
-             if segs is not None]
+    found = [
+        segs.reshape(-1, 4)
+        for segs in (lsd.detect(lab[..., 0])[0], lsd.detect(chroma)[0])
+        if segs is not None
+    ]
     if not found:
         return np.zeros((0, 4), np.float32)
     segs = np.concatenate(found)
@@ -467,8 +484,9 @@ def _straight_segments(small: np.ndarray, min_len: float) -> np.ndarray:
     return segs[keep][np.argsort(-length[keep])]
 
 
-def _edge_lines(segs: np.ndarray, tol: float = 2.0,
-                max_angle: float = 2.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _edge_lines(
+    segs: np.ndarray, tol: float = 2.0, max_angle: float = 2.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Collinear segments merged into lines: (unit normals, offsets, centres), the lines with
     the most segment length first (``normal · p = offset`` for a point ``p`` on the line).
 
@@ -488,9 +506,11 @@ def _edge_lines(segs: np.ndarray, tol: float = 2.0,
         mid = (p0 + p1) / 2
         # the segment's moments as a uniform rod: its centre, spread along its direction
         m = [length, length * mid, length * (np.outer(mid, mid) + length**2 / 12 * np.outer(d, d))]
-        hit = np.flatnonzero((np.abs(normals @ d) < sin_max)
-                             & (np.abs(normals @ p0 - offsets) < tol)
-                             & (np.abs(normals @ p1 - offsets) < tol))
+        hit = np.flatnonzero(
+            (np.abs(normals @ d) < sin_max)
+            & (np.abs(normals @ p0 - offsets) < tol)
+            & (np.abs(normals @ p1 - offsets) < tol)
+        )
         if len(hit):
             k = hit[0]
             for i in range(3):
@@ -509,8 +529,13 @@ def _edge_lines(segs: np.ndarray, tol: float = 2.0,
     return normals[order], offsets[order], centres[order]
 
 
-def _quads_from_lines(normals: np.ndarray, offsets: np.ndarray, centres: np.ndarray,
-                      shape: tuple[int, int], min_share: float) -> np.ndarray:
+def _quads_from_lines(
+    normals: np.ndarray,
+    offsets: np.ndarray,
+    centres: np.ndarray,
+    shape: tuple[int, int],
+    min_share: float,
+) -> np.ndarray:
     """Every card-shaped quad (Q×4×2, corners clockwise) covering over ``min_share`` of the
     image whose sides lie on two pairs of the lines: each pair about parallel (perspective
     lets a card's opposite sides diverge), the pairs well apart in direction."""
@@ -535,19 +560,26 @@ def _quads_from_lines(normals: np.ndarray, offsets: np.ndarray, centres: np.ndar
         na, nb, ca, cb = normals[a], normals[b], offsets[a], offsets[b]
         det = na[:, 0] * nb[:, 1] - na[:, 1] * nb[:, 0]
         det = np.where(np.abs(det) < 1e-9, 1e-9, det)
-        return np.stack([(ca * nb[:, 1] - cb * na[:, 1]) / det,
-                         (na[:, 0] * cb - nb[:, 0] * ca) / det], axis=1)
+        return np.stack(
+            [(ca * nb[:, 1] - cb * na[:, 1]) / det, (na[:, 0] * cb - nb[:, 0] * ca) / det], axis=1
+        )
 
     a, b, c, d = i[p], j[p], i[q], j[q]
     quads = np.stack([meet(a, c), meet(a, d), meet(b, d), meet(b, c)], axis=1)
     # a corner on the image's border may be where the card's edges leave the frame (a tight
     # scan), and whether they run on past it (see _runs_on) cannot be seen
-    inside = ((quads[..., 0] >= 2) & (quads[..., 0] <= w - 3)
-              & (quads[..., 1] >= 2) & (quads[..., 1] <= h - 3)).all(axis=1)
+    inside = (
+        (quads[..., 0] >= 2)
+        & (quads[..., 0] <= w - 3)
+        & (quads[..., 1] >= 2)
+        & (quads[..., 1] <= h - 3)
+    ).all(axis=1)
     quads = quads[inside]
     edge = np.roll(quads, -1, axis=1) - quads
-    turn = edge[..., 0] * np.roll(edge, -1, axis=1)[..., 1] \
+    turn = (
+        edge[..., 0] * np.roll(edge, -1, axis=1)[..., 1]
         - edge[..., 1] * np.roll(edge, -1, axis=1)[..., 0]
+    )
     nxt = np.roll(quads, -1, axis=1)
     area = np.abs((quads[..., 0] * nxt[..., 1] - nxt[..., 0] * quads[..., 1]).sum(axis=1)) / 2
     convex = (turn > 0).all(axis=1) | (turn < 0).all(axis=1)
@@ -560,13 +592,19 @@ def _quads_from_lines(normals: np.ndarray, offsets: np.ndarray, centres: np.ndar
     aspect = np.maximum(across, along) / np.maximum(np.minimum(across, along), 1e-6)
     skew02 = side[:, [0, 2]].max(axis=1) / np.maximum(side[:, [0, 2]].min(axis=1), 1e-6)
     skew13 = side[:, [1, 3]].max(axis=1) / np.maximum(side[:, [1, 3]].min(axis=1), 1e-6)
-    card = ((side.min(axis=1) >= CARD_MIN_SIDE) & (aspect > CARD_ASPECT[0])
-            & (aspect < CARD_ASPECT[1]) & (skew02 < CARD_SKEW) & (skew13 < CARD_SKEW))
+    card = (
+        (side.min(axis=1) >= CARD_MIN_SIDE)
+        & (aspect > CARD_ASPECT[0])
+        & (aspect < CARD_ASPECT[1])
+        & (skew02 < CARD_SKEW)
+        & (skew13 < CARD_SKEW)
+    )
     return quads[card].astype(np.float32)
 
 
-def _edge_support(gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                  samples: int = 48) -> np.ndarray:
+def _edge_support(
+    gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, ends: np.ndarray, samples: int = 48
+) -> np.ndarray:
     """The share of each segment ``starts[...] → ends[...]`` (the card's inside on its right,
     as on the sides of a quad going clockwise) that lies on a card's edge.
 
@@ -603,8 +641,9 @@ def _edge_support(gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, ends: np.n
     return (on_edge & seen).sum(axis=-1) / np.maximum(seen.sum(axis=-1), 3)
 
 
-def _side_support(gx: np.ndarray, gy: np.ndarray, quads: np.ndarray,
-                  samples: int = 48) -> np.ndarray:
+def _side_support(
+    gx: np.ndarray, gy: np.ndarray, quads: np.ndarray, samples: int = 48
+) -> np.ndarray:
     """Q×4: the share of each side of each (clockwise) quad that lies on a card's edge."""
     return _edge_support(gx, gy, quads, np.roll(quads, -1, axis=1), samples)
 
@@ -682,7 +721,9 @@ def find_card_quads(bgr: np.ndarray) -> list[np.ndarray]:
     to_fine = fine_scale / scale
     several = _separate_cards(
         [(b.score * to_fine**2, b.quad * to_fine) for b in blobs]
-        + _outlined_cards(fine, MIN_CARD_SHARE), fine)
+        + _outlined_cards(fine, MIN_CARD_SHARE),
+        fine,
+    )
     several = [q / to_fine for q in several]
     if len(several) >= 2:
         return _reading_order([q / scale for q in several])
@@ -719,9 +760,11 @@ def _plausible_card(quad: np.ndarray) -> bool:
     if min(top, bottom, left, right) < CARD_MIN_SIDE:
         return False
     aspect = max(top + bottom, left + right) / min(top + bottom, left + right)
-    return bool(CARD_ASPECT[0] < aspect < CARD_ASPECT[1]
-                and max(top, bottom) / min(top, bottom) < CARD_SKEW
-                and max(left, right) / min(left, right) < CARD_SKEW)
+    return bool(
+        CARD_ASPECT[0] < aspect < CARD_ASPECT[1]
+        and max(top, bottom) / min(top, bottom) < CARD_SKEW
+        and max(left, right) / min(left, right) < CARD_SKEW
+    )
 
 
 def warp_card(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -732,8 +775,9 @@ def warp_card(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     W, H = round(width * k), round(height * k)
     dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
     M = cv2.getPerspectiveTransform(corners, dst)
-    return cv2.warpPerspective(bgr, M, (W, H), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        bgr, M, (W, H), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 # --------------------------------------------------------------------------- normalising
@@ -805,8 +849,9 @@ def invert_dark_regions(gray: np.ndarray) -> np.ndarray:
 def normalise_light(gray: np.ndarray) -> np.ndarray:
     """Flatten uneven light (shadows, vignetting) and stretch contrast."""
     k = max(gray.shape) // 25 | 1
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(
-        cv2.MORPH_ELLIPSE, (k, k)))
+    background = cv2.morphologyEx(
+        gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    )
     background = cv2.GaussianBlur(background, (k, k), 0)
     # only divide out the light when it really varies: division also erases dark bands
     if np.percentile(background, 95) - np.percentile(background, 5) > 40:
@@ -828,8 +873,10 @@ def part_sha256(file_sha256: str, part: int) -> str:
 def clean(data: bytes, source: str, settings: Settings) -> list[CardImage]:
     """Decode an image and clean each card in it (several for a flatbed scan of several
     cards), in reading order. Raises :class:`UnreadableImageError`."""
-    pages = [(bgr, taken_at, find_card_quads(bgr))
-             for bgr, taken_at in decode_pages(data, source, settings)]
+    pages = [
+        (bgr, taken_at, find_card_quads(bgr))
+        for bgr, taken_at in decode_pages(data, source, settings)
+    ]
     sha = sha256_bytes(data)
     if len(pages) == 1 and len(pages[0][2]) <= 1:
         bgr, taken_at, quads = pages[0]
@@ -838,12 +885,20 @@ def clean(data: bytes, source: str, settings: Settings) -> list[CardImage]:
     none: list[np.ndarray | None] = [None]  # a page where no outline is found: the whole page
     found = [(bgr, taken_at, q) for bgr, taken_at, quads in pages for q in (quads or none)]
     log.info("%s: %d cards in one file", source, len(found))
-    return [_clean_card(bgr, q, f"{source}#{i}", part_sha256(sha, i), taken_at, part=i)
-            for i, (bgr, taken_at, q) in enumerate(found, start=1)]
+    return [
+        _clean_card(bgr, q, f"{source}#{i}", part_sha256(sha, i), taken_at, part=i)
+        for i, (bgr, taken_at, q) in enumerate(found, start=1)
+    ]
 
 
-def _clean_card(bgr: np.ndarray, quad: np.ndarray | None, source: str, sha: str,
-                taken_at: datetime | None, part: int | None = None) -> CardImage:
+def _clean_card(
+    bgr: np.ndarray,
+    quad: np.ndarray | None,
+    source: str,
+    sha: str,
+    taken_at: datetime | None,
+    part: int | None = None,
+) -> CardImage:
     card = warp_card(bgr, quad) if quad is not None else resize_long_side(bgr)
     gray = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
     angle = skew_angle(gray)

@@ -146,8 +146,7 @@ class Inbox:
                 dirnames[:] = [d for d in dirnames if d not in (CLAIMED, PROCESSED, FAILED)]
             # a link to a folder is not walked into: it is quarantined like any other link
             links = [d for d in dirnames if not d.startswith(".") and (here / d).is_symlink()]
-            dirnames[:] = sorted(d for d in dirnames
-                                 if not d.startswith(".") and d not in links)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in links)
             for name in sorted([*filenames, *links]):
                 p = here / name
                 if name.startswith(".") or name.lower().endswith(_PARTIAL_SUFFIXES):
@@ -206,8 +205,11 @@ class Inbox:
         for entry in sorted(claimed.iterdir()):
             if entry.name == lease.name or entry.name == _LOCK:
                 continue
-            if entry.name.startswith((_RUN_PREFIX, _NEW_PREFIX)) and entry.is_dir() \
-                    and not entry.is_symlink():
+            if (
+                entry.name.startswith((_RUN_PREFIX, _NEW_PREFIX))
+                and entry.is_dir()
+                and not entry.is_symlink()
+            ):
                 taken += self._take_over(entry)
             else:  # a claim left by a release without run folders
                 taken += self._adopt(entry, Path(entry.name))
@@ -228,8 +230,9 @@ class Inbox:
                     if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
                         return 0  # a live run holds it
                     raise
-            elif run_dir.name.startswith(_NEW_PREFIX) and \
-                    time.time() - run_dir.stat().st_mtime < 60:
+            elif (
+                run_dir.name.startswith(_NEW_PREFIX) and time.time() - run_dir.stat().st_mtime < 60
+            ):
                 return 0  # just being made by a starting run
             taken = 0
             for child in sorted(run_dir.iterdir()):
@@ -279,8 +282,9 @@ class Inbox:
             except FileNotFoundError:
                 continue
             reason.unlink(missing_ok=True)
-            log.warning("%s changed after it was quarantined: it is read again",
-                        card.relative_to(failed))
+            log.warning(
+                "%s changed after it was quarantined: it is read again", card.relative_to(failed)
+            )
 
     def release(self, claim: Claim) -> None:
         """Give a claimed file back to the inbox untouched (the fault was not the card's)."""

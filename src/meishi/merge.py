@@ -38,25 +38,103 @@ Fields = Mapping[str, str | None]
 # Old (旧字体) and variant (異体字) forms seen in names, folded to the common form.
 # NFKC already folds the compatibility ideographs it knows; 﨑 (U+FA11) and 髙 are not among them.
 _VARIANTS = {
-    "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "邊": "辺", "邉": "辺", "齋": "斎",
-    "齊": "斎", "斉": "斎", "濵": "浜", "濱": "浜", "德": "徳", "槇": "槙", "𠮷": "吉",
-    "栁": "柳", "澤": "沢", "嶋": "島", "嶌": "島", "廣": "広", "國": "国", "櫻": "桜",
-    "眞": "真", "惠": "恵", "藏": "蔵", "龍": "竜", "冨": "富", "圓": "円", "會": "会",
-    "條": "条", "實": "実", "壽": "寿", "與": "与", "淺": "浅", "瀨": "瀬", "黑": "黒",
-    "曻": "昇", "﨔": "欅",
+    "髙": "高",
+    "﨑": "崎",
+    "嵜": "崎",
+    "碕": "崎",
+    "邊": "辺",
+    "邉": "辺",
+    "齋": "斎",
+    "齊": "斎",
+    "斉": "斎",
+    "濵": "浜",
+    "濱": "浜",
+    "德": "徳",
+    "槇": "槙",
+    "𠮷": "吉",
+    "栁": "柳",
+    "澤": "沢",
+    "嶋": "島",
+    "嶌": "島",
+    "廣": "広",
+    "國": "国",
+    "櫻": "桜",
+    "眞": "真",
+    "惠": "恵",
+    "藏": "蔵",
+    "龍": "竜",
+    "冨": "富",
+    "圓": "円",
+    "會": "会",
+    "條": "条",
+    "實": "実",
+    "壽": "寿",
+    "與": "与",
+    "淺": "浅",
+    "瀨": "瀬",
+    "黑": "黒",
+    "曻": "昇",
+    "﨔": "欅",
 }
 _VARIANT_RE = re.compile("|".join(map(re.escape, sorted(_VARIANTS, key=len, reverse=True))))
 
 #: local parts of shared mailboxes: they belong to a company, not to a person
-ROLE_MAILBOXES = frozenset({
-    "info", "information", "contact", "contacts", "sales", "support", "office", "admin",
-    "hello", "inquiry", "inquiries", "toiawase", "otoiawase", "mail", "webmaster", "pr",
-    "press", "recruit", "recruiting", "saiyo", "jinji", "hr", "desk", "service", "team",
-    "general", "soumu", "somu", "eigyo", "customer", "cs", "help", "media", "marketing", "ir",
-    "noreply", "no-reply", "reception", "staff", "enquiry", "enquiries", "jimukyoku", "daihyo",
-    "honbu", "postmaster", "master", "all", "global", "international", "business", "partner",
-    "partners",
-})
+ROLE_MAILBOXES = frozenset(
+    {
+        "info",
+        "information",
+        "contact",
+        "contacts",
+        "sales",
+        "support",
+        "office",
+        "admin",
+        "hello",
+        "inquiry",
+        "inquiries",
+        "toiawase",
+        "otoiawase",
+        "mail",
+        "webmaster",
+        "pr",
+        "press",
+        "recruit",
+        "recruiting",
+        "saiyo",
+        "jinji",
+        "hr",
+        "desk",
+        "service",
+        "team",
+        "general",
+        "soumu",
+        "somu",
+        "eigyo",
+        "customer",
+        "cs",
+        "help",
+        "media",
+        "marketing",
+        "ir",
+        "noreply",
+        "no-reply",
+        "reception",
+        "staff",
+        "enquiry",
+        "enquiries",
+        "jimukyoku",
+        "daihyo",
+        "honbu",
+        "postmaster",
+        "master",
+        "all",
+        "global",
+        "international",
+        "business",
+        "partner",
+        "partners",
+    }
+)
 
 _SPACES = re.compile(r"\s+")
 _BLOCK = re.compile(r"^(.*?\d+(?:-\d+)*)")
@@ -159,7 +237,7 @@ def url_key(url: str | None) -> str | None:
 
 
 def card_lang(fields: Fields) -> Literal["ja", "en"]:
-    """"en" for an English side: nothing Japanese in its name, company, title or address."""
+    """ "en" for an English side: nothing Japanese in its name, company, title or address."""
     texts = [fields.get(k) for k in ("name", "company", "department", "title", "address")]
     present = [t for t in texts if t]
     if not present and not fields.get("name_roman"):
@@ -190,8 +268,10 @@ def match(new: Fields, old: Fields) -> Match | None:
     if same_name:
         if same_mail:
             return Match("merge", "same name and e-mail")
-        if _addresses_agree(address_key(new.get("postal_code"), new.get("address")),
-                            address_key(old.get("postal_code"), old.get("address"))):
+        if _addresses_agree(
+            address_key(new.get("postal_code"), new.get("address")),
+            address_key(old.get("postal_code"), old.get("address")),
+        ):
             return Match("merge", "same name and address")
         mob_new, mob_old = phone_key(new.get("mobile")), phone_key(old.get("mobile"))
         if mob_new and mob_new == mob_old:
@@ -241,17 +321,50 @@ def side_of(filename: str) -> tuple[str, Literal["front", "back"]] | None:
 
 # ---------------------------------------------------------------------- company-bound details
 #: details that belong to the firm on the card, not to the person: they move with the company
-COMPANY_BOUND: tuple[str, ...] = ("department", "title", "postal_code", "address", "tel", "fax",
-                                  "url", "email")
+COMPANY_BOUND: tuple[str, ...] = (
+    "department",
+    "title",
+    "postal_code",
+    "address",
+    "tel",
+    "fax",
+    "url",
+    "email",
+)
 
 #: mail domains anyone can have: an address there belongs to the person, not to a firm
-FREE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.co.jp", "ymail.ne.jp", "yahoo.com", "icloud.com",
-    "me.com", "mac.com", "outlook.com", "outlook.jp", "hotmail.com", "hotmail.co.jp",
-    "live.jp", "live.com", "msn.com", "aol.com", "proton.me", "protonmail.com",
-    "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp",
-    "nifty.com", "biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "excite.co.jp",
-})
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.co.jp",
+        "ymail.ne.jp",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "outlook.com",
+        "outlook.jp",
+        "hotmail.com",
+        "hotmail.co.jp",
+        "live.jp",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "au.com",
+        "softbank.ne.jp",
+        "i.softbank.jp",
+        "nifty.com",
+        "biglobe.ne.jp",
+        "ocn.ne.jp",
+        "so-net.ne.jp",
+        "excite.co.jp",
+    }
+)
 
 
 def is_company_bound(key: str, value: str | None) -> bool:
@@ -269,9 +382,16 @@ def other_company(a: str | None, b: str | None) -> bool:
     return bool(ka and kb and ka != kb)
 
 
-def absorb(current: Fields, new: Fields, confidence: Mapping[str, float | None], *,
-           newer: bool, fields: tuple[str, ...], replace: tuple[str, ...],
-           sure: float) -> dict[str, str | None]:
+def absorb(
+    current: Fields,
+    new: Fields,
+    confidence: Mapping[str, float | None],
+    *,
+    newer: bool,
+    fields: tuple[str, ...],
+    replace: tuple[str, ...],
+    sure: float,
+) -> dict[str, str | None]:
     """What a card changes on the contact it joins: {field: new value, None to clear}.
 
     - an empty field is filled, a different value replaced only from a newer card read
@@ -286,8 +406,9 @@ def absorb(current: Fields, new: Fields, confidence: Mapping[str, float | None],
     """
     changes: dict[str, str | None] = {}
     firm_differs = other_company(current.get("company"), new.get("company"))
-    moved = firm_differs and newer and "company" in replace and \
-        (confidence.get("company") or 0) >= sure
+    moved = (
+        firm_differs and newer and "company" in replace and (confidence.get("company") or 0) >= sure
+    )
     for key in fields:
         value, now = new.get(key) or None, current.get(key) or None
         if firm_differs and key in COMPANY_BOUND:
@@ -300,8 +421,9 @@ def absorb(current: Fields, new: Fields, confidence: Mapping[str, float | None],
             continue
         if not value:
             continue
-        if not now or (key in replace and (confidence.get(key) or 0) >= sure
-                       and _folded(now) != _folded(value)):
+        if not now or (
+            key in replace and (confidence.get(key) or 0) >= sure and _folded(now) != _folded(value)
+        ):
             changes[key] = value
     return changes
 

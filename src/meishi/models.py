@@ -29,10 +29,19 @@ FIELD_NAMES: tuple[str, ...] = (
 
 #: how forms, tables and exports label each field
 FIELD_TITLES: dict[str, str] = {
-    "name": "氏名 Name", "name_kana": "フリガナ Reading", "name_roman": "Name (roman)",
-    "company": "会社 Company", "department": "部署 Department", "title": "役職 Title",
-    "postal_code": "〒 Postal code", "address": "住所 Address", "tel": "TEL", "fax": "FAX",
-    "mobile": "携帯 Mobile", "email": "E-mail", "url": "URL",
+    "name": "氏名 Name",
+    "name_kana": "フリガナ Reading",
+    "name_roman": "Name (roman)",
+    "company": "会社 Company",
+    "department": "部署 Department",
+    "title": "役職 Title",
+    "postal_code": "〒 Postal code",
+    "address": "住所 Address",
+    "tel": "TEL",
+    "fax": "FAX",
+    "mobile": "携帯 Mobile",
+    "email": "E-mail",
+    "url": "URL",
 }
 
 
@@ -68,8 +77,10 @@ class Box(BaseModel):
     def same_row(self, other: Box, max_gap: float) -> bool:
         """Side by side on one row: sharing half the lower one's height, at most ``max_gap``
         pixels apart."""
-        return self.overlap_y(other) >= 0.5 * min(self.h, other.h) and \
-            -self.overlap_x(other) <= max_gap
+        return (
+            self.overlap_y(other) >= 0.5 * min(self.h, other.h)
+            and -self.overlap_x(other) <= max_gap
+        )
 
     @classmethod
     def union(cls, boxes: list[Box]) -> Box:
@@ -91,7 +102,8 @@ class CardImage(BaseModel):
     color: np.ndarray = Field(repr=False, description="cropped colour card (BGR uint8)")
     found_card: bool = Field(description="a card outline was found and warped")
     region: tuple[int, int, int, int] | None = Field(
-        None, description="x, y, width, height of the card in the image, when found")
+        None, description="x, y, width, height of the card in the image, when found"
+    )
     part: int | None = Field(None, description="which card (from 1) of an image of several")
     taken_at: datetime | None = None
 
@@ -111,7 +123,8 @@ class OcrLine(BaseModel):
     alternatives: list[str] = Field(
         default_factory=list,
         description="other texts the line was read as (the name's readings at other sizes), "
-                    "most often read first: what the card's printed reading can choose from")
+        "most often read first: what the card's printed reading can choose from",
+    )
 
     @property
     def size(self) -> int:
@@ -183,10 +196,14 @@ class CardRead(BaseModel):
     sha256: str
     fields: CardFields
     ocr: OcrResult
-    card_image: bytes = Field(repr=False, description="the cropped colour card, encoded for the "
-                            "review (WebP, see imaging.encode_card)")
+    card_image: bytes = Field(
+        repr=False,
+        description="the cropped colour card, encoded for the "
+        "review (WebP, see imaging.encode_card)",
+    )
     region: tuple[int, int, int, int] | None = Field(
-        None, description="x, y, width, height of the card in the image, when found")
+        None, description="x, y, width, height of the card in the image, when found"
+    )
     part: int | None = Field(None, description="which card (from 1) of an image of several")
     taken_at: datetime | None = None
     seconds: float = 0.0
@@ -202,8 +219,9 @@ class CardRead(BaseModel):
 class PurposeNote(BaseModel):
     """Why this person matters: what turns a card into someone you remember."""
 
-    purpose: str = Field(title="目的 Purpose",
-                         description="Why I want to keep in touch with this person")
+    purpose: str = Field(
+        title="目的 Purpose", description="Why I want to keep in touch with this person"
+    )
     met_where: str | None = Field(None, title="出会った場所 Where we met")
     met_on: date | None = Field(None, title="出会った日 When we met")
     offer: str | None = Field(None, title="与えられること What I can offer them")

@@ -22,8 +22,9 @@ from meishi.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic",
-                            ".heif", ".pdf"})
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif", ".pdf"}
+)
 
 
 def check_ready(settings: Settings | None = None) -> str:
@@ -93,8 +94,14 @@ def _read_clean(card: CardImage, reader: CardReader, cleanup_s: float) -> CardRe
     fields = extract_fields(ocr)
     upright = rotate(card.color, ocr.rotation)
     seconds = time.perf_counter() - t0
-    log.info("%s: read in %.2f s by %s (%s, turned %d°)", card.source, seconds, ocr.engine,
-             ocr.orientation, ocr.rotation)
+    log.info(
+        "%s: read in %.2f s by %s (%s, turned %d°)",
+        card.source,
+        seconds,
+        ocr.engine,
+        ocr.orientation,
+        ocr.rotation,
+    )
     return CardRead(
         source=card.source,
         sha256=card.sha256,
@@ -124,8 +131,7 @@ def read_cards(
     settings = settings or get_settings()
     path = Path(path)
     source = source or str(path)
-    return read_bytes(read_file(path, settings, source), source, settings=settings,
-                      engine=engine)
+    return read_bytes(read_file(path, settings, source), source, settings=settings, engine=engine)
 
 
 def iter_images(paths: list[Path]) -> list[Path]:
@@ -133,8 +139,11 @@ def iter_images(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     seen: set[Path] = set()
     for p in paths:
-        found = sorted(x for x in p.rglob("*") if x.is_file() and
-                       x.suffix.lower() in IMAGE_SUFFIXES) if p.is_dir() else [p]
+        found = (
+            sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in IMAGE_SUFFIXES)
+            if p.is_dir()
+            else [p]
+        )
         for f in found:
             key = f.resolve()
             if key not in seen:
@@ -152,8 +161,9 @@ def _scan_one(path: Path) -> tuple[list[CardRead], MeishiError | None]:
         return [], exc
 
 
-def scan_files(files: list[Path], workers: int = 1
-               ) -> Iterator[tuple[Path, list[CardRead], MeishiError | None]]:
+def scan_files(
+    files: list[Path], workers: int = 1
+) -> Iterator[tuple[Path, list[CardRead], MeishiError | None]]:
     """Read each file's cards, in order, on ``workers`` processes (each loads its own OCR
     model once); a file that cannot be read yields its error and the rest go on."""
     if workers <= 1 or len(files) <= 1:

@@ -55,16 +55,22 @@ def markdown_table(report: IngestReport) -> str:
         if r.status == "failed":
             continue
         contact = f"#{r.contact_id}" if r.contact_id is not None else "—"
-        status = {"stored": "new", "duplicate": "already stored",
-                  "merged": f"joined ({_cell(r.merged_because)})"}[r.status]
+        status = {
+            "stored": "new",
+            "duplicate": "already stored",
+            "merged": f"joined ({_cell(r.merged_because)})",
+        }[r.status]
         if r.candidates:
             status += " — same person as " + ", ".join(f"#{c}" for c in r.candidates) + "?"
         rows.append(f"| {contact} | {status} |")
     if rows:
         lines += ["", "| contact | status |", "| --- | --- |", *rows]
     if report.count("failed"):
-        lines += ["", f"{report.count('failed')} file(s) quarantined: each is in "
-                  "`inbox/failed/` with its reason in a `.reason.txt` beside it."]
+        lines += [
+            "",
+            f"{report.count('failed')} file(s) quarantined: each is in "
+            "`inbox/failed/` with its reason in a `.reason.txt` beside it.",
+        ]
     return "\n".join(lines)
 
 
@@ -77,8 +83,12 @@ def waited(since: datetime, now: datetime) -> str:
     return f"{hours} h" if hours else f"{delta.seconds // 60} min"
 
 
-def faceless_markdown(contacts: list[Contact], now: datetime, older_than_days: int,
-                      ui_links: dict[int, str] | None = None) -> str:
+def faceless_markdown(
+    contacts: list[Contact],
+    now: datetime,
+    older_than_days: int,
+    ui_links: dict[int, str] | None = None,
+) -> str:
     """The ``faceless-cards`` reminder: how many cards have waited more than N days, oldest
     first, each by its contact number, how long it has waited and its review link.
 

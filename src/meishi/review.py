@@ -24,8 +24,10 @@ from meishi.models import (
 
 #: the form's questions about the person, Japanese first (title, help line)
 NOTE_LABELS: dict[str, tuple[str, str]] = {
-    "purpose": ("目的 ★ この人とつながる理由 (Purpose)",
-                "一文で十分です。例: 物流の自動化で協業したい。これだけは必須です。"),
+    "purpose": (
+        "目的 ★ この人とつながる理由 (Purpose)",
+        "一文で十分です。例: 物流の自動化で協業したい。これだけは必須です。",
+    ),
     "met_where": ("出会った場所 (Where we met)", "例: 交流会、展示会、紹介"),
     "met_on": ("出会った日 (When we met)", ""),
     "offer": ("自分が提供できること (What I can offer)", ""),
@@ -47,9 +49,12 @@ def _every_field_answered(schema: dict[str, Any]) -> None:
     schema["required"] = list(schema.get("properties", {}))
 
 
-def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseModel,
-                 values: dict[str, Any] | None = None,
-                 image_url: str | None = None) -> type[BaseModel]:
+def review_model(
+    contact: Contact | None = None,
+    base: type[BaseModel] = BaseModel,
+    values: dict[str, Any] | None = None,
+    image_url: str | None = None,
+) -> type[BaseModel]:
     """The review form for one contact: the purpose note first (the reason for the review),
     then the card's fields, prefilled and editable, unsure ones marked "⚠ 要確認".
 
@@ -65,33 +70,53 @@ def review_model(contact: Contact | None = None, base: type[BaseModel] = BaseMod
         title, help_ = NOTE_LABELS[key]
         value = defaults.get(key)
         extra: dict[str, Any] = {"format": "date"} if key in _DATE_FIELDS else {}
-        fields[key] = (str, Field(str(value) if value else "", title=title,
-                                  description=help_ or None, json_schema_extra=extra or None))
+        fields[key] = (
+            str,
+            Field(
+                str(value) if value else "",
+                title=title,
+                description=help_ or None,
+                json_schema_extra=extra or None,
+            ),
+        )
     if contact and contact.candidates:
         choices = (NEW_PERSON, *(candidate_label(c) for c in contact.candidates))
-        fields["same_as"] = (Literal[choices], Field(
-            defaults.get("same_as") or NEW_PERSON, title="同一人物? (Same person as)",
-            description="登録済みの人と同じなら選んでください: 一つの連絡先にまとめます "
-                        "(その人の目的は残り、今回の目的はメモに追記されます)。"))
+        fields["same_as"] = (
+            Literal[choices],
+            Field(
+                defaults.get("same_as") or NEW_PERSON,
+                title="同一人物? (Same person as)",
+                description="登録済みの人と同じなら選んでください: 一つの連絡先にまとめます "
+                "(その人の目的は残り、今回の目的はメモに追記されます)。",
+            ),
+        )
     for key in FIELD_NAMES:
         title = FIELD_TITLES[key]
         if _unsure(contact, key):
             title = f"{UNSURE} {title}"
         fields[key] = (str, Field(defaults.get(key) or "", title=title))
-    form_base = type("ReviewFormBase", (base,), {
-        # an answer given to the form of a contact merged since may name a choice this
-        # form no longer has: it is ignored (the merge is done), the rest is applied
-        "model_config": ConfigDict(json_schema_extra=_every_field_answered, extra="ignore"),
-        "__module__": __name__})
+    form_base = type(
+        "ReviewFormBase",
+        (base,),
+        {
+            # an answer given to the form of a contact merged since may name a choice this
+            # form no longer has: it is ignored (the merge is done), the rest is applied
+            "model_config": ConfigDict(json_schema_extra=_every_field_answered, extra="ignore"),
+            "__module__": __name__,
+        },
+    )
     return create_model(
-        "ReviewForm", __base__=form_base, __doc__="名刺の確認と、この人とつながる理由。",
+        "ReviewForm",
+        __base__=form_base,
+        __doc__="名刺の確認と、この人とつながる理由。",
         **fields,
     )
 
 
 def _unsure(contact: Contact | None, key: str) -> bool:
-    return bool(contact and contact.fields.get(key)
-                and (contact.confidence.get(key) or 0) < CHECK_BELOW)
+    return bool(
+        contact and contact.fields.get(key) and (contact.confidence.get(key) or 0) < CHECK_BELOW
+    )
 
 
 NEW_PERSON = "新しい人 A new person"
@@ -114,11 +139,13 @@ def split_answer(answer: BaseModel) -> tuple[dict[str, str | None], PurposeNote]
 
     Raises ``pydantic.ValidationError`` when the note is not acceptable (no purpose).
     """
-    data = {k: (v.strip() or None) if isinstance(v, str) else v
-            for k, v in answer.model_dump().items()}
+    data = {
+        k: (v.strip() or None) if isinstance(v, str) else v for k, v in answer.model_dump().items()
+    }
     fields = {k: data.get(k) for k in FIELD_NAMES}
     note = PurposeNote.model_validate(
-        {k: data.get(k) for k in PurposeNote.model_fields} | {"purpose": data.get("purpose") or ""})
+        {k: data.get(k) for k in PurposeNote.model_fields} | {"purpose": data.get("purpose") or ""}
+    )
     return fields, note
 
 
@@ -141,8 +168,13 @@ def form_defaults(contact: Contact) -> dict[str, object]:
         met_on=note.met_on if note else when,
     )
     if note:
-        defaults.update(purpose=note.purpose, offer=note.offer, they_offer=note.they_offer,
-                        next_action=note.next_action, follow_up=note.follow_up)
+        defaults.update(
+            purpose=note.purpose,
+            offer=note.offer,
+            they_offer=note.they_offer,
+            next_action=note.next_action,
+            follow_up=note.follow_up,
+        )
     return defaults
 
 
@@ -167,34 +199,45 @@ def refusal(exc: ValidationError) -> str:
         key = str(e["loc"][0]) if e["loc"] else ""
         title = NOTE_LABELS.get(key, (FIELD_TITLES.get(key, key), ""))[0]
         if key == "purpose":
-            reasons.append("目的が空です。この人とつながる理由を一文で書いてください "
-                           "(the purpose is required)")
+            reasons.append(
+                "目的が空です。この人とつながる理由を一文で書いてください (the purpose is required)"
+            )
         elif key in _DATE_FIELDS:
-            reasons.append(f"{title}: 日付は 2026-12-01 の形で入力してください "
-                           "(a date as YYYY-MM-DD)")
+            reasons.append(
+                f"{title}: 日付は 2026-12-01 の形で入力してください (a date as YYYY-MM-DD)"
+            )
         else:
             reasons.append(f"{title}: {e['msg']}")
     return " / ".join(reasons)
 
 
-def describe(contact: Contact, image_url: str | None, problem: str | None = None,
-             next_url: str | None = None) -> str:
+def describe(
+    contact: Contact, image_url: str | None, problem: str | None = None, next_url: str | None = None
+) -> str:
     """The markdown shown above the form: a refusal's reason, the card, what to check, how
     to go on to the next card."""
     parts = []
     if problem:
-        parts.append(f"> ### ⚠ 送信できませんでした: {problem}\n>\n"
-                     "> 直して、もう一度送信してください。入力した内容は残っています。")
+        parts.append(
+            f"> ### ⚠ 送信できませんでした: {problem}\n>\n"
+            "> 直して、もう一度送信してください。入力した内容は残っています。"
+        )
     parts.append(f"### {who(contact)}")
     if image_url:
         parts.append(f"![名刺 the card]({image_url})")
     low = [k for k in FIELD_NAMES if _unsure(contact, k)]
     if low:
-        parts.append(f"**{UNSURE}** 読み取りに自信がない項目です。画像と見比べて直してください: "
-                     + "、".join(f"**{FIELD_TITLES[k]}**" for k in low))
-    parts.append("下の **目的** に、この人とつながる理由を一文で書いて **Resume** "
-                 "(送信) を押してください。ほかの項目は空でも構いません。")
+        parts.append(
+            f"**{UNSURE}** 読み取りに自信がない項目です。画像と見比べて直してください: "
+            + "、".join(f"**{FIELD_TITLES[k]}**" for k in low)
+        )
+    parts.append(
+        "下の **目的** に、この人とつながる理由を一文で書いて **Resume** "
+        "(送信) を押してください。ほかの項目は空でも構いません。"
+    )
     if next_url:
-        parts.append("送信すると保存され、このページの **Artifacts** タブに "
-                     "「次の名刺へ →」が出ます (after Resume: Artifacts → the next card).")
+        parts.append(
+            "送信すると保存され、このページの **Artifacts** タブに "
+            "「次の名刺へ →」が出ます (after Resume: Artifacts → the next card)."
+        )
     return "\n\n".join(parts)

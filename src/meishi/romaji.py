@@ -15,7 +15,8 @@ import jaconv
 #: a word of Hepburn romaji: syllables, a syllabic n, a doubled consonant (っ)
 _ROMAJI = re.compile(
     r"^(?:(?:sh|ch|ts|[kgszjtdnhbpmr]y|[kgszjtdnhbpmrywfv])?[aiueo]"
-    r"|n'?(?![aiueoy])|([kstpgdbzhfjcm])(?=\1)|t(?=ch))+$")
+    r"|n'?(?![aiueoy])|([kstpgdbzhfjcm])(?=\1)|t(?=ch))+$"
+)
 _WORDS = re.compile(r"[A-Za-z'\-]+")
 
 #: how sure a guessed reading is: below meishi.models.CHECK_BELOW, so the review marks it

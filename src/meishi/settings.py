@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     inbox: Path | None = Field(default=None, description="Folder scans are dropped into")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL of the store")
     ocr_engine: Literal["ppocr", "tesseract"] = Field(
-        default="ppocr", description="PP-OCR (rapidocr) or Tesseract (see `meishi doctor`)")
+        default="ppocr", description="PP-OCR (rapidocr) or Tesseract (see `meishi doctor`)"
+    )
     tesseract_cmd: str = "tesseract"
     ocr_timeout_s: float = 60.0
     max_file_bytes: int = Field(default=40 * 1024 * 1024, gt=0, description="Largest file read")
@@ -51,12 +52,16 @@ class Settings(BaseSettings):
     # `meishi serve`: one machine, everything on 127.0.0.1
     server_port: int = Field(default=4200, description="Prefect server (UI and API)")
     image_port: int = Field(default=4201, description="Card images for the review form")
-    server_start_s: float = Field(default=120, gt=0,
-                                  description="How long a temporary Prefect server may take to start")
-    ingest_cron: str = Field(default="0 * * * *",
-                             description="When the inbox is read besides on arrival (a safety net)")
+    server_start_s: float = Field(
+        default=120, gt=0, description="How long a temporary Prefect server may take to start"
+    )
+    ingest_cron: str = Field(
+        default="0 * * * *", description="When the inbox is read besides on arrival (a safety net)"
+    )
     reminder_cron: str = Field(default="0 9 * * *", description="When faceless cards are listed")
-    remind_after_days: int = Field(default=3, ge=0, description="A card faceless this long is listed")
+    remind_after_days: int = Field(
+        default=3, ge=0, description="A card faceless this long is listed"
+    )
     review_timeout_days: float = Field(default=30, gt=0, description="How long a review waits")
 
     @property
@@ -121,8 +126,10 @@ def get_settings() -> Settings:
         raise SettingsError(f"cannot read the config file {path}: {exc.strerror}") from exc
     for name, folder in (("MEISHI_HOME", settings.home), ("MEISHI_INBOX", settings.inbox_dir)):
         if folder.exists() and not folder.is_dir():
-            raise SettingsError(f"{name} {folder} is a file, not a folder: point {name} at a "
-                                "folder (or move the file away)")
+            raise SettingsError(
+                f"{name} {folder} is a file, not a folder: point {name} at a "
+                "folder (or move the file away)"
+            )
     return settings
 
 

@@ -85,8 +85,9 @@ class ContactRow(Base):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), index=True,
-                                        default=ContactStatus.needs_purpose.value)
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, default=ContactStatus.needs_purpose.value
+    )
     name: Mapped[str | None] = mapped_column(String(200))
     name_kana: Mapped[str | None] = mapped_column(String(200))
     name_roman: Mapped[str | None] = mapped_column(String(200))
@@ -101,7 +102,9 @@ class ContactRow(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     url: Mapped[str | None] = mapped_column(String(500))
     confidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    met_at: Mapped[str | None] = mapped_column(String(200))  # the inbox folder, e.g. 2026-11-20_交流会
+    met_at: Mapped[str | None] = mapped_column(
+        String(200)
+    )  # the inbox folder, e.g. 2026-11-20_交流会
     # the purpose note (PurposeNote); a contact without one is "faceless"
     purpose: Mapped[str | None] = mapped_column(Text)
     met_where: Mapped[str | None] = mapped_column(String(300))
@@ -112,8 +115,9 @@ class ContactRow(Base):
     follow_up: Mapped[date | None] = mapped_column(Date)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
-                                                 onupdate=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
     # match keys (meishi.merge), kept in step with the fields by ``_rekey``
     name_key: Mapped[str | None] = mapped_column(String(200), index=True)
     roman_key: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -122,8 +126,9 @@ class ContactRow(Base):
     english: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
     cards: Mapped[list[CardRow]] = relationship(back_populates="contact", order_by="CardRow.id")
-    history: Mapped[list[HistoryRow]] = relationship(back_populates="contact",
-                                                     order_by="HistoryRow.id")
+    history: Mapped[list[HistoryRow]] = relationship(
+        back_populates="contact", order_by="HistoryRow.id"
+    )
 
     def values(self) -> dict[str, str | None]:
         return {k: getattr(self, k) for k in FIELD_NAMES}
@@ -247,8 +252,15 @@ class Store:
         with self.session() as s:
             return s.scalar(select(CardRow.contact_id).where(CardRow.sha256 == sha256))
 
-    def add_card(self, read: CardRead, *, source_name: str, met_at: str | None = None,
-                 into: int | None = None, side: str | None = None) -> Stored:
+    def add_card(
+        self,
+        read: CardRead,
+        *,
+        source_name: str,
+        met_at: str | None = None,
+        into: int | None = None,
+        side: str | None = None,
+    ) -> Stored:
         """Store a read card: it joins the contact it belongs to, or starts a new contact
         stub (status ``needs_purpose``) that carries its merge candidates.
 
@@ -305,8 +317,9 @@ class Store:
                 _rekey(contact)
                 s.add(contact)
                 s.flush()
-                return Stored(contact.id, "stored",
-                              candidates=tuple(c["contact_id"] for c in candidates[:5]))
+                return Stored(
+                    contact.id, "stored", candidates=tuple(c["contact_id"] for c in candidates[:5])
+                )
         except IntegrityError:
             # another worker stored the same card between our check and our insert
             existing = self.card_contact(read.sha256)
@@ -319,9 +332,11 @@ class Store:
     @staticmethod
     def _matches(s: Session, values: dict[str, str | None]) -> list[tuple[ContactRow, merge.Match]]:
         """Contacts the card may belong to, oldest first (only rows sharing a key are read)."""
-        keys = [(ContactRow.name_key, merge.name_key(values.get("name"))),
-                (ContactRow.roman_key, merge.roman_key(values.get("name_roman"))),
-                (ContactRow.email_key, merge.personal_email(values.get("email")))]
+        keys = [
+            (ContactRow.name_key, merge.name_key(values.get("name"))),
+            (ContactRow.roman_key, merge.roman_key(values.get("name_roman"))),
+            (ContactRow.email_key, merge.personal_email(values.get("email"))),
+        ]
         conds = [col == key for col, key in keys if key]
         if not conds:
             return []
@@ -333,10 +348,16 @@ class Store:
                 out.append((row, found))
         return out
 
-    def complete(self, contact_id: int, fields: dict[str, str | None], note: PurposeNote, *,
-                 offered: dict[str, str | None] | None = None,
-                 offered_note: PurposeNote | None = None,
-                 same_as: int | None = None) -> Contact:
+    def complete(
+        self,
+        contact_id: int,
+        fields: dict[str, str | None],
+        note: PurposeNote,
+        *,
+        offered: dict[str, str | None] | None = None,
+        offered_note: PurposeNote | None = None,
+        same_as: int | None = None,
+    ) -> Contact:
         """Apply a review: the corrected fields and the purpose note; the contact is no longer
         faceless. With ``offered`` (the values the form showed) only the fields the person
         changed are applied, so a card that joined the contact meanwhile is not undone. With
@@ -368,19 +389,29 @@ class Store:
                 changed[key] = [getattr(row, key), clean]
                 setattr(row, key, clean)
                 row.confidence = {**(row.confidence or {}), key: 1.0 if clean else None}
-            kept = bool(row.purpose) and (offered_note is None
-                                          or offered_note.purpose != row.purpose)
+            kept = bool(row.purpose) and (
+                offered_note is None or offered_note.purpose != row.purpose
+            )
             if kept:
-                row.notes = _append(row.notes, f"{_now().date().isoformat()} review of card "
-                                    f"#{contact_id} — " + _note_line(note))
+                row.notes = _append(
+                    row.notes,
+                    f"{_now().date().isoformat()} review of card "
+                    f"#{contact_id} — " + _note_line(note),
+                )
             else:
                 for key, value in note.model_dump().items():
                     setattr(row, key, value)
             row.status = ContactStatus.complete.value
             row.reviewed_at = _now()
             _rekey(row)
-            _log(s, row.id, "reviewed", card=contact_id, fields=changed or None,
-                 note="appended to the notes" if kept else "set")
+            _log(
+                s,
+                row.id,
+                "reviewed",
+                card=contact_id,
+                fields=changed or None,
+                note="appended to the notes" if kept else "set",
+            )
             final = row.id
             if same_as is not None and same_as != row.id:
                 final = _merge_rows(s, row, self.merged_into(same_as) or same_as)
@@ -395,9 +426,11 @@ class Store:
                 seen.add(contact_id)
                 if s.get(ContactRow, contact_id) is not None:
                     return contact_id
-                merged = s.scalars(select(ChangeRow).where(
-                    ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
-                    .order_by(ChangeRow.id.desc())).first()
+                merged = s.scalars(
+                    select(ChangeRow)
+                    .where(ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                    .order_by(ChangeRow.id.desc())
+                ).first()
                 if merged is None or not merged.detail:
                     return None
                 contact_id = int(merged.detail["into"])
@@ -406,16 +439,19 @@ class Store:
     def merged_fields(self, contact_id: int) -> dict[str, str | None] | None:
         """The fields a contact had when it was merged away (what its review form showed)."""
         with self.session() as s:
-            merged = s.scalars(select(ChangeRow).where(
-                ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
-                .order_by(ChangeRow.id.desc())).first()
+            merged = s.scalars(
+                select(ChangeRow)
+                .where(ChangeRow.contact_id == contact_id, ChangeRow.action == "merged")
+                .order_by(ChangeRow.id.desc())
+            ).first()
             return dict(merged.detail.get("fields") or {}) if merged and merged.detail else None
 
     def changes(self, contact_id: int) -> list[tuple[datetime, str, dict[str, Any]]]:
         """The contact's change log, oldest first."""
         with self.session() as s:
-            rows = s.scalars(select(ChangeRow).where(ChangeRow.contact_id == contact_id)
-                             .order_by(ChangeRow.id))
+            rows = s.scalars(
+                select(ChangeRow).where(ChangeRow.contact_id == contact_id).order_by(ChangeRow.id)
+            )
             return [(_utc(r.at) or _now(), r.action, dict(r.detail or {})) for r in rows]
 
     def merge(self, source_id: int, target_id: int) -> Contact:
@@ -437,8 +473,9 @@ class Store:
         change log. Purpose-note fields are validated as the review validates them."""
         unknown = sorted(set(changes) - set(self.EDITABLE))
         if unknown:
-            raise StoreError(f"cannot edit {', '.join(unknown)}: the fields are "
-                             f"{', '.join(self.EDITABLE)}")
+            raise StoreError(
+                f"cannot edit {', '.join(unknown)}: the fields are {', '.join(self.EDITABLE)}"
+            )
         with self._write(f"edit contact #{contact_id}") as s:
             row = _row(s, contact_id)
             clean = {k: (v or "").strip() or None for k, v in changes.items()}
@@ -447,11 +484,10 @@ class Store:
                 current = {k: getattr(row, k) for k in PurposeNote.model_fields}
                 try:
                     # a faceless contact's meeting place may be set before its purpose
-                    purpose = clean["purpose"] if "purpose" in clean else \
-                        current["purpose"] or "-"
+                    purpose = clean["purpose"] if "purpose" in clean else current["purpose"] or "-"
                     note = PurposeNote.model_validate(
-                        {**current, **{k: clean[k] for k in note_keys}}
-                        | {"purpose": purpose or ""})
+                        {**current, **{k: clean[k] for k in note_keys}} | {"purpose": purpose or ""}
+                    )
                 except ValueError as exc:
                     raise StoreError(f"not a valid purpose note: {exc}") from exc
                 clean.update({k: getattr(note, k) for k in note_keys})
@@ -487,8 +523,15 @@ class Store:
         with self._write(f"delete contact #{contact_id}") as s:
             row = _row(s, contact_id)
             note = {k: _jsonable(getattr(row, k)) for k in PurposeNote.model_fields}
-            _log(s, row.id, "deleted", fields=row.values(), note=note, notes=row.notes,
-                 cards=[c.source_name for c in row.cards])
+            _log(
+                s,
+                row.id,
+                "deleted",
+                fields=row.values(),
+                note=note,
+                notes=row.notes,
+                cards=[c.source_name for c in row.cards],
+            )
             images = [Path(c.image_path) for c in row.cards if c.image_path]
             for h in list(row.history):
                 s.delete(h)
@@ -531,11 +574,21 @@ class Store:
                 if key in restored or not mine or getattr(old, key) != mine:
                     continue
                 if not any((c.fields or {}).get(key) == mine for c in others):
-                    setattr(old, key, next((v for c in reversed(others)
-                                            if (v := (c.fields or {}).get(key))), None))
-            new = ContactRow(status=ContactStatus.needs_purpose.value,
-                             confidence=dict(card.confidence or {}), met_at=old.met_at,
-                             english={}, candidates=[], **{k: values.get(k) for k in FIELD_NAMES})
+                    setattr(
+                        old,
+                        key,
+                        next(
+                            (v for c in reversed(others) if (v := (c.fields or {}).get(key))), None
+                        ),
+                    )
+            new = ContactRow(
+                status=ContactStatus.needs_purpose.value,
+                confidence=dict(card.confidence or {}),
+                met_at=old.met_at,
+                english={},
+                candidates=[],
+                **{k: values.get(k) for k in FIELD_NAMES},
+            )
             card.contact = new
             _rekey(new)
             _rekey(old)
@@ -569,12 +622,16 @@ class Store:
         return final
 
     # ------------------------------------------------------------------ reading
-    def contacts(self, status: ContactStatus | None = None,
-                 since: datetime | None = None) -> list[Contact]:
+    def contacts(
+        self, status: ContactStatus | None = None, since: datetime | None = None
+    ) -> list[Contact]:
         """Contacts oldest first; ``since``: only those created or changed from then on."""
         with self.session() as s:
-            q = select(ContactRow).order_by(ContactRow.created_at, ContactRow.id).options(
-                selectinload(ContactRow.cards), selectinload(ContactRow.history))
+            q = (
+                select(ContactRow)
+                .order_by(ContactRow.created_at, ContactRow.id)
+                .options(selectinload(ContactRow.cards), selectinload(ContactRow.history))
+            )
             if status is not None:
                 q = q.where(ContactRow.status == status.value)
             if since is not None:
@@ -601,15 +658,25 @@ class Store:
         out = []
         for contact in self.contacts():
             if phone_query:
-                phones = [re.sub(r"\D", "", contact.fields.get(k) or "")
-                          for k in ("tel", "fax", "mobile")]
+                phones = [
+                    re.sub(r"\D", "", contact.fields.get(k) or "") for k in ("tel", "fax", "mobile")
+                ]
                 if any(digits in p for p in phones):
                     out.append(contact)
                 continue
             note = contact.note.model_dump(mode="json").values() if contact.note else []
-            hay = _haystack(" ".join(str(v) for v in [
-                *contact.fields.values(), *contact.english.values(), contact.notes, *note,
-            ] if v))
+            hay = _haystack(
+                " ".join(
+                    str(v)
+                    for v in [
+                        *contact.fields.values(),
+                        *contact.english.values(),
+                        contact.notes,
+                        *note,
+                    ]
+                    if v
+                )
+            )
             if needle in hay:
                 out.append(contact)
         return out
@@ -637,8 +704,12 @@ def _is_english(row: ContactRow) -> bool:
     return bool(row.cards) and all(c.lang == "en" for c in row.cards if c.id is not None)
 
 
-def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
-            confidence: dict[str, float | None]) -> None:
+def _absorb(
+    row: ContactRow,
+    card: CardRow,
+    values: dict[str, str | None],
+    confidence: dict[str, float | None],
+) -> None:
     """Let a card join a contact: fill what the contact lacks; a newer, confident card's
     different value replaces the current one; a newer card of another firm brings that
     firm's details and clears the old firm's (``merge.absorb``). Replaced career and
@@ -671,10 +742,20 @@ def _absorb(row: ContactRow, card: CardRow, values: dict[str, str | None],
         replace = tuple(k for k in FIELD_NAMES if k != "name") if newer else ()
     first_day = min((c.day for c in known), default=card_day)
     # an English side names the firm in another script: its company is not compared
-    rule_values = values if card.lang == "ja" or english_contact else \
-        {k: v for k, v in values.items() if k != "company"}
-    changes = merge.absorb(row.values(), rule_values, confidence, newer=newer, fields=fill,
-                           replace=replace, sure=CHECK_BELOW)
+    rule_values = (
+        values
+        if card.lang == "ja" or english_contact
+        else {k: v for k, v in values.items() if k != "company"}
+    )
+    changes = merge.absorb(
+        row.values(),
+        rule_values,
+        confidence,
+        newer=newer,
+        fields=fill,
+        replace=replace,
+        sure=CHECK_BELOW,
+    )
     for key, new in changes.items():
         current = getattr(row, key)
         if current and (key in HISTORY_FIELDS or key in merge.COMPANY_BOUND):
@@ -700,8 +781,14 @@ def _row(s: Session, contact_id: int) -> ContactRow:
 
 def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
     target = _row(s, target_id)
-    _log(s, source.id, "merged", into=target.id, fields=source.values(),
-         cards=[c.id for c in source.cards])
+    _log(
+        s,
+        source.id,
+        "merged",
+        into=target.id,
+        fields=source.values(),
+        cards=[c.id for c in source.cards],
+    )
     _log(s, target.id, "joined", **{"from": source.id, "cards": [c.id for c in source.cards]})
     cards = list(source.cards)
     newest = max(cards, key=lambda c: c.day) if cards else None
@@ -709,9 +796,15 @@ def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
         # the source's own (perhaps reviewed) values stand for its newest card
         for card in sorted(cards, key=lambda c: c.day):
             if card is newest:
-                _absorb(target, card, source.values(),
-                        {k: 1.0 if source.reviewed_at else (source.confidence or {}).get(k)
-                         for k in FIELD_NAMES})
+                _absorb(
+                    target,
+                    card,
+                    source.values(),
+                    {
+                        k: 1.0 if source.reviewed_at else (source.confidence or {}).get(k)
+                        for k in FIELD_NAMES
+                    },
+                )
             else:
                 target.cards.append(card)
         for h in list(source.history):
@@ -726,9 +819,13 @@ def _merge_rows(s: Session, source: ContactRow, target_id: int) -> int:
             target.reviewed_at = source.reviewed_at
         else:
             note = PurposeNote.model_validate(
-                {k: getattr(source, k) for k in PurposeNote.model_fields})
-            target.notes = _append(target.notes, "merged from another card — " + "; ".join(
-                f"{k}: {v}" for k, v in note.model_dump(mode="json").items() if v))
+                {k: getattr(source, k) for k in PurposeNote.model_fields}
+            )
+            target.notes = _append(
+                target.notes,
+                "merged from another card — "
+                + "; ".join(f"{k}: {v}" for k, v in note.model_dump(mode="json").items() if v),
+            )
     if source.notes:
         target.notes = _append(target.notes, source.notes)
     if ContactStatus.complete.value in (source.status, target.status):
@@ -746,8 +843,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _note_line(note: PurposeNote) -> str:
-    return "; ".join(f"{PurposeNote.model_fields[k].title or k}: {v}"
-                     for k, v in note.model_dump(mode="json").items() if v)
+    return "; ".join(
+        f"{PurposeNote.model_fields[k].title or k}: {v}"
+        for k, v in note.model_dump(mode="json").items()
+        if v
+    )
 
 
 def _append(notes: str | None, line: str) -> str:
@@ -768,14 +868,20 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _to_model(s: Session, row: ContactRow) -> Contact:
     card = row.cards[0] if row.cards else None
-    note = PurposeNote.model_validate({k: getattr(row, k) for k in PurposeNote.model_fields}) \
-        if row.purpose else None
+    note = (
+        PurposeNote.model_validate({k: getattr(row, k) for k in PurposeNote.model_fields})
+        if row.purpose
+        else None
+    )
     candidates = []
     for c in row.candidates or []:
         other = s.get(ContactRow, c["contact_id"])
         if other is not None:  # a candidate merged away since is no longer offered
-            candidates.append(MergeCandidate(contact_id=other.id, reason=c["reason"],
-                                             name=other.name, company=other.company))
+            candidates.append(
+                MergeCandidate(
+                    contact_id=other.id, reason=c["reason"], name=other.name, company=other.company
+                )
+            )
     fields, confidence = printed_name(row.values(), row.confidence or {})
     return Contact(
         id=row.id,
@@ -794,22 +900,33 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         notes=row.notes,
         reviewed_at=_utc(row.reviewed_at),
         english=row.english or {},
-        cards=[CardRecord(
-            id=c.id, sha256=c.sha256, source_name=c.source_name,
-            image_path=Path(c.image_path) if c.image_path else None,
-            side=c.side, lang=c.lang,  # str columns; pydantic checks
-            fields=c.fields or {}, taken_at=_utc(c.taken_at),
-            met_on=c.met_on,
-            created_at=_utc(c.created_at) or _now(), ocr_text=c.ocr_text,
-        ) for c in row.cards],
-        history=[HistoryEntry(field=h.field, value=h.value, since=h.since, card_id=h.card_id)
-                 for h in row.history],
+        cards=[
+            CardRecord(
+                id=c.id,
+                sha256=c.sha256,
+                source_name=c.source_name,
+                image_path=Path(c.image_path) if c.image_path else None,
+                side=c.side,
+                lang=c.lang,  # str columns; pydantic checks
+                fields=c.fields or {},
+                taken_at=_utc(c.taken_at),
+                met_on=c.met_on,
+                created_at=_utc(c.created_at) or _now(),
+                ocr_text=c.ocr_text,
+            )
+            for c in row.cards
+        ],
+        history=[
+            HistoryEntry(field=h.field, value=h.value, since=h.since, card_id=h.card_id)
+            for h in row.history
+        ],
         candidates=candidates,
     )
 
 
-def printed_name(fields: dict[str, str | None], confidence: dict[str, Any]
-                 ) -> tuple[dict[str, str | None], dict[str, Any]]:
+def printed_name(
+    fields: dict[str, str | None], confidence: dict[str, Any]
+) -> tuple[dict[str, str | None], dict[str, Any]]:
     """The contact as everyone sees it: a card that prints the name only in Latin letters
     (an English-only or romaji-only card) has that name as its name; without a printed
     reading, one is guessed from the romaji (marked unsure, so the review asks to check it).

@@ -77,9 +77,14 @@ class LocalOnly:
             await send({"type": "websocket.close", "code": 1008, "reason": reason})
             return
         body = (reason + "\n").encode()
-        start: Message = {"type": "http.response.start", "status": status,
-                          "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                      (b"content-length", str(len(body)).encode())]}
+        start: Message = {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
         await send(start)
         await send({"type": "http.response.body", "body": body})
 
@@ -90,9 +95,11 @@ def _no_wildcard(send: Send) -> Send:
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [(k, v) for k, v in message.get("headers", [])
-                                  if not (k.lower() == b"access-control-allow-origin"
-                                          and v.strip() == b"*")]
+            message["headers"] = [
+                (k, v)
+                for k, v in message.get("headers", [])
+                if not (k.lower() == b"access-control-allow-origin" and v.strip() == b"*")
+            ]
         await send(message)
 
     return sending

@@ -17,14 +17,17 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LONG_NAME = "株式会社" * 20 + "名刺"  # 82 Japanese characters: 246 bytes, 250 with .jpg
 
 
-def card(name: str = "山田 太郎", company: str = "株式会社ミドリ精機",
-         tel: str = "TEL 03-5210-7788", size: tuple[int, int] = (1092, 660),
-         mode: str = "RGB") -> Image.Image:
+def card(
+    name: str = "山田 太郎",
+    company: str = "株式会社ミドリ精機",
+    tel: str = "TEL 03-5210-7788",
+    size: tuple[int, int] = (1092, 660),
+    mode: str = "RGB",
+) -> Image.Image:
     """A plain business card: black text on white."""
     img = Image.new("RGB", size, "white")
     d = ImageDraw.Draw(img)
-    for (text, px), y in zip([(company, 40), (name, 72), (tel, 28)], (60, 160, 320),
-                             strict=True):
+    for (text, px), y in zip([(company, 40), (name, 72), (tel, 28)], (60, 160, 320), strict=True):
         d.text((60, y), text, font=ImageFont.truetype(FONT, px, index=0), fill="black")
     return img.convert(mode) if mode != "RGB" else img
 
@@ -64,11 +67,19 @@ def bomb_png(side: int = 20000) -> bytes:
     raw = zlib.compress(b"\0" * (1 + side // 8) * side, 9)  # 1-bit rows of zeros
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + \
-            struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
 
 
 def noise(w: int = 1200, h: int = 800, seed: int = 0) -> Image.Image:
@@ -82,8 +93,7 @@ def pdf(pages: list[Image.Image], dpi: int = 300) -> bytes:
     return buf.getvalue()
 
 
-def heic(img: Image.Image, *, orientation: int | None = None,
-         taken: str | None = None) -> bytes:
+def heic(img: Image.Image, *, orientation: int | None = None, taken: str | None = None) -> bytes:
     """An iPhone-style HEIC with EXIF orientation and date."""
     import pillow_heif  # not registered with Pillow here: meishi has to do that itself
 

@@ -39,37 +39,49 @@ def _drop_cards(inbox: Path, n: int) -> list[str]:
 
 
 def _ingest(home: Path, db_url: str, log: Path, delay: float = 0.0) -> subprocess.Popen:
-    env = {**os.environ, "MEISHI_HOME": str(home), "MEISHI_SETTLE_S": "0",
-           "MEISHI_CONFIG": str(home / "none.toml"), "MEISHI_DATABASE_URL": db_url,
-           "PREFECT_HOME": str(home / "prefect"),  # fresh, and shared by every run
-           "MEISHI_STANDIN_LOG": str(log), "MEISHI_STANDIN_DELAY_S": str(delay),
-           "MEISHI_WORKERS": "2"}
+    env = {
+        **os.environ,
+        "MEISHI_HOME": str(home),
+        "MEISHI_SETTLE_S": "0",
+        "MEISHI_CONFIG": str(home / "none.toml"),
+        "MEISHI_DATABASE_URL": db_url,
+        "PREFECT_HOME": str(home / "prefect"),  # fresh, and shared by every run
+        "MEISHI_STANDIN_LOG": str(log),
+        "MEISHI_STANDIN_DELAY_S": str(delay),
+        "MEISHI_WORKERS": "2",
+    }
     env.pop("PREFECT_API_URL", None)
-    return subprocess.Popen([sys.executable, str(HERE / "standin_ingest.py")], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "standin_ingest.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _reads(log: Path) -> collections.Counter[str]:
     if not log.exists():
         return collections.Counter()
-    return collections.Counter(line.split(" ", 1)[1] for line in
-                               log.read_text(encoding="utf-8").splitlines())
+    return collections.Counter(
+        line.split(" ", 1)[1] for line in log.read_text(encoding="utf-8").splitlines()
+    )
 
 
 def _stored_once(home: Path, db_url: str, names: list[str]) -> None:
     store = Store(db_url, home / "cards")
     try:
         contacts = store.contacts()
-        sources = collections.Counter(c.source_name for contact in contacts
-                                      for c in contact.cards)
+        sources = collections.Counter(c.source_name for contact in contacts for c in contact.cards)
     finally:
         store.close()
     assert sources == collections.Counter(names)  # every card stored, once
     assert len(contacts) == len(names)
     inbox = home / "inbox"
-    assert sorted(str(p.relative_to(inbox / PROCESSED)) for p in
-                  (inbox / PROCESSED).rglob("*.png")) == sorted(names)
+    assert sorted(
+        str(p.relative_to(inbox / PROCESSED)) for p in (inbox / PROCESSED).rglob("*.png")
+    ) == sorted(names)
     assert not list((inbox / FAILED).rglob("*"))
     assert not [p for p in (inbox / CLAIMED).rglob("*") if p.is_file()]
 
@@ -150,11 +162,21 @@ def test_kill_9_mid_batch_leaves_no_process_and_loses_no_card(tmp_path, db_url):
 def test_a_slow_server_start_is_one_clear_error(tmp_path):
     home = tmp_path / "home"
     (home / "inbox").mkdir(parents=True)
-    env = {**os.environ, "MEISHI_HOME": str(home), "MEISHI_CONFIG": str(home / "none.toml"),
-           "PREFECT_HOME": str(home / "prefect"), "MEISHI_SERVER_START_S": "0.3"}
+    env = {
+        **os.environ,
+        "MEISHI_HOME": str(home),
+        "MEISHI_CONFIG": str(home / "none.toml"),
+        "PREFECT_HOME": str(home / "prefect"),
+        "MEISHI_SERVER_START_S": "0.3",
+    }
     env.pop("PREFECT_API_URL", None)
-    done = subprocess.run([sys.executable, "-m", "meishi.cli", "ingest"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "meishi.cli", "ingest"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 4
     assert "did not start within" in done.stderr
     assert "MEISHI_SERVER_START_S" in done.stderr
@@ -164,13 +186,18 @@ def test_a_slow_server_start_is_one_clear_error(tmp_path):
 def test_a_child_tied_to_meishi_dies_with_it(tmp_path):
     """What keeps Tesseract and the temporary server from outliving a `kill -9`."""
     parent = subprocess.Popen(
-        [sys.executable, "-c",
-         "import subprocess, sys, time\n"
-         "from meishi.procs import die_with_parent_fn\n"
-         "p = subprocess.Popen(['sleep', '60'], preexec_fn=die_with_parent_fn())\n"
-         "print(p.pid, flush=True)\n"
-         "time.sleep(60)\n"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            "from meishi.procs import die_with_parent_fn\n"
+            "p = subprocess.Popen(['sleep', '60'], preexec_fn=die_with_parent_fn())\n"
+            "print(p.pid, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     assert _alive(child)

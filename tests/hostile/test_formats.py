@@ -64,7 +64,7 @@ def test_pdf_every_page_and_every_card_on_a_page(settings):
     sheet = np.asarray(two_up).copy()
     page2 = np.full((sheet.shape[0] * 2 + 100, sheet.shape[1], 3), (90, 70, 50), np.uint8)
     page2[: sheet.shape[0]] = sheet
-    page2[sheet.shape[0] + 100:] = np.asarray(on_desk(card("高橋 健一"), pad=150))
+    page2[sheet.shape[0] + 100 :] = np.asarray(on_desk(card("高橋 健一"), pad=150))
     from PIL import Image
 
     data = pdf([on_desk(card("山田 太郎")), Image.fromarray(page2)])
@@ -113,9 +113,10 @@ def test_cards_photos_and_blank_pages_are_not_noise(settings):
     imaging.decode(encoded(blank, "PNG"), "blank.png", settings)
 
 
-@pytest.mark.parametrize("name, value", [("MEISHI_MAX_FILE_BYTES", "-1"),
-                                         ("MEISHI_MAX_FILE_BYTES", "0"),
-                                         ("MEISHI_MAX_PIXELS", "-5")])
+@pytest.mark.parametrize(
+    "name, value",
+    [("MEISHI_MAX_FILE_BYTES", "-1"), ("MEISHI_MAX_FILE_BYTES", "0"), ("MEISHI_MAX_PIXELS", "-5")],
+)
 def test_limits_must_be_positive(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=name.removeprefix("MEISHI_").lower()):
@@ -153,7 +154,9 @@ def test_a_webp_card_image_goes_into_a_vcard_as_jpeg(settings, tmp_path):
 @pytest.mark.e2e
 def test_a_scanned_pdf_is_read_page_by_page_by_the_real_pipeline(tmp_path, settings):
     path = tmp_path / "ScanSnap_0001.pdf"
-    path.write_bytes(pdf([on_desk(card("山田 太郎")), on_desk(card("鈴木 花子", tel="TEL 06-4831-4415"))]))
+    path.write_bytes(
+        pdf([on_desk(card("山田 太郎")), on_desk(card("鈴木 花子", tel="TEL 06-4831-4415"))])
+    )
     reads = pipeline.read_cards(path, source=path.name, settings=settings)
     assert [r.source for r in reads] == ["ScanSnap_0001.pdf#1", "ScanSnap_0001.pdf#2"]
     assert [r.fields.values()["name"] for r in reads] == ["山田 太郎", "鈴木 花子"]

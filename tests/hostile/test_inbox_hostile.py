@@ -18,12 +18,24 @@ from meishi.inbox import CLAIMED, FAILED, PROCESSED, Inbox, fit_name
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _meishi(args: list[str], home: Path, timeout: float = 300, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "meishi.cli", *args], cwd=REPO,
-                          env={**os.environ, "MEISHI_HOME": str(home), "MEISHI_SETTLE_S": "0",
-                               "MEISHI_CONFIG": str(home / "none.toml"),
-                               "PREFECT_HOME": str(home / "prefect"), **env},
-                          capture_output=True, text=True, timeout=timeout)
+def _meishi(
+    args: list[str], home: Path, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "meishi.cli", *args],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "MEISHI_HOME": str(home),
+            "MEISHI_SETTLE_S": "0",
+            "MEISHI_CONFIG": str(home / "none.toml"),
+            "PREFECT_HOME": str(home / "prefect"),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.e2e
@@ -48,10 +60,13 @@ def test_special_files_are_quarantined_and_the_good_card_stored(tmp_path):
     assert again.returncode == 0, again.stderr
 
 
-@pytest.mark.parametrize("maker, kind", [
-    (lambda p: os.symlink("/dev/zero", p), "symbolic link"),
-    (lambda p: os.mkfifo(p), "FIFO"),
-])
+@pytest.mark.parametrize(
+    "maker, kind",
+    [
+        (lambda p: os.symlink("/dev/zero", p), "symbolic link"),
+        (lambda p: os.mkfifo(p), "FIFO"),
+    ],
+)
 def test_reading_a_special_file_never_blocks(tmp_path, settings, maker, kind):
     p = tmp_path / "x.jpg"
     maker(p)
@@ -69,12 +84,15 @@ def test_a_read_is_bounded_by_the_limit(tmp_path, settings):
         pipeline.read_file(p, small)
 
 
-@pytest.mark.parametrize("name, reserve, expect_bytes, keeps", [
-    (LONG_NAME + ".jpg", 11, 244, ".jpg"),
-    ("短い名前.jpg", 11, len("短い名前.jpg".encode()), ".jpg"),
-    ("a" * 300, 11, 244, ""),
-    ("名" * 90 + ".averyveryverylongextension", 11, 244, ""),
-])
+@pytest.mark.parametrize(
+    "name, reserve, expect_bytes, keeps",
+    [
+        (LONG_NAME + ".jpg", 11, 244, ".jpg"),
+        ("短い名前.jpg", 11, len("短い名前.jpg".encode()), ".jpg"),
+        ("a" * 300, 11, 244, ""),
+        ("名" * 90 + ".averyveryverylongextension", 11, 244, ""),
+    ],
+)
 def test_fit_name_keeps_the_extension_and_the_limit(name, reserve, expect_bytes, keeps):
     fitted = fit_name(name, reserve)
     assert len(fitted.encode()) <= 255 - reserve
@@ -102,8 +120,11 @@ def test_long_names_are_quarantined_and_processed_without_crashing(tmp_path):
         (claim,) = box.claim_all()
         box.processed(claim)
     assert len(set(names)) == 3 and all(n.endswith(".jpg") for n in names)
-    assert sorted(p.read_bytes() for p in (tmp_path / PROCESSED).iterdir()) == \
-        [b"good 0", b"good 1", b"good 2"]
+    assert sorted(p.read_bytes() for p in (tmp_path / PROCESSED).iterdir()) == [
+        b"good 0",
+        b"good 1",
+        b"good 2",
+    ]
     assert len(list((tmp_path / FAILED).iterdir())) == 6
 
 
@@ -138,7 +159,7 @@ def test_a_truncated_file_that_grows_is_retried(tmp_path, settings):
         box.close()
         assert Inbox(tmp_path, settle_s=0.5).claim_all() == []  # nothing changed: stays
         time.sleep(0.05)
-        writer.write(whole[len(whole) // 2:])  # ... and goes on, into the quarantined file
+        writer.write(whole[len(whole) // 2 :])  # ... and goes on, into the quarantined file
     box = Inbox(tmp_path, settle_s=0.5)
     assert box.claim_all() == []  # given back to the inbox, settling again
     assert not (tmp_path / FAILED / "scan.png.reason.txt").exists()

@@ -52,10 +52,11 @@ def find_phones(text: str) -> list[Phone]:
     out: list[Phone] = []
     prev_end = 0
     for match in PhoneNumberMatcher(fixed, "JP", leniency=Leniency.VALID):
-        prefix = fixed[prev_end:match.start].rstrip()
+        prefix = fixed[prev_end : match.start].rstrip()
         label = next((k for k, rx in PHONE_LABELS.items() if rx.search(prefix)), None)
         number = _as_printed(match.raw_string) or phonenumbers.format_number(
-            match.number, PhoneNumberFormat.NATIONAL)
+            match.number, PhoneNumberFormat.NATIONAL
+        )
         kind = label
         if kind is None:
             ntype = phonenumbers.number_type(match.number)
@@ -87,14 +88,55 @@ _AT_LOOKALIKES = "の⑳⑦©®◎"
 _EMAIL_OK = re.compile(r"^[A-Za-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
 
 
-_TLDS = ("co.jp", "or.jp", "ne.jp", "ac.jp", "go.jp", "ed.jp", "lg.jp", "gr.jp", "jp", "com",
-         "net", "org", "info", "biz", "io", "co", "tokyo", "osaka", "nagoya", "kyoto", "asia",
-         "ai", "dev", "app", "tech", "inc", "us", "uk", "de", "fr", "cn", "kr", "tw", "sg")
+_TLDS = (
+    "co.jp",
+    "or.jp",
+    "ne.jp",
+    "ac.jp",
+    "go.jp",
+    "ed.jp",
+    "lg.jp",
+    "gr.jp",
+    "jp",
+    "com",
+    "net",
+    "org",
+    "info",
+    "biz",
+    "io",
+    "co",
+    "tokyo",
+    "osaka",
+    "nagoya",
+    "kyoto",
+    "asia",
+    "ai",
+    "dev",
+    "app",
+    "tech",
+    "inc",
+    "us",
+    "uk",
+    "de",
+    "fr",
+    "cn",
+    "kr",
+    "tw",
+    "sg",
+)
 
 
 #: the last label as OCR misreads it → what the grammar of a domain makes certain
-_TLD_CONFUSIONS = {"jd": "jp", "jo": "jp", "ip": "jp", "corn": "com", "con": "com",
-                   "nct": "net", "nel": "net", "orq": "org"}
+_TLD_CONFUSIONS = {
+    "jd": "jp",
+    "jo": "jp",
+    "ip": "jp",
+    "corn": "com",
+    "con": "com",
+    "nct": "net",
+    "nel": "net",
+    "orq": "org",
+}
 
 
 def _trim_tld(domain: str) -> str:
@@ -108,7 +150,7 @@ def _trim_tld(domain: str) -> str:
     if len(labels) == 1 or (len(labels) == 2 and labels[0] == "www"):
         for tld in ("jp", "com", "net", "org"):  # the last dot was lost: monozukurijp
             if labels[-1].endswith(tld) and len(labels[-1]) > len(tld) + 1:
-                labels[-1:] = [labels[-1][:-len(tld)], tld]
+                labels[-1:] = [labels[-1][: -len(tld)], tld]
                 domain = ".".join(labels)
                 break
     labels = domain.split(".")
@@ -117,7 +159,8 @@ def _trim_tld(domain: str) -> str:
         labels[-1] = _TLD_CONFUSIONS[labels[-1]]
     if len(labels) >= 3 and labels[-1] == "jp":  # c0.jp, cc0.jp → co.jp
         labels[-2] = {"c0": "co", "cc0": "co", "cco": "co", "0r": "or", "n e": "ne"}.get(
-            labels[-2], labels[-2])
+            labels[-2], labels[-2]
+        )
     domain = ".".join(labels)
     if confused:
         return domain
@@ -173,15 +216,20 @@ def find_email(text: str) -> Found | None:
     # the line ends in "co." or "or": a Japanese second-level domain lost its ".jp" (.co and
     # .ac are top-level domains too, so they need the trailing dot as a trace)
     if last in ("or", "ne", "go", "ed") or (
-            compact[m.end():m.end() + 1] == "." and last in ("co", "ac")):
+        compact[m.end() : m.end() + 1] == "." and last in ("co", "ac")
+    ):
         domain += ".jp"
     domain = _trim_tld(domain.strip("."))
     local = _EMAIL_LABEL.sub("", local)
     # an underscore OCR read as a gap: "harada shota@…" (the label is not part of it)
     # (lower case only: a label misread, "MATIL", is in capitals)
-    before = re.search(r"(?:^|\s)([a-z][a-z0-9]*)\s$", compact[:m.start()])
-    if before and not _EMAIL_LABEL.fullmatch(before.group(1)) and not local.startswith(".") \
-            and _EMAIL_LABEL.sub("", before.group(1)):
+    before = re.search(r"(?:^|\s)([a-z][a-z0-9]*)\s$", compact[: m.start()])
+    if (
+        before
+        and not _EMAIL_LABEL.fullmatch(before.group(1))
+        and not local.startswith(".")
+        and _EMAIL_LABEL.sub("", before.group(1))
+    ):
         local = f"{before.group(1)}_{local}"
     start = before.start(1) if before and local.startswith(before.group(1) + "_") else m.start()
     email = f"{local}@{domain}"
@@ -201,8 +249,10 @@ def with_separators(email: str, other: str) -> str:
 
     def bare(part: str) -> str:
         return re.sub(r"[._\-]", "", part).lower()
-    if bare(theirs) == bare(local) and \
-            len(re.findall(r"[._\-]", theirs)) > len(re.findall(r"[._\-]", local)):
+
+    if bare(theirs) == bare(local) and len(re.findall(r"[._\-]", theirs)) > len(
+        re.findall(r"[._\-]", local)
+    ):
         return f"{theirs.lower()}@{domain}"
     return email
 
@@ -251,8 +301,11 @@ def mend_url_text(text: str) -> str:
     t = re.sub(r"(?i)(?<![a-z])w{3,4}\.", "www.", t)
     t = re.sub(r"(?<![a-z/.])www(?=[a-z0-9-]{3,}\.)", "www.", t)
     # https://aoba-seikijp: a host without any dot gets one before its top-level domain
-    return re.sub(r"(?i)(?<=https://)([a-z0-9-]+)(?=[\s/]|$)|(?<=http://)([a-z0-9-]+)(?=[\s/]|$)",
-                  lambda m: _trim_tld(m.group(0).lower()), t)
+    return re.sub(
+        r"(?i)(?<=https://)([a-z0-9-]+)(?=[\s/]|$)|(?<=http://)([a-z0-9-]+)(?=[\s/]|$)",
+        lambda m: _trim_tld(m.group(0).lower()),
+        t,
+    )
 
 
 def find_url(text: str) -> Found | None:
@@ -261,12 +314,12 @@ def find_url(text: str) -> Found | None:
         end = m.end()
         if end < len(compact) and compact[end] == "@":
             continue  # the domain part of an e-mail address
-        if "@" in compact[max(0, m.start() - 1):m.start() + 1]:
+        if "@" in compact[max(0, m.start() - 1) : m.start() + 1]:
             continue
         url = m.group(0).rstrip("./")
         scheme = re.match(r"^https?://", url, re.IGNORECASE)
         prefix = scheme.group(0).lower() if scheme else ""
-        host, _, path = url[len(prefix):].partition("/")
+        host, _, path = url[len(prefix) :].partition("/")
         if re.search(r"\d{3,}", host) and not re.search(r"[a-z]{2,}", host, re.IGNORECASE):
             continue  # numbers with dots, not a host
         url = prefix + _trim_tld(host.lower()) + (f"/{path}" if path else "")
@@ -283,8 +336,7 @@ _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(
 # a line that is nothing but the mark and seven digits is a postal code however OCR read the
 # mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
 # laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
-_POSTAL_ALONE = re.compile(
-    r"^\s*[〒T干テ]\s*([\dO]{3})\s*(?:[^\w\s]{1,2}|1)?\s*([\dO]{4})\s*$")
+_POSTAL_ALONE = re.compile(r"^\s*[〒T干テ]\s*([\dO]{3})\s*(?:[^\w\s]{1,2}|1)?\s*([\dO]{4})\s*$")
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:

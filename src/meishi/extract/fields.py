@@ -57,7 +57,8 @@ _FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
 # a phone label left behind once its number is cut out of the line (longest first: 携帯電話
 # is one label, not 携帯 and 電話)
 _PHONE_LABEL_LEFT = re.compile(
-    r"(携帯電話|TEL|Tel|FAX|Fax|携帯|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)")
+    r"(携帯電話|TEL|Tel|FAX|Fax|携帯|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)"
+)
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
@@ -80,9 +81,21 @@ class _Builder:
                 continue
             cx = ol.box.x + ol.box.w / 2
             cy = ol.box.y + ol.box.h / 2
-            self.lines.append(Line(i, ol.text, text, ol.conf / 100, ol.size, (cx, cy), ol.box,
-                                   ol.vertical, rest=text, words=ol.words,
-                                   alternatives=[nfkc(a) for a in ol.alternatives]))
+            self.lines.append(
+                Line(
+                    i,
+                    ol.text,
+                    text,
+                    ol.conf / 100,
+                    ol.size,
+                    (cx, cy),
+                    ol.box,
+                    ol.vertical,
+                    rest=text,
+                    words=ol.words,
+                    alternatives=[nfkc(a) for a in ol.alternatives],
+                )
+            )
         self.out: dict[str, FieldValue] = {}
         self.name_line: Line | None = None
 
@@ -106,15 +119,19 @@ class _Builder:
                 rest = _cut(email.text, email.start, email.end)
             url = contacts.find_url(rest)
             if url:
-                self.put("url", url.value, line,
-                         1.0 if ("www" in url.value or "http" in url.value) else 0.8)
+                self.put(
+                    "url",
+                    url.value,
+                    line,
+                    1.0 if ("www" in url.value or "http" in url.value) else 0.8,
+                )
                 rest = _cut(url.text, url.start, url.end)
                 rest = _URL_LABEL.sub("", rest)
             postal = contacts.find_postal(rest)
-            if postal and not contacts.find_phones(rest[postal[1]:postal[2] + 8]):
+            if postal and not contacts.find_phones(rest[postal[1] : postal[2] + 8]):
                 self.put("postal_code", postal[0], line, 1.0)
-                after = rest[postal[2]:].strip()
-                rest = rest[:postal[1]] + " " + after
+                after = rest[postal[2] :].strip()
+                rest = rest[: postal[1]] + " " + after
                 line.taken.append("postal")
             phones = contacts.find_phones(rest)
             for phone in phones:
@@ -124,8 +141,10 @@ class _Builder:
                 self.put(key, phone.number, line, 1.0 if phone.labelled else 0.8)
             if phones:
                 rest = " ".join(
-                    part for part in re.split("|".join(re.escape(p.number) for p in phones),
-                                              contacts._fix_digits(rest))
+                    part
+                    for part in re.split(
+                        "|".join(re.escape(p.number) for p in phones), contacts._fix_digits(rest)
+                    )
                 )
                 rest = _PHONE_LABEL_LEFT.sub(" ", rest)
             rest = re.sub(r"\s+", " ", rest).strip()
@@ -150,29 +169,44 @@ class _Builder:
             # code, the nearest one to it (a city of a prefecture's name: 大阪市, 札幌市)
             # (a company named after its prefecture, 北海道環境教育推進機構, is no address:
             # it has a legal form and no number)
-            cands = [ln for ln in self.lines if not ln.used and ln.rest
-                     and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
-                     and (start is not None or _prefecture_in(ln.rest))
-                     and not (_looks_like_company(ln.rest) and not re.search(r"\d", ln.rest))]
+            cands = [
+                ln
+                for ln in self.lines
+                if not ln.used
+                and ln.rest
+                and _looks_like_address(_ADDRESS_LABEL.sub("", ln.rest))
+                and (start is not None or _prefecture_in(ln.rest))
+                and not (_looks_like_company(ln.rest) and not re.search(r"\d", ln.rest))
+            ]
             if cands:
-                parts.append(cands[0] if start is None else
-                             min(cands, key=lambda ln: _dist(ln.center, start.center)))
+                parts.append(
+                    cands[0]
+                    if start is None
+                    else min(cands, key=lambda ln: _dist(ln.center, start.center))
+                )
         if not parts:
             self.address_en()
             return
         nxt = self._next(parts[-1])
-        if nxt is not None and nxt.rest and vocab.BUILDING.search(nxt.rest) and \
-                not _looks_like_company(nxt.rest) and len(nxt.rest) <= 30:
+        if (
+            nxt is not None
+            and nxt.rest
+            and vocab.BUILDING.search(nxt.rest)
+            and not _looks_like_company(nxt.rest)
+            and len(nxt.rest) <= 30
+        ):
             parts.append(nxt)
         # the romaji name printed on the address's row, before it (Nakajima Miho 福岡県…)
         name = _NAME_BEFORE.match(parts[0].rest)
         if name is not None and not _roman_name_only(name.group(1)):
             name = None
         if name is not None:
-            parts[0].rest = parts[0].rest[name.end():]
+            parts[0].rest = parts[0].rest[name.end() :]
         texts = [squeeze_cjk(_ADDRESS_LABEL.sub("", p.rest)).strip(" ,、") for p in parts]
         # a dash between block numbers read as a comma or a quote (tategaki above all)
-        value = re.sub(r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t))
+        value = re.sub(
+            r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t)
+        )
         # a rule or an edge read as a mark inside a Japanese address, which has none (タワー/7階)
         value = _RULE_MARK.sub("", value)
         value = places.mend_head(_mend_floor(value))
@@ -182,18 +216,31 @@ class _Builder:
         if name is not None:
             parts[0].rest, parts[0].used = name.group(1), False
         certainty = 1.0 if _prefecture_in(value) else 0.7
-        self.out["address"] = FieldValue(value=value, confidence=min(1.0, conf * certainty),
-                                         source_line=" / ".join(p.raw for p in parts))
+        self.out["address"] = FieldValue(
+            value=value,
+            confidence=min(1.0, conf * certainty),
+            source_line=" / ".join(p.raw for p in parts),
+        )
 
     def address_en(self) -> None:
         """An English address: the lines around the one naming a ward, city, prefecture or
         building (printed in up to four lines, the postal code after the prefecture)."""
+
         def part(ln: Line | None) -> TypeGuard[Line]:
-            return ln is not None and not ln.used and bool(ln.rest) and not has_cjk(ln.rest) \
-                and not contacts.find_email(ln.rest) and not _PHONE_HINT.search(ln.rest) \
-                and not _roman_name_only(ln.rest) \
-                and (vocab.ADDRESS_EN.search(ln.rest) is not None
-                     or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None)
+            return (
+                ln is not None
+                and not ln.used
+                and bool(ln.rest)
+                and not has_cjk(ln.rest)
+                and not contacts.find_email(ln.rest)
+                and not _PHONE_HINT.search(ln.rest)
+                and not _roman_name_only(ln.rest)
+                and (
+                    vocab.ADDRESS_EN.search(ln.rest) is not None
+                    or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None
+                )
+            )
+
         seeds = [ln for ln in self.lines if part(ln) and vocab.ADDRESS_EN.search(ln.rest)]
         if not seeds:
             return
@@ -214,8 +261,10 @@ class _Builder:
         for ln in block:
             ln.used = True
         self.out["address"] = FieldValue(
-            value=value, confidence=min(ln.conf for ln in block) * 0.95,
-            source_line=" / ".join(ln.raw for ln in block))
+            value=value,
+            confidence=min(ln.conf for ln in block) * 0.95,
+            source_line=" / ".join(ln.raw for ln in block),
+        )
 
     def _prev(self, line: Line) -> Line | None:
         """The line that ``line`` continues (see :meth:`_next`)."""
@@ -239,15 +288,22 @@ class _Builder:
                 aligned = abs(o.y - b.y) < 2 * line.size
             else:
                 dist = o.y - b.bottom
-                aligned = min(abs(o.x - b.x), abs(o.right - b.right),
-                              abs(o.x + o.w / 2 - b.x - b.w / 2)) < 2 * line.size
+                aligned = (
+                    min(abs(o.x - b.x), abs(o.right - b.right), abs(o.x + o.w / 2 - b.x - b.w / 2))
+                    < 2 * line.size
+                )
             if -0.3 * line.size <= dist <= gap and aligned and (best is None or dist < best[0]):
                 best = (dist, ln)
             # a line of the other column printed between (a phone number beside the address
             # of a two-column card) is passed over for one that starts where ``line`` starts
-            if not line.vertical and -0.3 * line.size <= dist <= gap and not ln.used \
-                    and ln.rest and abs(o.x - b.x) < line.size \
-                    and (start is None or dist < start[0]):
+            if (
+                not line.vertical
+                and -0.3 * line.size <= dist <= gap
+                and not ln.used
+                and ln.rest
+                and abs(o.x - b.x) < line.size
+                and (start is None or dist < start[0])
+            ):
                 start = (dist, ln)
         if best is not None and (best[1].used or not best[1].rest) and start is not None:
             best = start
@@ -261,8 +317,9 @@ class _Builder:
         for ln in self.lines:
             if ln.used or not ln.rest:
                 continue
-            found = _split_company(mend_legal_form(_spaced_by_domain(
-                _without_logo(ln), self._domain_words())))
+            found = _split_company(
+                mend_legal_form(_spaced_by_domain(_without_logo(ln), self._domain_words()))
+            )
             if found is None:
                 continue
             company, remainder = found
@@ -322,14 +379,18 @@ class _Builder:
         if vocab.LEGAL_FORMS_EN.search(text):
             return  # the company's English name beside its Japanese one
         title = next((m for m in vocab.TITLES_EN.finditer(text) if m.end() == len(text)), None)
-        head = text[:title.start()].strip(" ,") if title else text
+        head = text[: title.start()].strip(" ,") if title else text
         first = vocab.TITLES_EN.match(text)
-        if first and vocab.DEPARTMENT_EN.search(text[first.end():]):  # "Engineer Sales Section"
-            title, head = first, text[first.end():].strip(" ,")
+        if first and vocab.DEPARTMENT_EN.search(text[first.end() :]):  # "Engineer Sales Section"
+            title, head = first, text[first.end() :].strip(" ,")
         if title is not None and head and not vocab.DEPARTMENT_EN.search(head):
             return  # a title after something that is not a department: a name, a slogan
-        if head and vocab.DEPARTMENT_EN.search(head) and "department" not in self.out \
-                and not re.search(r"\d{2,}|@|www|https?:", head):
+        if (
+            head
+            and vocab.DEPARTMENT_EN.search(head)
+            and "department" not in self.out
+            and not re.search(r"\d{2,}|@|www|https?:", head)
+        ):
             self.put("department", head, ln, 0.95)
         elif head:
             return
@@ -358,8 +419,10 @@ class _Builder:
             s += 0.3 if len(text.split()) == 2 else 0.0
             scored.append((s, ln))
         # the likeliest line that splits as a name (a logo's one kanji does not)
-        found = ((cand, names.split_name(_NOISE.sub("", cand.rest)))
-                 for _, cand in sorted(scored, key=lambda c: -c[0]))
+        found = (
+            (cand, names.split_name(_NOISE.sub("", cand.rest)))
+            for _, cand in sorted(scored, key=lambda c: -c[0])
+        )
         pick = next(((cand, sp) for cand, sp in found if sp is not None), None)
         if pick is None:
             return
@@ -372,13 +435,19 @@ class _Builder:
         # printed each half over its own name (カネコ | ミサキ)
         # (near the name's box, on a horizontal card: the name's line may run on with a
         # phone number beside the name)
-        kana = [x for x in self.lines if not x.used and x.rest and _reading_like(x.rest)
-                and (_dist(x.center, name_center) if ln.vertical else _gap(x.box, ln.box))
-                < 4 * ln.size]
+        kana = [
+            x
+            for x in self.lines
+            if not x.used
+            and x.rest
+            and _reading_like(x.rest)
+            and (_dist(x.center, name_center) if ln.vertical else _gap(x.box, ln.box)) < 4 * ln.size
+        ]
         if kana:
             k = min(kana, key=lambda x: _dist(x.center, name_center))
-            row = sorted([k] + [x for x in kana if x is not k and _beside(k, x)],
-                         key=lambda x: x.box.x)[:2]
+            row = sorted(
+                [k] + [x for x in kana if x is not k and _beside(k, x)], key=lambda x: x.box.x
+            )[:2]
             text = " ".join(_KANA_EDGES.sub("", x.rest) for x in row)
             if len(text.replace(" ", "")) >= 3:
                 reading = " ".join(to_katakana(text).replace("・", " ").split())
@@ -388,17 +457,27 @@ class _Builder:
                     x.used = True
 
     def roman(self) -> None:
-        cands = [(ln, _JOINED_NAME.sub(r"\1 \2", _LATIN_O.sub("O", ln.rest.strip())))
-                 for ln in self.lines if not ln.used and ln.rest]
-        cands = [(ln, text) for ln, text in cands if _ROMAN_NAME.match(text)
-                 and not vocab.LEGAL_FORMS_EN.search(text)
-                 and not vocab.TITLES_EN.search(text)
-                 and not vocab.DEPARTMENT_EN.search(text)]
+        cands = [
+            (ln, _JOINED_NAME.sub(r"\1 \2", _LATIN_O.sub("O", ln.rest.strip())))
+            for ln in self.lines
+            if not ln.used and ln.rest
+        ]
+        cands = [
+            (ln, text)
+            for ln, text in cands
+            if _ROMAN_NAME.match(text)
+            and not vocab.LEGAL_FORMS_EN.search(text)
+            and not vocab.TITLES_EN.search(text)
+            and not vocab.DEPARTMENT_EN.search(text)
+        ]
         if not cands:
             return
         ref = self.name_line.center if self.name_line else None
-        ln, text = min(cands, key=lambda c: _dist(c[0].center, ref)) if ref else \
-            max(cands, key=lambda c: c[0].size)
+        ln, text = (
+            min(cands, key=lambda c: _dist(c[0].center, ref))
+            if ref
+            else max(cands, key=lambda c: c[0].size)
+        )
         self.put("name_roman", text, ln, 0.9)
         ln.used = True
 
@@ -422,7 +501,9 @@ class _Builder:
         if fits is None:
             return
         if fits:
-            self.out["name"] = name.model_copy(update={"confidence": max(name.confidence, _READS_AS_PRINTED)})
+            self.out["name"] = name.model_copy(
+                update={"confidence": max(name.confidence, _READS_AS_PRINTED)}
+            )
             self.mend_kana(family, given, latin)
             return
         for alt in ln.alternatives:
@@ -430,11 +511,16 @@ class _Builder:
             for cand in runs + [f"{a} {b}" for a, b in zip(runs, runs[1:], strict=False)]:
                 split = names.split_name(cand) if re.search(r"[\u4e00-\u9fff]", cand) else None
                 if split and names.reads_as(split.family, split.given, printed):
-                    self.out["name"] = FieldValue(value=f"{split.family} {split.given}",
-                                                  confidence=_READS_AS_PRINTED, source_line=ln.raw)
+                    self.out["name"] = FieldValue(
+                        value=f"{split.family} {split.given}",
+                        confidence=_READS_AS_PRINTED,
+                        source_line=ln.raw,
+                    )
                     self.mend_kana(split.family, split.given, latin)
                     return
-        self.out["name"] = name.model_copy(update={"confidence": min(name.confidence, _READS_OTHERWISE)})
+        self.out["name"] = name.model_copy(
+            update={"confidence": min(name.confidence, _READS_OTHERWISE)}
+        )
 
     def mend_kana(self, family: str, given: str, latin: list[list[str]]) -> None:
         """The kana line mended to the name's reading when the card's romaji or e-mail
@@ -445,7 +531,9 @@ class _Builder:
             return
         fam, giv = names.reading(family), names.reading(given)
         read = kana.value.replace(" ", "")
-        if read != fam + giv and Levenshtein.distance(read, fam + giv) <= (1 if len(read) < 6 else 2):
+        if read != fam + giv and Levenshtein.distance(read, fam + giv) <= (
+            1 if len(read) < 6 else 2
+        ):
             self.out["name_kana"] = kana.model_copy(update={"value": f"{fam} {giv}"})
 
     def agree_domains(self) -> None:
@@ -461,8 +549,9 @@ class _Builder:
         agreed = contacts.agreed_domain(domain, m.group(3), email.confidence >= url.confidence)
         if agreed is not None:
             self.out["email"] = email.model_copy(update={"value": f"{local}@{agreed}"})
-            self.out["url"] = url.model_copy(update={
-                "value": (m.group(1) or "") + (m.group(2) or "") + agreed + m.group(4)})
+            self.out["url"] = url.model_copy(
+                update={"value": (m.group(1) or "") + (m.group(2) or "") + agreed + m.group(4)}
+            )
 
     def build(self) -> CardFields:
         self.contact_items()
@@ -479,7 +568,8 @@ class _Builder:
 # what an English address line has and a romaji name (Hideki Yamaguchi) does not
 _EN_ADDRESS_MARK = re.compile(
     r"[\d,]|-(?:ku|shi|ken|fu|to|cho|machi|gun)\b|\b(?:Japan|Bldg|Building|Floor|Tower)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 #: a web address's parts: scheme, www., host, the rest (also an e-mail's domain's host)
@@ -498,9 +588,13 @@ def _reading_like(text: str) -> bool:
     """Kana that can be a name's reading: not a loanword, job title or building name."""
     t = _KANA_EDGES.sub("", text)
     compact = t.replace(" ", "")
-    return (len(compact) >= 2 and (KATAKANA.match(t) is not None or HIRAGANA.match(t) is not None)
-            and not names.is_common_word(t) and not vocab.BUILDING.search(compact)
-            and not any(len(w) >= 4 and w in compact for w in vocab.TITLES_JA))
+    return (
+        len(compact) >= 2
+        and (KATAKANA.match(t) is not None or HIRAGANA.match(t) is not None)
+        and not names.is_common_word(t)
+        and not vocab.BUILDING.search(compact)
+        and not any(len(w) >= 4 and w in compact for w in vocab.TITLES_JA)
+    )
 
 
 def _beside(a: Line, b: Line) -> bool:
@@ -530,8 +624,9 @@ def _cut(text: str, start: int, end: int) -> str:
 
 def _has_words(text: str) -> bool:
     # C00: a title with its O read as 0 (see _EN_TITLE_OCR)
-    return bool(re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text)
-                or _EN_TITLE_OCR.search(text))
+    return bool(
+        re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text) or _EN_TITLE_OCR.search(text)
+    )
 
 
 #: a ward of a designated city (大阪市中央区, 札幌市北区): cards there often leave the
@@ -545,8 +640,9 @@ def _looks_like_address(text: str) -> bool:
         return True
     if not re.search(r"\d", t):
         return False
-    return bool(_CITY_WARD.search(t)
-                or _ADDRESS_HINT.search(t) and names.place_name_share(t) > 0.15)
+    return bool(
+        _CITY_WARD.search(t) or _ADDRESS_HINT.search(t) and names.place_name_share(t) > 0.15
+    )
 
 
 def _prefecture_in(text: str) -> bool:
@@ -580,12 +676,15 @@ def _without_logo(ln: Line) -> str:
         usual = sizes[len(sizes) // 2]
         logo = nfkc("".join(w.text for w in head))
         form = _legal_form_in(ln.rest)
-        if (gap >= 0.35 * usual and (size >= 1.25 * usual or min(w.conf for w in head) < 40)
-                and _legal_form_in(logo) is None
-                # nor the first glyph of a legal form the line starts with (合 | 同会社)
-                and (form is None or ln.rest.find(form) >= len(logo))
-                and ln.rest.startswith(logo)):
-            return ln.rest[len(logo):].lstrip()
+        if (
+            gap >= 0.35 * usual
+            and (size >= 1.25 * usual or min(w.conf for w in head) < 40)
+            and _legal_form_in(logo) is None
+            # nor the first glyph of a legal form the line starts with (合 | 同会社)
+            and (form is None or ln.rest.find(form) >= len(logo))
+            and ln.rest.startswith(logo)
+        ):
+            return ln.rest[len(logo) :].lstrip()
     return ln.rest
 
 
@@ -608,12 +707,12 @@ def _spaced_by_domain(text: str, words: list[str]) -> str:
             continue
         cut, pieces = 0, []
         for w in words:
-            pieces.append(run[cut:cut + len(w)])
+            pieces.append(run[cut : cut + len(w)])
             cut += len(w)
-        tail = run[cut:] + text[m.end():]
+        tail = run[cut:] + text[m.end() :]
         if run[cut:] and not vocab.LEGAL_FORMS_EN.match(tail):
             return text  # the name runs on past the domain's words: not the same words
-        return text[:m.start()] + " ".join(pieces) + (" " if run[cut:] else "") + tail
+        return text[: m.start()] + " ".join(pieces) + (" " if run[cut:] else "") + tail
     return text
 
 
@@ -633,8 +732,11 @@ def _split_company(text: str) -> tuple[str, str] | None:
         if form is None:
             continue
         lo, hi = i, i + 1
-        prefix = part.startswith(form) and i + 1 < len(parts) and (
-            part != form or i == 0 or _classify_part(parts[i - 1])[0] != "other")
+        prefix = (
+            part.startswith(form)
+            and i + 1 < len(parts)
+            and (part != form or i == 0 or _classify_part(parts[i - 1])[0] != "other")
+        )
         if prefix:  # 株式会社 ミドリ 精機: the name follows the form
             if part == form:
                 hi += 1
@@ -665,8 +767,11 @@ _LEGAL_FORM_MISREADS = [
 
 
 # a gap OCR saw inside a legal form of several kanji (特定非 営利活動法人)
-_LEGAL_FORM_GAPS = [(re.compile(r"\s*".join(map(re.escape, form))), form)
-                    for form in vocab.LEGAL_FORMS_JA if len(form) >= 4 and form.isalnum()]
+_LEGAL_FORM_GAPS = [
+    (re.compile(r"\s*".join(map(re.escape, form))), form)
+    for form in vocab.LEGAL_FORMS_JA
+    if len(form) >= 4 and form.isalnum()
+]
 
 
 def mend_legal_form(text: str) -> str:
@@ -679,10 +784,14 @@ def mend_legal_form(text: str) -> str:
 def _name_piece(part: str) -> bool:
     """A piece of a Japanese company name that OCR split off at a gap (ミドリ | 精機), not a
     department, title, slogan (人と街の明日を描く) or contact item."""
-    return (has_cjk(part) and len(part) <= 12 and _classify_part(part)[0] == "other"
-            and not re.search(r"[0-9@:/]", part)
-            and not (re.search(r"[ぁ-ゖ]", part) and re.search(r"[一-龥]", part))
-            and _legal_form_in(part) is None)
+    return (
+        has_cjk(part)
+        and len(part) <= 12
+        and _classify_part(part)[0] == "other"
+        and not re.search(r"[0-9@:/]", part)
+        and not (re.search(r"[ぁ-ゖ]", part) and re.search(r"[一-龥]", part))
+        and _legal_form_in(part) is None
+    )
 
 
 # no Japanese word starts with a small kana or a long-vowel mark
@@ -708,8 +817,8 @@ def _clean_company(company: str) -> str:
     by a mark (回|燈電子株式会社), and a small kana at the very start."""
     company = re.sub(r"^(?:[^\w(]|[\d_])+", "", _LOGO_CUT.sub("", company)).split("。", 1)[0]
     bracket = _LOGO_BRACKET.match(company)
-    if bracket and company[bracket.end():]:
-        company = company[bracket.end():]
+    if bracket and company[bracket.end() :]:
+        company = company[bracket.end() :]
     for form in vocab.LEGAL_FORMS_JA:
         k = company.find(form)
         if k > 0 and k + len(form) < len(company):  # the legal form leads the name
@@ -725,7 +834,7 @@ _CO_MISREAD = re.compile(r"\bC(?:[Oo]?0[Oo0]?)(?=\.,?\s*(LTD|Ltd)\b)")
 
 
 def _mend_co(company: str) -> str:
-    """"Co., Ltd." as printed where OCR read its o as 0, in the case of its "Ltd"."""
+    """ "Co., Ltd." as printed where OCR read its o as 0, in the case of its "Ltd"."""
     return _CO_MISREAD.sub(lambda m: "CO" if m.group(1).isupper() else "Co", company)
 
 
@@ -746,14 +855,19 @@ def _join_split_words(parts: list[str]) -> list[str]:
     i = 0
     while i < len(parts):
         for n in (3, 2):
-            chunk = parts[i:i + n]
+            chunk = parts[i : i + n]
             if len(chunk) != n or not all(has_cjk(p) for p in chunk):
                 continue
             kinds = [_classify_part(p)[0] for p in chunk]
             whole = _classify_part("".join(chunk))[0]
-            if whole != "other" and all(k == "other" for k in kinds) or \
-                    n == 2 and kinds == ["other", "dept"] and whole == "dept" \
-                    and len(chunk[0]) <= SPLIT_HEAD:
+            if (
+                whole != "other"
+                and all(k == "other" for k in kinds)
+                or n == 2
+                and kinds == ["other", "dept"]
+                and whole == "dept"
+                and len(chunk[0]) <= SPLIT_HEAD
+            ):
                 out.append("".join(chunk))
                 i += n
                 break
@@ -800,9 +914,18 @@ def _near_title(part: str) -> str | None:
         return p.replace("0", "O")
     if len(p) < 3 or not has_cjk(p):
         return None
-    near = {t for t in vocab.TITLES_JA if len(t) >= 3 and (
-        len(t) == len(p) and Hamming.distance(t, p) == 1
-        or len(p) >= 4 and t.startswith(p) and len(t) - len(p) <= 2)}
+    near = {
+        t
+        for t in vocab.TITLES_JA
+        if len(t) >= 3
+        and (
+            len(t) == len(p)
+            and Hamming.distance(t, p) == 1
+            or len(p) >= 4
+            and t.startswith(p)
+            and len(t) - len(p) <= 2
+        )
+    }
     return near.pop() if len(near) == 1 else None
 
 
@@ -819,7 +942,8 @@ def lines_for_test(texts: list[tuple[str, int] | tuple[str, int, int]]) -> OcrRe
     for text, h, *right in texts:
         w = max(1, len(text)) * h
         box = Box(x=right[0] - w if right else 10, y=y, w=w, h=h)
-        lines.append(OcrLine(text=text, conf=95.0, box=box,
-                             words=[OcrWord(text=text, conf=95.0, box=box)]))
+        lines.append(
+            OcrLine(text=text, conf=95.0, box=box, words=[OcrWord(text=text, conf=95.0, box=box)])
+        )
         y += h + 10
     return OcrResult(lines=lines, rotation=0)

@@ -41,8 +41,13 @@ def tokens(text: str) -> list[Token]:
     # MeCab's tagger is not safe to share between threads without a lock
     with _lock:
         return [
-            Token(w.surface, w.feature.pos1 or "", w.feature.pos2 or "", w.feature.pos3 or "",
-                  w.feature.pos4 or "")
+            Token(
+                w.surface,
+                w.feature.pos1 or "",
+                w.feature.pos2 or "",
+                w.feature.pos3 or "",
+                w.feature.pos4 or "",
+            )
             for w in tagger()(text)
         ]
 
@@ -81,7 +86,7 @@ def split_name(text: str) -> NameSplit | None:
         else:
             break
     if family and family != compact:
-        given = compact[len(family):]
+        given = compact[len(family) :]
         given_known = all(t.pos4 == "名" for t in tokens(given))
         return NameSplit(family, given, 1.0 if given_known else 0.8)
     # unknown family name: use the given-name token at the end if UniDic knows one
@@ -120,14 +125,18 @@ def space_reading(kana: str, family: str, given: str = "") -> str:
     compact = kana.replace(" ", "")
     fam = reading(family)
     card_gap = kana.index(" ") if kana.count(" ") == 1 else None
-    if fam and compact.startswith(fam) and len(compact) > len(fam) and (
-            card_gap is None or card_gap < len(fam)):
-        return f"{fam} {compact[len(fam):]}"
+    if (
+        fam
+        and compact.startswith(fam)
+        and len(compact) > len(fam)
+        and (card_gap is None or card_gap < len(fam))
+    ):
+        return f"{fam} {compact[len(fam) :]}"
     if card_gap is not None:  # the card's own gap, unless it fell inside the family name
         return kana
     giv = reading(given) if given else ""
     if giv and compact.endswith(giv) and len(compact) > len(giv):
-        return f"{compact[:-len(giv)]} {giv}"
+        return f"{compact[: -len(giv)]} {giv}"
     return kana
 
 
@@ -140,8 +149,11 @@ def is_common_word(text: str) -> bool:
 
 # long vowels and their spellings folded, so that リョウ, Ryo and Ryou (大野: オオノ, Ono,
 # Ohno; 難波: Namba, Nanba) compare equal
-_LONG_VOWELS = ((re.compile(r"ou|oo|oh(?![aiueo])"), "o"), (re.compile(r"uu"), "u"),
-                (re.compile(r"m(?=[bpm])"), "n"))
+_LONG_VOWELS = (
+    (re.compile(r"ou|oo|oh(?![aiueo])"), "o"),
+    (re.compile(r"uu"), "u"),
+    (re.compile(r"m(?=[bpm])"), "n"),
+)
 
 
 def romaji_key(text: str) -> str:
@@ -168,7 +180,10 @@ def reads_as(family: str, given: str, printed: list[list[str]]) -> bool | None:
         return None
     for parts in printed:
         keys = [romaji_key(p) for p in parts]
-        if sorted(keys) in (sorted([fam, giv]), sorted([fam, giv[0]]), sorted([fam[0], giv])) \
-                or "".join(keys) in (fam + giv, giv + fam):
+        if sorted(keys) in (
+            sorted([fam, giv]),
+            sorted([fam, giv[0]]),
+            sorted([fam[0], giv]),
+        ) or "".join(keys) in (fam + giv, giv + fam):
             return True
     return False

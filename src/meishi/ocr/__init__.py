@@ -32,8 +32,16 @@ if TYPE_CHECKING:
 EngineName = Literal["ppocr", "tesseract"]
 ENGINES: tuple[EngineName, ...] = ("ppocr", "tesseract")
 
-__all__ = ["ENGINES", "CardReader", "EngineName", "PpOcrReader", "TesseractReader", "as_reader",
-           "get_reader", "rotate"]
+__all__ = [
+    "ENGINES",
+    "CardReader",
+    "EngineName",
+    "PpOcrReader",
+    "TesseractReader",
+    "as_reader",
+    "get_reader",
+    "rotate",
+]
 
 
 @runtime_checkable
@@ -73,8 +81,10 @@ class TesseractReader:
             if missing:
                 raise MissingDependencyError(
                     f"Tesseract language data missing: {', '.join(missing)} — run `sudo "
-                    "apt-get install " + " ".join(
-                        f"tesseract-ocr-{m.replace('_', '-')}" for m in missing) + "`")
+                    "apt-get install "
+                    + " ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing)
+                    + "`"
+                )
 
     def read_card(self, card: CardImage) -> OcrResult:
         from meishi.ocr.tesseract import read_text

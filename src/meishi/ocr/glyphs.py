@@ -56,21 +56,30 @@ def _simplified(text: str) -> str:
 
 
 # katakana that PP-OCR reads as the kanji (or sign) it resembles
-_KANA_LOOKALIKES = {"八": "ハ", "卜": "ト", "了": "ア", "力": "カ", "夕": "タ", "口": "ロ",
-                    "工": "エ", "二": "ニ", "才": "オ", "入": "ス"}
+_KANA_LOOKALIKES = {
+    "八": "ハ",
+    "卜": "ト",
+    "了": "ア",
+    "力": "カ",
+    "夕": "タ",
+    "口": "ロ",
+    "工": "エ",
+    "二": "ニ",
+    "才": "オ",
+    "入": "ス",
+}
 #: look-alikes that are common words on their own (二 of 第二, 入 of 入口): only between
 #: katakana; the others also where they begin a katakana word and MeCab finds them alone
 #: (株式会社力ザネ → カザネ; 協力ソフト keeps its 力: MeCab reads 協力)
 _ALONE_IS_A_WORD = frozenset("八二工入口")
-_BETWEEN_KANA = re.compile(
-    rf"(?<=[{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}])")
+_BETWEEN_KANA = re.compile(rf"(?<=[{KATAKANA}])[{''.join(_KANA_LOOKALIKES)}](?=[{KATAKANA}])")
 _WORD_START = re.compile(
     rf"(?<![{KANJI}{KATAKANA}\u3040-\u309f])[{''.join(_ALONE_IS_A_WORD)}]"
-    rf"(?=[\u30a1-\u30f5\u30fc]{{2}})")
+    rf"(?=[\u30a1-\u30f5\u30fc]{{2}})"
+)
 _LOOK = "".join(_KANA_LOOKALIKES)
 #: a look-alike beside katakana (ミナ卜総研, 株式会社力ザネ) ...
-_BESIDE_KANA = re.compile(
-    rf"(?<=[{KATAKANA}])[{_LOOK}]|[{_LOOK}](?=[{KATAKANA}])")
+_BESIDE_KANA = re.compile(rf"(?<=[{KATAKANA}])[{_LOOK}]|[{_LOOK}](?=[{KATAKANA}])")
 #: ... and a run of katakana and look-alikes (イ口八電機): the word look-alikes count there
 _KANA_RUN = re.compile(rf"[{KATAKANA}{_LOOK}]{{3,}}")
 
@@ -90,8 +99,13 @@ def _kana_lookalikes(text: str) -> str:
         if len(tok.surface) == 1:
             alone.add(start)
         at = start + len(tok.surface)
-    in_run = {i for m in _KANA_RUN.finditer(text) if re.search(f"[{KATAKANA}]", m.group())
-              for i in range(m.start(), m.end())}
+    in_run = {
+        i
+        for m in _KANA_RUN.finditer(text)
+        if re.search(f"[{KATAKANA}]", m.group())
+        for i in range(m.start(), m.end())
+    }
+
     def counted(i: int) -> bool:  # alone, and no ordinal or number before it (第二, 2八)
         return i in alone and not (i > 0 and (text[i - 1] == "第" or text[i - 1].isdigit()))
 
@@ -168,22 +182,56 @@ class GlyphRule:
 
 #: every glyph mend, in the order applied; each example is a test
 RULES: tuple[GlyphRule, ...] = (
-    GlyphRule("simplified", _simplified, "福岛县 带 话", "福島県 帯 話",
-              "a glyph Japanese text cannot hold, in its Japanese form (OpenCC s2t + t2jp)"),
-    GlyphRule("kana_lookalike", _kana_lookalikes, "株式会社力ザネ シ二アマネージャー 協力ソフト 八ルカ ミナ卜総研 イ口八電機",
-              "株式会社カザネ シニアマネージャー 協力ソフト ハルカ ミナト総研 イロハ電機",
-              "a kanji shaped like a katakana, inside a katakana word"),
-    GlyphRule("long_vowel", _long_vowel, "センタ一ビル マネ一ジャ一 タワ一4F", "センタービル マネージャー タワー4F",
-              "一 or a dash after katakana is the long-vowel mark"),
-    GlyphRule("digit_dash", _digit_dash, "東京都文京区後楽4'5'19", "東京都文京区後楽4-5-19",
-              "an apostrophe between digits is a dash"),
-    GlyphRule("column_one", _column_one, "T18017111", "T180-7111",
-              "in a column, 1 for a dash across it: postal code, ー after katakana",
-              columns_only=True),
-    GlyphRule("postal_mark", _postal_mark, "平532-2716", "〒532-2716",
-              "a 〒 look-alike before a postal code opening the line"),
-    GlyphRule("small_ke", _small_ke, "千代田区霞ケ関1-2-3", "千代田区霞ヶ関1-2-3",
-              "ケ between kanji is the small ヶ of a place name"),
+    GlyphRule(
+        "simplified",
+        _simplified,
+        "福岛县 带 话",
+        "福島県 帯 話",
+        "a glyph Japanese text cannot hold, in its Japanese form (OpenCC s2t + t2jp)",
+    ),
+    GlyphRule(
+        "kana_lookalike",
+        _kana_lookalikes,
+        "株式会社力ザネ シ二アマネージャー 協力ソフト 八ルカ ミナ卜総研 イ口八電機",
+        "株式会社カザネ シニアマネージャー 協力ソフト ハルカ ミナト総研 イロハ電機",
+        "a kanji shaped like a katakana, inside a katakana word",
+    ),
+    GlyphRule(
+        "long_vowel",
+        _long_vowel,
+        "センタ一ビル マネ一ジャ一 タワ一4F",
+        "センタービル マネージャー タワー4F",
+        "一 or a dash after katakana is the long-vowel mark",
+    ),
+    GlyphRule(
+        "digit_dash",
+        _digit_dash,
+        "東京都文京区後楽4'5'19",
+        "東京都文京区後楽4-5-19",
+        "an apostrophe between digits is a dash",
+    ),
+    GlyphRule(
+        "column_one",
+        _column_one,
+        "T18017111",
+        "T180-7111",
+        "in a column, 1 for a dash across it: postal code, ー after katakana",
+        columns_only=True,
+    ),
+    GlyphRule(
+        "postal_mark",
+        _postal_mark,
+        "平532-2716",
+        "〒532-2716",
+        "a 〒 look-alike before a postal code opening the line",
+    ),
+    GlyphRule(
+        "small_ke",
+        _small_ke,
+        "千代田区霞ケ関1-2-3",
+        "千代田区霞ヶ関1-2-3",
+        "ケ between kanji is the small ヶ of a place name",
+    ),
 )
 
 #: rules switched off for an ablation (``meishi eval --no-rule``); empty in normal use
@@ -208,6 +256,6 @@ def mend_line(line: OcrLine) -> OcrLine:
         start = line.text.find(w.text, at)
         if start < 0:
             return line.model_copy(update={"text": text})
-        words.append(OcrWord(text=text[start:start + len(w.text)], conf=w.conf, box=w.box))
+        words.append(OcrWord(text=text[start : start + len(w.text)], conf=w.conf, box=w.box))
         at = start + len(w.text)
     return line.model_copy(update={"text": text, "words": words})

@@ -51,14 +51,16 @@ def model_paths() -> dict[str, Path]:
     except ModuleNotFoundError as exc:
         raise MissingDependencyError(
             "rapidocr is not installed: run `./run setup` (or `pip install rapidocr "
-            "onnxruntime`), or use MEISHI_OCR_ENGINE=tesseract") from exc
+            "onnxruntime`), or use MEISHI_OCR_ENGINE=tesseract"
+        ) from exc
     paths = {task: root / name for task, name in MODELS.items()}
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise MissingDependencyError(
             f"PP-OCR model files missing: {', '.join(missing)}. meishi never downloads "
             "models: reinstall rapidocr 3.x from PyPI (its wheel carries them), or use "
-            "MEISHI_OCR_ENGINE=tesseract")
+            "MEISHI_OCR_ENGINE=tesseract"
+        )
     return paths
 
 
@@ -73,8 +75,8 @@ def _rapid() -> Any:
         from rapidocr import RapidOCR
     except ImportError as exc:  # onnxruntime missing or broken
         raise MissingDependencyError(
-            f"rapidocr cannot load ({exc}): run `./run setup`, or use "
-            "MEISHI_OCR_ENGINE=tesseract") from exc
+            f"rapidocr cannot load ({exc}): run `./run setup`, or use MEISHI_OCR_ENGINE=tesseract"
+        ) from exc
     params: dict[str, Any] = {
         "Global.log_level": "warning",
         "Global.return_word_box": True,
@@ -97,15 +99,26 @@ def _call(img: np.ndarray, *, det: bool = True, cls: bool = True, rec: bool = Tr
     cache = os.environ.get("MEISHI_OCR_CACHE")
     if cache:
         key = hashlib.sha256(
-            img.tobytes() + repr((img.shape, det, cls, rec, TUNING.det_long_side, TUNING.rec_batch,
-                                  TUNING.ppocr_min_score, version())).encode()).hexdigest()
+            img.tobytes()
+            + repr(
+                (
+                    img.shape,
+                    det,
+                    cls,
+                    rec,
+                    TUNING.det_long_side,
+                    TUNING.rec_batch,
+                    TUNING.ppocr_min_score,
+                    version(),
+                )
+            ).encode()
+        ).hexdigest()
         path = Path(cache) / f"{key[:40]}.json"
         if path.exists():
             return SimpleNamespace(**json.loads(path.read_text(encoding="utf-8")))
     with _LOCK:
         # rapidocr keeps the flags of the last call: name every one, every time
-        out = _rapid()(img, use_det=det, use_cls=cls, use_rec=rec,
-                       return_word_box=det and rec)
+        out = _rapid()(img, use_det=det, use_cls=cls, use_rec=rec, return_word_box=det and rec)
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -116,6 +129,7 @@ def _call(img: np.ndarray, *, det: bool = True, cls: bool = True, rec: bool = Tr
 
 def _raw(out: Any) -> dict[str, Any]:
     """The parts of a rapidocr answer meishi reads, as JSON."""
+
     def plain(x: Any) -> Any:
         if isinstance(x, np.ndarray):
             return x.tolist()
@@ -124,16 +138,18 @@ def _raw(out: Any) -> dict[str, Any]:
         if isinstance(x, (np.floating, np.integer)):
             return x.item()
         return x
-    return {k: plain(getattr(out, k, None))
-            for k in ("boxes", "txts", "scores", "word_results", "cls_res")}
+
+    return {
+        k: plain(getattr(out, k, None))
+        for k in ("boxes", "txts", "scores", "word_results", "cls_res")
+    }
 
 
 def _box(quad: Any) -> Box:
     pts = np.asarray(quad, dtype=float).reshape(-1, 2)
     x0, y0 = np.floor(pts.min(axis=0)).astype(int)
     x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
-    return Box(x=int(max(0, x0)), y=int(max(0, y0)), w=int(max(1, x1 - x0)),
-               h=int(max(1, y1 - y0)))
+    return Box(x=int(max(0, x0)), y=int(max(0, y0)), w=int(max(1, x1 - x0)), h=int(max(1, y1 - y0)))
 
 
 def _is_vertical(box: Box, text: str) -> bool:
@@ -170,8 +186,11 @@ def _fragments(out: Any) -> list[_Fragment]:
         box = _box(quad)
         glyphs: list[Glyph] = []
         if i < len(words_of) and words_of[i]:
-            glyphs = [(str(t), float(s), _box(q)) for t, s, q in words_of[i]
-                      if q is not None and str(t).strip()]
+            glyphs = [
+                (str(t), float(s), _box(q))
+                for t, s, q in words_of[i]
+                if q is not None and str(t).strip()
+            ]
         # the glyph boxes are trusted only when they spell the line
         if "".join(g[0] for g in glyphs).replace(" ", "") != text.replace(" ", ""):
             glyphs = [(text.replace(" ", ""), float(score), box)]
@@ -192,11 +211,15 @@ def _per_char(g: Glyph, vertical: bool) -> list[Glyph]:
     n = len(text)
     if vertical:
         step = box.h / n
-        return [(c, score, Box(x=box.x, y=int(box.y + k * step), w=box.w, h=max(1, int(step))))
-                for k, c in enumerate(text)]
+        return [
+            (c, score, Box(x=box.x, y=int(box.y + k * step), w=box.w, h=max(1, int(step))))
+            for k, c in enumerate(text)
+        ]
     step = box.w / n
-    return [(c, score, Box(x=int(box.x + k * step), y=box.y, w=max(1, int(step)), h=box.h))
-            for k, c in enumerate(text)]
+    return [
+        (c, score, Box(x=int(box.x + k * step), y=box.y, w=max(1, int(step)), h=box.h))
+        for k, c in enumerate(text)
+    ]
 
 
 def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
@@ -209,17 +232,24 @@ def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
         if not _KANA_BAR.search(frag.text):
             out.append(frag)
             continue
-        glyphs = [c for g in frag.glyphs for c in
-                  (_per_char(g, frag.vertical) if any(ch in _BARS for ch in g[0]) else [g])]
+        glyphs = [
+            c
+            for g in frag.glyphs
+            for c in (_per_char(g, frag.vertical) if any(ch in _BARS for ch in g[0]) else [g])
+        ]
         line = _crop(grey, frag.box, pad=0)
         level, _ = cv2.threshold(line, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         keep = []
         for i, g in enumerate(glyphs):
-            if g[0] in _BARS and 0 < i < len(glyphs) - 1 and \
-                    _KANA_BAR.match(glyphs[i - 1][0][-1:] + g[0] + glyphs[i + 1][0][:1]):
+            if (
+                g[0] in _BARS
+                and 0 < i < len(glyphs) - 1
+                and _KANA_BAR.match(glyphs[i - 1][0][-1:] + g[0] + glyphs[i + 1][0][:1])
+            ):
                 b = g[2]
-                inner = Box(x=b.x + b.w // 4, y=b.y + b.h // 4, w=max(1, b.w // 2),
-                            h=max(1, b.h // 2))
+                inner = Box(
+                    x=b.x + b.w // 4, y=b.y + b.h // 4, w=max(1, b.w // 2), h=max(1, b.h // 2)
+                )
                 cell = _crop(grey, inner, pad=0)
                 if cell.size and float((cell < level).mean()) < TUNING.blank_ink:
                     continue
@@ -227,8 +257,9 @@ def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
         if len(keep) == len(glyphs):
             out.append(frag)
         else:
-            out.append(_Fragment("".join(g[0] for g in keep), frag.score, frag.box,
-                                 frag.vertical, keep))
+            out.append(
+                _Fragment("".join(g[0] for g in keep), frag.score, frag.box, frag.vertical, keep)
+            )
     return out
 
 
@@ -267,8 +298,12 @@ def _join(a: _Fragment, b: _Fragment) -> _Fragment:
     a_end = _along(a.box, vertical)[1]
     rest = list(b.glyphs)
     last = a.glyphs[-1] if a.glyphs else None
-    while rest and last is not None and rest[0][0] == last[0] and \
-            _along(rest[0][2], vertical)[0] < a_end - 0.3 * a.size:
+    while (
+        rest
+        and last is not None
+        and rest[0][0] == last[0]
+        and _along(rest[0][2], vertical)[0] < a_end - 0.3 * a.size
+    ):
         rest.pop(0)
     glyphs = a.glyphs + rest
     text = a.text + " " + "".join(g[0] for g in rest) if rest else a.text
@@ -326,9 +361,14 @@ def _glyph_words(frag: _Fragment) -> list[OcrWord]:
         else:
             words[-1].append(cur)
     conf = round(frag.score * 100, 1)
-    return [OcrWord(text="".join(g[0] for g in group),
-                    conf=round(min(min(g[1] for g in group) * 100, conf), 1),
-                    box=Box.union([g[2] for g in group])) for group in words]
+    return [
+        OcrWord(
+            text="".join(g[0] for g in group),
+            conf=round(min(min(g[1] for g in group) * 100, conf), 1),
+            box=Box.union([g[2] for g in group]),
+        )
+        for group in words
+    ]
 
 
 def _lines(frags: list[_Fragment]) -> list[OcrLine]:
@@ -342,16 +382,26 @@ def _lines(frags: list[_Fragment]) -> list[OcrLine]:
             # a line is as sure as its least sure glyph: one misread glyph in ten barely
             # moves the mean (0.95) but is the error the review must catch
             conf = min(conf, min(w.conf for w in words))
-        lines.append(mend_line(OcrLine(text=" ".join(w.text for w in words),
-                                       conf=round(conf, 1), box=frag.box,
-                                       words=words, vertical=frag.vertical)))
+        lines.append(
+            mend_line(
+                OcrLine(
+                    text=" ".join(w.text for w in words),
+                    conf=round(conf, 1),
+                    box=frag.box,
+                    words=words,
+                    vertical=frag.vertical,
+                )
+            )
+        )
     return lines
 
 
 def _crop(img: np.ndarray, box: Box, pad: int = 2) -> np.ndarray:
     h, w = img.shape[:2]
-    return img[max(0, box.y - pad):min(h, box.bottom + pad),
-               max(0, box.x - pad):min(w, box.right + pad)]
+    return img[
+        max(0, box.y - pad) : min(h, box.bottom + pad),
+        max(0, box.x - pad) : min(w, box.right + pad),
+    ]
 
 
 _CJK_GLYPH = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u3400-\u9fff\uf900-\ufaff々]$")
@@ -391,7 +441,7 @@ def column_turn(img: np.ndarray, frags: list[_Fragment]) -> int:
     """
     cols = sorted((f for f in frags if f.vertical), key=lambda f: -f.box.h)
     scores: dict[str, list[float]] = {k: [] for k in _TURNS}
-    for frag in cols[:TUNING.turn_probe_lines]:
+    for frag in cols[: TUNING.turn_probe_lines]:
         cells = _column_cells(img, frag)
         if len(cells) < 3:
             continue
@@ -414,8 +464,9 @@ def column_turn(img: np.ndarray, frags: list[_Fragment]) -> int:
 
 def _cls_votes(img: np.ndarray, lines: list[OcrLine]) -> float:
     """Share of the longest lines that the angle classifier reads as upside down."""
-    cands = sorted((ln for ln in lines if not ln.vertical),
-                   key=lambda ln: -len(ln.text))[:TUNING.turn_probe_lines]
+    cands = sorted((ln for ln in lines if not ln.vertical), key=lambda ln: -len(ln.text))[
+        : TUNING.turn_probe_lines
+    ]
     flips = []
     for ln in cands:
         crop = _crop(img, ln.box)
@@ -428,8 +479,7 @@ def _cls_votes(img: np.ndarray, lines: list[OcrLine]) -> float:
     return float(np.mean(flips)) if flips else 0.0
 
 
-def decide_frame(img: np.ndarray, lines: list[OcrLine],
-                 frags: list[_Fragment]) -> tuple[str, int]:
+def decide_frame(img: np.ndarray, lines: list[OcrLine], frags: list[_Fragment]) -> tuple[str, int]:
     """The card's writing direction and the clockwise turn that makes it upright, from one
     reading in the image's frame.
 
@@ -450,8 +500,10 @@ def decide_frame(img: np.ndarray, lines: list[OcrLine],
 @lru_cache(maxsize=1)
 def version() -> str:
     try:
-        return (f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small), onnxruntime "
-                f"{metadata.version('onnxruntime')}")
+        return (
+            f"rapidocr {metadata.version('rapidocr')} (PP-OCRv6 small), onnxruntime "
+            f"{metadata.version('onnxruntime')}"
+        )
     except metadata.PackageNotFoundError as exc:
         raise MissingDependencyError(f"{exc.name} is not installed: run `./run setup`") from exc
 
@@ -490,15 +542,22 @@ class PpOcrEngine:
         orientation, turn = decide_frame(img, lines, frags)
         if turn:
             lines = self.read_lines(rotate(img, turn))
-        return OcrResult(lines=_reading_order(lines, orientation == "vertical"),
-                         orientation=orientation,
-                         rotation=turn, engine=self.name)
+        return OcrResult(
+            lines=_reading_order(lines, orientation == "vertical"),
+            orientation=orientation,
+            rotation=turn,
+            engine=self.name,
+        )
 
 
 def _reading_order(lines: list[OcrLine], tategaki: bool) -> list[OcrLine]:
     """Top to bottom, left to right; on a tategaki card its columns right to left first."""
-    cols = sorted((ln for ln in lines if tategaki and ln.vertical),
-                  key=lambda ln: (-(ln.box.x + ln.box.w / 2), ln.box.y))
-    rows = sorted((ln for ln in lines if not (tategaki and ln.vertical)),
-                  key=lambda ln: (ln.box.y + ln.box.h / 2, ln.box.x))
+    cols = sorted(
+        (ln for ln in lines if tategaki and ln.vertical),
+        key=lambda ln: (-(ln.box.x + ln.box.w / 2), ln.box.y),
+    )
+    rows = sorted(
+        (ln for ln in lines if not (tategaki and ln.vertical)),
+        key=lambda ln: (ln.box.y + ln.box.h / 2, ln.box.x),
+    )
     return cols + rows

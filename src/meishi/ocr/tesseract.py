@@ -79,8 +79,11 @@ class TesseractEngine:
         pt = self._pt
         try:
             data = pt.image_to_data(
-                gray, lang=lang, config=f"--oem 1 --psm {psm}",
-                output_type=pt.Output.DICT, timeout=self.timeout_s,
+                gray,
+                lang=lang,
+                config=f"--oem 1 --psm {psm}",
+                output_type=pt.Output.DICT,
+                timeout=self.timeout_s,
             )
         except pt.TesseractNotFoundError as exc:
             raise MissingDependencyError(
@@ -167,8 +170,10 @@ def make_line(words: list[OcrWord]) -> OcrLine:
     box = Box.union([w.box for w in words])
     xs = [w.box.x + w.box.w / 2 for w in words]
     ys = [w.box.y + w.box.h / 2 for w in words]
-    vertical = len(words) > 1 and (max(ys) - min(ys)) > 2 * (max(xs) - min(xs)) or (
-        len(words) == 1 and box.h > 2.5 * box.w and len(words[0].text) > 1
+    vertical = (
+        len(words) > 1
+        and (max(ys) - min(ys)) > 2 * (max(xs) - min(xs))
+        or (len(words) == 1 and box.h > 2.5 * box.w and len(words[0].text) > 1)
     )
     words = sorted(words, key=(lambda w: w.box.y) if vertical else (lambda w: w.box.x))
     size = box.w if vertical else box.h
@@ -238,10 +243,13 @@ def merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
         for i, prev in enumerate(out):
             a, b = prev.box, ln.box
             h = max(a.h, b.h)
-            if (not prev.vertical and not ln.vertical
-                    and a.overlap_y(b) >= 0.6 * min(a.h, b.h)
-                    and 0.6 <= a.h / max(b.h, 1) <= 1.6
-                    and -0.2 * h <= b.x - a.right <= 1.2 * h):
+            if (
+                not prev.vertical
+                and not ln.vertical
+                and a.overlap_y(b) >= 0.6 * min(a.h, b.h)
+                and 0.6 <= a.h / max(b.h, 1) <= 1.6
+                and -0.2 * h <= b.x - a.right <= 1.2 * h
+            ):
                 out[i] = make_line(prev.words + ln.words)
                 break
         else:
@@ -261,21 +269,28 @@ def read_vertical(gray: np.ndarray, engine: OcrEngine, reread: bool = True) -> l
     then reads the rest as columns, right to left.
     """
     horizontal = [
-        ln for ln in read_horizontal(gray, engine)
-        if not ln.vertical and len(ln.text.replace(" ", "")) >= 4 and ln.box.w > 3 * ln.box.h
+        ln
+        for ln in read_horizontal(gray, engine)
+        if not ln.vertical
+        and len(ln.text.replace(" ", "")) >= 4
+        and ln.box.w > 3 * ln.box.h
         # a column read sideways comes out as scraps, not as a long line; an unsure long
         # line (a phone or mail line in small print) is read again (:func:`reread_lines`)
-        and (ln.conf >= (60 if _mostly_cjk(ln.text) else HORIZONTAL_LATIN_CONF)
-             # a mail or web address is a line however unsure (read again in English later)
-             or _WEB_LINE.search(ln.text) is not None)
+        and (
+            ln.conf >= (60 if _mostly_cjk(ln.text) else HORIZONTAL_LATIN_CONF)
+            # a mail or web address is a line however unsure (read again in English later)
+            or _WEB_LINE.search(ln.text) is not None
+        )
     ]
     ink = _ink(gray)
     horizontal = [ln for ln in horizontal if not _across_columns(ink, ln)]
     masked = gray.copy()
     for ln in horizontal:
         pad = max(2, ln.box.h // 4)
-        masked[max(0, ln.box.y - pad):ln.box.bottom + pad,
-               max(0, ln.box.x - pad):ln.box.right + pad] = 255
+        masked[
+            max(0, ln.box.y - pad) : ln.box.bottom + pad,
+            max(0, ln.box.x - pad) : ln.box.right + pad,
+        ] = 255
     columns = []
     for ln in trim(engine.read(masked, lang="jpn_vert", psm=5)):
         words = _column_words(ln.words)
@@ -311,12 +326,14 @@ def _across_columns(ink: np.ndarray, line: OcrLine) -> bool:
     Most of its words then have ink just above and just below them, where the columns go
     on; a printed line has its line spacing blank above and below. Masked out as a line, it
     would cut a piece out of every column it crosses."""
+
     def hemmed(b: Box) -> bool:
         reach = max(2, int(COLUMN_NEIGHBOUR * b.h))
         cols = slice(b.x, b.right)
-        above = ink[max(0, b.y - reach):max(0, b.y - 2), cols]
-        below = ink[b.bottom + 2:b.bottom + reach, cols]
+        above = ink[max(0, b.y - reach) : max(0, b.y - 2), cols]
+        below = ink[b.bottom + 2 : b.bottom + reach, cols]
         return bool(above.any() and below.any())
+
     return sum(hemmed(w.box) for w in line.words) * 2 > len(line.words)
 
 
@@ -327,9 +344,17 @@ _FLOOR = re.compile(r"B?\d+F")
 def _column_words(words: list[OcrWord]) -> list[OcrWord]:
     """A column's words without the stray marks ``jpn_vert`` reads beside it as short Latin
     words or with next to no confidence."""
-    return [w for w in words if w.conf >= 30 and not (
-        len(w.text) <= 2 and w.text.isascii() and not w.text.isdigit()
-        and not _FLOOR.fullmatch(w.text))]
+    return [
+        w
+        for w in words
+        if w.conf >= 30
+        and not (
+            len(w.text) <= 2
+            and w.text.isascii()
+            and not w.text.isdigit()
+            and not _FLOOR.fullmatch(w.text)
+        )
+    ]
 
 
 #: character height of a column laid out as a line (:func:`column_as_line`)
@@ -338,8 +363,7 @@ STRIP_HEIGHT = 48
 COLUMN_SCALE = 0.7
 
 
-def reread_columns(gray: np.ndarray, columns: list[OcrLine],
-                   engine: OcrEngine) -> list[OcrLine]:
+def reread_columns(gray: np.ndarray, columns: list[OcrLine], engine: OcrEngine) -> list[OcrLine]:
     """Read each column again on its own: the block layout splits a column into pieces and
     drops characters where columns stand close (会 | カザネ酒). Pieces that share a column
     are re-read as one; the new reading is kept if it is better (:func:`better_reading`)."""
@@ -362,8 +386,11 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
     area = Box.union([o.box for o in body])
     boxes: list[tuple[Box, list[OcrLine]]] = [(Box.union([o.box for o in g]), g) for g in groups]
     # columns of ink the block layout did not see at all (a 〒 column of stacked digits)
-    boxes += [(b, []) for b in _ink_columns(gray, area) if not any(
-        b.overlap_x(o) > 0.3 * b.w for o, _ in boxes)]
+    boxes += [
+        (b, [])
+        for b in _ink_columns(gray, area)
+        if not any(b.overlap_x(o) > 0.3 * b.w for o, _ in boxes)
+    ]
     ink = _ink(gray)
     for box, g in boxes:
         pad = max(6, box.w // 3)
@@ -388,8 +415,11 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
             best = new
         # a 〒 column with a group of digits read unsurely: the postal code's grammar judges it
         whole = make_line(raw) if raw else None
-        if whole is not None and not (best is not None and _POSTAL_COLUMN.match(best.text)) \
-                and _POSTAL_COLUMN.match(whole.text):
+        if (
+            whole is not None
+            and not (best is not None and _POSTAL_COLUMN.match(best.text))
+            and _POSTAL_COLUMN.match(whole.text)
+        ):
             best = new = whole
         # the same column laid out as a line: jpn reads upright digits stacked in a column
         # (〒192-2157, 旭町4-26-2) that jpn_vert drops
@@ -403,8 +433,11 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
                 if latin is not None:
                     line = _digits_by_vote(line, latin)
             # ... but a reading with the postal code's grammar is not given up for one without
-            postal = best is not None and _POSTAL_COLUMN.match(best.text) and \
-                not _POSTAL_COLUMN.match(line.text if line is not None else "")
+            postal = (
+                best is not None
+                and _POSTAL_COLUMN.match(best.text)
+                and not _POSTAL_COLUMN.match(line.text if line is not None else "")
+            )
             if line is not None and not postal and (best is None or better_reading(line, best)):
                 best = line
             elif line is not None and best is not None:
@@ -414,8 +447,11 @@ def reread_columns(gray: np.ndarray, columns: list[OcrLine],
             best = _with_block_number(best, [c for c in (old, new, line) if c is not None] + read)
         if best is old and len(mine) == sum(len(o.words) for o in g):
             out.extend(g)
-        elif best is not None and (g or _POSTAL_COLUMN.match(best.text) or (
-                best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)):
+        elif best is not None and (
+            g
+            or _POSTAL_COLUMN.match(best.text)
+            or (best.conf >= 60 and len(best.text.replace(" ", "")) >= 3)
+        ):
             best.vertical = True
             out.append(best)
     return out
@@ -448,7 +484,7 @@ def _digits_by_vote(jpn: OcrLine, eng: OcrLine) -> OcrLine:
     a, b = (ln.text.replace(" ", "") for ln in (jpn, eng))
     ma, mb = _LEAD_MARK.match(a), _LEAD_MARK.match(b)
     assert ma is not None and mb is not None  # the pattern matches the empty string
-    a, b = a[ma.end():], b[mb.end():]
+    a, b = a[ma.end() :], b[mb.end() :]
     if len(a) != len(b):
         return surer
     out = []
@@ -471,14 +507,20 @@ def _with_number_tail(column: OcrLine, strip: OcrLine) -> OcrLine:
     """``column`` with the block number or floor that ends ``strip`` (the same column laid
     out as a line) when the column's own reading lost it: 旭町 + 4-26-2."""
     tail = _NUMBER_TAIL.search(strip.text)
-    if tail is None or re.search(r"\d\s*[F階]?$", column.text) or \
-            not re.search(r"[都道府県市区町村]", column.text):  # only an address has a block number
+    if (
+        tail is None
+        or re.search(r"\d\s*[F階]?$", column.text)
+        or not re.search(r"[都道府県市区町村]", column.text)
+    ):  # only an address has a block number
         return column
     b = column.box
     # a gap between digit groups is a dash the strip lost (4-26 2)
     number = re.sub(r"\s*[-~]+\s*|(?<=\d)\s+(?=\d)", "-", tail.group(0)).replace(" ", "")
-    word = OcrWord(text=number, conf=strip.conf,
-                   box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2))
+    word = OcrWord(
+        text=number,
+        conf=strip.conf,
+        box=Box(x=b.x, y=b.bottom, w=b.w, h=b.w * len(tail.group(0)) // 2),
+    )
     return make_line(column.words + [word])
 
 
@@ -507,7 +549,7 @@ def _with_block_number(best: OcrLine, readings: list[OcrLine]) -> OcrLine:
         if len(parts) <= groups or not all(p.isdigit() for p in parts):
             continue
         if digits in ("".join(parts), "1".join(parts)):  # the same digits, or dashes as 1s
-            text = best.text[:mine.start()] + "-".join(parts) + best.text[mine.end():]
+            text = best.text[: mine.start()] + "-".join(parts) + best.text[mine.end() :]
             return make_line([OcrWord(text=text, conf=best.conf, box=best.box)])
     return best
 
@@ -516,8 +558,8 @@ def _ink_end(ink: np.ndarray, column: Box, y: int) -> int:
     """Where ``column``'s ink (``ink``: the card's) ends below ``y``: at a gap wider than
     half a character (specks aside), or at a rule across the card (ink running well beyond
     the column)."""
-    band = ink[y:, column.x:column.right]
-    wide = ink[y:, max(0, column.x - column.w):column.right + column.w]
+    band = ink[y:, column.x : column.right]
+    wide = ink[y:, max(0, column.x - column.w) : column.right + column.w]
     end = y
     for r in np.flatnonzero(band.sum(axis=1) >= 2):
         if y + r - end > column.w // 2 or wide[r].mean() > 0.9:
@@ -528,13 +570,14 @@ def _ink_end(ink: np.ndarray, column: Box, y: int) -> int:
 
 def _ink_columns(gray: np.ndarray, area: Box) -> list[Box]:
     """Bands of ink running down the columns' area, as boxes (a column the layout missed)."""
-    ink = _ink(gray[area.y:area.bottom, :])
+    ink = _ink(gray[area.y : area.bottom, :])
     out: list[Box] = []
     for start, x in _runs(np.flatnonzero(ink.sum(axis=0) >= 3), 5):
         rows = np.flatnonzero(ink[:, start:x].any(axis=1))
         if x - start >= 12 and len(rows) and rows[-1] - rows[0] > 3 * (x - start):
-            out.append(Box(x=start, y=area.y + int(rows[0]), w=x - start,
-                           h=int(rows[-1] - rows[0]) + 1))
+            out.append(
+                Box(x=start, y=area.y + int(rows[0]), w=x - start, h=int(rows[-1] - rows[0]) + 1)
+            )
     return out
 
 
@@ -566,19 +609,22 @@ def _logo_end(crop: np.ndarray, x0: int, x1: int) -> int:
     spans = [np.flatnonzero(band[a:b].any(axis=0)) for a, b in blocks]
     widths = [int(s[-1] - s[0]) + 1 for s in spans]
     # the glyphs' size (ー and 1 are narrower, digits as tall as a kanji)
-    em = float(np.percentile([max(w, b - a) for w, (a, b) in zip(widths, blocks, strict=True)][1:],
-                             75))
+    em = float(
+        np.percentile([max(w, b - a) for w, (a, b) in zip(widths, blocks, strict=True)][1:], 75)
+    )
     gaps = [c - b for (_, b), (c, _) in zip(blocks[1:-1], blocks[2:], strict=True)]
     for n in (1, 2):  # the logo: the topmost block, or two (a logo of two rows of shapes)
         a, b, c = blocks[0][0], blocks[n - 1][1], blocks[n][0]
         x = np.flatnonzero(band[a:b].any(axis=0))
         wide = int(x[-1] - x[0]) + 1
-        if c - b < max(LOGO_GAP * em, 2 * float(np.median(gaps[n - 1:]))) or \
-                not 0.6 * em <= b - a <= 2.2 * em:
+        if (
+            c - b < max(LOGO_GAP * em, 2 * float(np.median(gaps[n - 1 :])))
+            or not 0.6 * em <= b - a <= 2.2 * em
+        ):
             continue
         if n == 2 and (b - a > LOGO_SQUARE * wide or wide < LOGO_SIZE * em):
             continue  # two glyphs stacked are taller than wide, and no wider than the rest
-        box = band[a:b, x[0]:x[-1] + 1]
+        box = band[a:b, x[0] : x[-1] + 1]
         if wide >= LOGO_SIZE * em or b - a >= LOGO_SIZE * em or box.mean() >= LOGO_DENSITY:
             return (b + c) // 2
     return 0
@@ -602,7 +648,7 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     # the column is the band of ink that holds most of it: a scrap of a neighbour at the
     # crop's edge would widen it, and two digits would then pass for one square character
     mass = ink.sum(axis=0)
-    x0, x1 = max(_runs(cols, 2), key=lambda r: int(mass[r[0]:r[1]].sum()))
+    x0, x1 = max(_runs(cols, 2), key=lambda r: int(mass[r[0] : r[1]].sum()))
     ink[:, :x0] = False
     ink[:, x1:] = False
     rows = np.flatnonzero(ink.any(axis=1))
@@ -610,9 +656,12 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
     chars: list[list[int]] = []
     for r in _runs(rows, 0):
         flat = chars and chars[-1][1] - chars[-1][0] < 0.2 * w  # a lone bar: 〒's top, 二's
-        if chars and r[1] - chars[-1][0] <= 1.2 * w and \
-                r[0] - chars[-1][1] < (0.5 if flat else 0.35) * w and (
-                chars[-1][1] - chars[-1][0] < 0.6 * w or r[1] - r[0] < 0.6 * w):
+        if (
+            chars
+            and r[1] - chars[-1][0] <= 1.2 * w
+            and r[0] - chars[-1][1] < (0.5 if flat else 0.35) * w
+            and (chars[-1][1] - chars[-1][0] < 0.6 * w or r[1] - r[0] < 0.6 * w)
+        ):
             chars[-1][1] = r[1]
         else:
             chars.append(r)
@@ -629,26 +678,38 @@ def column_as_line(col: np.ndarray) -> np.ndarray | None:
         inked = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
         # a thin stroke shorter than the square, or than the characters on both sides of it
         # (a 1 is as tall as the digits beside it; a dash between digits is not)
-        around = [c[1] - c[0] for c in chars[max(0, i - 1):i + 2:2] if c != chars[i]]
+        around = [c[1] - c[0] for c in chars[max(0, i - 1) : i + 2 : 2] if c != chars[i]]
         short = y1 - y0 < 0.6 * w or (len(around) == 2 and y1 - y0 < DASH_OF_GLYPH * min(around))
         if len(inked) and inked[-1] - inked[0] + 1 < 0.25 * w and short:
             # an upright dash lies down again, at mid-height
-            tile = np.ascontiguousarray(np.rot90(tile[:, inked[0]:inked[-1] + 1]))
+            tile = np.ascontiguousarray(np.rot90(tile[:, inked[0] : inked[-1] + 1]))
         top = (h - tile.shape[0]) // 2
         left = max(0, (w - tile.shape[1]) // 2)
-        tile = cv2.copyMakeBorder(tile, max(0, top), max(0, h - tile.shape[0] - top), left + gap,
-                                  max(0, w - tile.shape[1] - left), cv2.BORDER_CONSTANT, value=255)
+        tile = cv2.copyMakeBorder(
+            tile,
+            max(0, top),
+            max(0, h - tile.shape[0] - top),
+            left + gap,
+            max(0, w - tile.shape[1] - left),
+            cv2.BORDER_CONSTANT,
+            value=255,
+        )
         tiles.append(tile[:h])
-    strip = cv2.copyMakeBorder(np.hstack(tiles), 10, 10, 10, 10 + gap, cv2.BORDER_CONSTANT,
-                               value=255)
+    strip = cv2.copyMakeBorder(
+        np.hstack(tiles), 10, 10, 10, 10 + gap, cv2.BORDER_CONSTANT, value=255
+    )
     return _scaled(strip, STRIP_HEIGHT / h)  # the size Tesseract reads a line best at
 
 
-def _read(gray: np.ndarray, orientation: Orientation, engine: OcrEngine,
-          probe: bool = False) -> list[OcrLine]:
+def _read(
+    gray: np.ndarray, orientation: Orientation, engine: OcrEngine, probe: bool = False
+) -> list[OcrLine]:
     """The card read in one orientation; a probe (judging the orientation) skips re-reads."""
-    return read_horizontal(gray, engine) if orientation == "horizontal" else \
-        read_vertical(gray, engine, reread=not probe)
+    return (
+        read_horizontal(gray, engine)
+        if orientation == "horizontal"
+        else read_vertical(gray, engine, reread=not probe)
+    )
 
 
 def _confident(lines: list[OcrLine]) -> bool:
@@ -670,8 +731,9 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
     for turn, orientation in _CANDIDATES[landscape]:
         lines = _read(rotate(small, turn), orientation, engine, probe=True)
         s = score(lines, orientation)
-        log.debug("probe turn %d %s: score %.1f mean conf %.1f", turn, orientation, s,
-                  mean_conf(lines))
+        log.debug(
+            "probe turn %d %s: score %.1f mean conf %.1f", turn, orientation, s, mean_conf(lines)
+        )
         if best is None or s > best[0]:
             best, probed = (s, turn, orientation), lines
         if orientation == "horizontal" and _confident(lines):
@@ -684,8 +746,9 @@ def read_text(gray: np.ndarray, engine: OcrEngine) -> OcrResult:
         lines = reread_lines(upright, lines, engine, probed=_to_full(probed))
         lines = read_unread(upright, lines, engine)
     else:  # a tategaki card's horizontal lines (contacts, romaji name) as a horizontal card's
-        lines = [ln for ln in lines if ln.vertical] + \
-            reread_lines(upright, [ln for ln in lines if not ln.vertical], engine)
+        lines = [ln for ln in lines if ln.vertical] + reread_lines(
+            upright, [ln for ln in lines if not ln.vertical], engine
+        )
     lines = reread_mail(upright, space_latin(upright, lines, engine), engine)
     return OcrResult(lines=lines, orientation=orientation, rotation=turn)
 
@@ -709,23 +772,39 @@ WIDEN = 2.5
 def _to_full(lines: list[OcrLine]) -> list[OcrLine]:
     """The probe's lines with their boxes in the full-size card's pixels."""
     k = 1 / PROBE_SCALE
-    return [ln.model_copy(update={"box": Box(x=round(ln.box.x * k), y=round(ln.box.y * k),
-                                              w=round(ln.box.w * k), h=round(ln.box.h * k))})
-            for ln in lines]
+    return [
+        ln.model_copy(
+            update={
+                "box": Box(
+                    x=round(ln.box.x * k),
+                    y=round(ln.box.y * k),
+                    w=round(ln.box.w * k),
+                    h=round(ln.box.h * k),
+                )
+            }
+        )
+        for ln in lines
+    ]
 
 
 def _probe_of(line: OcrLine, probed: list[OcrLine]) -> OcrLine | None:
     """The probe's reading of ``line``'s text: the probed line on the same place."""
-    return next((p for p in probed if not p.vertical
-                 and p.box.overlap_y(line.box) >= 0.6 * min(p.box.h, line.box.h)
-                 and p.box.overlap_x(line.box) >= 0.8 * max(p.box.w, line.box.w)), None)
+    return next(
+        (
+            p
+            for p in probed
+            if not p.vertical
+            and p.box.overlap_y(line.box) >= 0.6 * min(p.box.h, line.box.h)
+            and p.box.overlap_x(line.box) >= 0.8 * max(p.box.w, line.box.w)
+        ),
+        None,
+    )
 
 
 def _probe_disagrees(line: OcrLine, probed: list[OcrLine]) -> OcrLine | None:
     """The probe's reading of ``line``'s text where it differs from ``line``'s."""
     p = _probe_of(line, probed)
-    return p if p is not None and p.text.replace(" ", "") != line.text.replace(" ", "") \
-        else None
+    return p if p is not None and p.text.replace(" ", "") != line.text.replace(" ", "") else None
 
 
 #: how much less sure than the page layout's reading two agreeing readings may be and still
@@ -761,8 +840,9 @@ def _upheld(old: OcrLine, new: OcrLine, probe: OcrLine | None) -> bool:
     return all(_CJK.match(x) and _CJK.match(y) for x, y in zip(a, b, strict=True) if x != y)
 
 
-def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
-                 probed: list[OcrLine] | None = None) -> list[OcrLine]:
+def reread_lines(
+    gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine, probed: list[OcrLine] | None = None
+) -> list[OcrLine]:
     """Read again, as one line (psm 7/13) at a comfortable size, each line that is unsure,
     short, or much larger than the rest (the name): big glyphs and wide gaps confuse page
     layout, which drops or misreads whole words of them.
@@ -778,28 +858,51 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
     heights = sorted(ln.box.h for ln in lines)
     median_h = heights[len(heights) // 2]
     todo = sorted(
-        (ln for ln in lines if not ln.vertical and (
-            ln.conf < SURE_LINE or ln.box.h > 1.6 * median_h or len(ln.text.replace(" ", "")) <= 2)),
+        (
+            ln
+            for ln in lines
+            if not ln.vertical
+            and (
+                ln.conf < SURE_LINE
+                or ln.box.h > 1.6 * median_h
+                or len(ln.text.replace(" ", "")) <= 2
+            )
+        ),
         key=lambda ln: -ln.box.h,
     )[:MAX_REREADS]
     # a line whose row has ink beside it that the page layout left unread is read again with
     # it; not a line read as scraps (noise on a desk, a pattern), whose "ink" is everywhere
-    reach = {id(ln): _ink_reach(gray, ln, [o.box for o in lines if o is not ln])
-             for ln in lines if not ln.vertical}
-    todo += [ln for ln in lines if not ln.vertical and ln not in todo and ln.conf >= REACH_FROM
-             and reach[id(ln)] != (ln.box.x, ln.box.right)]
+    reach = {
+        id(ln): _ink_reach(gray, ln, [o.box for o in lines if o is not ln])
+        for ln in lines
+        if not ln.vertical
+    }
+    todo += [
+        ln
+        for ln in lines
+        if not ln.vertical
+        and ln not in todo
+        and ln.conf >= REACH_FROM
+        and reach[id(ln)] != (ln.box.x, ln.box.right)
+    ]
     # a sure line the half-size probe read otherwise is read once more: two of the three
     # readings agreeing outvote the page layout's (a ズ's dakuten read as a glyph of its own)
-    disputed = {id(ln): p for ln in lines if not ln.vertical and ln not in todo
-                and (p := _probe_disagrees(ln, probed)) is not None}
+    disputed = {
+        id(ln): p
+        for ln in lines
+        if not ln.vertical and ln not in todo and (p := _probe_disagrees(ln, probed)) is not None
+    }
     todo += [ln for ln in lines if id(ln) in disputed]
     gone: set[int] = set()
     replaced: dict[int, OcrLine] = {}
     for ln in todo:
         if id(ln) in gone:
             continue
-        row = [ln] + [o for o in lines if o is not ln and id(o) not in gone
-                      and (_same_row(ln, o) or _same_ink(ln, o))]
+        row = [ln] + [
+            o
+            for o in lines
+            if o is not ln and id(o) not in gone and (_same_row(ln, o) or _same_ink(ln, o))
+        ]
         others = [replaced.get(id(o), o) for o in lines if id(o) not in gone and o not in row]
         name = _maybe_name(ln, median_h)
         x0, y0, x1, y1 = _row_band(gray, Box.union([o.box for o in row]), others, widen=name)
@@ -819,8 +922,12 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
                 log.debug("probe vote: %r -> %r", ln.text, new.text)
                 replaced[id(ln)] = new
             continue
-        if new is not None and len(row) == 1 and not name and \
-                _upheld(ln, new, _probe_of(ln, probed)):
+        if (
+            new is not None
+            and len(row) == 1
+            and not name
+            and _upheld(ln, new, _probe_of(ln, probed))
+        ):
             log.debug("probe upholds %r against %r", ln.text, new.text)
             replaced[id(ln)] = ln.model_copy(update={"alternatives": [*ln.alternatives, new.text]})
             continue
@@ -828,15 +935,20 @@ def reread_lines(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine,
             replaced[id(ln)] = new
             gone.update(id(o) for o in row if o is not ln)
         elif new is not None and name:  # the name's other readings stay with it
-            replaced[id(ln)] = ln.model_copy(update={"alternatives": [
-                t for t in [new.text, *new.alternatives] if t != ln.text]})
+            replaced[id(ln)] = ln.model_copy(
+                update={"alternatives": [t for t in [new.text, *new.alternatives] if t != ln.text]}
+            )
     out = [replaced.get(id(ln), ln) for ln in lines if id(ln) not in gone]
     # the probe's other reading stays with a line: the card's printed reading of a name may
     # pick it (森 慎太郎 beside モリシンタロウ, where full size read 条 慎太郎 twice)
     for i, ln in enumerate(out):
         other = _probe_disagrees(ln, probed)
-        if other is not None and _CJK.search(other.text) and not _MAIL_LINE.search(ln.text) \
-                and other.text not in ln.alternatives:
+        if (
+            other is not None
+            and _CJK.search(other.text)
+            and not _MAIL_LINE.search(ln.text)
+            and other.text not in ln.alternatives
+        ):
             out[i] = ln.model_copy(update={"alternatives": [*ln.alternatives, other.text]})
     return out
 
@@ -854,13 +966,13 @@ def _own_rows(ink: np.ndarray, box: Box) -> Box:
     """``box`` narrowed to its line's own row of ink: Tesseract often gives a line's last
     glyph a box reaching down over a short line under it (部 over 課長), or past its glyphs
     into blank paper, which would pass that line for read or the card's text for taller."""
-    rows = np.flatnonzero(ink[box.y:box.bottom, box.x:box.right].sum(axis=1) >= 2)
+    rows = np.flatnonzero(ink[box.y : box.bottom, box.x : box.right].sum(axis=1) >= 2)
     runs = _runs(rows, max(2, box.h // 10))
     if not runs:
         return box
 
     def span(run: list[int]) -> int:  # how wide the run's ink reaches along the line
-        cols = np.flatnonzero(ink[box.y + run[0]:box.y + run[1], box.x:box.right].any(axis=0))
+        cols = np.flatnonzero(ink[box.y + run[0] : box.y + run[1], box.x : box.right].any(axis=0))
         return int(cols[-1] - cols[0]) if len(cols) else 0
 
     top, bottom = max(runs, key=span)
@@ -886,11 +998,13 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     h = heights[len(heights) // 2]
     free = ink.copy()
     for b in own:
-        free[max(0, b.y - 2):b.bottom + 2, max(0, b.x - 2):b.right + 2] = False
+        free[max(0, b.y - 2) : b.bottom + 2, max(0, b.x - 2) : b.right + 2] = False
     edge = max(3, gray.shape[1] // 50)
     free[:edge], free[-edge:], free[:, :edge], free[:, -edge:] = False, False, False, False
-    joined = cv2.dilate(free.astype(np.uint8),
-                        cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(GLYPH_GAP * h)), 1)))
+    joined = cv2.dilate(
+        free.astype(np.uint8),
+        cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(GLYPH_GAP * h)), 1)),
+    )
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     rows: list[Box] = []  # pieces of one row that the dilation left apart are joined
     for x, y, w, bh, _area in sorted(stats[1:n].tolist()):
@@ -908,29 +1022,36 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
         # just beside a longer line is :func:`_ink_reach`'s to widen it over, ink a wider
         # gap away (ミウラ | ユキコ) is read on its own
         beside = [i for i, b in enumerate(own) if box.same_row(b, 1.5 * h)]
-        if any(len(flat[i].text.replace(" ", "")) > 2 and box.same_row(own[i], GLYPH_GAP * h)
-               for i in beside):
+        if any(
+            len(flat[i].text.replace(" ", "")) > 2 and box.same_row(own[i], GLYPH_GAP * h)
+            for i in beside
+        ):
             continue
         beside = [i for i in beside if len(flat[i].text.replace(" ", "")) <= 2]
         box = Box.union([box, *[own[i] for i in beside]])
         pad = _pad(box)
         x0, y0 = max(0, box.x - pad), max(0, box.y - pad)
         x1, y1 = min(gray.shape[1], box.right + pad), min(gray.shape[0], box.bottom + pad)
-        crop = _crop_without(gray, (x0, y0, x1, y1),
-                             [b for i, b in enumerate(own) if i not in beside])
+        crop = _crop_without(
+            gray, (x0, y0, x1, y1), [b for i, b in enumerate(own) if i not in beside]
+        )
         k = min(REREAD_HEIGHT / box.h, MAX_UPSCALE)
         line = _read_one_line(_scaled(crop, k), engine, k, x0, y0)
         log.debug("unread ink at %s read %r", box, line and (line.text, line.conf))
-        if line is not None and line.conf >= UNREAD_SURE and \
-                len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2:
+        if (
+            line is not None
+            and line.conf >= UNREAD_SURE
+            and len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2
+        ):
             found.append(line)
             gone.update(id(flat[i]) for i in beside)
     if not found:
         return lines
     out = [ln for ln in lines if id(ln) not in gone]
     for line in found:  # in reading order: before the first line below it
-        at = next((i for i, o in enumerate(out) if not o.vertical and o.box.y > line.box.y),
-                  len(out))
+        at = next(
+            (i for i, o in enumerate(out) if not o.vertical and o.box.y > line.box.y), len(out)
+        )
         out.insert(at, line)
     return out
 
@@ -967,9 +1088,14 @@ def space_latin(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
     out = []
     for ln in lines:
         text = ln.text
-        if not ln.vertical and _JOINED_WORDS.search(text) and not _MAIL_LINE.search(text) \
-                and not _WEB_LINE.search(text) and "/" not in text \
-                and len(_LATIN.findall(text)) >= 0.6 * len(text.replace(" ", "")):
+        if (
+            not ln.vertical
+            and _JOINED_WORDS.search(text)
+            and not _MAIL_LINE.search(text)
+            and not _WEB_LINE.search(text)
+            and "/" not in text
+            and len(_LATIN.findall(text)) >= 0.6 * len(text.replace(" ", ""))
+        ):
             spaced = _spaces_from(text, _read_english(gray, ln.box, _pad(ln.box), engine))
             if spaced != text:
                 log.debug("spaces from eng: %r -> %r", text, spaced)
@@ -980,8 +1106,9 @@ def space_latin(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
 
 def _read_english(gray: np.ndarray, box: Box, pad: int, engine: OcrEngine) -> str:
     """The line in ``box`` (with a margin of ``pad``) read in English as one line."""
-    crop = _crop_without(gray, (max(0, box.x - pad), max(0, box.y - pad),
-                                box.right + pad, box.bottom + pad), [])
+    crop = _crop_without(
+        gray, (max(0, box.x - pad), max(0, box.y - pad), box.right + pad, box.bottom + pad), []
+    )
     k = min(REREAD_HEIGHT / max(1, box.h), MAX_UPSCALE)
     return " ".join(x.text for x in engine.read(_scaled(crop, k), lang="eng", psm=7))
 
@@ -1003,16 +1130,18 @@ def _spaces_from(text: str, other: str) -> str:
 
 
 def _scaled(img: np.ndarray, k: float) -> np.ndarray:
-    return cv2.resize(img, None, fx=k, fy=k,
-                      interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+    return cv2.resize(
+        img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC
+    )
 
 
 #: glyph heights the name is read at; each reading is a vote (see :func:`_vote_read`)
 NAME_HEIGHTS = (40, 56, 72)
 
 
-def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int,
-               old: OcrLine) -> tuple[OcrLine | None, bool]:
+def _vote_read(
+    crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int, old: OcrLine
+) -> tuple[OcrLine | None, bool]:
     """The name, read at several sizes as a line (psm 7) and a raw line (psm 13), the page
     layout's reading counting as one more vote. Tesseract's confidence in large kanji says
     little (藤 read as 膝 at 90 %, 亮 read right at 0 %), but its misreads change with the
@@ -1026,6 +1155,7 @@ def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int
     Returns the winning reading and whether it is sure: three or more votes agree, or two
     agree on the glyphs the others dropped.
     """
+
     def key(line: OcrLine) -> str:  # marks at the ends (a rule read as _) do not split votes
         return re.sub(r"^[\W_]+|[\W_]+$", "", line.text.replace(" ", ""))
 
@@ -1051,14 +1181,21 @@ def _vote_read(crop: np.ndarray, engine: OcrEngine, row_h: int, x0: int, y0: int
     won = key(best)
     sure = votes[won] >= 3
     if len(won) < glyphs:
-        whole = [line for line in readings if len(key(line)) == glyphs and (
-            key(line).startswith(won) or key(line).endswith(won))]
+        whole = [
+            line
+            for line in readings
+            if len(key(line)) == glyphs and (key(line).startswith(won) or key(line).endswith(won))
+        ]
         if whole:
             best = max(whole, key=lambda line: (votes[key(line)], line.conf))
             sure = votes[key(best)] >= 2
     # the losing readings stay with the winner: the card's printed reading may pick one
-    others = sorted({line.text: votes[key(line)] for line in [old, *readings]
-                     if key(line) != key(best)}.items(), key=lambda tv: -tv[1])
+    others = sorted(
+        {
+            line.text: votes[key(line)] for line in [old, *readings] if key(line) != key(best)
+        }.items(),
+        key=lambda tv: -tv[1],
+    )
     return best.model_copy(update={"alternatives": [text for text, _ in others]}), sure
 
 
@@ -1104,12 +1241,14 @@ def _ink_reach(gray: np.ndarray, line: OcrLine, others: list[Box]) -> tuple[int,
     y0, y1 = max(0, mid - h // 4), min(gray.shape[0], mid + h // 4 + 1)
     if y1 - y0 < 2:
         return box.x, box.right
-    ink = _ink(gray[max(0, mid - h):min(gray.shape[0], mid + h)])[y0 - max(0, mid - h):][:y1 - y0]
-    if ink[:, box.x:box.right].mean() > 0.5:
+    ink = _ink(gray[max(0, mid - h) : min(gray.shape[0], mid + h)])[y0 - max(0, mid - h) :][
+        : y1 - y0
+    ]
+    if ink[:, box.x : box.right].mean() > 0.5:
         return box.x, box.right  # light print on a dark band: the band is the ink
     for o in others:
         if o.overlap_y(Box(x=0, y=y0, w=1, h=y1 - y0)) > 0:
-            ink[:, max(0, o.x):max(0, o.right)] = False
+            ink[:, max(0, o.x) : max(0, o.right)] = False
     inked = ink.sum(axis=0) >= 2
     gap_max = max(2, int(GLYPH_GAP * h))
 
@@ -1138,8 +1277,9 @@ def _pad(box: Box) -> int:
     return max(4, box.h // 4)
 
 
-def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
-              widen: bool) -> tuple[int, int, int, int]:
+def _row_band(
+    gray: np.ndarray, box: Box, others: list[OcrLine], widen: bool
+) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1): ``box``'s row, padded and, if ``widen``, widened sideways up to the
     nearest line that shares the row."""
     pad = _pad(box)
@@ -1163,8 +1303,9 @@ def _row_band(gray: np.ndarray, box: Box, others: list[OcrLine],
     return x0, y0, x1, y1
 
 
-def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
-                   y0: int) -> OcrLine | None:
+def _read_one_line(
+    crop: np.ndarray, engine: OcrEngine, k: float, x0: int, y0: int
+) -> OcrLine | None:
     """Read a crop as one line (psm 7), then as a raw line (psm 13) and binarised if that
     is unsure; boxes are mapped back to the card's pixels. See :func:`better_reading` for
     which reading wins (a raw-line reading often drops or adds a word)."""
@@ -1179,15 +1320,19 @@ def _read_one_line(crop: np.ndarray, engine: OcrEngine, k: float, x0: int,
     if squeezed is not None:
         line = _read_words(squeezed[0], engine, k, x0, y0, 7, xmap=squeezed[1])
         # pushed together, glyphs of normal spacing come out as surely misread as right
-        if line is not None and (best is None or line.conf > best.conf + SQUEEZED_MARGIN
-                                 and len(line.text) >= 0.75 * len(best.text)):
+        if line is not None and (
+            best is None
+            or line.conf > best.conf + SQUEEZED_MARGIN
+            and len(line.text) >= 0.75 * len(best.text)
+        ):
             best = line
     # light or thin print (a grey kana reading): Tesseract's own threshold loses strokes
     # that Otsu on the line alone keeps. Not for digits and addresses: binarised, their
     # misreads (0/9, 1/7) come out surer than the right reading (but a scrap of digits read
     # with next to no confidence is no number: ナカジマ アイ in thin print read as ルン 07)
-    if best is not None and (best.conf >= SURE_LINE or not _CJK.search(best.text)
-                             or _numbers(best)):
+    if best is not None and (
+        best.conf >= SURE_LINE or not _CJK.search(best.text) or _numbers(best)
+    ):
         return best
     binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     line = _read_words(binary, engine, k, x0, y0, 7)
@@ -1206,7 +1351,8 @@ def _numbers(line: OcrLine) -> bool:
     if re.search(r"[@/]", line.text):
         return True
     return bool(re.search(r"\d{2}", line.text)) and (
-        line.conf >= NO_READING or len(re.findall(r"\d", line.text)) > 3)
+        line.conf >= NO_READING or len(re.findall(r"\d", line.text)) > 3
+    )
 
 
 #: glyphs set apart by more than this (in glyph heights) on average are spaced out
@@ -1270,8 +1416,9 @@ def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | Non
     for i, (a, b) in enumerate(runs):
         if i:
             wide = gaps[i - 1] > 1.8 * usual
-            space = np.full((crop.shape[0], max(2, int(em * (0.6 if wide else 0.12)))),
-                            255, np.uint8)
+            space = np.full(
+                (crop.shape[0], max(2, int(em * (0.6 if wide else 0.12)))), 255, np.uint8
+            )
             pieces.append(space)
             at += space.shape[1]
         starts.append((at, a))
@@ -1289,8 +1436,15 @@ def _squeezed(crop: np.ndarray) -> tuple[np.ndarray, Callable[[int], int]] | Non
     return image, back
 
 
-def _read_words(crop: np.ndarray, engine: OcrEngine, k: float, x0: int, y0: int,
-                psm: int, xmap: Callable[[int], int] | None = None) -> OcrLine | None:
+def _read_words(
+    crop: np.ndarray,
+    engine: OcrEngine,
+    k: float,
+    x0: int,
+    y0: int,
+    psm: int,
+    xmap: Callable[[int], int] | None = None,
+) -> OcrLine | None:
     """One reading of a crop scaled by ``k`` from the card at (x0, y0), as one line; ``xmap``
     takes the reading's x back to the crop's when the crop was squeezed."""
     words = [w for a in engine.read(crop, lang="jpn", psm=psm) for w in a.words]
@@ -1309,19 +1463,25 @@ def _inked(words: list[OcrWord], crop: np.ndarray) -> list[OcrWord]:
     ink = _ink(crop)
     out = []
     for w in words:
-        rows = _runs(np.flatnonzero(ink[:, w.box.x:w.box.right].any(axis=1)),
-                     max(2, w.box.h // 10))
-        top, bottom = max(rows, default=(w.box.y, w.box.bottom), key=lambda r: (
-            min(r[1], w.box.bottom) - max(r[0], w.box.y), r[1] - r[0]))
+        rows = _runs(
+            np.flatnonzero(ink[:, w.box.x : w.box.right].any(axis=1)), max(2, w.box.h // 10)
+        )
+        top, bottom = max(
+            rows,
+            default=(w.box.y, w.box.bottom),
+            key=lambda r: (min(r[1], w.box.bottom) - max(r[0], w.box.y), r[1] - r[0]),
+        )
         if min(bottom, w.box.bottom) > max(top, w.box.y):
-            w = OcrWord(text=w.text, conf=w.conf,
-                        box=Box(x=w.box.x, y=top, w=w.box.w, h=bottom - top))
+            w = OcrWord(
+                text=w.text, conf=w.conf, box=Box(x=w.box.x, y=top, w=w.box.w, h=bottom - top)
+            )
         out.append(w)
     return out
 
 
-def _to_card(words: list[OcrWord], k: float, x0: int, y0: int,
-             xmap: Callable[[int], int] | None = None) -> list[OcrWord]:
+def _to_card(
+    words: list[OcrWord], k: float, x0: int, y0: int, xmap: Callable[[int], int] | None = None
+) -> list[OcrWord]:
     """The words of a crop's reading, their boxes mapped back to the card: the crop was cut
     at (x0, y0), scaled by ``k`` and, if ``xmap`` is given, squeezed sideways."""
     out = []
@@ -1329,14 +1489,24 @@ def _to_card(words: list[OcrWord], k: float, x0: int, y0: int,
         left, right = w.box.x, w.box.right
         if xmap is not None:
             left, right = xmap(left), max(xmap(left) + 1, xmap(right - 1) + 1)
-        out.append(OcrWord(text=w.text, conf=w.conf, box=Box(
-            x=x0 + round(left / k), y=y0 + round(w.box.y / k),
-            w=round((right - left) / k), h=round(w.box.h / k))))
+        out.append(
+            OcrWord(
+                text=w.text,
+                conf=w.conf,
+                box=Box(
+                    x=x0 + round(left / k),
+                    y=y0 + round(w.box.y / k),
+                    w=round((right - left) / k),
+                    h=round(w.box.h / k),
+                ),
+            )
+        )
     return out
 
 
-def _crop_without(gray: np.ndarray, rect: tuple[int, int, int, int],
-                  others: list[Box]) -> np.ndarray:
+def _crop_without(
+    gray: np.ndarray, rect: tuple[int, int, int, int], others: list[Box]
+) -> np.ndarray:
     """A copy of ``rect`` (x0, y0, x1, y1) of ``gray`` with other lines reaching into it
     blanked."""
     x0, y0, x1, y1 = rect

@@ -13,50 +13,77 @@ class OcrTuning(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     ppocr_min_score: float = Field(
-        0.5, description="PP-OCR lines read with less confidence (0..1) are dropped")
+        0.5, description="PP-OCR lines read with less confidence (0..1) are dropped"
+    )
     det_long_side: int = Field(
-        800, description="PP-OCR's detector sees the card at this longest side (the "
-                         "recogniser reads the crops at full size): 1280 costs twice the "
-                         "CPU and 30 % more memory and finds no more text on 20 dev cards")
+        800,
+        description="PP-OCR's detector sees the card at this longest side (the "
+        "recogniser reads the crops at full size): 1280 costs twice the "
+        "CPU and 30 % more memory and finds no more text on 20 dev cards",
+    )
     rec_batch: int = Field(
-        1, description="lines the recogniser reads at once: a batch pads every line to the "
-                       "widest, so 6 costs 20 % more CPU and 80 MiB more than 1")
+        1,
+        description="lines the recogniser reads at once: a batch pads every line to the "
+        "widest, so 6 costs 20 % more CPU and 80 MiB more than 1",
+    )
     line_conf_from_glyphs: bool = Field(
-        True, description="a PP-OCR line's confidence is its least sure glyph's (else the "
-                          "mean PP-OCR reports)")
+        True,
+        description="a PP-OCR line's confidence is its least sure glyph's (else the "
+        "mean PP-OCR reports)",
+    )
     vertical_aspect: float = Field(
-        1.5, description="a line this many times taller than wide is a column (tategaki, or "
-                         "a turned card); rapidocr turns such crops before reading them")
+        1.5,
+        description="a line this many times taller than wide is a column (tategaki, or "
+        "a turned card); rapidocr turns such crops before reading them",
+    )
     word_gap: float = Field(
-        0.3, description="glyphs further apart than this share of the glyph size start a "
-                         "new word (family | given name, label | number)")
+        0.3,
+        description="glyphs further apart than this share of the glyph size start a "
+        "new word (family | given name, label | number)",
+    )
     join_gap: float = Field(
-        1.2, description="a box at most this many glyph sizes after another, on its row and "
-                         "of its size, continues its line (the detector cuts at wide gaps)")
+        1.2,
+        description="a box at most this many glyph sizes after another, on its row and "
+        "of its size, continues its line (the detector cuts at wide gaps)",
+    )
     join_overlap: float = Field(
-        0.6, description="... sharing this share of the smaller glyph size across the row")
+        0.6, description="... sharing this share of the smaller glyph size across the row"
+    )
     join_lone_glyph_to: int = Field(
-        3, description="a lone glyph joins only a line of at most this many glyphs (a "
-                       "one-kanji family name and its given name; not a logo and a company)")
+        3,
+        description="a lone glyph joins only a line of at most this many glyphs (a "
+        "one-kanji family name and its given name; not a logo and a company)",
+    )
     join_size_ratio: float = Field(
-        1.35, description="... with glyph sizes at most this ratio apart")
+        1.35, description="... with glyph sizes at most this ratio apart"
+    )
     column_share: float = Field(
-        0.3, description="a card whose lines of 3+ characters are this share columns (and "
-                         "two at least) is tategaki or turned a quarter")
+        0.3,
+        description="a card whose lines of 3+ characters are this share columns (and "
+        "two at least) is tategaki or turned a quarter",
+    )
     blank_ink: float = Field(
-        0.03, description="a bar glyph (ー) whose cell's middle has less ink than this share "
-                          "is a gap PP-OCR filled in")
+        0.03,
+        description="a bar glyph (ー) whose cell's middle has less ink than this share "
+        "is a gap PP-OCR filled in",
+    )
     turn_probe_lines: int = Field(
-        4, description="how many of the longest lines vote on the card's turn")
+        4, description="how many of the longest lines vote on the card's turn"
+    )
     upright_agreement: float = Field(
-        0.65, description="columns whose glyph cells read as they stand with at least this "
-                          "share of the confidence they read turned back counter-clockwise "
-                          "are tategaki (measured: tategaki 0.8-0.9, turned cards 0.4)")
+        0.65,
+        description="columns whose glyph cells read as they stand with at least this "
+        "share of the confidence they read turned back counter-clockwise "
+        "are tategaki (measured: tategaki 0.8-0.9, turned cards 0.4)",
+    )
     cls_sure: float = Field(
-        0.8, description="the angle classifier's votes count from this confidence")
+        0.8, description="the angle classifier's votes count from this confidence"
+    )
     review_confident_chars: int = Field(
-        4, description="a card needs this many characters read at conf >= 70 to count as "
-                       "text at all (a blank back, noise, a photo of a desk)")
+        4,
+        description="a card needs this many characters read at conf >= 70 to count as "
+        "text at all (a blank back, noise, a photo of a desk)",
+    )
 
 
 TUNING = OcrTuning()

@@ -19,8 +19,21 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-_FIELDS = ("name", "name_kana", "name_roman", "company", "department", "title", "postal_code",
-           "address", "tel", "fax", "mobile", "email", "url")
+_FIELDS = (
+    "name",
+    "name_kana",
+    "name_roman",
+    "company",
+    "department",
+    "title",
+    "postal_code",
+    "address",
+    "tel",
+    "fax",
+    "mobile",
+    "email",
+    "url",
+)
 
 
 def upgrade() -> None:
@@ -43,8 +56,9 @@ def upgrade() -> None:
     op.create_table(
         "history",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("contact_id", sa.Integer(), sa.ForeignKey("contacts.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "contact_id", sa.Integer(), sa.ForeignKey("contacts.id"), nullable=False, index=True
+        ),
         sa.Column("field", sa.String(20), nullable=False),
         sa.Column("value", sa.String(300)),
         sa.Column("since", sa.Date(), nullable=False),
@@ -53,24 +67,49 @@ def upgrade() -> None:
     )
 
     conn = op.get_bind()
-    contacts = sa.table("contacts", sa.column("id", sa.Integer), sa.column("confidence", sa.JSON),
-                        *(sa.column(f, sa.String) for f in _FIELDS),
-                        sa.column("name_key", sa.String), sa.column("roman_key", sa.String),
-                        sa.column("email_key", sa.String), sa.column("english", sa.JSON),
-                        sa.column("candidates", sa.JSON), sa.column("met_at", sa.String))
-    cards = sa.table("cards", sa.column("contact_id", sa.Integer), sa.column("fields", sa.JSON),
-                     sa.column("confidence", sa.JSON), sa.column("lang", sa.String),
-                     sa.column("met_on", sa.Date))
+    contacts = sa.table(
+        "contacts",
+        sa.column("id", sa.Integer),
+        sa.column("confidence", sa.JSON),
+        *(sa.column(f, sa.String) for f in _FIELDS),
+        sa.column("name_key", sa.String),
+        sa.column("roman_key", sa.String),
+        sa.column("email_key", sa.String),
+        sa.column("english", sa.JSON),
+        sa.column("candidates", sa.JSON),
+        sa.column("met_at", sa.String),
+    )
+    cards = sa.table(
+        "cards",
+        sa.column("contact_id", sa.Integer),
+        sa.column("fields", sa.JSON),
+        sa.column("confidence", sa.JSON),
+        sa.column("lang", sa.String),
+        sa.column("met_on", sa.Date),
+    )
     for row in conn.execute(sa.select(contacts)).mappings().all():
         values = {f: row[f] for f in _FIELDS}
-        conn.execute(contacts.update().where(contacts.c.id == row["id"]).values(
-            name_key=merge.name_key(values["name"]),
-            roman_key=merge.roman_key(values["name_roman"]),
-            email_key=merge.email_key(values["email"]),
-            english={}, candidates=[]))
-        conn.execute(cards.update().where(cards.c.contact_id == row["id"]).values(
-            fields=values, confidence=row["confidence"] or {}, lang=merge.card_lang(values),
-            met_on=parse_batch(row["met_at"])[0]))
+        conn.execute(
+            contacts.update()
+            .where(contacts.c.id == row["id"])
+            .values(
+                name_key=merge.name_key(values["name"]),
+                roman_key=merge.roman_key(values["name_roman"]),
+                email_key=merge.email_key(values["email"]),
+                english={},
+                candidates=[],
+            )
+        )
+        conn.execute(
+            cards.update()
+            .where(cards.c.contact_id == row["id"])
+            .values(
+                fields=values,
+                confidence=row["confidence"] or {},
+                lang=merge.card_lang(values),
+                met_on=parse_batch(row["met_at"])[0],
+            )
+        )
 
 
 def downgrade() -> None:
