@@ -760,3 +760,25 @@ def test_the_kana_over_a_name_whose_line_runs_on_with_a_phone_number_is_its_read
         )
     ).values()
     assert (got["name"], got["name_kana"]) == ("中島 亮", "ナカジマ リョウ")
+
+
+@pytest.mark.parametrize(
+    ("address", "flagged"),
+    [
+        ("東京都八王子市旭町4-26-12", False),
+        ("東京都八王子市旭町412612", True),  # a column's dashes read as 1s: to be checked
+        ("長野県北佐久郡軽井沢町大字長倉1234番地", False),  # a rural 番地 has four digits
+        ("東京都港区六本木5丁目22-5 青空タワー1102", False),  # a room number after a building
+    ],
+)
+def test_an_address_without_its_block_grammar_is_flagged(address, flagged):
+    from meishi.models import CHECK_BELOW
+
+    fields = extract_fields(
+        lines_for_test(
+            [("株式会社ミドリ精機", 40), ("山田 太郎", 70), (address, 25), ("TEL 03-5210-7788", 25)]
+        )
+    )
+    got = fields.values()["address"]
+    assert got is not None and got.replace(" ", "") == address.replace(" ", "")
+    assert (fields.confidences()["address"] < CHECK_BELOW) == flagged

@@ -69,6 +69,9 @@ _LATIN_O_INSIDE = re.compile(r"(?<=[a-z]{2})0(?=[a-z]|-[a-z])")
 # a name that reads as the card prints it is sure; one that reads otherwise is to be checked
 _READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
 _READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
+# a town name followed by four digits or more with no dash (旭町412612 for 旭町4-26-12: a
+# column's dashes read as 1s) is not a block number's grammar, unless 番地 follows
+_BARE_BLOCK = re.compile(r"[\u4e00-\u9fff々ヶ](\d{4,})(?![\d\-]|番)")
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -216,6 +219,8 @@ class _Builder:
         if name is not None:
             parts[0].rest, parts[0].used = name.group(1), False
         certainty = 1.0 if _prefecture_in(value) else 0.7
+        if _BARE_BLOCK.search(value):  # block numbers whose dashes were lost: to be checked
+            certainty *= 0.7
         self.out["address"] = FieldValue(
             value=value,
             confidence=min(1.0, conf * certainty),
