@@ -10,7 +10,7 @@ from prefect.logging import get_run_logger
 
 from flows.ingest import start_review
 from flows.queue import reviewed_or_waiting, tidy_queue, waiting_reviews
-from meishi.report import faceless_markdown
+from meishi.report import due_markdown, faceless_markdown
 from meishi.settings import get_settings
 from meishi.store import Store
 
@@ -69,10 +69,11 @@ def _remind(
                 made_before or now - c.created_at >= timedelta(minutes=grace_minutes)
             ):
                 start_review(c.id, get_run_logger())
+    due = store.due(now.date())
     create_markdown_artifact(
         key="faceless-cards",
-        markdown=faceless_markdown(faceless, now, days, links),
-        description=f"Cards without a purpose note after {days} day(s)",
+        markdown=faceless_markdown(faceless, now, days, links) + "\n\n" + due_markdown(due),
+        description=f"Cards without a purpose note after {days} day(s), and follow-ups due",
     )
     get_run_logger().info("%d faceless card(s) older than %d day(s)", len(old), days)
     return len(old)

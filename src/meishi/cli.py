@@ -738,6 +738,37 @@ def faceless(
     )
 
 
+@app.command()
+def due(
+    days: Annotated[int, typer.Option(help="Also what falls due within this many days")] = 0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Follow-ups that are due: the next action and date asked in each review, soonest first."""
+    from datetime import timedelta
+
+    on = datetime.now(UTC).date() + timedelta(days=max(0, days))
+    rows = _store().due(on)
+    if as_json:
+        for c in rows:
+            sys.stdout.write(_contact_json(c) + "\n")
+        return
+    table = Table(title=f"{len(rows)} follow-up(s) due by {on.isoformat()}")
+    for col in ("due", "id", "name", "company", "next action", "purpose"):
+        table.add_column(col, overflow="fold")
+    for c in rows:
+        note = c.note
+        assert note is not None and note.follow_up is not None
+        table.add_row(
+            note.follow_up.isoformat(),
+            str(c.id),
+            c.fields.get("name") or "",
+            c.fields.get("company") or "",
+            note.next_action or "",
+            note.purpose,
+        )
+    out.print(table)
+
+
 # --------------------------------------------------------------------------- serve
 def _local_server() -> PrefectServer:
     from flows.server import PrefectServer

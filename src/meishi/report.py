@@ -113,3 +113,20 @@ def faceless_markdown(
             f"{f'[open]({link})' if link else '`meishi review`'} |"
         )
     return "\n".join(lines)
+
+
+def due_markdown(due: list[Contact]) -> str:
+    """The follow-ups that are due, by contact number only (names stay out of artifacts:
+    `meishi due` lists them locally)."""
+    if not due:
+        return "No follow-up is due."
+    lines = [
+        f"**{len(due)} follow-up(s) due** — `meishi due` lists them with the next action.",
+        "",
+        "| due | contact |",
+        "| --- | --- |",
+    ]
+    for c in due:
+        when = c.note.follow_up.isoformat() if c.note and c.note.follow_up else ""
+        lines.append(f"| {when} | #{c.id} |")
+    return "\n".join(lines)

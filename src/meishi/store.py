@@ -647,6 +647,16 @@ class Store:
         """Contacts still without a purpose note, oldest first."""
         return self.contacts(ContactStatus.needs_purpose)
 
+    def due(self, on: date) -> list[Contact]:
+        """Contacts whose follow-up date (from the review's purpose note) is ``on`` or
+        earlier, soonest first: the relationship does not end at the note."""
+        due = [
+            c
+            for c in self.contacts(ContactStatus.complete)
+            if c.note is not None and c.note.follow_up is not None and c.note.follow_up <= on
+        ]
+        return sorted(due, key=lambda c: (c.note.follow_up, c.id))  # type: ignore[union-attr]
+
     def search(self, text: str) -> list[Contact]:
         """Contacts whose name (any script, any kanji variant), company, department, title,
         address, phone, mail, web site, purpose note or notes contain ``text``."""
