@@ -8,10 +8,11 @@ from pathlib import Path
 
 from meishi import pipeline
 from meishi.cli import app
-from meishi.ocr import RecordedEngine
+from meishi.ocr import as_reader
+from meishi.ocr.tesseract import RecordedEngine
 
-ENGINE = RecordedEngine(Path(__file__).parent / "data" / "ocr_demo_scans.json")
-pipeline.default_engine = lambda *args, **kwargs: ENGINE  # type: ignore[assignment]
+READER = as_reader(RecordedEngine(Path(__file__).parent / "data" / "ocr_demo_scans.json"))
+pipeline.get_reader = lambda *args, **kwargs: READER  # type: ignore[assignment]
 
 if __name__ == "__main__":
     app(["serve"], prog_name="meishi")

@@ -92,6 +92,7 @@ class Serve:
             r = httpx.post(
                 f"{self.api}/flow_runs/filter",
                 timeout=10,
+                headers=self.csrf(),
                 json={
                     "flows": {"name": {"any_": ["review"]}},
                     "flow_runs": {"state": {"type": {"any_": ["PAUSED"]}}},
@@ -101,6 +102,12 @@ class Serve:
         except httpx.HTTPError:  # a busy machine: asked again
             return {}
         return {run["parameters"]["contact_id"]: run["id"] for run in r.json()}
+
+    def csrf(self) -> dict[str, str]:
+        """The API's CSRF headers (`meishi serve` turns Prefect's CSRF protection on)."""
+        client = "meishi-queue-test"
+        token = httpx.get(f"{self.api}/csrf-token", params={"client": client}, timeout=10)
+        return {"Prefect-Csrf-Token": token.json()["token"], "Prefect-Csrf-Client": client}
 
     def state(self, run_id: str) -> str:
         return httpx.get(f"{self.api}/flow_runs/{run_id}", timeout=5).json()["state"]["name"]
