@@ -2,13 +2,13 @@
 stored per card.
 
     .venv/bin/python benchmarks/bench_memory.py                  # 50 and 500, stand-in OCR
-    .venv/bin/python benchmarks/bench_memory.py --cards 20 --engine tesseract
+    .venv/bin/python benchmarks/bench_memory.py --cards 20 --engine ppocr   # or tesseract
 
 Each batch runs in a fresh process with a fresh data folder: the real ingest flow (temporary
 Prefect server, inbox, store), over copies of the demo cards made distinct (a few bytes
 appended after the image, so each is its own card). ``--engine standin`` (the default)
 replaces only OCR and extraction by benchmarks/standin.py, so 500 cards take minutes, not
-an hour; ``--engine tesseract`` reads them for real. The peak RSS is the ingest process's
+an hour; ``--engine ppocr`` or ``--engine tesseract`` reads them for real. The peak RSS is the ingest process's
 own (VmHWM); the temporary server is another process and reported beside it.
 """
 
@@ -49,6 +49,8 @@ def _drop(inbox: Path, n: int) -> None:
 def child(n: int, engine: str) -> dict[str, float]:
     """Run in the measuring process: one ingest of ``n`` cards."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if engine != "standin":
+        os.environ["MEISHI_OCR_ENGINE"] = engine
     if engine == "standin":
         sys.path.insert(0, str(HERE))
         import standin
@@ -100,7 +102,7 @@ def _server_pid() -> int | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cards", type=int, nargs="+", default=[50, 500])
-    ap.add_argument("--engine", choices=["standin", "tesseract"], default="standin")
+    ap.add_argument("--engine", choices=["standin", "ppocr", "tesseract"], default="standin")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
