@@ -62,7 +62,7 @@ def check_tesseract(settings: Settings) -> list[Check]:
     return checks
 
 
-def check_ppocr(settings: Settings) -> list[Check]:
+def check_ppocr() -> list[Check]:
     """PP-OCR: rapidocr, onnxruntime and the models its wheel carries (never downloaded)."""
     from meishi.ocr.ppocr import MODELS, PpOcrEngine
 
@@ -190,7 +190,7 @@ def check_data(settings: Settings) -> list[Check]:
 
 def run_checks(settings: Settings) -> list[Check]:
     """Every check; an engine that is not the chosen one is reported but not required."""
-    engines = {"tesseract": check_tesseract(settings), "ppocr": check_ppocr(settings)}
+    engines = {"tesseract": check_tesseract(settings), "ppocr": check_ppocr()}
     for name, checks in engines.items():
         if name != settings.ocr_engine:
             for c in checks:

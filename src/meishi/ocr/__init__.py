@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from meishi.models import OcrResult
+from meishi.ocr.tuning import TUNING
 from meishi.ocr.turn import rotate
 
 if TYPE_CHECKING:
@@ -113,15 +114,11 @@ class PpOcrReader:
         return self.engine.read_card(_for_ppocr(card))
 
 
-#: PP-OCR's detector sees a card at this longest side; larger cards are shrunk first
-PPOCR_LONG_SIDE = 1280
-
-
 def _for_ppocr(card: CardImage) -> np.ndarray:
     img = card.color
     long_side = max(img.shape[:2])
-    if long_side > PPOCR_LONG_SIDE:
-        k = PPOCR_LONG_SIDE / long_side
+    if long_side > TUNING.ppocr_long_side:
+        k = TUNING.ppocr_long_side / long_side
         img = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     return img
 
@@ -148,8 +145,3 @@ def as_reader(engine: CardReader | OcrEngine) -> CardReader:
     if isinstance(engine, CardReader):
         return engine
     return TesseractReader(engine)
-
-
-def upright(card_color: np.ndarray, ocr: OcrResult) -> np.ndarray:
-    """The colour card turned the way OCR found it reads."""
-    return rotate(card_color, ocr.rotation)

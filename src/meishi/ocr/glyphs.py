@@ -21,6 +21,7 @@ from meishi.models import OcrLine, OcrWord
 
 KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff"  # ァ..ヺ, ー..ヿ (no ・)
 KANJI = "\u3400-\u9fff\uf900-\ufaff々〆"
+HIRAGANA = "\u3041-\u3096"
 
 
 def is_japanese_char(ch: str) -> bool:

@@ -30,7 +30,7 @@ import numpy as np
 
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord
-from meishi.ocr.glyphs import mend_line
+from meishi.ocr.glyphs import HIRAGANA, KANJI, KATAKANA, mend_line
 from meishi.ocr.tuning import TUNING
 from meishi.ocr.turn import rotate
 
@@ -404,7 +404,7 @@ def _crop(img: np.ndarray, box: Box, pad: int = 2) -> np.ndarray:
     ]
 
 
-_CJK_GLYPH = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u3400-\u9fff\uf900-\ufaff々]$")
+_CJK_GLYPH = re.compile(rf"^[{KANJI}{HIRAGANA}{KATAKANA}]$")
 
 
 def _column_cells(img: np.ndarray, frag: _Fragment) -> list[np.ndarray]:
@@ -518,8 +518,7 @@ class PpOcrEngine:
 
     def check(self) -> None:
         """Fail fast when the models or onnxruntime are missing."""
-        model_paths()
-        _rapid()
+        _rapid()  # checks the model files first
 
     def read_lines(self, img: np.ndarray) -> list[OcrLine]:
         """One pass over ``img`` as it lies: lines in its frame."""

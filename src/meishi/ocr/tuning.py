@@ -15,6 +15,9 @@ class OcrTuning(BaseModel):
     ppocr_min_score: float = Field(
         0.5, description="PP-OCR lines read with less confidence (0..1) are dropped"
     )
+    ppocr_long_side: int = Field(
+        1280, description="a card larger than this (longest side, px) is shrunk before PP-OCR"
+    )
     det_long_side: int = Field(
         800,
         description="PP-OCR's detector sees the card at this longest side (the "
