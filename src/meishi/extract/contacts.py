@@ -11,11 +11,13 @@ from rapidfuzz.distance import Levenshtein
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
     "fax": re.compile(r"(FAX|Fax|fax|F|ファックス|ファクス|ファクシミリ)\W{0,3}$"),
-    "mobile": re.compile(r"(携帯電話|携帯|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"),
+    "mobile": re.compile(
+        r"(携[帯帶]電話|携[帯帶]|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"
+    ),
     "tel": re.compile(r"(TEL|Tel|tel|T|電話|代表|直通|Phone|PHONE|Ph|ダイヤルイン)\W{0,3}$"),
 }
 _LABEL_ONLY = re.compile(
-    r"^(TEL|Tel|FAX|Fax|T|F|M|携帯|電話|Mobile|E-?mail|Mail|URL|HP|Web|〒|住所|所在地)[.:： ]*$",
+    r"^(TEL|Tel|FAX|Fax|T|F|M|携[帯帶]|電話|Mobile|E-?mail|Mail|URL|HP|Web|〒|住所|所在地)[.:： ]*$",
     re.IGNORECASE,
 )
 
