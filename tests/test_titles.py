@@ -93,3 +93,36 @@ def test_lines_make_fields(lines, expected):
 def test_a_name_run_together_splits_at_the_family_name(printed, family, given):
     split = split_name(printed)
     assert split is not None and (split.family, split.given) == (family, given)
+
+
+@pytest.mark.parametrize(
+    ("line", "numbers"),
+    [
+        # a tategaki card's dashes are vertical bars, which OCR reads as 1s
+        ("電話 045112314567", ["045-123-4567"]),
+        ("FAX 061 56781 1234", ["06-5678-1234"]),
+        ("TEL 03-1234-5678", ["03-1234-5678"]),  # printed dashes: untouched
+        ("携帯 09012345678", ["090-1234-5678"]),  # a valid number as read: untouched
+        ("TEL 0120111222", ["0120-111-222"]),  # its own 1s are not dashes
+    ],
+)
+def test_dashes_read_as_ones_are_put_back_where_the_grammar_is_certain(line, numbers):
+    from meishi.extract.contacts import find_phones
+
+    assert [p.number for p in find_phones(line)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("line", "postal"),
+    [
+        ("テ10010001東京都千代田区千代田1-1", "100-0001"),  # 〒 as テ, the bar as 1
+        ("53011234大阪府大阪市北区梅田", "530-1234"),
+        ("53011234", None),  # no address after it: not certain
+        ("12345678東京都千代田区", None),  # no 1 where the dash goes
+    ],
+)
+def test_a_postal_code_with_its_dash_read_as_one_before_the_address(line, postal):
+    from meishi.extract.contacts import find_postal
+
+    found = find_postal(line)
+    assert (found[0] if found else None) == postal
