@@ -71,6 +71,21 @@ def test_a_title_built_from_parts(part, title):
             id="camel-case-title",
         ),
         pytest.param(
+            [("株式会社ミナト精工", 40), ("経理部ーシニアコンサルタント", 22), ("高橋 健", 60)],
+            {"department": "経理部", "title": "シニアコンサルタント"},
+            id="separator-read-as-long-vowel",
+        ),
+        pytest.param(
+            [("株式会社ミナト精工", 40), ("阿部", 60), ("翔", 60)],
+            {"department": None},
+            id="a-family-name-ending-in-bu-is-no-department",
+        ),
+        pytest.param(
+            [("Aozora Trading Inc.", 40), ("Corporate PlanningOffice", 22)],
+            {"department": "Corporate Planning Office"},
+            id="camel-case-department",
+        ),
+        pytest.param(
             [("株式会社ミナト精工", 40), ("高橋 健", 60), ("携帶 090-1234-5678", 20)],
             {"mobile": "090-1234-5678"},
             id="traditional-glyph-in-the-label",

@@ -405,7 +405,12 @@ class _Builder:
             dept_parts: list[str] = []
             title: str | None = None
             leftovers: list[str] = []
-            for part in _join_split_words(ln.rest.split(" ")):
+            parts = ln.rest.split(" ")
+            if any(_SEPARATOR_AFTER_KANJI.search(p) for p in parts):
+                split = _SEPARATOR_AFTER_KANJI.sub(" ", ln.rest).split(" ")
+                if all(_classify_part(p)[0] != "other" for p in split if p):
+                    parts = split
+            for part in _join_split_words(parts):
                 kind, value, extra = _classify_part(part)
                 if kind == "title" and (title is None or not extra):
                     # titles side by side are one (代表取締役 | 社長, 取締役 | CTO)
@@ -432,7 +437,9 @@ class _Builder:
             return  # the company's English name beside its Japanese one
         spaced = _CAMEL.sub(" ", text)  # OCR lost the spaces: SeniorConsultant
         if spaced != text and (
-            vocab.TITLES_EN.fullmatch(spaced) or vocab.TITLE_OF_FUNCTION_EN.fullmatch(spaced)
+            vocab.TITLES_EN.fullmatch(spaced)
+            or vocab.TITLE_OF_FUNCTION_EN.fullmatch(spaced)
+            or vocab.DEPARTMENT_EN.search(spaced)  # Corporate PlanningOffice
         ):
             text = spaced
         if vocab.TITLE_OF_FUNCTION_EN.fullmatch(text):  # General Manager, Sales
@@ -916,6 +923,16 @@ _EN_TITLE_OCR = re.compile(r"\bC[0O][0O]\b|\bC[A-Z]0\b")
 SPLIT_HEAD = 3
 
 
+def _surname(text: str) -> bool:
+    toks = names.tokens(text)
+    return len(toks) == 1 and toks[0].pos4 == "姓"
+
+
+#: a separator between a department and a title misread as ー (a long-vowel mark never
+#: follows a kanji): 情報システム部ーシニアコンサルタント
+_SEPARATOR_AFTER_KANJI = re.compile(r"(?<=[\u4e00-\u9fff])[ー｜|/／](?=\S)")
+
+
 def _join_titles(a: str, b: str) -> str:
     return a + (" " if a.isascii() or b.isascii() else "") + b
 
@@ -962,7 +979,13 @@ def _classify_part(part: str) -> tuple[str, str, str]:
             head = p[: -len(t)]
             if head.endswith(vocab.DEPARTMENT_SUFFIXES) and has_cjk(head):
                 return "title", t, head
-    if has_cjk(p) and len(p) <= 20 and p.endswith(vocab.DEPARTMENT_SUFFIXES) and len(p) >= 2:
+    if (
+        has_cjk(p)
+        and len(p) <= 20
+        and p.endswith(vocab.DEPARTMENT_SUFFIXES)
+        and len(p) >= 2
+        and not _surname(p)  # 阿部, 長谷部, 服部: a family name, not a department
+    ):
         return "dept", p, ""
     if not has_cjk(p) and vocab.DEPARTMENT_EN.search(p):
         return "dept", p, ""
