@@ -138,6 +138,9 @@ def test_dashes_read_as_ones_are_put_back_where_the_grammar_is_certain(line, num
         ("テ10010001東京都千代田区千代田1-1", "100-0001"),  # 〒 as テ, the bar as 1
         ("53011234大阪府大阪市北区梅田", "530-1234"),
         ("53011234", None),  # no address after it: not certain
+        ("F 53011234", "530-1234"),  # a line of its own after a mark OCR misread
+        ("=1000005東京都千代田区丸の内", "100-0005"),  # the dash lost, the mark misread
+        ("亍90010717沖縄県那霸市久茂地", "900-0717"),  # 霸 for 覇: the place within an edit
         ("12345678東京都千代田区", None),  # no 1 where the dash goes
     ],
 )

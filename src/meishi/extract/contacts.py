@@ -380,6 +380,8 @@ def find_url(text: str) -> Found | None:
     return None
 
 
+#: what OCR reads the postal mark 〒 as (a column's above all)
+POSTAL_MARKS = "〒T干テ=F平亍"
 _POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![\d\-])")
 # after the 〒 mark the grammar is certain, so a dash OCR misread (a sideways "-" in
 # vertical text reads as 」 ' | , . ・ ー) still separates the two groups
@@ -389,12 +391,16 @@ _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(
 # a line that is nothing but the mark and seven digits is a postal code however OCR read the
 # mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
 # laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
-_POSTAL_ALONE = re.compile(r"^\s*[〒T干テ]\s*([\dO]{3})\s*(?:[^\w\s]{1,2}|1)?\s*([\dO]{4})\s*$")
+_POSTAL_ALONE = re.compile(
+    rf"^\s*[{POSTAL_MARKS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
+)
 
 
 # seven digits and the dash read as a 1 between them (a tategaki card's vertical bar), the
 # mark maybe misread: certain only where the address's place follows at once
-_POSTAL_BARRED = re.compile(r"^\s*[〒T干テF=]?\s*(\d{3})1(\d{4})(?=\s*[\u4e00-\u9fff])")
+_POSTAL_BARRED = re.compile(
+    rf"^\s*[{POSTAL_MARKS}]?\s*(\d{{3}})(?:1(?=\d{{4}}(?!\d)))?(\d{{4}})(?=\s*[\u4e00-\u9fff])"
+)
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:
