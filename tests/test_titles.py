@@ -242,3 +242,41 @@ def test_a_katakana_title_read_loosely_in_a_column(part, title):
 def test_english_and_room_lines(lines, expected):
     got = extract_fields(lines_for_test(lines)).values()
     assert {k: got[k] for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [
+                ("Aozora Trading Ltd.", 40),
+                ("General Manager, Osaka Branch", 22),
+                ("2-4-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan", 18),
+            ],
+            {
+                "title": "General Manager, Osaka Branch",
+                "address": "2-4-1 Marunouchi, Chiyoda-ku, Tokyo, Japan",
+            },
+            id="a-title-naming-a-prefecture-is-no-address",
+        ),
+        pytest.param(
+            [("Aozora Trading Ltd.", 40), ("12F,", 18), ("2-4-1 Marunouchi, Chiyoda-ku,", 18)],
+            {"address": "12F, 2-4-1 Marunouchi, Chiyoda-ku"},
+            id="a-floor-on-its-own-line",
+        ),
+        pytest.param(
+            [("株式会社ミナト精工", 40), ("TEL 03-1234-5678| FAX 03-1234-5679", 18)],
+            {"tel": "03-1234-5678", "fax": "03-1234-5679"},
+            id="a-bar-after-a-number-is-a-separator",
+        ),
+    ],
+)
+def test_english_address_and_separators(lines, expected):
+    got = extract_fields(lines_for_test(lines)).values()
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_a_reading_s_gap_follows_the_name_when_both_halves_agree():
+    from meishi.extract.names import space_reading
+
+    assert space_reading("ヤマモ トタロウ", "山本", "太郎") == "ヤマモト タロウ"

@@ -34,11 +34,14 @@ class Phone(NamedTuple):
 
 def _fix_digits(text: str) -> str:
     """OCR confusions that the grammar of a phone number makes certain (O→0, l→1)."""
-    table = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+    table = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
-        return run.translate(table) if sum(c.isdigit() for c in run) >= 6 else run
+        if sum(c.isdigit() for c in run) < 6:
+            return run
+        # | is a 1 between digits, a separator after a number (0266| Fax …)
+        return re.sub(r"(?<=\d)\|(?=\d)", "1", run.translate(table))
 
     text = re.sub(r"(?<![A-Za-z])[0-9OolI|\-()]{9,}(?![A-Za-z])", fix, text)
     # eleven digits grouped 3-4-4 are a mobile or IP number, 0X0: OCR reads its 0s as 9

@@ -153,7 +153,7 @@ class _Builder:
                 )
                 rest = _PHONE_LABEL_LEFT.sub(" ", rest)
             rest = re.sub(r"\s+", " ", rest).strip()
-            line.rest = rest if _has_words(rest) else ""
+            line.rest = rest if _has_words(rest) or _FLOOR_ONLY.fullmatch(rest) else ""
             if not line.rest and rest != line.text:
                 line.used = True
 
@@ -247,9 +247,16 @@ class _Builder:
                 and not contacts.find_email(ln.rest)
                 and not _PHONE_HINT.search(ln.rest)
                 and not _roman_name_only(ln.rest)
+                # General Manager, Osaka Branch names a prefecture and is no address
+                and not vocab.TITLE_OF_FUNCTION_EN.fullmatch(ln.rest.strip())
+                and not (
+                    vocab.DEPARTMENT_EN.search(ln.rest)
+                    and not re.search(r"\d|\b(?:Bldg|Building|Tower|Square|Plaza|Hall)\b", ln.rest)
+                )
                 and (
                     vocab.ADDRESS_EN.search(ln.rest) is not None
                     or re.search(r"\b\d+-\d+(?:-\d+)?\b", ln.rest) is not None
+                    or _FLOOR_ONLY.fullmatch(ln.rest.strip()) is not None  # 4F, on its own
                 )
             )
 
@@ -958,6 +965,8 @@ def _mend_co(company: str) -> str:
 
 
 # a title in capitals with O read as 0: CT0, C0O
+#: a floor on a line of its own, the head of an English address
+_FLOOR_ONLY = re.compile(r"(?:B?\d{1,2}F|\d{1,2}(?:st|nd|rd|th) Floor),?", re.IGNORECASE)
 #: a company's name in Latin letters, without a form (Hokuto Logistics, ABC Design)
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z&'.\-]*(?: [A-Za-z&'.\-]+){0,4}")
 #: a person's name as cards print it in Latin letters: the family name in capitals beside

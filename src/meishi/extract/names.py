@@ -133,6 +133,8 @@ def space_reading(kana: str, family: str, given: str = "") -> str:
     """
     compact = kana.replace(" ", "")
     fam = reading(family)
+    if fam and given and compact == fam + reading(given):
+        return f"{fam} {compact[len(fam) :]}"  # both halves read so: a gap OCR misplaced
     card_gap = kana.index(" ") if kana.count(" ") == 1 else None
     if (
         fam
