@@ -56,10 +56,10 @@ def child(n: int, engine: str) -> dict[str, float]:
         import standin
 
         standin.install()
-    from flows.ingest import ingest
-    from flows.server import command_api
     from meishi.settings import get_settings
     from meishi.store import Store
+    from meishi_flows.ingest import ingest
+    from meishi_flows.server import command_api
 
     settings = get_settings()
     settings.ensure_dirs()

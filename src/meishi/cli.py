@@ -30,8 +30,8 @@ from meishi.settings import get_settings
 from meishi.store import Store
 
 if TYPE_CHECKING:
-    from flows.server import PrefectServer
     from meishi.evaluate import Comparison, EvalRun
+    from meishi_flows.server import PrefectServer
 
 
 class _OneLineErrors(TyperGroup):
@@ -181,9 +181,9 @@ def _print_card(record: dict) -> None:
 def _run_ingest(inbox: Path | None) -> None:
     import threading
 
-    from flows.ingest import ingest as ingest_flow
-    from flows.server import command_api
     from meishi.inbox import FAILED, PROCESSED, Inbox
+    from meishi_flows.ingest import ingest as ingest_flow
+    from meishi_flows.server import command_api
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -504,14 +504,14 @@ def _tidy_reviews(store: Store) -> None:
     """After a merge or a delete: the review runs nobody needs to answer are cancelled (a
     merged contact's waiting review answers for the contact it joined). Without a server,
     the next reminder of `meishi serve` does it."""
-    from flows.server import apply_env
+    from meishi_flows.server import apply_env
 
     server = _local_server()
     if not os.environ.get("PREFECT_API_URL"):
         if not server.healthy():
             return
         apply_env(server.env)
-    from flows.queue import tidy_queue
+    from meishi_flows.queue import tidy_queue
 
     try:
         for _, why in tidy_queue(store):
@@ -568,7 +568,7 @@ def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) ->
 
 
 def _start_review(contact_id: int) -> None:
-    from flows.server import apply_env
+    from meishi_flows.server import apply_env
 
     server = _local_server()
     if not os.environ.get("PREFECT_API_URL"):
@@ -578,7 +578,7 @@ def _start_review(contact_id: int) -> None:
         apply_env(server.env)
     from prefect.deployments import run_deployment
 
-    from flows.queue import queue_url
+    from meishi_flows.queue import queue_url
 
     try:
         run_deployment(
@@ -771,7 +771,7 @@ def due(
 
 # --------------------------------------------------------------------------- serve
 def _local_server() -> PrefectServer:
-    from flows.server import PrefectServer
+    from meishi_flows.server import PrefectServer
 
     s = get_settings()
     return PrefectServer(s.home / "prefect", s.server_port, s.home / "prefect-server.log")
@@ -781,9 +781,9 @@ def _local_server() -> PrefectServer:
 def serve() -> None:
     """Run everything on this machine: Prefect server and UI, the deployments (ingest on a
     schedule, review, reminder) and the card image endpoint, all on 127.0.0.1."""
-    from flows.server import apply_env
     from meishi.imageserver import ImageServer
     from meishi.pipeline import check_ready
+    from meishi_flows.server import apply_env
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -795,7 +795,7 @@ def serve() -> None:
     server = _local_server()
     if not remote:
         apply_env(server.env)
-    from flows.queue import next_review_url, queue_url
+    from meishi_flows.queue import next_review_url, queue_url
 
     images = ImageServer(
         _store(),
@@ -825,7 +825,7 @@ def serve() -> None:
             soft_wrap=True,
         )
         out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
-        from flows.serve import serve_forever
+        from meishi_flows.serve import serve_forever
 
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
         serve_forever(settings)
@@ -887,7 +887,7 @@ def _stop_within(grace_s: float, *stops: Callable[[], None]) -> None:
 @app.command()
 def review() -> None:
     """Print the Prefect UI links of the review runs waiting for a purpose note."""
-    from flows.server import apply_env
+    from meishi_flows.server import apply_env
 
     server = _local_server()
     remote = os.environ.get("PREFECT_API_URL")
@@ -899,7 +899,7 @@ def review() -> None:
                 EXIT_ERROR,
             )
         apply_env(server.env)
-    from flows.queue import queue_url, waiting_reviews
+    from meishi_flows.queue import queue_url, waiting_reviews
 
     try:
         rows = waiting_reviews()

@@ -1,6 +1,6 @@
 """The review queue as the Prefect server sees it: review runs waiting for input.
 
-Links go to Prefect's v2 UI (the default of Prefect 3.8, pinned by ``flows.server``): its
+Links go to Prefect's v2 UI (the default of Prefect 3.8, pinned by ``meishi_flows.server``): its
 resume dialog shows the run's description (the card image, what to check, why an answer
 was refused) above the form, and its runs view filters by tag and state from the URL.
 """

@@ -8,11 +8,11 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 
-from flows.ingest import start_review
-from flows.queue import reviewed_or_waiting, tidy_queue, waiting_reviews
 from meishi.report import due_markdown, faceless_markdown
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi_flows.ingest import start_review
+from meishi_flows.queue import reviewed_or_waiting, tidy_queue, waiting_reviews
 
 
 @flow(name="reminder", persist_result=False)
