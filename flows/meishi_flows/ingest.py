@@ -13,10 +13,11 @@ from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from meishi import merge, pipeline
+from meishi import pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
+from meishi.pairing import Batch, side_of
 from meishi.report import IngestReport, IngestRow, markdown_table
 from meishi.settings import get_settings
 from meishi.store import Store
@@ -146,33 +147,6 @@ def start_review(contact_id: int, logger: Any) -> None:
         logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
 
 
-class Batch:
-    """The contacts this run created, to recognise the other side of the same card: by its
-    file name (``x_front``/``x_back``), or by the same person read in both (``merge.same_card``).
-    """
-
-    def __init__(self) -> None:
-        self.by_stem: dict[str, int] = {}
-        self.read: list[tuple[int, dict[str, str | None]]] = []
-
-    def other_side(
-        self, named: tuple[str, str] | None, values: dict[str, str | None]
-    ) -> int | None:
-        if named and named[0] in self.by_stem:
-            return self.by_stem[named[0]]
-        for contact_id, other in self.read:
-            if merge.same_card(values, other):
-                return contact_id
-        return None
-
-    def add(
-        self, named: tuple[str, str] | None, contact_id: int, values: dict[str, str | None]
-    ) -> None:
-        if named:
-            self.by_stem.setdefault(named[0], contact_id)
-        self.read.append((contact_id, values))
-
-
 def _settle(
     fut: Any, claim: Claim, box: Inbox, store: Store, batch: Batch, logger: Any
 ) -> list[IngestRow]:
@@ -209,7 +183,8 @@ def _settle(
 def _store(read: CardRead, claim: Claim, store: Store, batch: Batch, logger: Any) -> IngestRow:
     source = read.source  # the scan's path, with #1, #2 … for the cards of a scan of several
     values = read.fields.values()
-    named = merge.side_of(str(claim.rel)) if read.part is None else None
+    # a scan of several cards names no side: each of its cards is paired by what it says
+    named = side_of(str(claim.rel)) if read.part is None else None
     into = batch.other_side(named, values)
     stored = store.add_card(
         read, source_name=source, met_at=claim.met_at, into=into, side=named[1] if named else None
