@@ -8,7 +8,6 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.deployments import run_deployment
 from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -21,6 +20,7 @@ from meishi.pairing import Batch, side_of
 from meishi.report import IngestReport, IngestRow, markdown_table
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi_flows.queue import start_review_or_log
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -105,7 +105,7 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
-                    start_review(row.contact_id, logger)
+                    start_review_or_log(row.contact_id, logger)
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
         store.close()
@@ -130,21 +130,6 @@ def _forget(fut: Any) -> None:
     for state in (getattr(fut, "_final_state", None), getattr(wrapped, "_result", None)):
         if state is not None and hasattr(state, "data"):
             state.data = None
-
-
-REVIEW_DEPLOYMENT = "review/review"
-
-
-def start_review(contact_id: int, logger: Any) -> None:
-    """Start the review run of a new contact; a failure here leaves a faceless stub, which
-    the reminder lists, never a lost card."""
-    try:
-        run: Any = run_deployment(
-            REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
-        )
-        logger.info("review of contact #%s: flow run %s", contact_id, run.id)
-    except Exception as exc:  # noqa: BLE001 - reported, and the stub stays faceless
-        logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
 
 
 def _settle(
