@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +24,6 @@ from meishi.models import Box, OcrLine, OcrResult, OcrWord, Orientation
 from meishi.ocr.turn import rotate
 
 log = logging.getLogger(__name__)
-
-# Tesseract's OpenMP threads fight over 2 cores (measured ~5x slower); we parallelise cards.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 REQUIRED_LANGS = ("jpn", "jpn_vert", "osd")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef々〆〒]")
@@ -52,6 +48,9 @@ class TesseractEngine:
     def __post_init__(self) -> None:
         import pytesseract
 
+        from meishi import procs
+
+        procs.tie_tesseract_to_us()  # one OpenMP thread; a killed ingest leaves none running
         self._pt = pytesseract
         pytesseract.pytesseract.tesseract_cmd = self.cmd
 
