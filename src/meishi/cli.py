@@ -6,7 +6,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -71,9 +70,6 @@ EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (
     exitcodes.MISSING_DEPENDENCY,
     exitcodes.DATA_ERROR,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_CARDS = REPO_ROOT / "sample_cards" / "demo"
 
 
 def _print_version(value: bool) -> None:
@@ -301,8 +297,15 @@ def demo(
     ] = None,
 ) -> None:
     """The main job on the embedded default: sample cards in, contacts out."""
-    if not DEMO_CARDS.is_dir():
-        raise _fail(f"{DEMO_CARDS} is missing: run meishi from a clone of the repository", 2)
+    from meishi.samples import demo_cards
+
+    cards = demo_cards()
+    if not cards:
+        raise _fail(
+            "the demo cards are missing from this installation of meishi (a wheel carries "
+            "them as meishi/_demo_cards): reinstall it",
+            EXIT_MISSING,
+        )
     home = home or Path(tempfile.mkdtemp(prefix="meishi-demo-"))
     os.environ["MEISHI_HOME"] = str(home)
     os.environ.setdefault("MEISHI_SETTLE_S", "0")
@@ -311,9 +314,8 @@ def demo(
     settings.ensure_dirs()
     batch = settings.inbox_dir / f"{datetime.now(UTC):%Y-%m-%d}_demo"
     batch.mkdir(parents=True, exist_ok=True)
-    for f in sorted(DEMO_CARDS.iterdir()):
-        if f.suffix.lower() in (".jpg", ".jpeg", ".png"):
-            shutil.copy2(f, batch / f.name)
+    for card in cards:
+        (batch / card.name).write_bytes(card.read_bytes())
     out.print(f"Demo data folder: {home}  (see it with `MEISHI_HOME={home} meishi contacts`)")
     _run_ingest(None)
 
@@ -921,9 +923,14 @@ def doctor() -> None:
 # --------------------------------------------------------------------------- eval
 @app.command("eval")
 def eval_(
-    folder: Annotated[Path, typer.Argument(help="Labelled cards (image + .json)")] = REPO_ROOT
-    / "sample_cards"
-    / "eval",
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FOLDER",
+            help="Labelled cards (image + .json): in a clone, sample_cards/eval (the dev set) "
+            "or sample_cards/heldout",
+        ),
+    ],
     workers: Annotated[int, typer.Option(help="Cards read in parallel")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N cards")] = None,
     engine: Annotated[
