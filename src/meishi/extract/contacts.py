@@ -9,6 +9,8 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 from rapidfuzz.distance import Levenshtein
 
+from meishi.charclass import CJK, POSTAL_MARKS
+
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
     "fax": re.compile(r"(FAX|Fax|fax|F|ファックス|ファクス|ファクシミリ)\W{0,3}$"),
     "mobile": re.compile(r"(携帯電話|携帯|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"),
@@ -46,7 +48,7 @@ def _fix_digits(text: str) -> str:
 
 def find_phones(text: str) -> list[Phone]:
     # "7566FAX 03-…": a number runs into the next label when OCR drops the space
-    fixed = re.sub(r"(?<=\d)(?=[A-Za-z\u3040-\u30ff\u4e00-\u9fff])", " ", _fix_digits(text))
+    fixed = re.sub(rf"(?<=\d)(?=[A-Za-z{CJK}])", " ", _fix_digits(text))
     # ... and a label runs into its number: FAX078-…, T045-…
     fixed = re.sub(r"(?<=[A-Za-z.:])(?=0\d)", " ", fixed)
     out: list[Phone] = []
@@ -327,7 +329,7 @@ def find_url(text: str) -> Found | None:
     return None
 
 
-_POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![\d\-])")
+_POSTAL = re.compile(rf"(?:[{POSTAL_MARKS}]|= ?)?\s*(?<![\d\-])(\d{{3}})\s?-\s?(\d{{4}})(?![\d\-])")
 # after the 〒 mark the grammar is certain, so a dash OCR misread (a sideways "-" in
 # vertical text reads as 」 ' | , . ・ ー) still separates the two groups
 _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(?!\d)")
@@ -336,7 +338,9 @@ _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(
 # a line that is nothing but the mark and seven digits is a postal code however OCR read the
 # mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
 # laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
-_POSTAL_ALONE = re.compile(r"^\s*[〒T干テ]\s*([\dO]{3})\s*(?:[^\w\s]{1,2}|1)?\s*([\dO]{4})\s*$")
+_POSTAL_ALONE = re.compile(
+    rf"^\s*[{POSTAL_MARKS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
+)
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:

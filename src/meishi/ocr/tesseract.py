@@ -19,6 +19,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from meishi.charclass import CJK, POSTAL_MARKS
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord, Orientation
 from meishi.ocr.turn import rotate
@@ -26,7 +27,8 @@ from meishi.ocr.turn import rotate
 log = logging.getLogger(__name__)
 
 REQUIRED_LANGS = ("jpn", "jpn_vert", "osd")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef々〆〒]")
+#: Japanese script, its punctuation (〒 among it) and the fullwidth forms
+_CJK = re.compile(rf"[\u3000-\u303f{CJK}\uff00-\uffef]")
 
 
 class OcrEngine(Protocol):
@@ -133,7 +135,7 @@ def trim(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
-_MARKS_ONLY = re.compile(r"^[^\w\u3040-\u30ff\u3400-\u9fff々〆〒@]+$")
+_MARKS_ONLY = re.compile(rf"^[^\w{CJK}〒@]+$")
 
 
 def _trim_noise(words: list[OcrWord], sizes: bool = True) -> list[OcrWord]:
@@ -464,7 +466,7 @@ def _strip_line(read: list[OcrLine], box: Box) -> OcrLine | None:
 
 
 #: the postal mark 〒 and what OCR reads it as
-_POSTAL_MARK = "[〒T干テ]"
+_POSTAL_MARK = f"[{POSTAL_MARKS}]"
 #: the mark as it begins a 〒 column laid out as a line (jpn often adds an エ)
 _LEAD_MARK = re.compile(rf"^{_POSTAL_MARK}?エ?")
 #: a line of digits and marks, perhaps after a 〒
@@ -1040,7 +1042,7 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
         if (
             line is not None
             and line.conf >= UNREAD_SURE
-            and len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2
+            and len(re.findall(rf"[\w{CJK}]", line.text)) >= 2
         ):
             found.append(line)
             gone.update(id(flat[i]) for i in beside)
