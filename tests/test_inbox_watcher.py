@@ -65,3 +65,34 @@ def test_an_inbox_under_a_folder_named_failed_is_still_watched(tmp_path):
         assert started.wait(8)
     finally:
         w.stop_event.set()
+
+
+def test_no_ingest_starts_before_the_review_deployment_is_registered(tmp_path):
+    """Cards dropped while meishi was stopped are read once `serve` can start their review
+    runs, not before (a review started too early is lost until the next reminder)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "card.jpg").write_bytes(b"\xff\xd8 a scan")
+    registered = threading.Event()
+    started = threading.Event()
+    w = InboxWatcher(inbox, 0.0, start=started.set, ready=registered.is_set)
+    w.start()
+    try:
+        assert not started.wait(2)
+        registered.set()
+        assert started.wait(5)
+    finally:
+        w.stop_event.set()
+
+
+def test_an_unregistered_deployment_delays_the_ingest_only_so_long(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "card.jpg").write_bytes(b"\xff\xd8 a scan")
+    started = threading.Event()
+    w = InboxWatcher(inbox, 0.0, start=started.set, ready=lambda: False, ready_within_s=1.0)
+    w.start()
+    try:
+        assert started.wait(5)
+    finally:
+        w.stop_event.set()

@@ -18,7 +18,7 @@ from prefect.logging import get_logger
 from meishi.inbox import CLAIMED, FAILED, PROCESSED, Inbox
 from meishi.settings import Settings
 from meishi_flows.ingest import ingest
-from meishi_flows.queue import REVIEW_TAG
+from meishi_flows.queue import REVIEW_DEPLOYMENT, REVIEW_TAG
 from meishi_flows.reminder import reminder
 from meishi_flows.review import review
 
@@ -63,6 +63,19 @@ def ingest_now() -> None:
     ingest(start_reviews=True)
 
 
+def review_deployment_ready() -> bool:
+    """Whether the review deployment is registered (an ingest can start review runs)."""
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(REVIEW_DEPLOYMENT)
+        except ObjectNotFound:
+            return False
+    return True
+
+
 def _dropped(root: Path) -> Callable[[Any, str], bool]:
     """A file the user dropped into ``root``: not in the inbox's own folders, not hidden."""
     real = root.resolve()
@@ -84,11 +97,37 @@ class InboxWatcher(threading.Thread):
     runs are taken by the next one, which starts when it ends."""
 
     def __init__(
-        self, inbox: Path, settle_s: float, start: Callable[[], None] = ingest_now
+        self,
+        inbox: Path,
+        settle_s: float,
+        start: Callable[[], None] = ingest_now,
+        ready: Callable[[], bool] | None = None,
+        ready_within_s: float = 120.0,
     ) -> None:
         super().__init__(name="meishi-inbox-watcher", daemon=True)
         self.inbox, self.settle_s, self.start_ingest = inbox, settle_s, start
+        self.ready, self.ready_within_s = ready, ready_within_s
         self.stop_event = threading.Event()
+
+    def _wait_until_ready(self) -> None:
+        """An ingest starts each new card's review run from the review deployment: reading
+        before `serve` has registered it would leave the cards without a review until the
+        next reminder. Bounded: after ``ready_within_s`` the ingest goes on regardless."""
+        if self.ready is None:
+            return
+        deadline = time.monotonic() + self.ready_within_s
+        while not self.stop_event.is_set() and time.monotonic() < deadline:
+            try:
+                if self.ready():
+                    return
+            except Exception:  # noqa: BLE001 - the server is still starting
+                pass
+            self.stop_event.wait(0.5)
+        if not self.stop_event.is_set():
+            get_logger("meishi.serve").warning(
+                "the review deployment is not registered after %.0f s; reading the inbox anyway",
+                self.ready_within_s,
+            )
 
     def run(self) -> None:
         from watchfiles import watch
@@ -96,6 +135,7 @@ class InboxWatcher(threading.Thread):
         log = get_logger("meishi.serve")
         box = Inbox(self.inbox, settle_s=self.settle_s)
         try:
+            self._wait_until_ready()
             if box.pending():  # dropped while meishi was stopped: read now, not at the cron
                 self.start_ingest()
             for _ in watch(
@@ -128,7 +168,12 @@ class InboxWatcher(threading.Thread):
 def serve_forever(settings: Settings) -> None:
     """Blocks until Ctrl-C; runs scheduled and requested flow runs in this process."""
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    InboxWatcher(settings.inbox_dir, settings.settle_s).start()
+    InboxWatcher(
+        settings.inbox_dir,
+        settings.settle_s,
+        ready=review_deployment_ready,
+        ready_within_s=settings.server_start_s,
+    ).start()
     # a daemon: Ctrl-C must not wait for its retries (up to a minute while the server is down)
     catching_up = threading.Timer(2.0, _catch_up_quietly, args=(datetime.now(UTC),))
     catching_up.daemon = True

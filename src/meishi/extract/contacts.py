@@ -10,14 +10,17 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneN
 from rapidfuzz.distance import Levenshtein
 
 from meishi.charclass import CJK, POSTAL_MARKS
+from meishi.extract import places
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
     "fax": re.compile(r"(FAX|Fax|fax|F|ファックス|ファクス|ファクシミリ)\W{0,3}$"),
-    "mobile": re.compile(r"(携帯電話|携帯|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"),
+    "mobile": re.compile(
+        r"(携[帯帶]電話|携[帯帶]|Mobile|MOBILE|mobile|Mob|Cell|CELL|M|モバイル)\W{0,3}$"
+    ),
     "tel": re.compile(r"(TEL|Tel|tel|T|電話|代表|直通|Phone|PHONE|Ph|ダイヤルイン)\W{0,3}$"),
 }
 _LABEL_ONLY = re.compile(
-    r"^(TEL|Tel|FAX|Fax|T|F|M|携帯|電話|Mobile|E-?mail|Mail|URL|HP|Web|〒|住所|所在地)[.:： ]*$",
+    r"^(TEL|Tel|FAX|Fax|T|F|M|携[帯帶]|電話|Mobile|E-?mail|Mail|URL|HP|Web|〒|住所|所在地)[.:： ]*$",
     re.IGNORECASE,
 )
 
@@ -46,9 +49,56 @@ def _fix_digits(text: str) -> str:
     return re.sub(r"(?<![\d\-+])9(?=\d{1,4}-\d{1,4}-\d{3,4}(?![\d\-]))", "0", text)
 
 
+#: a run of digits, maybe with gaps, that may be a phone number whose dashes were read as 1
+_BARRED_RUN = re.compile(r"(?<![\d\-])0\d(?:\s?\d){9,11}(?![\d\-])")
+
+
+def _valid_jp(digits: str) -> str | None:
+    """``digits`` in national format (03-1234-5678) if it is a valid Japanese number."""
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
+
+
+def _barred_dashes(text: str) -> str:
+    """A number whose dashes OCR read as 1s (a tategaki card draws them as vertical bars:
+    電話 052｜491｜3852 → 05214913852): where the digits as read are no valid number, but
+    taking out two 1s gives one whose own grouping has its dashes exactly there, the dashes
+    are put back. The grammar decides; nothing else is guessed."""
+
+    def mend(m: re.Match[str]) -> str:
+        run = m.group(0)
+        digits = re.sub(r"\s", "", run)
+        if _valid_jp(digits) is not None:
+            return run
+        found = set()
+        ones = [i for i, c in enumerate(digits) if c == "1" and 2 <= i <= len(digits) - 4]
+        for a in ones:
+            for b in ones:
+                if b <= a + 1:
+                    continue
+                cand = digits[:a] + digits[a + 1 : b] + digits[b + 1 :]
+                national = _valid_jp(cand)
+                if national is None:
+                    continue
+                groups = national.split("-")
+                if len(groups) == 3 and (len(groups[0]), len(groups[0]) + len(groups[1])) == (
+                    a,
+                    b - 1,
+                ):
+                    found.add(national)
+        return found.pop() if len(found) == 1 else run
+
+    return _BARRED_RUN.sub(mend, text)
+
+
 def find_phones(text: str) -> list[Phone]:
     # "7566FAX 03-…": a number runs into the next label when OCR drops the space
-    fixed = re.sub(rf"(?<=\d)(?=[A-Za-z{CJK}])", " ", _fix_digits(text))
+    fixed = re.sub(rf"(?<=\d)(?=[A-Za-z{CJK}])", " ", _barred_dashes(_fix_digits(text)))
     # ... and a label runs into its number: FAX078-…, T045-…
     fixed = re.sub(r"(?<=[A-Za-z.:])(?=0\d)", " ", fixed)
     out: list[Phone] = []
@@ -343,8 +393,17 @@ _POSTAL_ALONE = re.compile(
 )
 
 
+# seven digits and the dash read as a 1 between them (a tategaki card's vertical bar), the
+# mark maybe misread: certain only where the address's place follows at once
+_POSTAL_BARRED = re.compile(r"^\s*[〒T干テF=]?\s*(\d{3})1(\d{4})(?=\s*[\u4e00-\u9fff])")
+
+
 def find_postal(text: str) -> tuple[str, int, int] | None:
     m = _POSTAL_MARKED.search(text) or _POSTAL.search(text) or _POSTAL_ALONE.search(text)
+    if not m:
+        barred = _POSTAL_BARRED.search(text)
+        if barred and places.starts_with_place(text[barred.end() :].lstrip()):
+            m = barred
     if not m:
         return None
     code = f"{m.group(1)}-{m.group(2)}".replace("O", "0")

@@ -19,6 +19,7 @@ from meishi.extract.text import (
     squeeze_cjk,
     to_katakana,
 )
+from meishi.extract.titles import compound_title
 from meishi.models import CHECK_BELOW, Box, CardFields, FieldValue, OcrLine, OcrResult, OcrWord
 
 
@@ -58,7 +59,7 @@ _FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
 # a phone label left behind once its number is cut out of the line (longest first: 携帯電話
 # is one label, not 携帯 and 電話)
 _PHONE_LABEL_LEFT = re.compile(
-    r"(携帯電話|TEL|Tel|FAX|Fax|携帯|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)"
+    r"(携[帯帶]電話|TEL|Tel|FAX|Fax|携[帯帶]|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)"
 )
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
@@ -335,10 +336,55 @@ class _Builder:
         if best is None:
             return
         _, ln, company, remainder = best
-        self.put("company", company, ln, 1.0)
+        certainty = 1.0
+        if not remainder and (beside := self._name_beside_form(ln, company)) is not None:
+            other, company = beside  # 株式会社 | オリオン総研 on two lines
+            other.rest, other.used = "", True
+            certainty = 0.9
+        self.put("company", company, ln, certainty)
         ln.rest = remainder
         if not remainder:
             ln.used = True
+
+    def _name_beside_form(self, ln: Line, form: str) -> tuple[Line, str] | None:
+        """A legal form set on a line of its own, smaller, above or below the company's name
+        (株式会社 over オリオン総研; Inc. under Hokuto Logistics): the line of the name, and
+        the company it makes. Not a person's name, a title or a contact item."""
+        latin_form = vocab.LEGAL_FORMS_EN.fullmatch(form.strip()) is not None
+        if not latin_form and form not in vocab.LEGAL_FORMS_JA:
+            return None
+        # a Japanese form goes before the name or after it; an English one after it
+        sides = (
+            [(self._prev(ln), False)]
+            if latin_form
+            else [
+                (self._next(ln), True),
+                (self._prev(ln), False),
+            ]
+        )
+        for other, before in sides:
+            if other is None:
+                continue
+            text = other.rest.strip()
+            if latin_form:
+                ok = (
+                    _LATIN_NAME.fullmatch(text) is not None
+                    and not vocab.TITLES_EN.search(text)
+                    and not vocab.DEPARTMENT_EN.search(text)
+                    and not _PERSON_CAPS.search(text)
+                )
+            else:
+                ok = (
+                    _name_piece(text.replace(" ", ""))
+                    or _LATIN_NAME.fullmatch(text) is not None
+                    and not _PERSON_CAPS.search(text)
+                ) and names.person_name_score(text) < 0.5
+            if ok:
+                name = text.replace(" ", "") if has_cjk(text) else text
+                if latin_form:
+                    return other, f"{name} {form.strip()}"
+                return other, (form + name) if before else (name + form)
+        return None
 
     def _domain_words(self) -> list[str]:
         """The words of the card's mail or web domain, if it has several (kodama-estate)."""
@@ -360,10 +406,16 @@ class _Builder:
             dept_parts: list[str] = []
             title: str | None = None
             leftovers: list[str] = []
-            for part in _join_split_words(ln.rest.split(" ")):
+            parts = ln.rest.split(" ")
+            if any(_SEPARATOR_AFTER_KANJI.search(p) for p in parts):
+                split = _SEPARATOR_AFTER_KANJI.sub(" ", ln.rest).split(" ")
+                if all(_classify_part(p)[0] != "other" for p in split if p):
+                    parts = split
+            for part in _join_split_words(parts):
                 kind, value, extra = _classify_part(part)
-                if kind == "title" and title is None:
-                    title = value
+                if kind == "title" and (title is None or not extra):
+                    # titles side by side are one (代表取締役 | 社長, 取締役 | CTO)
+                    title = value if title is None else _join_titles(title, value)
                     if extra:
                         dept_parts.append(extra)
                 elif kind == "dept":
@@ -384,6 +436,18 @@ class _Builder:
         text = _EN_TITLE_OCR.sub(lambda m: m.group(0).replace("0", "O"), ln.rest.strip(" ,"))
         if vocab.LEGAL_FORMS_EN.search(text):
             return  # the company's English name beside its Japanese one
+        spaced = _CAMEL.sub(" ", text)  # OCR lost the spaces: SeniorConsultant
+        if spaced != text and (
+            vocab.TITLES_EN.fullmatch(spaced)
+            or vocab.TITLE_OF_FUNCTION_EN.fullmatch(spaced)
+            or vocab.DEPARTMENT_EN.search(spaced)  # Corporate PlanningOffice
+        ):
+            text = spaced
+        if vocab.TITLE_OF_FUNCTION_EN.fullmatch(text):  # General Manager, Sales
+            if "title" not in self.out:
+                self.put("title", text, ln, 1.0)
+            ln.rest, ln.used = "", True
+            return
         title = next((m for m in vocab.TITLES_EN.finditer(text) if m.end() == len(text)), None)
         head = text[: title.start()].strip(" ,") if title else text
         first = vocab.TITLES_EN.match(text)
@@ -846,12 +910,33 @@ def _mend_co(company: str) -> str:
 
 
 # a title in capitals with O read as 0: CT0, C0O
+#: a company's name in Latin letters, without a form (Hokuto Logistics, ABC Design)
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z&'.\-]*(?: [A-Za-z&'.\-]+){0,4}")
+#: a person's name as cards print it in Latin letters: the family name in capitals beside
+#: the given name (Yui SASAKI, SASAKI Yui), or both in capitals (OSAMU KAI)
+_PERSON_CAPS = re.compile(r"^(?:[A-Z][a-z]+ [A-Z]{2,}|[A-Z]{2,} [A-Z][a-z]+|[A-Z]{2,} [A-Z]{2,})$")
+#: where OCR lost a space between two Latin words (SeniorConsultant)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _EN_TITLE_OCR = re.compile(r"\bC[0O][0O]\b|\bC[A-Z]0\b")
 
 
 #: the head of a department OCR split off at a gap is a word or two (第一 | 営業部, マー |
 #: ケティンググループ); a longer piece before a department is something else
 SPLIT_HEAD = 3
+
+
+def _surname(text: str) -> bool:
+    toks = names.tokens(text)
+    return len(toks) == 1 and toks[0].pos4 == "姓"
+
+
+#: a separator between a department and a title misread as ー (a long-vowel mark never
+#: follows a kanji): 情報システム部ーシニアコンサルタント
+_SEPARATOR_AFTER_KANJI = re.compile(r"(?<=[\u4e00-\u9fff])[ー｜|/／](?=\S)")
+
+
+def _join_titles(a: str, b: str) -> str:
+    return a + (" " if a.isascii() or b.isascii() else "") + b
 
 
 def _join_split_words(parts: list[str]) -> list[str]:
@@ -896,10 +981,19 @@ def _classify_part(part: str) -> tuple[str, str, str]:
             head = p[: -len(t)]
             if head.endswith(vocab.DEPARTMENT_SUFFIXES) and has_cjk(head):
                 return "title", t, head
-    if has_cjk(p) and len(p) <= 20 and p.endswith(vocab.DEPARTMENT_SUFFIXES) and len(p) >= 2:
+    if (
+        has_cjk(p)
+        and len(p) <= 20
+        and p.endswith(vocab.DEPARTMENT_SUFFIXES)
+        and len(p) >= 2
+        and not _surname(p)  # 阿部, 長谷部, 服部: a family name, not a department
+    ):
         return "dept", p, ""
     if not has_cjk(p) and vocab.DEPARTMENT_EN.search(p):
         return "dept", p, ""
+    built = compound_title(p)
+    if built is not None:
+        return "title", built, ""
     near = _near_title(p)
     if near is not None:
         return "title", near, ""

@@ -89,6 +89,15 @@ def split_name(text: str) -> NameSplit | None:
         given = compact[len(family) :]
         given_known = all(t.pos4 == "名" for t in tokens(given))
         return NameSplit(family, given, 1.0 if given_known else 0.8)
+    # read as one run, the name hides its family name (久保田颯: 久保田 tagged a place): the
+    # longest head UniDic knows, alone, as a family name
+    heads = [
+        cut
+        for cut in range(min(4, len(compact) - 1), 0, -1)
+        if [(t.surface, t.pos4) for t in tokens(compact[:cut])] == [(compact[:cut], "姓")]
+    ]
+    if heads and (cut := heads[0]) >= 2:
+        return NameSplit(compact[:cut], compact[cut:], 0.6)
     # unknown family name: use the given-name token at the end if UniDic knows one
     if toks and toks[-1].pos4 == "名" and toks[-1].surface != compact:
         return NameSplit(compact[: -len(toks[-1].surface)], toks[-1].surface, 0.7)

@@ -65,6 +65,12 @@ def _exact_head(text: str) -> str | None:
     return None
 
 
+def starts_with_place(text: str) -> bool:
+    """Whether ``text`` begins with a known prefecture and municipality, or a ward of a
+    designated city (after up to two characters of OCR noise)."""
+    return any(_exact_head(text[lead:]) for lead in range(_LEAD_JUNK + 1))
+
+
 def _allowed(head: str) -> int:
     return 1 if len(head) < 7 else 2
 

@@ -199,6 +199,20 @@ DEPARTMENT_SUFFIXES = (
     "ディビジョン",
     "統括",
 )
+#: the function a title is of, after a comma: "General Manager, Sales", "Director, Business
+#: Development"
+_FUNCTION_EN = (
+    r"(?:Sales|Marketing|Engineering|Finance|Operations|Business Development|Development|"
+    r"Human Resources|HR|IT|R&D|Research(?: & Development| and Development)?|Products?|Design|"
+    r"Strategy|Technology|Accounting|Legal|Purchasing|Procurement|Planning|Public Relations|PR|"
+    r"Customer Success|Customer Support|Support|Asia Pacific|APAC|Japan|Overseas|International|"
+    r"Global|Corporate|Communications|Partnerships|Alliances|Quality Assurance|Administration)"
+)
+TITLE_OF_FUNCTION_EN = re.compile(
+    rf"{_TITLE_EN_ONE},\s*(?:(?:Global|International|Domestic|Regional)\s+)?{_FUNCTION_EN}"
+    rf"(?:\s*(?:&|and|/)\s*{_FUNCTION_EN})*"
+)
+
 DEPARTMENT_EN = re.compile(
     r"\b(Department|Dept\.?|Division|Div\.|Section|Group|Team|Office|Unit|Bureau|Center|Centre|"
     r"Headquarters|Laboratory|Lab)\b"

@@ -147,6 +147,17 @@ def _column_one(text: str) -> str:
     return _COLUMN_BAR.sub("ー", _COLUMN_POSTAL.sub(r"\1-\2", text))
 
 
+# A middle dot between Japanese words is the katakana one (広報・IR室, ジョン・スミス); a
+# model trained on Chinese writes the Latin one (U+00B7) or a bullet
+_MIDDLE_DOT = re.compile(rf"(?<=[{KATAKANA}{KANJI}A-Za-z])[·•∙](?=[{KATAKANA}{KANJI}A-Za-z])")
+
+
+def _middle_dot(text: str) -> str:
+    if not re.search(rf"[{KATAKANA}{KANJI}]", text):
+        return text  # Latin-only text keeps its own dots
+    return _MIDDLE_DOT.sub("・", text)
+
+
 @dataclass(frozen=True)
 class GlyphRule:
     name: str
@@ -180,6 +191,13 @@ RULES: tuple[GlyphRule, ...] = (
         "センタ一ビル マネ一ジャ一 タワ一4F",
         "センタービル マネージャー タワー4F",
         "一 or a dash after katakana is the long-vowel mark",
+    ),
+    GlyphRule(
+        "middle_dot",
+        _middle_dot,
+        "広報·IR室 ジョン·スミス Tom·Lee",
+        "広報・IR室 ジョン・スミス Tom・Lee",
+        "a middle dot in Japanese text is the katakana one (・), not U+00B7",
     ),
     GlyphRule(
         "column_one",
