@@ -9,7 +9,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 from rapidfuzz.distance import Levenshtein
 
-from meishi.charclass import CJK, POSTAL_MARKS
+from meishi.charclass import CJK, KANJI, POSTAL_MARKS
 from meishi.extract import places
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
@@ -395,7 +395,7 @@ _POSTAL_ALONE = re.compile(
 
 # seven digits and the dash read as a 1 between them (a tategaki card's vertical bar), the
 # mark maybe misread: certain only where the address's place follows at once
-_POSTAL_BARRED = re.compile(r"^\s*[〒T干テF=]?\s*(\d{3})1(\d{4})(?=\s*[\u4e00-\u9fff])")
+_POSTAL_BARRED = re.compile(rf"^\s*[{POSTAL_MARKS}F=]?\s*(\d{{3}})1(\d{{4}})(?=\s*[{KANJI}])")
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:

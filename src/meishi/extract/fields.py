@@ -932,7 +932,7 @@ def _surname(text: str) -> bool:
 
 #: a separator between a department and a title misread as ー (a long-vowel mark never
 #: follows a kanji): 情報システム部ーシニアコンサルタント
-_SEPARATOR_AFTER_KANJI = re.compile(r"(?<=[\u4e00-\u9fff])[ー｜|/／](?=\S)")
+_SEPARATOR_AFTER_KANJI = re.compile(rf"(?<=[{KANJI}])[ー｜|/／](?=\S)")
 
 
 def _join_titles(a: str, b: str) -> str:

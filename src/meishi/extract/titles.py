@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from meishi.charclass import KANJI
 from meishi.extract import names, vocab
 
 #: offices a function word goes before (営業 + 部長); the head is a few kanji
@@ -39,7 +40,7 @@ _OFFICES = (
     "主任",
     "担当",
 )
-_KANJI = r"[\u4e00-\u9fff\u3005]"
+_KANJI = f"[{KANJI}]"
 _OFFICE_COMPOUND = re.compile(
     rf"({_KANJI}{{1,4}})(?:{'|'.join(sorted(map(re.escape, _OFFICES), key=len, reverse=True))})"
 )
