@@ -4,6 +4,7 @@
     python sample_cards/generate.py --set demo --out sample_cards/demo --count 10 --seed 1
     python sample_cards/generate.py --set eval --out sample_cards/eval --count 300 --seed 2024
     python sample_cards/generate.py --set flatbed --out sample_cards/flatbed --count 12 --seed 7
+    python sample_cards/generate.py --set wide --out sample_cards/wide --count 120 --seed 2025
 
 Every card is written as ``<id>.jpg`` (or ``<id>.png``) plus ``<id>.json`` holding the ground
 truth: exactly the strings printed on the card, normalised as documented in README.md.
@@ -2751,6 +2752,2821 @@ def encode(
 
 
 # --------------------------------------------------------------------------------------------
+# The "wide" set: what real cards do and the dev set (demo/eval/flatbed) never shows.
+# Its own word lists, designs and captures; nothing above is changed by it, so the other sets
+# keep their exact random call sequence. Everything here is FICTITIOUS as well (prefecture,
+# city and town names, postal-code prefixes and area codes are real).
+# --------------------------------------------------------------------------------------------
+
+WIDE_SURNAMES = [
+    ("松井", "マツイ", "Matsui"),
+    ("野口", "ノグチ", "Noguchi"),
+    ("菅原", "スガワラ", "Sugawara"),
+    ("杉山", "スギヤマ", "Sugiyama"),
+    ("大西", "オオニシ", "Onishi"),
+    ("平野", "ヒラノ", "Hirano"),
+    ("今井", "イマイ", "Imai"),
+    ("河野", "コウノ", "Kono"),
+    ("丸山", "マルヤマ", "Maruyama"),
+    ("高木", "タカギ", "Takagi"),
+    ("安藤", "アンドウ", "Ando"),
+    ("工藤", "クドウ", "Kudo"),
+    ("武田", "タケダ", "Takeda"),
+    ("村田", "ムラタ", "Murata"),
+    ("柴田", "シバタ", "Shibata"),
+    ("酒井", "サカイ", "Sakai"),
+    ("横山", "ヨコヤマ", "Yokoyama"),
+    ("宮本", "ミヤモト", "Miyamoto"),
+    ("内田", "ウチダ", "Uchida"),
+    ("小島", "コジマ", "Kojima"),
+    ("水野", "ミズノ", "Mizuno"),
+    ("増田", "マスダ", "Masuda"),
+    ("須藤", "スドウ", "Sudo"),
+    ("桑原", "クワハラ", "Kuwahara"),
+    ("大塚", "オオツカ", "Otsuka"),
+    ("北村", "キタムラ", "Kitamura"),
+    ("服部", "ハットリ", "Hattori"),
+    ("秋山", "アキヤマ", "Akiyama"),
+    ("星野", "ホシノ", "Hoshino"),
+    ("岩崎", "イワサキ", "Iwasaki"),
+    ("野村", "ノムラ", "Nomura"),
+    ("松尾", "マツオ", "Matsuo"),
+    ("中川", "ナカガワ", "Nakagawa"),
+    ("荒木", "アラキ", "Araki"),
+    ("永井", "ナガイ", "Nagai"),
+    ("望月", "モチヅキ", "Mochizuki"),
+    ("熊谷", "クマガイ", "Kumagai"),
+    ("島田", "シマダ", "Shimada"),
+    ("本田", "ホンダ", "Honda"),
+    ("古川", "フルカワ", "Furukawa"),
+    ("市川", "イチカワ", "Ichikawa"),
+    ("新井", "アライ", "Arai"),
+    ("土屋", "ツチヤ", "Tsuchiya"),
+    ("樋口", "ヒグチ", "Higuchi"),
+    ("榎本", "エノモト", "Enomoto"),
+    ("矢野", "ヤノ", "Yano"),
+    ("東", "ヒガシ", "Higashi"),
+    ("南", "ミナミ", "Minami"),
+    ("西川", "ニシカワ", "Nishikawa"),
+    ("小山", "コヤマ", "Koyama"),
+    ("早川", "ハヤカワ", "Hayakawa"),
+    ("片山", "カタヤマ", "Katayama"),
+    ("大野", "オオノ", "Ono"),
+    ("浅野", "アサノ", "Asano"),
+    ("宮下", "ミヤシタ", "Miyashita"),
+    ("小池", "コイケ", "Koike"),
+    ("中山", "ナカヤマ", "Nakayama"),
+    ("奥村", "オクムラ", "Okumura"),
+    ("東海林", "ショウジ", "Shoji"),
+    ("長谷部", "ハセベ", "Hasebe"),
+]
+WIDE_GIVEN = [
+    ("大翔", "ヒロト", "Hiroto"),
+    ("陽斗", "ハルト", "Haruto"),
+    ("湊", "ミナト", "Minato"),
+    ("樹", "イツキ", "Itsuki"),
+    ("結菜", "ユイナ", "Yuina"),
+    ("芽依", "メイ", "Mei"),
+    ("莉子", "リコ", "Riko"),
+    ("美月", "ミツキ", "Mitsuki"),
+    ("一郎", "イチロウ", "Ichiro"),
+    ("健司", "ケンジ", "Kenji"),
+    ("博之", "ヒロユキ", "Hiroyuki"),
+    ("哲也", "テツヤ", "Tetsuya"),
+    ("誠司", "セイジ", "Seiji"),
+    ("康平", "コウヘイ", "Kohei"),
+    ("智也", "トモヤ", "Tomoya"),
+    ("和彦", "カズヒコ", "Kazuhiko"),
+    ("俊介", "シュンスケ", "Shunsuke"),
+    ("亜希子", "アキコ", "Akiko"),
+    ("久美子", "クミコ", "Kumiko"),
+    ("理恵", "リエ", "Rie"),
+    ("真理", "マリ", "Mari"),
+    ("加奈子", "カナコ", "Kanako"),
+    ("早紀", "サキ", "Saki"),
+    ("遥", "ハルカ", "Haruka"),
+    ("涼子", "リョウコ", "Ryoko"),
+    ("純一", "ジュンイチ", "Junichi"),
+    ("信也", "シンヤ", "Shinya"),
+    ("正樹", "マサキ", "Masaki"),
+    ("光", "ヒカル", "Hikaru"),
+    ("栞", "シオリ", "Shiori"),
+    ("瞳", "ヒトミ", "Hitomi"),
+    ("茜", "アカネ", "Akane"),
+    ("航", "ワタル", "Wataru"),
+    ("駿", "シュン", "Shun"),
+    ("圭", "ケイ", "Kei"),
+    ("隼人", "ハヤト", "Hayato"),
+    ("拓海", "タクミ", "Takumi"),
+    ("千夏", "チナツ", "Chinatsu"),
+    ("奈緒", "ナオ", "Nao"),
+    ("真央", "マオ", "Mao"),
+    ("孝之", "タカユキ", "Takayuki"),
+    ("洋平", "ヨウヘイ", "Yohei"),
+    ("恭子", "キョウコ", "Kyoko"),
+    ("文子", "フミコ", "Fumiko"),
+    ("勇気", "ユウキ", "Yuki"),
+    ("晴美", "ハルミ", "Harumi"),
+    ("紀子", "ノリコ", "Noriko"),
+    ("功", "イサオ", "Isao"),
+    ("英明", "ヒデアキ", "Hideaki"),
+    ("雅人", "マサト", "Masato"),
+]
+# (display, romaji)
+WIDE_CORES = [
+    ("常盤", "tokiwa"),
+    ("八雲", "yakumo"),
+    ("浜風", "hamakaze"),
+    ("芙蓉", "fuyo"),
+    ("双葉", "futaba"),
+    ("暁", "akatsuki"),
+    ("千歳", "chitose"),
+    ("三峰", "mitsumine"),
+    ("蒼海", "sokai"),
+    ("菫", "sumire"),
+    ("朝霧", "asagiri"),
+    ("白鷺", "shirasagi"),
+    ("ハヤテ", "hayate"),
+    ("アマネ", "amane"),
+    ("ミソラ", "misora"),
+    ("ユキシロ", "yukishiro"),
+    ("リンドウ", "rindo"),
+    ("カエデ", "kaede"),
+    ("ホタル", "hotaru"),
+    ("ニシキ", "nishiki"),
+    ("ひなた", "hinata"),
+    ("つむぎ", "tsumugi"),
+    ("ことのは", "kotonoha"),
+    ("いぶき", "ibuki"),
+]
+# (display, romaji or None when the English name always translates it, English)
+WIDE_TYPES = [
+    ("精工", "seiko", "Precision"),
+    ("電設", "densetsu", "Electric Works"),
+    ("機工", "kiko", "Machinery"),
+    ("化成", "kasei", "Chemicals"),
+    ("薬品", "yakuhin", "Pharmaceutical"),
+    ("住建", "juken", "Homes"),
+    ("倉庫", "soko", "Warehouse"),
+    ("海運", "kaiun", "Shipping"),
+    ("観光", "kanko", "Travel"),
+    ("興産", "kosan", "Industries"),
+    ("商会", "shokai", "Trading"),
+    ("計装", "keiso", "Instruments"),
+    ("製紙", "seishi", "Paper"),
+    ("醸造", "jozo", "Brewing"),
+    ("物流", "butsuryu", "Logistics"),
+    ("情報システム", None, "Information Systems"),
+    ("データサービス", None, "Data Services"),
+    ("クリエイティブ", None, "Creative"),
+    ("パートナーズ", None, "Partners"),
+    ("エナジー", None, "Energy"),
+    ("ロボティクス", None, "Robotics"),
+    ("メディカル", None, "Medical"),
+    ("ホールディングス", None, "Holdings"),
+]
+WIDE_SLUG = {  # domain words of the katakana business types
+    "情報システム": "is",
+    "データサービス": "data",
+    "クリエイティブ": "creative",
+    "パートナーズ": "partners",
+    "エナジー": "energy",
+    "ロボティクス": "robotics",
+    "メディカル": "medical",
+    "ホールディングス": "hd",
+}
+# associations: (region, romaji, English), (theme, romaji, English), forms
+WIDE_ASSOC_REGION = [
+    ("東北", "tohoku", "Tohoku"),
+    ("信州", "shinshu", "Shinshu"),
+    ("九州", "kyushu", "Kyushu"),
+    ("四国", "shikoku", "Shikoku"),
+    ("北陸", "hokuriku", "Hokuriku"),
+    ("東海", "tokai", "Tokai"),
+]
+WIDE_ASSOC_THEME = [
+    ("産業振興", "sangyo", "Industrial Promotion"),
+    ("文化交流", "bunka", "Cultural Exchange"),
+    ("水環境保全", "mizu", "Water Environment"),
+    ("森林資源", "shinrin", "Forest Resources"),
+    ("健康づくり", "kenko", "Health Promotion"),
+    ("地域デジタル", "digital", "Regional Digital"),
+]
+# (form, suffix, English suffix)
+WIDE_ASSOC_FORMS = [
+    ("一般財団法人", "財団", "Foundation"),
+    ("公益財団法人", "財団", "Foundation"),
+    ("一般社団法人", "協会", "Association"),
+    ("公益社団法人", "機構", "Organization"),
+]
+# professional firms: (form, name pattern, English pattern, titles, English titles)
+WIDE_FIRMS = [
+    (
+        "税理士法人",
+        "{}会計",
+        "{} Tax Accountants",
+        ["代表社員 税理士", "税理士", "社員税理士", "スタッフ"],
+        ["Representative Partner", "Certified Tax Accountant", "Partner"],
+    ),
+    (
+        "弁護士法人",
+        "{}総合法律事務所",
+        "{} Law Office",
+        ["弁護士", "代表弁護士", "パートナー弁護士"],
+        ["Attorney at Law", "Managing Partner", "Partner"],
+    ),
+    (
+        "特許業務法人",
+        "{}国際特許事務所",
+        "{} IP Firm",
+        ["弁理士", "所長 弁理士", "パートナー 弁理士"],
+        ["Patent Attorney", "Managing Partner", "Partner, Patent Attorney"],
+    ),
+]
+
+# Titles outside the dev vocabulary. Compound "<function><rank>" titles (営業部長, 開発課長 …);
+# 事業 is left out on purpose: 営業部長 must not be read as 事業部長.
+WIDE_TITLE_STEMS = [
+    "営業",
+    "開発",
+    "人事",
+    "経理",
+    "総務",
+    "技術",
+    "製造",
+    "品質管理",
+    "購買",
+    "設計",
+    "生産管理",
+    "法務",
+    "財務",
+    "情報システム",
+    "海外営業",
+    "第三営業",
+    "システム開発",
+    "物流",
+]
+WIDE_TITLE_RANKS = [
+    "部長",
+    "部長",
+    "部長",
+    "課長",
+    "課長",
+    "次長",
+    "部長代理",
+    "課長補佐",
+    "グループ長",
+]
+WIDE_TITLE_OTHER_HEADS = [
+    "企画室長",
+    "広報室長",
+    "秘書室長",
+    "大阪支店長",
+    "名古屋支店長",
+    "横浜営業所長",
+    "仙台営業所長",
+    "つくば工場長",
+    "研究所長",
+    "物流センター長",
+]
+# katakana compounds: prefix -> roles it combines with
+WIDE_KATA_TITLES = {
+    "チーフ": [
+        "マネージャー",
+        "エンジニア",
+        "デザイナー",
+        "プランナー",
+        "アーキテクト",
+        "コンサルタント",
+    ],
+    "リード": ["エンジニア", "デザイナー", "アーキテクト", "プランナー"],
+    "シニア": [
+        "マネージャー",
+        "エンジニア",
+        "デザイナー",
+        "プランナー",
+        "アーキテクト",
+        "コンサルタント",
+    ],
+    "テクニカル": ["マネージャー", "リーダー", "ディレクター", "アーキテクト", "コンサルタント"],
+    "セールス": ["マネージャー", "エンジニア", "リーダー", "プランナー", "コンサルタント"],
+    "プロダクト": ["マネージャー", "デザイナー", "オーナー"],
+    "アカウント": ["マネージャー", "プランナー", "エグゼクティブ"],
+    "クリエイティブ": ["ディレクター"],
+    "データ": ["エンジニア", "アナリスト", "サイエンティスト"],
+    "カスタマーサクセス": ["マネージャー", "リーダー"],
+}
+# an executive title with a C-level (or a function) after it, printed with a gap
+WIDE_COMBINED_TITLES = [
+    "代表取締役 CEO",
+    "取締役 CFO",
+    "取締役 CTO",
+    "執行役員 CMO",
+    "取締役副社長 COO",
+    "代表取締役 兼 CEO",
+    "取締役 兼 CIO",
+    "執行役員 CDO",
+    "取締役 営業本部長",
+    "執行役員 開発部長",
+    "常務取締役 管理本部長",
+]
+WIDE_EXEC_TITLES = [
+    "代表取締役社長",
+    "取締役会長",
+    "専務執行役員",
+    "常務執行役員",
+    "代表取締役副社長",
+    "監査役",
+    "社長",
+]
+WIDE_LLC_TITLES = ["代表社員", "業務執行社員", "職務執行者"]
+WIDE_PLAIN_TITLES = [
+    "主任",
+    "係長",
+    "主査",
+    "課長代理",
+    "担当課長",
+    "技師",
+    "主任技師",
+    "研究員",
+    "アシスタント",
+    "スタッフ",
+]
+WIDE_DEPTS = [
+    "第三営業部",
+    "デジタル推進室",
+    "デジタル戦略部",
+    "東日本営業部 第一課",
+    "ソリューション事業本部 第三営業部",
+    "経営管理本部 財務課",
+    "サステナビリティ推進室",
+    "カスタマーサポートセンター",
+    "名古屋支店 営業課",
+    "大阪営業所",
+    "IR室",
+    "プロダクト開発部",
+    "クラウド事業部",
+    "生産技術部 第一技術課",
+    "海外営業本部 欧州営業課",
+    "人事総務部",
+    "設計開発センター",
+    "品質管理部 検査課",
+    "マーケティング本部 ブランド戦略課",
+    "技術開発本部 先端技術研究所",
+]
+# a higher unit printed above a compound title (営業本部 / 第三営業部長)
+WIDE_DIVISIONS = [
+    "ソリューション事業本部",
+    "東京本社",
+    "経営管理本部",
+    "技術統括本部",
+    "首都圏営業本部",
+    "西日本支社",
+]
+WIDE_ASSOC_TITLES = [
+    "理事長",
+    "専務理事",
+    "常務理事",
+    "事務局長",
+    "事務局次長",
+    "主任研究員",
+    "コーディネーター",
+]
+WIDE_ASSOC_DEPTS = ["事務局", "調査研究部", "企画課", "総務課", "事業推進課"]
+
+# English titles: a rank with its function after a comma, and plain ones
+WIDE_EN_TITLES_FUNC = [
+    "Director, Business Development",
+    "Manager, Corporate Planning",
+    "Senior Manager, Product Marketing",
+    "Vice President, Global Sales",
+    "General Manager, Osaka Branch",
+    "Lead Engineer, Cloud Platform",
+    "Manager, Human Resources",
+    "Director, Research & Development",
+    "Head of Sales, Asia Pacific",
+    "Specialist, Customer Success",
+    "Manager, Quality Assurance",
+    "Senior Analyst, Finance",
+]
+WIDE_EN_TITLES = [
+    "Chief Executive Officer",
+    "Chief Financial Officer",
+    "Chief Technology Officer",
+    "Representative Director & CEO",
+    "Representative Director, President",
+    "Executive Officer",
+    "Head of Engineering",
+    "Sales Manager",
+    "Project Manager",
+    "Senior Consultant",
+    "Account Executive",
+    "UX Designer",
+    "Technical Sales Engineer",
+]
+WIDE_EN_DEPTS = [
+    "Global Sales Division",
+    "Digital Strategy Office",
+    "Osaka Branch",
+    "Customer Support Center",
+    "Tokyo R&D Center",
+    "Investor Relations Office",
+    "Cloud Business Unit",
+    "Corporate Administration Division",
+    "Sustainability Office",
+    "Production Engineering Department",
+]
+WIDE_EN_ASSOC_TITLES = [
+    "Secretary General",
+    "Senior Researcher",
+    "Executive Director",
+    "Coordinator",
+]
+
+WIDE_TAGLINES = [
+    "確かな技術を、次の世代へ。",
+    "まちと暮らしを支える",
+    "はたらく人に、やさしい道具を",
+    "海と空と、物流と。",
+]
+WIDE_TAGLINES_EN = [
+    "Engineering trust since 1962",
+    "Moving what matters",
+    "Tools for people who make things",
+]
+
+# (prefecture, English, city/ward, ward romaji, city romaji, [(town, romaji)], postal prefixes,
+#  area code). Postal prefixes and area codes are the real ones; the other digits are random.
+WIDE_LOCATIONS = [
+    (
+        "東京都",
+        "Tokyo",
+        "目黒区",
+        "Meguro",
+        None,
+        [("自由が丘", "Jiyugaoka"), ("中目黒", "Nakameguro"), ("青葉台", "Aobadai")],
+        ["152", "153"],
+        "03",
+    ),
+    (
+        "東京都",
+        "Tokyo",
+        "豊島区",
+        "Toshima",
+        None,
+        [("東池袋", "Higashi-Ikebukuro"), ("南池袋", "Minami-Ikebukuro"), ("巣鴨", "Sugamo")],
+        ["170", "171"],
+        "03",
+    ),
+    (
+        "東京都",
+        "Tokyo",
+        "新宿区",
+        "Shinjuku",
+        None,
+        [("西新宿", "Nishi-Shinjuku"), ("新宿", "Shinjuku"), ("市谷本村町", "Ichigaya-Honmuracho")],
+        ["160", "162"],
+        "03",
+    ),
+    (
+        "東京都",
+        "Tokyo",
+        "墨田区",
+        "Sumida",
+        None,
+        [("錦糸", "Kinshi"), ("押上", "Oshiage"), ("両国", "Ryogoku")],
+        ["130", "131"],
+        "03",
+    ),
+    (
+        "東京都",
+        "Tokyo",
+        "中野区",
+        "Nakano",
+        None,
+        [("中野", "Nakano"), ("東中野", "Higashi-Nakano")],
+        ["164"],
+        "03",
+    ),
+    (
+        "東京都",
+        "Tokyo",
+        "立川市",
+        None,
+        "Tachikawa",
+        [("曙町", "Akebonocho"), ("柴崎町", "Shibasakicho"), ("錦町", "Nishikicho")],
+        ["190"],
+        "042",
+    ),
+    (
+        "神奈川県",
+        "Kanagawa",
+        "横浜市中区",
+        "Naka",
+        "Yokohama",
+        [("山下町", "Yamashitacho"), ("尾上町", "Onoecho"), ("海岸通", "Kaigandori")],
+        ["231"],
+        "045",
+    ),
+    (
+        "神奈川県",
+        "Kanagawa",
+        "川崎市川崎区",
+        "Kawasaki",
+        "Kawasaki",
+        [("駅前本町", "Ekimae-Honcho"), ("砂子", "Isago")],
+        ["210"],
+        "044",
+    ),
+    (
+        "千葉県",
+        "Chiba",
+        "千葉市美浜区",
+        "Mihama",
+        "Chiba",
+        [("中瀬", "Nakase"), ("ひび野", "Hibino")],
+        ["261"],
+        "043",
+    ),
+    (
+        "千葉県",
+        "Chiba",
+        "船橋市",
+        None,
+        "Funabashi",
+        [("本町", "Honcho"), ("湊町", "Minatocho")],
+        ["273"],
+        "047",
+    ),
+    (
+        "栃木県",
+        "Tochigi",
+        "宇都宮市",
+        None,
+        "Utsunomiya",
+        [("馬場通り", "Babadori"), ("本町", "Honcho")],
+        ["320"],
+        "028",
+    ),
+    (
+        "群馬県",
+        "Gunma",
+        "高崎市",
+        None,
+        "Takasaki",
+        [("八島町", "Yashimacho"), ("栄町", "Sakaecho")],
+        ["370"],
+        "027",
+    ),
+    (
+        "茨城県",
+        "Ibaraki",
+        "水戸市",
+        None,
+        "Mito",
+        [("南町", "Minamimachi"), ("宮町", "Miyamachi")],
+        ["310"],
+        "029",
+    ),
+    (
+        "富山県",
+        "Toyama",
+        "富山市",
+        None,
+        "Toyama",
+        [("新桜町", "Shinsakuramachi"), ("桜町", "Sakuramachi")],
+        ["930"],
+        "076",
+    ),
+    (
+        "福井県",
+        "Fukui",
+        "福井市",
+        None,
+        "Fukui",
+        [("大手", "Ote"), ("中央", "Chuo")],
+        ["910"],
+        "0776",
+    ),
+    (
+        "岐阜県",
+        "Gifu",
+        "岐阜市",
+        None,
+        "Gifu",
+        [("神田町", "Kandamachi"), ("橋本町", "Hashimotocho")],
+        ["500"],
+        "058",
+    ),
+    (
+        "滋賀県",
+        "Shiga",
+        "大津市",
+        None,
+        "Otsu",
+        [("浜大津", "Hamaotsu"), ("京町", "Kyomachi")],
+        ["520"],
+        "077",
+    ),
+    (
+        "奈良県",
+        "Nara",
+        "奈良市",
+        None,
+        "Nara",
+        [("三条本町", "Sanjo-Honmachi"), ("大宮町", "Omiyacho")],
+        ["630"],
+        "0742",
+    ),
+    (
+        "大阪府",
+        "Osaka",
+        "堺市堺区",
+        "Sakai",
+        "Sakai",
+        [("南瓦町", "Minamikawaramachi"), ("戎島町", "Ebisujimacho")],
+        ["590"],
+        "072",
+    ),
+    (
+        "兵庫県",
+        "Hyogo",
+        "姫路市",
+        None,
+        "Himeji",
+        [("駅前町", "Ekimaecho"), ("西駅前町", "Nishi-Ekimaecho")],
+        ["670"],
+        "079",
+    ),
+    (
+        "島根県",
+        "Shimane",
+        "松江市",
+        None,
+        "Matsue",
+        [("朝日町", "Asahimachi"), ("殿町", "Tonomachi")],
+        ["690"],
+        "0852",
+    ),
+    (
+        "香川県",
+        "Kagawa",
+        "高松市",
+        None,
+        "Takamatsu",
+        [("番町", "Bancho"), ("寿町", "Kotobukicho")],
+        ["760"],
+        "087",
+    ),
+    (
+        "愛媛県",
+        "Ehime",
+        "松山市",
+        None,
+        "Matsuyama",
+        [("一番町", "Ichibancho"), ("大街道", "Okaido")],
+        ["790"],
+        "089",
+    ),
+    (
+        "福岡県",
+        "Fukuoka",
+        "北九州市小倉北区",
+        "Kokurakita",
+        "Kitakyushu",
+        [("浅野", "Asano"), ("京町", "Kyomachi"), ("魚町", "Uomachi")],
+        ["802"],
+        "093",
+    ),
+    (
+        "長崎県",
+        "Nagasaki",
+        "長崎市",
+        None,
+        "Nagasaki",
+        [("大黒町", "Daikokumachi"), ("出島町", "Dejimamachi")],
+        ["850"],
+        "095",
+    ),
+    (
+        "大分県",
+        "Oita",
+        "大分市",
+        None,
+        "Oita",
+        [("府内町", "Funaimachi"), ("中央町", "Chuomachi")],
+        ["870"],
+        "097",
+    ),
+    (
+        "鹿児島県",
+        "Kagoshima",
+        "鹿児島市",
+        None,
+        "Kagoshima",
+        [("東千石町", "Higashisengokucho"), ("中央町", "Chuocho")],
+        ["892", "890"],
+        "099",
+    ),
+    (
+        "岩手県",
+        "Iwate",
+        "盛岡市",
+        None,
+        "Morioka",
+        [("大通", "Odori"), ("中央通", "Chuodori")],
+        ["020"],
+        "019",
+    ),
+    (
+        "秋田県",
+        "Akita",
+        "秋田市",
+        None,
+        "Akita",
+        [("中通", "Nakadori"), ("大町", "Omachi")],
+        ["010"],
+        "018",
+    ),
+    (
+        "福島県",
+        "Fukushima",
+        "郡山市",
+        None,
+        "Koriyama",
+        [("駅前", "Ekimae"), ("中町", "Nakamachi")],
+        ["963"],
+        "024",
+    ),
+]
+WIDE_BLDG = [
+    "パークサイド",
+    "リバーサイド",
+    "グランド",
+    "ステーション",
+    "常盤",
+    "第2八雲",
+    "みなと",
+    "さくら通り",
+    "ヒルトップ",
+    "中央",
+]
+WIDE_BLDG_EN = [
+    "Parkside",
+    "Riverside",
+    "Grand",
+    "Station",
+    "Tokiwa",
+    "No.2 Yakumo",
+    "Minato",
+    "Sakuradori",
+    "Hilltop",
+    "Chuo",
+]
+WIDE_BLDG_KIND = [
+    ("ビル", "Bldg."),
+    ("ビル", "Bldg."),
+    ("タワー", "Tower"),
+    ("スクエア", "Square"),
+    ("プラザ", "Plaza"),
+    ("ビルディング", "Building"),
+    ("会館", "Kaikan"),
+]
+
+# Label schemes: (tel, fax, mobile, separator between numbers on one line). "icon" draws
+# pictograms in small discs instead of words.
+WIDE_PHONE_LABELS = [
+    ("TEL ", "FAX ", "携帯 ", " / "),
+    ("TEL：", "FAX：", "携帯：", "　"),
+    ("T: ", "F: ", "M: ", "   "),
+    ("Tel. ", "Fax. ", "Mobile ", " ／ "),
+    ("☎ ", "FAX ", "携帯 ", "　"),
+    ("TEL.", "FAX.", "M.", " / "),
+    ("T ", "F ", "M ", "   "),
+    ("電話：", "FAX：", "携帯：", "　"),
+    ("Tel ", "Fax ", "Mobile ", " | "),
+    ("TEL/", "FAX/", "携帯/", "  "),
+    ("icon", "icon", "icon", "   "),
+]
+WIDE_EMAIL_LABELS = [
+    "",
+    "",
+    "E-mail ",
+    "E-mail：",
+    "Mail ",
+    "mail: ",
+    "✉",
+    "Email ",
+    "icon",
+    "メール：",
+]
+WIDE_URL_LABELS = ["", "", "URL ", "Web：", "HP ", "icon"]
+WIDE_PHONE_LABELS_EN = [
+    ("Tel: ", "Fax: ", "Mobile: ", "   "),
+    ("T: ", "F: ", "M: ", "   "),
+    ("T ", "F ", "M ", "  |  "),
+    ("Tel. ", "Fax. ", "Mobile ", " / "),
+    ("☎ ", "Fax ", "Mobile ", "   "),
+    ("Phone ", "Fax ", "Cell ", "   "),
+    ("Direct: ", "Fax: ", "Mobile: ", " / "),
+    ("Office ", "Fax ", "Mobile ", " / "),
+    ("icon", "icon", "icon", "   "),
+]
+WIDE_EMAIL_LABELS_EN = ["", "E-mail: ", "Email ", "Mail: ", "✉", "icon"]
+WIDE_URL_LABELS_EN = ["", "Web: ", "URL ", "icon"]
+
+# fonts: family -> (regular, bold or None); "file#n" is face n of a collection (5 = Noto Sans
+# Mono CJK JP). Rounded and brush names are drawn from these (see wide_effect): no rounded or
+# brush font is among the packages this generator relies on.
+WIDE_FONTS = {
+    "noto_sans": ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"),
+    "noto_serif": ("NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"),
+    "noto_mono": ("NotoSansCJK-Regular.ttc#5", "NotoSansCJK-Bold.ttc#5"),
+    "ipa_pgothic": ("ipagp.ttf", None),
+    "ipa_pmincho": ("ipamp.ttf", None),
+    "ipa_gothic": ("ipag.ttf", None),
+    "ipa_mincho": ("ipam.ttf", None),
+}
+WIDE_FONT_WEIGHTS = [0.26, 0.18, 0.1, 0.14, 0.12, 0.1, 0.1]
+
+
+class WideFonts:
+    """Like Fonts, for WIDE_FONTS, with a face index after '#'."""
+
+    def __init__(self) -> None:
+        wanted = {f.split("#")[0] for pair in WIDE_FONTS.values() for f in pair if f}
+        extra = os.environ.get("MEISHI_FONT_DIR")
+        dirs = ([extra] if extra else []) + FONT_SEARCH_DIRS
+        self.paths: dict[str, str] = {}
+        for d in dirs:
+            for root, _dirs, files in sorted(os.walk(d)):
+                for f in sorted(files):
+                    if f in wanted and f not in self.paths:
+                        self.paths[f] = os.path.join(root, f)
+        missing = sorted(wanted - set(self.paths))
+        if missing:
+            sys.exit(
+                f"missing fonts {missing}: install fonts-noto-cjk fonts-ipafont-gothic "
+                f"fonts-ipafont-mincho (or point MEISHI_FONT_DIR at them)"
+            )
+        self.cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+
+    def get(self, spec: str, px: float) -> ImageFont.FreeTypeFont:
+        key = (spec, int(round(px)))
+        if key not in self.cache:
+            if len(self.cache) >= 48:  # every size of a CJK face holds its own glyph cache
+                self.cache.clear()
+            name, _, idx = spec.partition("#")
+            self.cache[key] = ImageFont.truetype(
+                self.paths[name], key[1], index=int(idx or 0), layout_engine=ImageFont.Layout.BASIC
+            )
+        return self.cache[key]
+
+
+@dataclass
+class WideCard(CardData):
+    form: str | None = None  # legal form (株式会社 …) when it can be set on its own line
+    form_pos: str = "pre"  # "pre": 株式会社ミナト精工, "post": ミナト精工株式会社
+    core_name: str = ""  # the company name without the legal form
+    tags: list = field(default_factory=list)  # features of the content (see README)
+
+
+def wide_phone(rng: random.Random, area: str, tries: int = 60) -> str:
+    """A landline with ``area`` as its area code, in the national format phonenumbers prints
+    (so the grouping is the real one), valid per phonenumbers."""
+    import phonenumbers
+
+    for _ in range(tries):
+        sub = str(rng.randint(2, 9)) + _digits(rng, 9 - len(area))
+        n = phonenumbers.parse(area + sub, "JP")
+        if phonenumbers.is_valid_number(n):
+            f = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
+            if f.startswith(area + "-"):
+                return f
+    raise RuntimeError(f"no valid number for area code {area}")
+
+
+def wide_fax(rng: random.Random, tel: str) -> str:
+    import phonenumbers
+
+    head, line = tel.rsplit("-", 1)
+    for _ in range(40):
+        cand = f"{head}-{(int(line) + rng.choice([1, 1, 2, 9, 10, 100])) % 10000:04d}"
+        n = phonenumbers.parse(cand, "JP")
+        if (
+            cand != tel
+            and phonenumbers.is_valid_number(n)
+            and phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL) == cand
+        ):
+            return cand
+    return wide_phone(rng, head.split("-")[0])
+
+
+def wide_mobile(rng: random.Random) -> str:
+    return f"{rng.choice(['090', '090', '080', '080', '070'])}-{rng.randint(1, 9)}{_digits(rng, 3)}-{_digits(rng, 4)}"
+
+
+def wide_company(rng: random.Random, english: bool) -> dict:
+    """An invented company: its printed name (Japanese, or English on English cards), the legal
+    form and its position, the domain and the kind (corp, llc, assoc, firm)."""
+    core, core_r = rng.choice(WIDE_CORES)
+    btype, btype_r, btype_en = rng.choice(WIDE_TYPES)
+    r = rng.random()
+    if r < 0.09:
+        (rg, rg_r, rg_en), (th, th_r, th_en) = (
+            rng.choice(WIDE_ASSOC_REGION),
+            rng.choice(WIDE_ASSOC_THEME),
+        )
+        form, suffix, suffix_en = rng.choice(WIDE_ASSOC_FORMS)
+        core_name = f"{rg}{th}{suffix}"
+        return dict(
+            name=f"{rg_en} {th_en} {suffix_en}" if english else form + core_name,
+            form=form,
+            form_pos="pre",
+            core_name=core_name,
+            kind="assoc",
+            slug=f"{rg_r}-{th_r}",
+            tld=rng.choice([".or.jp", ".or.jp", ".jp"]),
+            letter=rg_r[0].upper(),
+            core=rg[0],
+        )
+    if r < 0.15:
+        firm = rng.choice(WIDE_FIRMS)
+        core_name = firm[1].format(core)
+        return dict(
+            name=firm[2].format(core_r.capitalize()) if english else firm[0] + core_name,
+            form=firm[0],
+            form_pos="pre",
+            core_name=core_name,
+            kind="firm",
+            firm=firm,
+            slug=f"{core_r}-{('tax', 'law', 'ip')[WIDE_FIRMS.index(firm)]}",
+            tld=rng.choice([".jp", ".com", ".or.jp"]),
+            letter=core_r[0].upper(),
+            core=core[0],
+        )
+    kind, form = (
+        ("llc", "合同会社")
+        if r < 0.24
+        else (("corp", "有限会社") if r < 0.29 else ("corp", "株式会社"))
+    )
+    slug_word = btype_r or WIDE_SLUG[btype]
+    slug = rng.choice(
+        [f"{core_r}-{slug_word}", f"{core_r}{slug_word}", f"{core_r}-{slug_word}", core_r]
+    )
+    if english:
+        romanised = btype_r is not None and rng.random() < 0.5
+        word = btype_r.capitalize() if romanised else btype_en
+        forms = {"合同会社": ["LLC", "G.K."], "有限会社": ["Co., Ltd.", "Ltd."]}.get(
+            form, ["Co., Ltd.", "Co., Ltd.", "K.K.", "Inc.", "Inc.", "Corporation"]
+        )
+        name = f"{core_r.capitalize()} {word} {rng.choice(forms)}"
+        if rng.random() < 0.25:
+            name = name.upper()
+        if not romanised and rng.random() < 0.5:
+            slug = f"{core_r}-{btype_en.split()[0].lower()}"
+        return dict(
+            name=name,
+            form=None,
+            form_pos="pre",
+            core_name=name,
+            kind=kind,
+            slug=slug,
+            tld=rng.choice([".co.jp", ".co.jp", ".com", ".jp"]),
+            letter=core_r[0].upper(),
+            core=core[0],
+        )
+    pos = "pre" if rng.random() < 0.5 else "post"
+    core_name = f"{core}{btype}"
+    return dict(
+        name=form + core_name if pos == "pre" else core_name + form,
+        form=form,
+        form_pos=pos,
+        core_name=core_name,
+        kind=kind,
+        slug=slug,
+        tld=rng.choice(
+            [".co.jp", ".co.jp", ".co.jp", ".jp", ".com", ".tokyo"]
+            if kind == "corp"
+            else [".jp", ".com", ".co.jp"]
+        ),
+        letter=core_r[0].upper(),
+        core=core[0],
+    )
+
+
+def wide_role(rng: random.Random, comp: dict, english: bool) -> tuple[str | None, str | None, str]:
+    """(title, department, tag). Tags: title_compound, title_katakana, title_combined,
+    title_exec, title_plain, title_en_function, title_en, none."""
+    kind = comp["kind"]
+    if english:
+        if kind == "assoc":
+            return rng.choice(WIDE_EN_ASSOC_TITLES), None, "title_en"
+        if kind == "firm":
+            return rng.choice(comp["firm"][4]), None, "title_en"
+        r = rng.random()
+        if r < 0.08:
+            return None, rng.choice(WIDE_EN_DEPTS), "none"
+        if r < 0.55:
+            dept = rng.choice(WIDE_EN_DEPTS) if rng.random() < 0.25 else None
+            return rng.choice(WIDE_EN_TITLES_FUNC), dept, "title_en_function"
+        t = rng.choice(WIDE_EN_TITLES)
+        dept = (
+            None
+            if ("Chief" in t or "Director" in t or rng.random() < 0.4)
+            else rng.choice(WIDE_EN_DEPTS)
+        )
+        return t, dept, "title_en"
+    if kind == "assoc":
+        return (
+            rng.choice(WIDE_ASSOC_TITLES),
+            (rng.choice(WIDE_ASSOC_DEPTS) if rng.random() < 0.6 else None),
+            "title_plain",
+        )
+    if kind == "firm":
+        return rng.choice(comp["firm"][3]), None, "title_plain"
+    r = rng.random()
+    if r < 0.07:
+        return None, rng.choice(WIDE_DEPTS), "none"
+    if r < 0.42:
+        if rng.random() < 0.8:
+            title = rng.choice(WIDE_TITLE_STEMS) + rng.choice(WIDE_TITLE_RANKS)
+            div = rng.choice(WIDE_DIVISIONS) if rng.random() < 0.35 else None
+        else:
+            title, div = rng.choice(WIDE_TITLE_OTHER_HEADS), None
+        return title, div, "title_compound"
+    if r < 0.68:
+        pre = rng.choice(list(WIDE_KATA_TITLES))
+        role = rng.choice(WIDE_KATA_TITLES[pre])
+        if role == "マネージャー" and rng.random() < 0.25:
+            role = "マネジャー"
+        return (
+            pre + role,
+            (rng.choice(WIDE_DEPTS) if rng.random() < 0.7 else None),
+            "title_katakana",
+        )
+    if r < 0.82:
+        return rng.choice(WIDE_COMBINED_TITLES), None, "title_combined"
+    if r < 0.9:
+        t = rng.choice(WIDE_LLC_TITLES if kind == "llc" else WIDE_EXEC_TITLES)
+        return t, None, "title_exec"
+    return rng.choice(WIDE_PLAIN_TITLES), rng.choice(WIDE_DEPTS), "title_plain"
+
+
+def wide_address_ja(rng: random.Random, loc) -> tuple[str, str | None, str, list]:
+    """(address line, building or None, postal code, tags)."""
+    pref, _pe, city, _w, _c, towns, postals, _area = loc
+    town = rng.choice(towns)[0]
+    a, b, c = rng.randint(1, 6), rng.randint(1, 30), rng.randint(1, 25)
+    f = rng.random()
+    tags = []
+    if f < 0.45:
+        block = f"{a}-{b}-{c}"
+    elif f < 0.6:
+        block = f"{a}-{b}"
+    elif f < 0.8:
+        block = f"{a}丁目{b}-{c}"
+    else:
+        block = f"{a}丁目{b}番{c}号"
+        tags.append("address_banchi_go")
+    omit = "市" in city and city.endswith("区") and rng.random() < 0.3
+    line = f"{'' if omit else pref}{city}{town}{block}"
+    building = None
+    if rng.random() < 0.6:
+        name = rng.choice(WIDE_BLDG) + rng.choice(WIDE_BLDG_KIND)[0]
+        fl = rng.randint(2, 14)
+        g = rng.random()
+        if g < 0.35:
+            building = f"{name}{fl}F"
+        elif g < 0.6:
+            building = f"{name} {fl}F"
+        elif g < 0.8:
+            building = f"{name}{fl}階"
+        else:
+            building = f"{name} {fl}0{rng.randint(1, 9)}号室"
+    return line, building, f"{rng.choice(postals)}-{_digits(rng, 4)}", tags
+
+
+def wide_address_en(rng: random.Random, loc) -> tuple[list, str, str, list]:
+    """Printed parts of a Western-order address, its truth (no postal code), the postal code
+    and tags: ``5F, 1-2-3 Nishi-Shinjuku, Shinjuku-ku, Tokyo 160-0023``."""
+    _p, pref_en, _city, ward, city_en, towns, postals, _area = loc
+    town_en = rng.choice(towns)[1]
+    a, b, c = rng.randint(1, 6), rng.randint(1, 30), rng.randint(1, 25)
+    block = f"{a}-{b}-{c}" if rng.random() < 0.7 else f"{a}-{b}"
+    street = f"{block} {town_en}"
+    fl = rng.randint(2, 14)
+    f = rng.random()
+    tags = ["en_western_address"]
+    if f < 0.35:
+        parts = [f"{fl}F", street]
+        tags.append("en_floor_first")
+    elif f < 0.55:
+        i = rng.randrange(len(WIDE_BLDG_EN))
+        parts = [f"{WIDE_BLDG_EN[i]} {rng.choice(WIDE_BLDG_KIND)[1]} {fl}F", street]
+    elif f < 0.7:
+        i = rng.randrange(len(WIDE_BLDG_EN))
+        parts = [f"{_ordinal(fl)} Floor, {WIDE_BLDG_EN[i]} {rng.choice(WIDE_BLDG_KIND)[1]}", street]
+    else:
+        parts = [street]
+    locality = []
+    if ward:
+        locality.append(f"{ward}-ku")
+        if city_en:
+            locality.append(rng.choice([city_en, city_en, f"{city_en}-shi"]))
+    elif city_en:
+        locality.append(rng.choice([city_en, f"{city_en}-shi", f"{city_en}-shi"]))
+    postal = f"{rng.choice(postals)}-{_digits(rng, 4)}"
+    tail = ["Japan"] if rng.random() < 0.4 else []
+    printed = parts + locality + [f"{pref_en} {postal}"] + tail
+    truth = ", ".join(parts + locality + [pref_en] + tail)
+    return printed, truth, postal, tags
+
+
+def wide_card_data(rng: random.Random, english: bool, vertical: bool) -> WideCard:
+    fam, giv = rng.choice(WIDE_SURNAMES), rng.choice(WIDE_GIVEN)
+    for _ in range(50):
+        comp = wide_company(rng, english)
+        if not vertical or len(comp["slug"]) + len(comp["tld"]) <= 18:
+            break
+    loc = rng.choice(WIDE_LOCATIONS)
+    title, dept, title_tag = wide_role(rng, comp, english)
+    tags = [title_tag] if title_tag != "none" else []
+    fr, gr = fam[2].lower(), giv[2].lower()
+
+    address = postal = address1 = building = None
+    parts = None
+    if rng.random() < 0.93:
+        if english:
+            parts, address, postal, t = wide_address_en(rng, loc)
+        else:
+            address1, building, postal, t = wide_address_ja(rng, loc)
+            address = f"{address1} {building}" if building else address1
+        tags += t
+
+    tel = fax = None
+    r = rng.random()
+    if r < 0.04:
+        tel = f"0120-{rng.randint(1, 9)}{_digits(rng, 2)}-{_digits(rng, 3)}"
+    elif r < 0.07:
+        tel = f"050-{rng.randint(1, 9)}{_digits(rng, 3)}-{_digits(rng, 4)}"
+    elif r < 0.96:
+        tel = wide_phone(rng, loc[7])
+    if tel and rng.random() < 0.7:
+        fax = wide_fax(rng, tel) if not tel.startswith(("0120", "050")) else wide_phone(rng, loc[7])
+    mobile = wide_mobile(rng) if (tel is None or rng.random() < 0.5) else None
+    printed = {}
+    if english:
+        style = rng.choice(["dash", "dash", "space", "paren", "national"])
+        if style != "national":
+            printed = {
+                k: international(v, style)
+                for k, v in (("tel", tel), ("fax", fax), ("mobile", mobile))
+                if v and not v.startswith("0120")
+            }
+
+    domain = comp["slug"] + comp["tld"]
+    email = None
+    if rng.random() < 0.95:
+        locals_ = [
+            f"{gr[0]}.{fr}",
+            f"{fr}.{gr[0]}",
+            f"{gr}-{fr}",
+            f"{fr}{gr[0]}",
+            f"{gr}",
+            f"{fr}_{gr}",
+            f"{fr}.{gr}",
+            f"{gr[0]}-{fr}",
+        ]
+        if vertical:
+            locals_ = [lp for lp in locals_ if len(lp) + len(domain) <= 26] or [fr[:8]]
+        email = f"{rng.choice(locals_)}@{domain}"
+    url = None
+    if rng.random() < 0.6:
+        forms = [
+            f"https://www.{domain}",
+            f"www.{domain}",
+            f"https://{domain}/",
+            f"https://www.{domain}/",
+        ]
+        if vertical:
+            forms = [u for u in forms if len(u) <= 30] or [f"www.{domain}"]
+        url = rng.choice(forms)
+
+    if english:
+        fmt = rng.choice(["GF", "GF", "GF", "GF_caps", "ALL"])
+        name_roman = roman_name(fam[2], giv[2], fmt)
+        name = name_kana = None
+    else:
+        fmt = rng.choice(["GF", "GF", "FG_caps", "ALL", "FG"])
+        name_roman = (
+            roman_name(fam[2], giv[2], fmt) if rng.random() < (0.25 if vertical else 0.4) else None
+        )
+        name = f"{fam[0]} {giv[0]}"
+        name_kana = f"{fam[1]} {giv[1]}" if rng.random() < 0.45 else None
+    fields = {
+        "name": name,
+        "name_kana": name_kana,
+        "name_roman": name_roman,
+        "company": comp["name"],
+        "department": dept,
+        "title": title,
+        "postal_code": postal,
+        "address": address,
+        "tel": tel,
+        "fax": fax,
+        "mobile": mobile,
+        "email": email,
+        "url": url,
+    }
+    return WideCard(
+        fields=fields,
+        family=fam,
+        given=giv,
+        company_core=comp["core"],
+        company_letter=comp["letter"],
+        company_en_line=None,
+        address1=address1,
+        building=building,
+        postal=postal,
+        roman_caps=fmt == "ALL",
+        lang="en" if english else "ja",
+        printed=printed,
+        addr_parts=parts,
+        form=comp["form"],
+        form_pos=comp["form_pos"],
+        core_name=comp["core_name"],
+        tags=tags,
+    )
+
+
+@dataclass
+class WideStyle:
+    body_family: str
+    name_family: str
+    name_bold: bool
+    company_bold: bool
+    name_effect: str | None  # None, "rounded" or "brush"
+    effect_seed: int
+    paper: tuple
+    ink: tuple
+    accent: tuple
+    name_mm: float
+    company_mm: float
+    form_ratio: float
+    dept_mm: float
+    detail_mm: float
+    small_mm: float
+    margin_mm: float
+    lh: float
+    name_style: str  # nospace, tracked, gap, fullwidth
+    name_track: float
+    name_gap: float
+    kana_above: bool
+    kana_tracked: bool
+    legal_line: bool
+    postal_prefix: str
+    addr_pref: int
+    phones: tuple
+    tel_fax_join: bool
+    phones_all_one: bool
+    mobile_first: bool
+    email_label: str
+    url_label: str
+    web_same_line: bool
+    label_accent: bool
+    role_one_line: bool
+    title_first: bool
+    logo: str | None
+    tagline: str | None
+    contact_align: str
+    phones_first: bool
+    # tategaki
+    v_dash: str
+    v_tcy: bool
+    v_tel_label: str
+    v_postal_own_col: bool
+    v_join_tel_fax: bool
+    v_name_offset: float
+    v_band: bool
+    v_contacts_bottom: bool
+    v_email_label: str
+    v_contact_offset: float  # where top-aligned contact columns start (share of the height)
+
+    def name_file(self) -> str:
+        reg, bold = WIDE_FONTS[self.name_family]
+        return (bold or reg) if self.name_bold else reg
+
+    def body_file(self, bold: bool = False) -> str:
+        reg, b = WIDE_FONTS[self.body_family]
+        return (b or reg) if bold else reg
+
+
+def wide_style(rng: random.Random, english: bool, vertical: bool) -> WideStyle:
+    body = rng.choices(list(WIDE_FONTS), weights=WIDE_FONT_WEIGHTS)[0]
+    name_family = (
+        body if rng.random() < 0.6 else rng.choices(list(WIDE_FONTS), weights=WIDE_FONT_WEIGHTS)[0]
+    )
+    e = rng.random()
+    effect = "rounded" if e < 0.1 else ("brush" if (e < 0.2 and not english) else None)
+    if effect == "rounded":
+        name_family = rng.choice(["noto_sans", "noto_sans", "ipa_pgothic"])
+    elif effect == "brush":
+        name_family = rng.choice(["noto_serif", "ipa_mincho", "ipa_pmincho"])
+    has_bold = WIDE_FONTS[name_family][1] is not None and effect != "brush"
+    phones = rng.choice(WIDE_PHONE_LABELS_EN if english else WIDE_PHONE_LABELS)
+    return WideStyle(
+        body_family=body,
+        name_family=name_family,
+        name_bold=rng.random() < (0.55 if has_bold else (0.0 if effect else 0.3)),
+        company_bold=rng.random() < 0.5,
+        name_effect=effect,
+        effect_seed=rng.randrange(1 << 30),
+        paper=rng.choice(PAPERS),
+        ink=rng.choice(INKS),
+        accent=rng.choice(ACCENTS),
+        name_mm=rng.uniform(6.0, 7.6) * (0.8 if english else 1.0),
+        company_mm=rng.uniform(3.4, 4.2),
+        form_ratio=rng.uniform(0.55, 0.7),
+        dept_mm=rng.uniform(2.8, 3.2),
+        detail_mm=rng.uniform(2.5, 2.85),
+        small_mm=rng.uniform(2.5, 2.8),
+        margin_mm=rng.uniform(4.0, 5.5),
+        lh=rng.uniform(1.3, 1.5),
+        name_style=rng.choices(
+            ["nospace", "tracked", "gap", "fullwidth"], weights=[0.35, 0.25, 0.25, 0.15]
+        )[0],
+        name_track=rng.uniform(0.2, 0.6),
+        name_gap=rng.uniform(0.4, 1.0),
+        kana_above=rng.random() < 0.6,
+        kana_tracked=rng.random() < 0.3,
+        legal_line=rng.random() < 0.4,
+        postal_prefix=rng.choice(["〒", "〒", "〒", "〒 ", "", "本社 〒"]),
+        addr_pref=rng.randrange(4),
+        phones=phones,
+        tel_fax_join=rng.random() < 0.7,
+        phones_all_one=rng.random() < 0.3,
+        mobile_first=rng.random() < 0.15,
+        email_label=rng.choice(WIDE_EMAIL_LABELS_EN if english else WIDE_EMAIL_LABELS),
+        url_label=rng.choice(WIDE_URL_LABELS_EN if english else WIDE_URL_LABELS),
+        web_same_line=rng.random() < 0.3,
+        label_accent=rng.random() < 0.4,
+        role_one_line=rng.random() < 0.5,
+        title_first=english and rng.random() < 0.7,
+        logo=rng.choice([None, None, "ring", "square", "tri", "wave", "hex"]),
+        tagline=(
+            rng.choice(WIDE_TAGLINES_EN if english else WIDE_TAGLINES)
+            if rng.random() < 0.25
+            else None
+        ),
+        contact_align=rng.choice(["l", "r"]),
+        phones_first=rng.random() < 0.2,
+        v_dash=rng.choice(["bar", "bar", "turned"]),
+        v_tcy=rng.random() < 0.5,
+        v_tel_label=rng.choice(["kanji", "side", "upright"]),
+        v_postal_own_col=rng.random() < 0.5,
+        v_join_tel_fax=rng.random() < 0.5,
+        v_name_offset=rng.uniform(0.08, 0.3),
+        v_band=rng.random() < 0.3,
+        v_contacts_bottom=rng.random() < 0.35,
+        v_email_label=rng.choice(["", "", "side", "icon", "kanji"]),
+        v_contact_offset=rng.uniform(0.0, 0.3),
+    )
+
+
+@dataclass
+class Icon:
+    """A pictogram used as a label: "mail" (✉ drawn as an outline), or "<kind>_c" (a white
+    pictogram in a filled disc: tel, fax, mobile, mail, web)."""
+
+    kind: str
+    size: float
+    fill: tuple
+    font: ImageFont.FreeTypeFont | None = None  # for ☎
+    fg: tuple = (255, 255, 255)
+    after: float = 0.0
+
+    @property
+    def width(self) -> float:
+        return self.size * (1.0 if self.kind.endswith("_c") else 1.05) + self.after
+
+
+def _item_width(it) -> float:
+    return it.width if isinstance(it, Icon) else seg_width(it)
+
+
+@dataclass
+class WLine:
+    segs: list
+    effect: str | None = None
+    seed: int = 0
+
+    @property
+    def size(self) -> float:
+        return max(it.size if isinstance(it, Icon) else it.font.size for it in self.segs)
+
+    @property
+    def width(self) -> float:
+        return sum(_item_width(it) for it in self.segs) - self.segs[-1].after
+
+
+def w_height(lines: list, lh: float) -> float:
+    return sum(ln if isinstance(ln, (int, float)) else ln.size * lh for ln in lines)
+
+
+def w_width(lines: list) -> float:
+    return max((ln.width for ln in lines if not isinstance(ln, (int, float))), default=0.0)
+
+
+def draw_icon(cv: Canvas, x: float, base: float, ic: Icon):
+    s = ic.size
+    dr = cv.draw
+    cy = base - s * 0.36
+    lw = max(2, int(round(s * 0.075)))
+    if ic.kind.endswith("_c"):
+        r = s * 0.47
+        cx = x + s * 0.5
+        dr.ellipse([cx - r, cy - r, cx + r, cy + r], fill=ic.fill)
+        fg, k, kind = ic.fg, r * 1.25, ic.kind[:-2]
+    else:
+        cx = x + s * 0.5
+        fg, k, kind = ic.fill, s * 0.95, ic.kind
+    if kind == "mail":
+        w, h = k * 0.78, k * 0.52
+        dr.rectangle([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], outline=fg, width=lw)
+        dr.line(
+            [(cx - w / 2, cy - h / 2), (cx, cy + h * 0.08), (cx + w / 2, cy - h / 2)],
+            fill=fg,
+            width=lw,
+        )
+    elif kind == "tel":
+        f = ic.font.font_variant(size=max(8, int(k * 0.62)))
+        dr.text((cx, cy), "☎", font=f, fill=fg, anchor="mm")
+    elif kind == "mobile":
+        w, h = k * 0.38, k * 0.68
+        dr.rounded_rectangle(
+            [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], radius=w * 0.2, outline=fg, width=lw
+        )
+        dr.ellipse([cx - lw, cy + h / 2 - 3 * lw, cx + lw, cy + h / 2 - lw], fill=fg)
+    elif kind == "fax":
+        w, h = k * 0.7, k * 0.36
+        dr.rectangle(
+            [cx - w * 0.3, cy - h * 1.05, cx + w * 0.3, cy - h * 0.3], outline=fg, width=lw
+        )
+        dr.rectangle([cx - w / 2, cy - h * 0.3, cx + w / 2, cy + h * 0.7], fill=fg)
+    elif kind == "web":
+        r2 = k * 0.36
+        dr.ellipse([cx - r2, cy - r2, cx + r2, cy + r2], outline=fg, width=lw)
+        dr.ellipse(
+            [cx - r2 * 0.45, cy - r2, cx + r2 * 0.45, cy + r2], outline=fg, width=max(1, lw - 1)
+        )
+        dr.line([(cx - r2, cy), (cx + r2, cy)], fill=fg, width=max(1, lw - 1))
+    w = ic.width - ic.after
+    return x + ic.width, (int(x), int(cy - s * 0.5), int(x + w), int(cy + s * 0.5))
+
+
+def wide_effect(mask: np.ndarray, effect: str, size: float, seed: int) -> np.ndarray:
+    """Turn a name drawn in an installed font into a rounded (maru gothic-like) or a brush-like
+    one. ``mask`` is float 0..1; returns the new coverage."""
+    g = np.random.default_rng(seed)
+    h, w = mask.shape
+    if effect == "rounded":  # blur and threshold: every corner and stroke end turns round
+        b = cv2.GaussianBlur(mask, (0, 0), max(1.2, size * 0.033))
+        return np.clip((b - 0.42) / 0.12 + 0.5, 0, 1)
+    # brush: draw the strokes again with a slanted flat nib whose width follows a slowly
+    # varying "pressure", round the tips, roughen the edges, leave a few lighter dry streaks
+    ang = math.radians(g.uniform(35, 55))
+
+    def nib(length: float, width: int) -> np.ndarray:
+        n = int(length) + 4
+        k = np.zeros((n, n), np.uint8)
+        c = n / 2
+        dx, dy = math.cos(ang) * length / 2, math.sin(ang) * length / 2
+        cv2.line(
+            k,
+            (int(round(c - dx)), int(round(c + dy))),
+            (int(round(c + dx)), int(round(c - dy))),
+            1,
+            width,
+        )
+        return k
+
+    m8 = (mask > 0.5).astype(np.uint8)
+    big = cv2.dilate(m8, nib(size * 0.08, max(2, int(size * 0.02))))
+    small = cv2.dilate(m8, nib(size * 0.025, 1))
+    press = lowfreq(g, h, w, max(8, int(size * 0.35)))
+    out = np.where(press > 0.0, big, small).astype(np.float32)
+    out = cv2.GaussianBlur(out, (0, 0), max(1.0, size * 0.025))
+    out = np.clip((out - 0.4) / 0.2, 0, 1)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    amp = size * 0.009
+    cell = max(4, int(size * 0.13))
+    out = cv2.remap(
+        out, xx + lowfreq(g, h, w, cell) * amp, yy + lowfreq(g, h, w, cell) * amp, cv2.INTER_LINEAR
+    )
+    st = cv2.resize(g.standard_normal((max(2, h // 2), max(2, w // 14))).astype(np.float32), (w, h))
+    out *= np.where(st > 1.5, 0.72, 1.0).astype(np.float32)
+    return np.clip(out, 0, 1)
+
+
+def effect_paste(cv: Canvas, tmp: Image.Image, bb, effect: str, size: float, seed: int, fill):
+    """Reshape the white text drawn on black in ``tmp`` inside ``bb`` (wide_effect) and paint
+    ``fill`` through it onto the card. Returns the new bounding box."""
+    pad = int(size * 0.3)
+    x1, y1 = max(0, int(bb[0]) - pad), max(0, int(bb[1]) - pad)
+    x2, y2 = min(cv.w, int(bb[2]) + pad), min(cv.h, int(bb[3]) + pad)
+    m = np.asarray(tmp)[y1:y2, x1:x2, 0].astype(np.float32) / 255
+    m = wide_effect(m, effect, size, seed)
+    cv.img.paste(fill, (x1, y1, x2, y2), Image.fromarray(np.clip(m * 255, 0, 255).astype(np.uint8)))
+    ys, xs = np.nonzero(m > 0.15)
+    if not len(xs):
+        return None
+    return (x1 + xs.min(), y1 + ys.min(), x1 + xs.max() + 1, y1 + ys.max() + 1)
+
+
+def w_draw_line(cv: Canvas, x: float, base: float, line: WLine, align: str = "l"):
+    w = line.width
+    x0 = x if align == "l" else (x - w / 2 if align == "c" else x - w)
+    bb = None
+    if line.effect:  # draw white on black, reshape, then paint the ink through it
+        tmp = Canvas(cv.w, cv.h, (0, 0, 0))
+        xx = x0
+        for s in line.segs:
+            xx, b = tmp.draw_seg(
+                xx, base, Seg(s.text, s.font, (255, 255, 255), s.track, s.after, s.stroke)
+            )
+            bb = union(bb, b)
+        if bb is None:
+            return None
+        bb = effect_paste(cv, tmp.img, bb, line.effect, line.size, line.seed, line.segs[0].fill)
+    else:
+        for it in line.segs:
+            if isinstance(it, Icon):
+                x0, b = draw_icon(cv, x0, base, it)
+            else:
+                x0, b = cv.draw_seg(x0, base, it)
+            bb = union(bb, b)
+    if bb:
+        cv.text_boxes.append(bb)
+    return bb
+
+
+def w_draw_block(cv: Canvas, lines: list, x: float, top: float, align: str, lh: float) -> float:
+    y = top
+    for ln in lines:
+        if isinstance(ln, (int, float)):
+            y += ln
+            continue
+        h = ln.size * lh
+        w_draw_line(cv, x, y + (h - ln.size) / 2 + ln.size * 0.88, ln, align)
+        y += h
+    return y
+
+
+@dataclass
+class WideFontSet:
+    name: ImageFont.FreeTypeFont
+    company: ImageFont.FreeTypeFont
+    form: ImageFont.FreeTypeFont
+    dept: ImageFont.FreeTypeFont
+    body: ImageFont.FreeTypeFont
+    small: ImageFont.FreeTypeFont
+    name_stroke: int
+    company_stroke: int
+
+
+def make_wide_fontset(fonts: WideFonts, s: WideStyle, scale: float) -> WideFontSet:
+    def px(mm, floor):
+        return max(floor, mm * PX_PER_MM * scale)
+
+    synth = WIDE_FONTS[s.body_family][1] is None
+    company = fonts.get(s.body_file(s.company_bold), px(s.company_mm, 38))
+    return WideFontSet(
+        name=fonts.get(s.name_file(), px(s.name_mm, 56)),
+        company=company,
+        form=fonts.get(s.body_file(), max(26, company.size * s.form_ratio)),
+        dept=fonts.get(s.body_file(), px(s.dept_mm, 31)),
+        body=fonts.get(s.body_file(), px(s.detail_mm, 29)),
+        small=fonts.get(s.body_file(), px(s.small_mm, 28)),
+        name_stroke=1
+        if (WIDE_FONTS[s.name_family][1] is None and s.name_bold and not s.name_effect)
+        else 0,
+        company_stroke=1 if (synth and s.company_bold) else 0,
+    )
+
+
+def w_name_lines(cv: Canvas, d: WideCard, s: WideStyle, fs: WideFontSet, ink, sub) -> list:
+    """Kana above/below, the name, romaji below."""
+    f = fs.name
+    tags = cv.tags
+    if d.lang == "en":
+        r = d.fields["name_roman"]
+        name = WLine(
+            [Seg(r, f, ink, track=f.size * 0.05 if d.roman_caps else 0.0, stroke=fs.name_stroke)],
+            s.name_effect,
+            s.effect_seed,
+        )
+        if s.name_effect:
+            tags.append(f"name_{s.name_effect}")
+        return [name]
+    fam, giv = d.family[0], d.given[0]
+    if s.name_style == "nospace":
+        segs = [Seg(fam + giv, f, ink, stroke=fs.name_stroke)]
+        tags.append("name_nospace")
+    elif s.name_style == "tracked":
+        segs = [Seg(fam + giv, f, ink, track=f.size * s.name_track, stroke=fs.name_stroke)]
+        tags.append("name_tracked")
+    elif s.name_style == "gap":
+        segs = [
+            Seg(fam, f, ink, after=f.size * s.name_gap, stroke=fs.name_stroke),
+            Seg(giv, f, ink, stroke=fs.name_stroke),
+        ]
+    else:
+        segs = [Seg(fam + "　" + giv, f, ink, stroke=fs.name_stroke)]
+    out = [WLine(segs, s.name_effect, s.effect_seed)]
+    if s.name_effect:
+        tags.append(f"name_{s.name_effect}")
+    sm = fs.small
+    if d.fields["name_kana"]:
+        fk, gk = d.family[1], d.given[1]
+        if s.kana_tracked:
+            k = WLine(
+                [
+                    Seg(fk, sm, sub, track=sm.size * 0.25, after=sm.size * 0.9),
+                    Seg(gk, sm, sub, track=sm.size * 0.25),
+                ]
+            )
+        else:
+            k = WLine([Seg(f"{fk} {gk}", sm, sub)])
+        out = [k, -sm.size * 0.12] + out if s.kana_above else out + [-sm.size * 0.05, k]
+        tags.append("kana_line")
+    if d.fields["name_roman"]:
+        out += [
+            -sm.size * 0.05,
+            WLine(
+                [
+                    Seg(
+                        d.fields["name_roman"],
+                        sm,
+                        sub,
+                        track=sm.size * 0.08 if d.roman_caps else 0.0,
+                    )
+                ]
+            ),
+        ]
+        tags.append("roman_line")
+    return out
+
+
+def w_company_lines(cv: Canvas, d: WideCard, s: WideStyle, fs: WideFontSet, ink) -> list:
+    c = fs.company
+    if s.legal_line and d.form and d.lang != "en":
+        main = WLine([Seg(d.core_name, c, ink, stroke=fs.company_stroke)])
+        form = WLine([Seg(d.form, fs.form, ink, track=fs.form.size * 0.15)])
+        cv.tags.append("legal_form_line")
+        if d.form_pos == "pre":
+            return [form, -fs.form.size * 0.05, main]
+        return [main, -fs.form.size * 0.05, form]
+    if d.form and d.form_pos == "post":
+        cv.tags.append("legal_form_after")
+    return [WLine([Seg(d.fields["company"], c, ink, stroke=fs.company_stroke)])]
+
+
+def w_role_lines(cv: Canvas, d: WideCard, s: WideStyle, fs: WideFontSet, ink, max_w: float) -> list:
+    dept, title = d.fields["department"], d.fields["title"]
+    if s.title_first:
+        dept, title = title, dept
+    f = fs.dept
+    if dept and title:
+        one = WLine([Seg(dept, f, ink, after=f.size * 0.9), Seg(title, f, ink)])
+        if s.role_one_line and one.width <= max_w:
+            return [one]
+        return [WLine([Seg(dept, f, ink)]), WLine([Seg(title, f, ink)])]
+    if dept or title:
+        return [WLine([Seg(dept or title, f, ink)])]
+    return []
+
+
+def _label_item(label: str, kind: str, body, fill, s: WideStyle, accent):
+    """A label as a list of segments/icons, or []."""
+    if not label:
+        return []
+    if label == "icon":
+        return [Icon(f"{kind}_c", body.size, accent, font=body, after=body.size * 0.3)]
+    if label == "✉":
+        return [Icon("mail", body.size, fill, after=body.size * 0.25)]
+    return [Seg(label, body, fill)]
+
+
+def w_contact_lines(
+    cv: Canvas,
+    d: WideCard,
+    s: WideStyle,
+    fs: WideFontSet,
+    max_w: float,
+    compact: bool,
+    ink,
+    lab,
+    accent,
+    parts=("addr", "phone", "web"),
+) -> list | None:
+    F = d.fields
+    body = fs.body
+    tags = cv.tags
+    addr_lines: list = []
+    if "addr" in parts and F["address"] and d.addr_parts:
+        p = d.addr_parts
+        n = len(p)
+        k = n - 2 if p[-1] == "Japan" else n - 1
+        cuts = [[0, n], [0, 1, n], [0, 2, n], [0, k, n], [0, 1, k, n], [0, 2, k, n]]
+        start = 0 if compact else min(s.addr_pref, len(cuts) - 1)
+        for cut in dict.fromkeys(tuple(c) for c in cuts[start:] + cuts[:start][::-1]):
+            if any(b <= a for a, b in zip(cut, cut[1:], strict=False)):
+                continue
+            texts = [
+                ", ".join(p[a:b]) + ("," if b < n else "")
+                for a, b in zip(cut, cut[1:], strict=False)
+            ]
+            lines = [WLine([Seg(t, body, ink)]) for t in texts]
+            if all(ln.width <= max_w for ln in lines):
+                addr_lines = lines
+                break
+        else:
+            return None
+    elif "addr" in parts and F["address"]:
+        pc = (s.postal_prefix + F["postal_code"]) if s.postal_prefix else F["postal_code"]
+        if s.postal_prefix.startswith("本社"):
+            tags.append("address_label")
+        if not s.postal_prefix:
+            tags.append("postal_without_mark")
+        a1, b = d.address1, d.building
+        opts = (
+            [[f"{pc} {a1} {b}"], [f"{pc} {a1}", b], [pc, f"{a1} {b}"], [pc, a1, b]]
+            if b
+            else [[f"{pc} {a1}"], [pc, a1]]
+        )
+        start = 0 if compact else min(s.addr_pref, len(opts) - 1)
+        for opt in opts[start:] + opts[:start][::-1]:
+            lines = [WLine([Seg(t, body, ink)]) for t in opt]
+            if all(ln.width <= max_w for ln in lines):
+                addr_lines = lines
+                break
+        else:
+            return None
+
+    phone_lines: list = []
+    if "phone" in parts:
+        labs = dict(zip(("tel", "fax", "mobile"), s.phones[:3], strict=True))
+        sep = s.phones[3]
+        keys = [k for k in ("tel", "fax", "mobile") if F[k]]
+        if s.mobile_first and "mobile" in keys:
+            keys = ["mobile"] + [k for k in keys if k != "mobile"]
+
+        def item(k):
+            return _label_item(labs[k], k, body, lab, s, accent) + [
+                Seg(d.printed.get(k, F[k]), body, ink)
+            ]
+
+        def row(ks):
+            segs = []
+            for i, k in enumerate(ks):
+                if i:
+                    segs.append(Seg(sep, body, lab))
+                segs += item(k)
+            return WLine(segs)
+
+        groupings = []
+        if keys:
+            if len(keys) == 3 and s.phones_all_one:
+                groupings.append([keys])
+            if "tel" in keys and "fax" in keys and s.tel_fax_join:
+                tf = [k for k in keys if k in ("tel", "fax")]
+                groupings.append(
+                    [tf] + [[k] for k in keys if k not in tf]
+                    if keys[0] != "mobile"
+                    else [["mobile"], tf]
+                )
+            groupings.append([[k] for k in keys])
+        for grp in groupings:
+            lines = [row(g) for g in grp]
+            if all(ln.width <= max_w for ln in lines):
+                phone_lines = lines
+                if any(len(g) > 1 and "tel" in g and "fax" in g for g in grp):
+                    tags.append("tel_fax_one_line")
+                used = {labs[k] for g in grp for k in g}
+                break
+        else:
+            if keys:
+                return None
+            used = set()
+        if "icon" in used:
+            tags.append("label_icons")
+        if any("：" in u for u in used):
+            tags.append("label_fullwidth_colon")
+        if any(u.startswith("☎") for u in used):
+            tags.append("label_☎")
+
+    web_lines: list = []
+    if "web" in parts:
+        items = []
+        if F["email"]:
+            items.append(
+                _label_item(s.email_label, "mail", body, lab, s, accent)
+                + [Seg(F["email"], body, ink)]
+            )
+            if s.email_label == "✉":
+                tags.append("label_✉")
+            elif s.email_label == "icon":
+                tags.append("label_icons")
+            elif "：" in s.email_label:
+                tags.append("label_fullwidth_colon")
+        if F["url"]:
+            items.append(
+                _label_item(s.url_label, "web", body, lab, s, accent) + [Seg(F["url"], body, ink)]
+            )
+        if items:
+            same = WLine(items[0] + [Seg("   ", body, ink)] + items[1]) if len(items) == 2 else None
+            if same and (s.web_same_line or compact) and same.width <= max_w:
+                web_lines = [same]
+            else:
+                web_lines = [WLine(it) for it in items]
+                if any(ln.width > max_w for ln in web_lines):
+                    return None
+    if s.phones_first:
+        return phone_lines + addr_lines + web_lines
+    return addr_lines + phone_lines + web_lines
+
+
+def w_logo(
+    cv: Canvas, fonts: WideFonts, s: WideStyle, d: WideCard, x, y, size, color=None, fg=None
+):
+    kind = s.logo or "ring"
+    color = color or s.accent
+    fg = fg or (255, 255, 255)
+    dr = cv.draw
+    size = int(size)
+    if kind == "ring":
+        dr.ellipse([x, y, x + size, y + size], outline=color, width=max(4, size // 10))
+        f = fonts.get(s.body_file(True), size * 0.5)
+        dr.text((x + size / 2, y + size / 2), d.company_letter, font=f, fill=color, anchor="mm")
+    elif kind == "square":
+        dr.rectangle([x, y, x + size, y + size], fill=color)
+        f = fonts.get(s.body_file(True), size * 0.58)
+        ch = d.company_letter if d.lang == "en" else d.company_core
+        dr.text((x + size / 2, y + size / 2), ch, font=f, fill=fg, anchor="mm")
+    elif kind == "tri":
+        dr.polygon([(x, y + size), (x + size / 2, y), (x + size, y + size)], fill=color)
+        dr.polygon(
+            [
+                (x + size * 0.3, y + size),
+                (x + size * 0.62, y + size * 0.38),
+                (x + size * 0.94, y + size),
+            ],
+            fill=tint(color, 0.45),
+        )
+    elif kind == "wave":
+        for i in range(3):
+            yy = y + size * (0.3 + 0.22 * i)
+            dr.arc(
+                [x, yy - size * 0.25, x + size * 0.5, yy + size * 0.25],
+                200,
+                340,
+                fill=tint(color, 0.25 * i),
+                width=max(3, size // 12),
+            )
+            dr.arc(
+                [x + size * 0.5, yy - size * 0.25, x + size, yy + size * 0.25],
+                20,
+                160,
+                fill=tint(color, 0.25 * i),
+                width=max(3, size // 12),
+            )
+    else:  # hex
+        c = (x + size / 2, y + size / 2)
+        pts = [
+            (
+                c[0] + size / 2 * math.cos(math.radians(60 * k + 30)),
+                c[1] + size / 2 * math.sin(math.radians(60 * k + 30)),
+            )
+            for k in range(6)
+        ]
+        dr.polygon(pts, fill=color)
+        pts2 = [
+            (
+                c[0] + size / 4 * math.cos(math.radians(60 * k + 30)),
+                c[1] + size / 4 * math.sin(math.radians(60 * k + 30)),
+            )
+            for k in range(6)
+        ]
+        dr.polygon(pts2, fill=tint(color, 0.6))
+    cv.deco_boxes.append((x, y, x + size, y + size))
+
+
+# -- horizontal designs (91 x 55 mm) ---------------------------------------------------------
+
+
+def wd_corner(cv, fonts, d, s, fs, compact) -> bool:
+    """Company (small legal form line, logo) top left, role + name left, contacts bottom."""
+    W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
+    comp = w_company_lines(cv, d, s, fs, s.ink)
+    hc = w_height(comp, s.lh)
+    x0 = M
+    if s.logo:
+        ls = max(hc * 0.95, fs.company.size * 1.3)
+        w_logo(cv, fonts, s, d, M, M + (hc - ls) / 2, ls)
+        x0 = M + ls + fs.company.size * 0.4
+    w_draw_block(cv, comp, x0, M, "l", s.lh)
+    contacts = w_contact_lines(
+        cv, d, s, fs, W - 2 * M, compact, s.ink, s.accent if s.label_accent else s.ink, s.accent
+    )
+    if contacts is None:
+        return False
+    lh = s.lh * 0.95
+    hb = w_height(contacts, lh)
+    al = s.contact_align
+    w_draw_block(cv, contacts, M if al == "l" else W - M, H - M - hb, al, lh)
+    nb = (
+        w_role_lines(cv, d, s, fs, s.ink, W - 2 * M)
+        + [fs.dept.size * 0.15]
+        + w_name_lines(cv, d, s, fs, s.ink, tint(s.ink, 0.3))
+    )
+    hn = w_height(nb, s.lh)
+    y0 = M + hc + fs.body.size * 0.5
+    w_draw_block(cv, nb, M, max(y0, (y0 + H - M - hb) / 2 - hn / 2), "l", s.lh)
+    if s.tagline:
+        tl = WLine([Seg(s.tagline, fs.small, s.accent)])
+        if x0 + w_width(comp) + fs.small.size * 2 + tl.width < W - M:
+            w_draw_line(cv, W - M, M + fs.small.size, tl, "r")
+    return True
+
+
+def wd_centered(cv, fonts, d, s, fs, compact) -> bool:
+    """Role and name centred on top, a short rule, the company, contacts centred at the foot."""
+    W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
+    nb = (
+        w_role_lines(cv, d, s, fs, s.accent, W - 2 * M)
+        + [fs.dept.size * 0.1]
+        + w_name_lines(cv, d, s, fs, s.ink, tint(s.ink, 0.3))
+    )
+    comp = w_company_lines(cv, d, s, fs, s.ink)
+    contacts = w_contact_lines(
+        cv, d, s, fs, W - 2 * M, compact, s.ink, s.accent if s.label_accent else s.ink, s.accent
+    )
+    if contacts is None:
+        return False
+    lh = s.lh * 0.92
+    hb = w_height(contacts, lh)
+    hn, hc = w_height(nb, s.lh), w_height(comp, s.lh)
+    free = H - 2 * M - hb - hn - hc
+    if free < fs.body.size * 0.8:
+        return False
+    g = free / 3
+    y = M + g * 0.6
+    w_draw_block(cv, nb, W / 2, y, "c", s.lh)
+    y += hn + g * 0.7
+    cv.draw.line([(W / 2 - 50, y - g * 0.35), (W / 2 + 50, y - g * 0.35)], fill=s.accent, width=3)
+    w_draw_block(cv, comp, W / 2, y, "c", s.lh)
+    w_draw_block(cv, contacts, W / 2, H - M - hb, "c", lh)
+    return True
+
+
+def wd_sidebar(cv, fonts, d, s, fs, compact) -> bool:
+    """A coloured stripe on the left edge; company top right, name left, contacts bottom left."""
+    W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
+    sw = int(PX_PER_MM * (2.5 + 2 * s.form_ratio))
+    cv.draw.rectangle([0, 0, sw, H], fill=s.accent)
+    cv.draw.rectangle([sw, int(H * 0.62), sw + 8, H], fill=tint(s.accent, 0.55))
+    x0 = sw + M * 0.8
+    comp = w_company_lines(cv, d, s, fs, s.ink)
+    hc = w_height(comp, s.lh)
+    w_draw_block(cv, comp, W - M, M, "r", s.lh)
+    if s.logo:
+        ls = fs.company.size * 1.3
+        cw = w_width(comp)
+        w_logo(cv, fonts, s, d, W - M - cw - ls - fs.company.size * 0.4, M + (hc - ls) / 2, ls)
+    contacts = w_contact_lines(
+        cv, d, s, fs, W - x0 - M, compact, s.ink, s.accent if s.label_accent else s.ink, s.accent
+    )
+    if contacts is None:
+        return False
+    lh = s.lh * 0.95
+    hb = w_height(contacts, lh)
+    w_draw_block(cv, contacts, x0, H - M - hb, "l", lh)
+    nb = (
+        w_role_lines(cv, d, s, fs, s.ink, W - x0 - M)
+        + [fs.dept.size * 0.1]
+        + w_name_lines(cv, d, s, fs, s.ink, tint(s.ink, 0.3))
+    )
+    hn = w_height(nb, s.lh)
+    y0 = M + hc + fs.body.size * 0.4
+    w_draw_block(cv, nb, x0, max(y0, (y0 + H - M - hb) / 2 - hn / 2), "l", s.lh)
+    return True
+
+
+def wd_ruled(cv, fonts, d, s, fs, compact) -> bool:
+    """Role + name top left, logo + company top right, a full-width rule, then the address
+    and the phones/web in two columns (one column if they do not fit)."""
+    W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
+    nb = (
+        w_role_lines(cv, d, s, fs, s.ink, W * 0.55)
+        + [fs.dept.size * 0.05]
+        + w_name_lines(cv, d, s, fs, s.ink, tint(s.ink, 0.3))
+    )
+    comp = w_company_lines(cv, d, s, fs, s.ink)
+    hn, hc = w_height(nb, s.lh), w_height(comp, s.lh)
+    lab = s.accent if s.label_accent else s.ink
+    lh = s.lh * 0.92
+    colw = (W - 2 * M) * 0.5
+    left = w_contact_lines(
+        cv, d, s, fs, colw - M * 0.3, compact, s.ink, lab, s.accent, parts=("addr",)
+    )
+    right = w_contact_lines(
+        cv,
+        d,
+        s,
+        fs,
+        W - 2 * M - colw - M * 0.3,
+        compact,
+        s.ink,
+        lab,
+        s.accent,
+        parts=("phone", "web"),
+    )
+    two = left is not None and right is not None and bool(left) and bool(right)
+    if two:
+        hb = max(w_height(left, lh), w_height(right, lh))
+    else:
+        cv.tags.clear()
+        w_name_lines(cv, d, s, fs, s.ink, s.ink)  # re-collect the tags of the name and company
+        w_company_lines(cv, d, s, fs, s.ink)
+        one = w_contact_lines(cv, d, s, fs, W - 2 * M, compact, s.ink, lab, s.accent)
+        if one is None:
+            return False
+        hb = w_height(one, lh)
+    yb = H - M - hb
+    ry = yb - fs.body.size * 0.5
+    if ry < M + max(hn, hc) + fs.body.size * 0.3:
+        return False
+    cv.draw.rectangle([M, ry - 1, W - M, ry + 1], fill=s.accent)
+    cv.deco_boxes.append((M, ry - 2, W - M, ry + 2))
+    if two:
+        w_draw_block(cv, left, M, yb, "l", lh)
+        w_draw_block(cv, right, M + colw + M * 0.3, yb, "l", lh)
+    else:
+        w_draw_block(cv, one, M, yb, "l", lh)
+    w_draw_block(cv, nb, M, M + (ry - M - hn) * 0.45, "l", s.lh)
+    w_draw_block(cv, comp, W - M, M, "r", s.lh)
+    if s.logo:
+        ls = fs.company.size * 1.2
+        w_logo(cv, fonts, s, d, W - M - ls, M + hc + fs.company.size * 0.3, ls)
+    return True
+
+
+def wd_band(cv, fonts, d, s, fs, compact) -> bool:
+    """Contacts in white on a dark band along the bottom; company and name above it."""
+    W, H, M = cv.w, cv.h, s.margin_mm * PX_PER_MM
+    white = (255, 255, 255)
+    contacts = w_contact_lines(
+        cv, d, s, fs, W - 2 * M, compact, white, tint(s.accent, 0.75), tint(s.accent, 0.35)
+    )
+    if contacts is None:
+        return False
+    lh = s.lh * 0.92
+    hb = w_height(contacts, lh)
+    pad = fs.body.size * 0.55
+    by = H - M * 0.6 - hb - 2 * pad
+    cv.draw.rectangle([0, by, W, H], fill=s.accent)
+    cv.tags.append("white_on_band")
+    w_draw_block(
+        cv, contacts, M if s.contact_align == "l" else W - M, by + pad, s.contact_align, lh
+    )
+    comp = w_company_lines(cv, d, s, fs, s.ink)
+    hc = w_height(comp, s.lh)
+    x0 = M
+    if s.logo:
+        ls = max(hc * 0.95, fs.company.size * 1.2)
+        w_logo(cv, fonts, s, d, M, M + (hc - ls) / 2, ls)
+        x0 = M + ls + fs.company.size * 0.4
+    w_draw_block(cv, comp, x0, M, "l", s.lh)
+    nb = (
+        w_role_lines(cv, d, s, fs, s.ink, W - 2 * M)
+        + [fs.dept.size * 0.1]
+        + w_name_lines(cv, d, s, fs, s.ink, tint(s.ink, 0.3))
+    )
+    hn = w_height(nb, s.lh)
+    y0 = M + hc + fs.body.size * 0.3
+    if y0 + hn > by - fs.body.size * 0.3:
+        return False
+    w_draw_block(
+        cv,
+        nb,
+        W - M if s.contact_align == "l" else M,
+        (y0 + by) / 2 - hn / 2,
+        "r" if s.contact_align == "l" else "l",
+        s.lh,
+    )
+    # the band is decoration: text on it is checked against the card edge, not against it
+    return True
+
+
+# -- tategaki with the contacts inside the columns (55 x 91 mm) ------------------------------
+
+
+def wv_tokens(text: str, s: WideStyle, tcy: bool) -> list:
+    """Column tokens: ("ch", c) upright glyph, ("tcy", "12") two digits side by side in one
+    cell (縦中横), ("dash", style) a hyphen drawn as a vertical stroke, ("gap", em)."""
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isascii() and c.isdigit():
+            j = i
+            while j < len(text) and text[j].isascii() and text[j].isdigit():
+                j += 1
+            run = text[i:j]
+            if tcy and len(run) == 2:
+                out.append(("tcy", run))
+            else:
+                out += [("ch", x) for x in run]
+            i = j
+            continue
+        if c == "-":
+            out.append(("dash", s.v_dash))
+        elif c in " 　":
+            out.append(("gap", 0.45 if c == " " else 1.0))
+        else:
+            out.append(("ch", c))
+        i += 1
+    return out
+
+
+def wv_adv(tok, font) -> float:
+    k, v = tok
+    size = font.size
+    if k == "ch":
+        if v.isascii():
+            return (0.86 if v.isdigit() else 0.9) * size
+        return 1.02 * size
+    if k == "tcy":
+        return 0.95 * size
+    if k == "dash":
+        return 0.8 * size
+    if k == "gap":
+        return v * size
+    if k == "side":
+        return font.getlength(v) + 0.3 * size
+    if k == "icon":
+        return 1.15 * size
+    raise ValueError(k)
+
+
+def wv_len(tokens, font, track: float = 0.0) -> float:
+    return sum(wv_adv(t, font) for t in tokens) + track * max(0, len(tokens) - 1)
+
+
+def _paste_mask(cv: Canvas, m: Image.Image, cx: float, cy: float, fill) -> tuple:
+    px, py = int(round(cx - m.width / 2)), int(round(cy - m.height / 2))
+    cv.img.paste(fill, (px, py, px + m.width, py + m.height), m)
+    bb = m.getbbox()
+    return (px + bb[0], py + bb[1], px + bb[2], py + bb[3]) if bb else None
+
+
+def _text_mask(text: str, font, stroke: int = 0) -> Image.Image:
+    x0, y0, x1, y1 = font.getbbox(text, anchor="ls", stroke_width=stroke)
+    m = Image.new("L", (x1 - x0 + 4, y1 - y0 + 4), 0)
+    ImageDraw.Draw(m).text(
+        (2 - x0, 2 - y0),
+        text,
+        font=font,
+        fill=255,
+        anchor="ls",
+        stroke_width=stroke,
+        stroke_fill=255,
+    )
+    return m
+
+
+def wv_draw(
+    cv: Canvas, cx: float, top: float, tokens, font, fill, track: float = 0.0, stroke: int = 0
+):
+    """Draw one column of tokens from ``top``; returns its bounding box (also recorded)."""
+    y = top
+    bb = None
+    size = font.size
+    for tok in tokens:
+        k, v = tok
+        adv = wv_adv(tok, font)
+        cy = y + adv / 2
+        b = None
+        if k == "ch":
+            b = cv.vglyph(v, font, cx, cy, fill, stroke)
+        elif k == "tcy":
+            m = _text_mask(v, font, stroke)
+            if m.width > size * 0.95:
+                m = m.resize((int(size * 0.95), m.height), Image.Resampling.LANCZOS)
+            b = _paste_mask(cv, m, cx, cy, fill)
+        elif k == "dash":
+            if v == "bar":  # ｜ as a plain vertical stroke
+                lw = max(2, int(round(size * 0.06)))
+                x0 = int(round(cx - lw / 2))
+                cv.draw.rectangle(
+                    [x0, int(y + adv * 0.18), x0 + lw - 1, int(y + adv * 0.82)], fill=fill
+                )
+                b = (x0, int(y + adv * 0.18), x0 + lw, int(y + adv * 0.82))
+            else:  # a long-vowel mark turned upright
+                b = cv.vglyph("ー", font, cx, cy, fill, stroke)
+        elif k == "side":  # Latin text turned 90° clockwise, reading downwards
+            m = _text_mask(v, font, stroke).rotate(-90, expand=True)
+            b = _paste_mask(cv, m, cx, y + 0.15 * size + m.height / 2, fill)
+        elif k == "icon":
+            ic = Icon("mail", size * 0.9, fill)
+            _x, b = draw_icon(cv, cx - size * 0.45, cy + size * 0.32, ic)
+        bb = union(bb, b)
+        y += adv + track
+    if bb:
+        cv.text_boxes.append(bb)
+    return bb
+
+
+def _split_tokens(tokens, font, avail: float) -> list:
+    """Wrap a column that is too long into several, not inside a number."""
+
+    def num(t) -> bool:
+        return t[0] in ("tcy", "dash") or (t[0] == "ch" and t[1].isascii() and t[1].isdigit())
+
+    cols, cur = [], []
+    for t in tokens:
+        if cur and wv_len(cur + [t], font) > avail:
+            nxt = cur + [t]
+            j = len(cur)  # break before nxt[j]
+            while j > 1 and num(nxt[j - 1]) and num(nxt[j]):
+                j -= 1
+            if j <= 1:
+                j = len(cur)
+            cols.append(nxt[:j])
+            cur = nxt[j:]
+            while cur and cur[0][0] == "gap":
+                cur = cur[1:]
+        else:
+            cur.append(t)
+    if cur:
+        cols.append(cur)
+    return cols
+
+
+def wd_tate(cv, fonts, d, s, fs, compact) -> bool:
+    """Tategaki: company, role, name, then the postal code, address, phones (digits upright,
+    dashes as vertical strokes) and e-mail/URL (turned sideways) in columns, right to left."""
+    W, H = cv.w, cv.h
+    M = s.margin_mm * PX_PER_MM
+    top, bottom = M, H - M
+    avail = bottom - top
+    F = d.fields
+    ink = s.ink
+    b = fs.body
+    gap = b.size * (0.42 if compact else 0.58)
+    x = W - M
+    tags = cv.tags
+    tags.append("tategaki_inline")
+
+    # company (with a smaller legal-form column), on a coloured band or on the paper
+    comp_fill = ink
+    band_w = 0.0
+    if s.v_band:
+        formw = fs.form.size * 1.3 if (s.legal_line and d.form) else 0.0
+        band_w = fs.company.size + formw + 2 * max(M * 0.8, fs.company.size * 0.7)
+        cv.draw.rectangle([W - band_w, 0, W, H], fill=s.accent)
+        comp_fill = (255, 255, 255)
+        x = W - (band_w - fs.company.size - formw) / 2
+        tags.append("white_on_band")
+    ytop = top
+    if s.logo and not s.v_band:
+        ls = fs.company.size * 1.2
+        w_logo(cv, fonts, s, d, x - ls, top, ls)
+        ytop = top + ls + fs.company.size * 0.35
+    c = fs.company
+    if s.legal_line and d.form:
+        tags.append("legal_form_line")
+        core = [("ch", ch) for ch in d.core_name]
+        form = [("ch", ch) for ch in d.form]
+        if d.form_pos == "pre":
+            wv_draw(cv, x - fs.form.size / 2, ytop, form, fs.form, comp_fill)
+            x -= fs.form.size * 1.3
+            if ytop + fs.form.size * 0.6 + wv_len(core, c) > bottom:
+                return False
+            wv_draw(
+                cv,
+                x - c.size / 2,
+                ytop + fs.form.size * 0.6,
+                core,
+                c,
+                comp_fill,
+                stroke=fs.company_stroke,
+            )
+            x -= c.size
+        else:
+            lc = wv_len(core, c)
+            if ytop + lc + wv_len(form, fs.form) * 0.5 > bottom:
+                return False
+            wv_draw(cv, x - c.size / 2, ytop, core, c, comp_fill, stroke=fs.company_stroke)
+            x -= c.size + fs.form.size * 0.3
+            wv_draw(
+                cv,
+                x - fs.form.size / 2,
+                ytop + lc - wv_len(form, fs.form) * 0.5,
+                form,
+                fs.form,
+                comp_fill,
+            )
+            x -= fs.form.size
+    else:
+        if d.form and d.form_pos == "post":
+            tags.append("legal_form_after")
+        toks = [("ch", ch) for ch in F["company"]]
+        if ytop + wv_len(toks, c) > bottom:
+            return False
+        wv_draw(cv, x - c.size / 2, ytop, toks, c, comp_fill, stroke=fs.company_stroke)
+        x -= c.size
+    if s.v_band:
+        x = W - band_w - M * 0.6
+    else:
+        x -= gap * 1.2
+
+    # role: department and title in one column, or one each
+    dept, title = F["department"], F["title"]
+    f = fs.dept
+    roles = [r for r in (dept, title) if r]
+    one = (
+        [t for r in roles for t in (wv_tokens(r, s, False) + [("gap", 1.0)])][:-1] if roles else []
+    )
+    if roles and (
+        len(roles) == 1 or (s.role_one_line and top + f.size * 0.5 + wv_len(one, f) <= bottom)
+    ):
+        if top + f.size * 0.5 + wv_len(one, f) > bottom:
+            return False
+        wv_draw(cv, x - f.size / 2, top + f.size * 0.5, one, f, ink)
+        x -= f.size + gap
+    else:
+        for i, r in enumerate(roles):
+            toks = wv_tokens(r, s, False)
+            y0 = top + f.size * (0.5 + i)
+            if y0 + wv_len(toks, f) > bottom:
+                return False
+            wv_draw(cv, x - f.size / 2, y0, toks, f, ink)
+            x -= f.size + gap * 0.6
+        x -= gap * 0.4
+
+    # kana to the right of the name, the name, romaji turned sideways to its left
+    n = fs.name
+    ntop = top + avail * s.v_name_offset
+    if F["name_kana"]:
+        sm = fs.small
+        fk, gk = d.family[1], d.given[1]
+        toks = [("ch", ch) for ch in fk] + [("gap", 1.0)] + [("ch", ch) for ch in gk]
+        wv_draw(
+            cv,
+            x - sm.size / 2,
+            ntop,
+            toks,
+            sm,
+            tint(ink, 0.3),
+            track=sm.size * (0.25 if s.kana_tracked else 0.05),
+        )
+        x -= sm.size * 1.3
+        tags.append("kana_line")
+    fam, giv = d.family[0], d.given[0]
+    track = 0.0
+    if s.name_style == "nospace":
+        toks = [("ch", ch) for ch in fam + giv]
+        tags.append("name_nospace")
+    elif s.name_style == "tracked":
+        toks = [("ch", ch) for ch in fam + giv]
+        track = n.size * s.name_track * 0.6
+        tags.append("name_tracked")
+    else:
+        toks = (
+            [("ch", ch) for ch in fam]
+            + [("gap", s.name_gap if s.name_style == "gap" else 1.0)]
+            + [("ch", ch) for ch in giv]
+        )
+    if ntop + wv_len(toks, n, track) > bottom:
+        ntop = bottom - wv_len(toks, n, track)
+        if ntop < top:
+            return False
+    if s.name_effect:  # rounded or brush: drawn white on black first, then reshaped
+        tmp = Canvas(W, H, (0, 0, 0))
+        nb = wv_draw(tmp, x - n.size / 2, ntop, toks, n, (255, 255, 255), track=track)
+        nb = effect_paste(cv, tmp.img, nb, s.name_effect, n.size, s.effect_seed, ink)
+        if nb:
+            cv.text_boxes.append(nb)
+        tags.append(f"name_{s.name_effect}")
+    else:
+        wv_draw(cv, x - n.size / 2, ntop, toks, n, ink, track=track, stroke=fs.name_stroke)
+    x -= n.size + gap
+    if F["name_roman"]:
+        sm = fs.small
+        toks = [("side", F["name_roman"])]
+        if ntop + wv_len(toks, sm) > bottom:
+            return False
+        wv_draw(cv, x - sm.size / 2, ntop, toks, sm, tint(ink, 0.3))
+        x -= sm.size + gap
+        tags.append("roman_sideways")
+    x -= gap * 1.5
+
+    # contacts: each a column (or several for a long address)
+    cols: list[list] = []
+    if F["address"]:
+        pc = [("ch", "〒")] + wv_tokens(F["postal_code"], s, False)
+        a1 = wv_tokens(d.address1, s, s.v_tcy)
+        if s.v_postal_own_col:
+            cols.append(pc)
+            addr = a1
+        else:
+            addr = pc + [("gap", 0.6)] + a1
+        acols = _split_tokens(addr, b, avail - b.size)
+        if len(acols) > 1:
+            tags.append("tategaki_address_wrapped")
+        cols += acols
+        if d.building:
+            cols.append([("gap", 1.0)] + wv_tokens(d.building, s, s.v_tcy))
+        if s.v_tcy and any(t[0] == "tcy" for col in cols for t in col):
+            tags.append("tategaki_tcy")
+    lab_k = {"tel": "電話", "fax": "ＦＡＸ", "mobile": "携帯"}
+    lab_l = {"tel": "TEL", "fax": "FAX", "mobile": "MOBILE"}
+
+    def phone_toks(k):
+        if s.v_tel_label == "kanji":
+            lab = [("ch", ch) for ch in lab_k[k]]
+        elif s.v_tel_label == "side":
+            lab = [("side", lab_l[k])]
+        else:
+            lab = (
+                [("ch", ch) for ch in lab_l[k]] if k != "mobile" else [("ch", ch) for ch in "携帯"]
+            )
+        return lab + [("gap", 0.4)] + wv_tokens(F[k], s, False)
+
+    pkeys = [k for k in ("tel", "fax", "mobile") if F[k]]
+    if pkeys:
+        tags.append("tategaki_phone_upright")
+        if s.v_dash == "bar":
+            tags.append("tategaki_dash_bar")
+    pcols = [phone_toks(k) for k in pkeys]
+    if s.v_join_tel_fax and F["tel"] and F["fax"]:
+        j = phone_toks("tel") + [("gap", 1.2)] + phone_toks("fax")
+        if wv_len(j, b) <= avail:
+            pcols = [j] + ([phone_toks("mobile")] if F["mobile"] else [])
+            tags.append("tel_fax_one_line")
+    cols += pcols
+    for k in ("email", "url"):
+        if not F[k]:
+            continue
+        lab = []
+        if k == "email" and s.v_email_label == "side":
+            lab = [("side", "E-mail")]
+        elif k == "email" and s.v_email_label == "icon":
+            lab = [("icon", "")]
+            tags.append("label_✉")
+        elif k == "email" and s.v_email_label == "kanji":
+            lab = [("ch", ch) for ch in "メール"]
+        cols.append(lab + [("side", F[k])])
+        tags.append("email_sideways" if k == "email" else "url_sideways")
+    for col in cols:
+        length = wv_len(col, b)
+        if length > avail:
+            return False
+        if x - b.size < M:
+            return False
+        y0 = (
+            bottom - length
+            if s.v_contacts_bottom
+            else top + b.size * 0.5 + avail * s.v_contact_offset
+        )
+        if y0 + length > bottom:
+            y0 = bottom - length
+        wv_draw(cv, x - b.size / 2, y0, col, b, ink)
+        x -= b.size + gap * 0.75
+    return x + gap * 0.75 >= M
+
+
+WIDE_H_DESIGNS = {
+    "w_corner": wd_corner,
+    "w_centered": wd_centered,
+    "w_sidebar": wd_sidebar,
+    "w_ruled": wd_ruled,
+    "w_band": wd_band,
+}
+
+
+def render_wide_card(fonts: WideFonts, d: WideCard, s: WideStyle, design: str, vertical: bool):
+    """(image, layout, tags, card) trying smaller scales, then other designs; a tategaki card
+    that has no room for its URL (then its mobile) drops it (its truth becomes null)."""
+    if vertical:
+        W, H = CARD_MM[1] * PX_PER_MM, CARD_MM[0] * PX_PER_MM
+        for drop in ((), ("url",), ("url", "mobile"), ("url", "mobile", "fax")):
+            dd = d
+            if drop:
+                if not any(d.fields[k] for k in drop):
+                    continue
+                dd = WideCard(
+                    **{
+                        **d.__dict__,
+                        "fields": {k: (None if k in drop else v) for k, v in d.fields.items()},
+                    }
+                )
+            # then without the band, then with the postal code in the address column
+            styles = [
+                s,
+                WideStyle(**{**s.__dict__, "v_band": False}),
+                WideStyle(
+                    **{
+                        **s.__dict__,
+                        "v_band": False,
+                        "v_postal_own_col": False,
+                        "v_join_tel_fax": True,
+                    }
+                ),
+            ]
+            for st in styles:
+                for compact in (False, True):
+                    for scale in (1.0, 0.94, 0.88, 0.82, 0.76):
+                        cv = Canvas(W, H, st.paper)
+                        cv.tags = []
+                        fs = make_wide_fontset(fonts, st, scale)
+                        if wd_tate(cv, fonts, dd, st, fs, compact) and cv.valid(2.5 * PX_PER_MM):
+                            return cv.img, "w_tate_band" if st.v_band else "w_tate", cv.tags, dd
+        raise RuntimeError("no room for this tategaki card")
+    W, H = CARD_MM[0] * PX_PER_MM, CARD_MM[1] * PX_PER_MM
+    order = [design] + [k for k in WIDE_H_DESIGNS if k != design]
+    for name in order:
+        for compact in (False, True):
+            for scale in (1.0, 0.94, 0.88, 0.82):
+                cv = Canvas(W, H, s.paper)
+                cv.tags = []
+                fs = make_wide_fontset(fonts, s, scale)
+                if WIDE_H_DESIGNS[name](cv, fonts, d, s, fs, compact) and cv.valid(2.5 * PX_PER_MM):
+                    return cv.img, name, cv.tags, d
+    raise RuntimeError("no design could place this card")
+
+
+# -- captures --------------------------------------------------------------------------------
+
+
+def _rot_axis(axis: np.ndarray, th: float) -> np.ndarray:
+    a = axis / np.linalg.norm(axis)
+    K = np.array([[0, -a[2], a[1]], [a[2], 0, -a[0]], [-a[1], a[0], 0]])
+    return np.eye(3) + math.sin(th) * K + (1 - math.cos(th)) * K @ K
+
+
+def wide_photo(
+    card: Image.Image,
+    rng: random.Random,
+    nrng: np.random.Generator,
+    portrait: bool,
+    tilt_deg: float,
+    holder: bool,
+) -> np.ndarray:
+    """A phone photo: the card plane turned ``tilt_deg`` away from the camera (a pinhole
+    projection, so the far edge is shorter), on a desk, optionally in a clear plastic holder
+    (a slightly larger sleeve: haze, bluish tint, bright edges and glare streaks)."""
+    FW, FH = (1200, 1600) if portrait else (1600, 1200)
+    a = paper_texture(card, nrng)
+    ch, cw = a.shape[:2]
+    bg, _kind = desk_background(FH, FW, rng, nrng)
+    add_clutter(bg, rng)
+    phi = rng.uniform(0, 2 * math.pi)
+    R = _rot_axis(np.array([math.cos(phi), math.sin(phi), 0.0]), math.radians(tilt_deg))
+    roll = math.radians(rng.uniform(-10, 10))
+    Rz = np.array(
+        [[math.cos(roll), -math.sin(roll), 0], [math.sin(roll), math.cos(roll), 0], [0, 0, 1]]
+    )
+    R = Rz @ R
+    dist = rng.uniform(1.2, 1.8) * max(cw, ch)
+    pad = [rng.uniform(2, 4) * PX_PER_MM for _ in range(3)] + [rng.uniform(5, 9) * PX_PER_MM]
+    # sleeve corners (left, top, right, bottom pads; the open side is wider) and card corners
+    rect = np.array([(0, 0), (cw, 0), (cw, ch), (0, ch)], np.float64)
+    sleeve = np.array(
+        [
+            (-pad[0], -pad[1]),
+            (cw + pad[2], -pad[1]),
+            (cw + pad[2], ch + pad[3]),
+            (-pad[0], ch + pad[3]),
+        ]
+    )
+
+    def project(pts):
+        p3 = np.c_[pts - (cw / 2, ch / 2), np.zeros(len(pts))] @ R.T
+        return dist * p3[:, :2] / (p3[:, 2:3] + dist), p3[:, 2]
+
+    q, depth = project(rect)
+    qs, _ = project(sleeve)
+    allq = np.r_[q, qs] if holder else q
+    frac = rng.uniform(0.34, 0.55) if tilt_deg >= 14 else rng.uniform(0.36, 0.6)
+    area = 0.5 * abs(np.dot(q[:, 0], np.roll(q[:, 1], 1)) - np.dot(q[:, 1], np.roll(q[:, 0], 1)))
+    k = math.sqrt(frac * FW * FH / area)
+    off = (rng.uniform(-1, 1), rng.uniform(-1, 1))
+    for _ in range(80):
+        span = allq * k
+        sx = FW - 30 - (span[:, 0].max() - span[:, 0].min())
+        sy = FH - 30 - (span[:, 1].max() - span[:, 1].min())
+        if sx > 0 and sy > 0:
+            break
+        k *= 0.97
+    cx = FW / 2 - (span[:, 0].max() + span[:, 0].min()) / 2 + off[0] * sx / 2
+    cy = FH / 2 - (span[:, 1].max() + span[:, 1].min()) / 2 + off[1] * sy / 2
+    dst = q * k + (cx, cy)
+    Hm = cv2.getPerspectiveTransform(np.float32(rect), np.float32(dst))
+    warped = cv2.warpPerspective(
+        a, Hm, (FW, FH), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT
+    )
+    mask = cv2.warpPerspective(np.ones((ch, cw), np.float32), Hm, (FW, FH), flags=cv2.INTER_LINEAR)
+    smask = mask
+    if holder:
+        T = np.array([[1, 0, -pad[0]], [0, 1, -pad[1]], [0, 0, 1]], np.float64)
+        sw, sh = int(cw + pad[0] + pad[2]), int(ch + pad[1] + pad[3])
+        smask = cv2.warpPerspective(
+            np.ones((sh, sw), np.float32), Hm @ T, (FW, FH), flags=cv2.INTER_LINEAR
+        )
+    sdx, sdy = rng.uniform(4, 20), rng.uniform(6, 24)
+    shadow = cv2.GaussianBlur(
+        cv2.warpAffine(smask, np.float32([[1, 0, sdx], [0, 1, sdy]]), (FW, FH)),
+        (0, 0),
+        rng.uniform(10, 22),
+    )
+    bg *= (1 - rng.uniform(0.25, 0.45) * shadow)[..., None]
+    img = bg * (1 - mask[..., None]) + warped * mask[..., None]
+    if tilt_deg >= 14:  # depth of field: the far side of a strongly tilted card is softer
+        yy, xx = np.mgrid[0:FH, 0:FW].astype(np.float32)
+        A = np.c_[dst, np.ones(4)]
+        coef, *_ = np.linalg.lstsq(A, depth, rcond=None)
+        z = coef[0] * xx + coef[1] * yy + coef[2]
+        z = np.clip((z - depth.min()) / max(1e-6, depth.max() - depth.min()), 0, 1)
+        soft = cv2.GaussianBlur(img, (0, 0), rng.uniform(1.0, 1.8))
+        al = (z * rng.uniform(0.5, 1.0))[..., None]
+        img = img * (1 - al) + soft * al
+    if holder:
+        haze = np.array([214, 226, 240], np.float32)
+        h_a = rng.uniform(0.07, 0.15)
+        img = img * (1 - h_a * smask[..., None]) + haze * (h_a * smask[..., None])
+        tintv = np.array([0.95, 0.985, 1.05], np.float32)
+        img = img * (1 + (tintv - 1) * smask[..., None])
+        er = cv2.erode(smask, np.ones((5, 5), np.uint8), iterations=1)
+        edge = cv2.GaussianBlur(np.clip(smask - er, 0, 1), (0, 0), 1.2)
+        img += (edge * rng.uniform(40, 80))[..., None]
+        # glare: a broad band and a narrow streak across the sleeve, soft-edged
+        yy, xx = np.mgrid[0:FH, 0:FW].astype(np.float32)
+        ang = math.radians(rng.uniform(-70, 70) + 90)
+        nx, ny = math.cos(ang), math.sin(ang)
+        c0 = dst.mean(axis=0) + (
+            rng.uniform(-0.25, 0.25) * (dst[:, 0].max() - dst[:, 0].min()),
+            rng.uniform(-0.25, 0.25) * (dst[:, 1].max() - dst[:, 1].min()),
+        )
+        dd = (xx - c0[0]) * nx + (yy - c0[1]) * ny
+        wid = rng.uniform(30, 80)
+        g = np.exp(-((dd / wid) ** 2)) * rng.uniform(0.4, 0.62)
+        g += np.exp(
+            -(((dd - rng.choice([-1, 1]) * rng.uniform(2.2, 3.5) * wid) / (wid * 0.22)) ** 2)
+        ) * rng.uniform(0.3, 0.5)
+        g *= 1 + 0.25 * lowfreq(nrng, FH, FW, 120)
+        g = np.clip(g, 0, 0.75) * smask
+        img = img * (1 - g[..., None]) + np.array([250, 252, 255], np.float32) * g[..., None]
+    yy, xx = np.mgrid[0:FH, 0:FW].astype(np.float32)
+    ph = rng.uniform(0, 2 * math.pi)
+    lin = ((xx - FW / 2) * math.cos(ph) + (yy - FH / 2) * math.sin(ph)) / (max(FW, FH) / 2)
+    r2 = ((xx - FW / 2) ** 2 + (yy - FH / 2) ** 2) / ((FW / 2) ** 2 + (FH / 2) ** 2)
+    light = rng.uniform(0.9, 1.02) + rng.uniform(0.05, 0.14) * lin - rng.uniform(0.05, 0.18) * r2
+    cast = np.array([1 + rng.uniform(-0.05, 0.04), 1.0, 1 + rng.uniform(-0.05, 0.04)], np.float32)
+    img = img * light[..., None] * cast
+    sigma = rng.uniform(0.8, 1.4) if holder else rng.uniform(0.0, 1.0)
+    if sigma > 0.15:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img = add_noise(img, nrng, rng.uniform(1.5, 3.2))
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def wide_small(card: Image.Image, rng: random.Random, nrng: np.random.Generator) -> np.ndarray:
+    """A small render: the card alone at 400×244 px (≈ 4.4 px/mm), or a scan reduced to 400 px
+    wide."""
+    if rng.random() < 0.7:
+        a = paper_texture(card, nrng)
+        out = cv2.resize(a, (400, 244), interpolation=cv2.INTER_AREA)
+    else:
+        scan, _clean = simulate_scan(card, rng, nrng)
+        h, w = scan.shape[:2]
+        out = cv2.resize(
+            scan.astype(np.float32), (400, int(round(400 * h / w))), interpolation=cv2.INTER_AREA
+        )
+    out = add_noise(out, nrng, rng.uniform(0.3, 1.2))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+# -- driver ----------------------------------------------------------------------------------
+
+# capture -> (cards, of which English-only) for 120 cards; scaled for other counts
+WIDE_MIX = {
+    "scan": (30, 8),
+    "photo": (14, 4),
+    "rotated": (12, 3),
+    "small": (14, 4),
+    "holder": (12, 3),
+    "perspective": (14, 4),
+    "vertical": (24, 0),
+}
+
+
+def generate_wide(out_dir: Path, count: int, seed: int, quiet: bool = False) -> list[dict]:
+    fonts = WideFonts()
+    master = random.Random(f"meishi:wide:{seed}")
+    total = sum(v[0] for v in WIDE_MIX.values())
+    counts = allocate({k: v[0] / total for k, v in WIDE_MIX.items()}, count)
+    plan = []
+    for cap, n in counts.items():
+        n_en = int(n * WIDE_MIX[cap][1] / WIDE_MIX[cap][0] + 0.5)
+        plan += [(cap, j < n_en) for j in range(n)]
+    master.shuffle(plan)
+    v_idx = [i for i, (c, _e) in enumerate(plan, start=1) if c == "vertical"]
+    v_photo = set(master.sample(v_idx, int(len(v_idx) * 0.25 + 0.5))) if v_idx else set()
+    jd, ed = list(WIDE_H_DESIGNS), list(WIDE_H_DESIGNS)
+    master.shuffle(jd)
+    master.shuffle(ed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pat = re.compile(r"^wide_\d{3,}\.(jpg|png|json)$")
+    for p in out_dir.iterdir():
+        if pat.match(p.name):
+            p.unlink()
+    ji = ei = 0
+    records, lowered = [], []
+    for i, (capture, english) in enumerate(plan, start=1):
+        card_id = f"wide_{i:03d}"
+        rng = random.Random(f"meishi:wide:{seed}:{i}")
+        nrng = np.random.default_rng([seed, i, 17])
+        vertical = capture == "vertical"
+        if vertical:
+            design = "w_tate"
+        elif english:
+            design, ei = ed[ei % len(ed)], ei + 1
+        else:
+            design, ji = jd[ji % len(jd)], ji + 1
+        d = wide_card_data(rng, english, vertical)
+        s = wide_style(rng, english, vertical)
+        card, layout, rtags, d = render_wide_card(fonts, d, s, design, vertical)
+        rotation = 0
+        tilt = None
+        if capture in ("photo", "holder", "perspective") or i in v_photo:
+            if capture == "perspective":
+                tilt = rng.uniform(15, 20)
+            elif capture == "holder":
+                tilt = rng.uniform(3, 12)
+            else:
+                tilt = rng.uniform(2, 10)
+            arr = wide_photo(card, rng, nrng, vertical, tilt, capture == "holder")
+            q0 = rng.randint(72, 88)
+            data, ext, q = encode(arr, "jpg", q0)
+        elif capture == "small":
+            arr = wide_small(card, rng, nrng)
+            q0 = rng.randint(80, 92)
+            data, ext, q = encode(arr, "png" if rng.random() < 0.3 else "jpg", q0)
+        else:
+            arr, clean = simulate_scan(card, rng, nrng)
+            if capture == "rotated":
+                rotation = rng.choice([90, 180, 270])
+                arr = np.ascontiguousarray(np.rot90(arr, k=-rotation // 90))
+            q0 = 92
+            data, ext, q = encode(arr, "png" if clean else "jpg", q0)
+        if ext == "jpg" and q and q < q0:
+            lowered.append(f"{card_id} q{q0}->{q}")
+        (out_dir / f"{card_id}.{ext}").write_bytes(data)
+        features = sorted(set(d.tags) | set(rtags))
+        rec = {
+            "id": card_id,
+            "capture": capture,
+            "rotation": rotation,
+            "layout": layout,
+            "font": s.name_file() + (f"+{s.name_effect}" if s.name_effect else ""),
+            "language": d.lang,
+        }
+        if tilt is not None:
+            rec["tilt_deg"] = round(tilt, 1)
+        rec["features"] = features
+        rec["fields"] = d.fields
+        (out_dir / f"{card_id}.json").write_text(
+            json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        records.append(rec)
+        if not quiet:
+            print(
+                f"{card_id}.{ext}  {capture:11s} rot={rotation:3d}  {layout:11s} {len(data) // 1024:4d} KB"
+                f"  {d.fields['name'] or d.fields['name_roman']}",
+                flush=True,
+            )
+    if lowered:
+        print(
+            f"re-encoded at lower JPEG quality to stay under {MAX_BYTES // 1000} KB: {', '.join(lowered)}",
+            file=sys.stderr,
+        )
+    return records
+
+
+# --------------------------------------------------------------------------------------------
 # Driver
 # --------------------------------------------------------------------------------------------
 
@@ -2873,8 +5689,8 @@ def generate(
     return records
 
 
-DEFAULT_COUNT = {"demo": 10, "eval": 300, "flatbed": 12}
-DEFAULT_SEED = {"demo": 1, "eval": 2024, "flatbed": 7}
+DEFAULT_COUNT = {"demo": 10, "eval": 300, "flatbed": 12, "wide": 120}
+DEFAULT_SEED = {"demo": 1, "eval": 2024, "flatbed": 7, "wide": 2025}
 
 
 def main(argv=None) -> int:
@@ -2883,9 +5699,10 @@ def main(argv=None) -> int:
     )
     ap.add_argument(
         "--set",
-        choices=sorted([*SET_MIX, "flatbed"]),
+        choices=sorted([*SET_MIX, "flatbed", "wide"]),
         required=True,
-        help="capture mix and id prefix (flatbed: scans of several cards each)",
+        help="capture mix and id prefix (flatbed: scans of several cards each; wide: what real "
+        "cards do and the dev sets never show)",
     )
     ap.add_argument("--out", type=Path, required=True, help="output directory")
     ap.add_argument("--count", type=int, default=None, help="number of cards (demo 10, eval 300)")
@@ -2897,6 +5714,8 @@ def main(argv=None) -> int:
     t0 = time.time()
     if args.set == "flatbed":
         recs = generate_flatbed(args.out, count, seed, quiet=args.quiet)
+    elif args.set == "wide":
+        recs = generate_wide(args.out, count, seed, quiet=args.quiet)
     else:
         recs = generate(args.set, args.out, count, seed, quiet=args.quiet)
     print(f"wrote {len(recs)} cards to {args.out} in {time.time() - t0:.1f}s", file=sys.stderr)

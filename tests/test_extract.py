@@ -766,7 +766,8 @@ def test_the_kana_over_a_name_whose_line_runs_on_with_a_phone_number_is_its_read
     ("address", "flagged"),
     [
         ("東京都八王子市旭町4-26-12", False),
-        ("東京都八王子市旭町412612", True),  # a column's dashes read as 1s: to be checked
+        # a column's dashes read as 1s: put back where one reading fits, and to be checked
+        ("東京都八王子市旭町412612", True),
         ("長野県北佐久郡軽井沢町大字長倉1234番地", False),  # a rural 番地 has four digits
         ("東京都港区六本木5丁目22-5 青空タワー1102", False),  # a room number after a building
     ],
@@ -780,5 +781,6 @@ def test_an_address_without_its_block_grammar_is_flagged(address, flagged):
         )
     )
     got = fields.values()["address"]
-    assert got is not None and got.replace(" ", "") == address.replace(" ", "")
+    expected = address.replace("412612", "4-26-2")
+    assert got is not None and got.replace(" ", "") == expected.replace(" ", "")
     assert (fields.confidences()["address"] < CHECK_BELOW) == flagged

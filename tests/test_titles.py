@@ -141,3 +141,45 @@ def test_a_postal_code_with_its_dash_read_as_one_before_the_address(line, postal
 
     found = find_postal(line)
     assert (found[0] if found else None) == postal
+
+
+@pytest.mark.parametrize(
+    ("address", "mended"),
+    [
+        # a tategaki card's vertical bars between block numbers, read as 1s
+        ("東京都千代田区神田小川町318124", "東京都千代田区神田小川町3-8-24"),
+        ("大阪市北区梅田2丁目26117", "大阪市北区梅田2丁目26-17"),  # after 丁目: 番-号
+        ("福岡市中央区天神711127", "福岡市中央区天神7-1-27"),
+        ("福岡市中央区天神818119", None),  # 8-8-19 or 8-81-9: left as read
+        ("京都市下京区大阪町645", None),  # one number, no 1 between groups
+        ("東京都千代田区丸の内1-1-1", None),  # dashes printed
+    ],
+)
+def test_block_numbers_with_their_dashes_read_as_ones(address, mended):
+    from meishi.extract.fields import _barred_block
+
+    assert _barred_block(address) == mended
+
+
+@pytest.mark.parametrize(
+    ("lines", "address"),
+    [
+        pytest.param(
+            [("〒100-0005 東京都千代田区丸の内2-4-1", 20), ("ミナトスクエア 1204", 20)],
+            "東京都千代田区丸の内2-4-1 ミナトスクエア 1204",
+            id="building-with-a-room-number",
+        ),
+        pytest.param(
+            [
+                ("Minato Square 12F,", 20),
+                ("2-4-1 Marunouchi, Chiyoda-ku,", 20),
+                ("Tokyo 100-0005, Japan", 20),
+            ],
+            "Minato Square 12F, 2-4-1 Marunouchi, Chiyoda-ku, Tokyo, Japan",
+            id="english-address-starting-with-its-building",
+        ),
+    ],
+)
+def test_an_address_keeps_its_building_line(lines, address):
+    got = extract_fields(lines_for_test(lines)).values()
+    assert got["address"] == address

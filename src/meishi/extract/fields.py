@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
@@ -215,12 +216,17 @@ class _Builder:
         # a rule or an edge read as a mark inside a Japanese address, which has none (タワー/7階)
         value = _RULE_MARK.sub("", value)
         value = places.mend_head(_mend_floor(value))
+        barred = _barred_block(value)
+        if barred is not None:  # a tategaki card's vertical bars read as 1s
+            value, certainty_barred = barred, 0.7  # a reading to be checked
+        else:
+            certainty_barred = 1.0
         conf = min(p.conf for p in parts)
         for p in parts:
             p.used = True
         if name is not None:
             parts[0].rest, parts[0].used = name.group(1), False
-        certainty = 1.0 if _prefecture_in(value) else 0.7
+        certainty = (1.0 if _prefecture_in(value) else 0.7) * certainty_barred
         if _BARE_BLOCK.search(value):  # block numbers whose dashes were lost: to be checked
             certainty *= 0.7
         self.out["address"] = FieldValue(
@@ -670,6 +676,32 @@ def _reading_like(text: str) -> bool:
 def _beside(a: Line, b: Line) -> bool:
     """``b`` is on ``a``'s row, a few characters away (horizontal lines only)."""
     return not (a.vertical or b.vertical) and a.box.same_row(b.box, max_gap=4 * max(a.size, b.size))
+
+
+#: the block numbers after the town, without a dash: where a tategaki card's vertical bars
+#: were read as 1s (研究学園918123 for 9-8-23); not a 番地 printed as one number
+_BLOCK_RUN = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff々])(\d{5,7})(?![\d\-]|番|号|F|階)")
+
+
+def _barred_block(address: str) -> str | None:
+    """``address`` with its block numbers' dashes put back where they were read as 1s and
+    only one reading fits: 丁目 and then 番-号, or else 丁目-番-号, each of one or two
+    digits (3126113 → 3-26-13; 818119, 8-8-19 or 8-81-9, stays as it is)."""
+    m = _BLOCK_RUN.search(address)
+    if m is None:
+        return None
+    run = m.group(1)
+    groups = 2 if address[: m.start()].endswith("丁目") else 3
+    ones = [i for i, c in enumerate(run) if c == "1" and 0 < i < len(run) - 1]
+    fits = set()
+    for cut in itertools.combinations(ones, groups - 1):
+        bounds = [-1, *cut, len(run)]
+        parts = [run[a + 1 : b] for a, b in itertools.pairwise(bounds)]
+        if all(1 <= len(p) <= 2 and not p.startswith("0") for p in parts):
+            fits.add("-".join(parts))
+    if len(fits) != 1:
+        return None
+    return address[: m.start()] + fits.pop() + address[m.end() :]
 
 
 def _mend_floor(address: str) -> str:

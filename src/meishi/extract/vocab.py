@@ -268,7 +268,8 @@ PREFECTURES = (
     "沖縄県",
 )
 BUILDING = re.compile(
-    r"(ビル|タワー|ハイツ|マンション|プラザ|センター|会館|棟|階|号室|\d+F\b|\dF$|B\d+F)"
+    r"(ビル|タワー|スクエア|ハイツ|マンション|プラザ|センター|会館|号館|棟|階|号室|\d+F\b|\dF$|"
+    r"B\d+F|(?<=[\u30a1-\u30fa\u30fc\u4e00-\u9fff])\d{2,4}$)"  # ラピスタワー1705: a room
 )
 
 #: prefectures as English cards print them (ローマ字, without -ken/-fu/-to)
@@ -324,5 +325,7 @@ PREFECTURES_EN = (
 #: what only an English address line says: a ward or city suffix, a building, a prefecture
 ADDRESS_EN = re.compile(
     r"\b[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura|chome)\b|\bJapan\b|\bBldg\b|\bBuilding\b"
-    r"|\bFloor\b|\b(?:" + "|".join(PREFECTURES_EN) + r")(?:-(?:ken|fu|to))?\b",
+    r"|\bFloor\b|\b(?:" + "|".join(PREFECTURES_EN) + r")(?:-(?:ken|fu|to))?\b"
+    # a building and its floor, the line an address starts with (Central Tower 2F,)
+    r"|\b(?:Tower|Square|Plaza|Kaikan|Hall|Heights|Court|Residence)\b.*\b\d{1,2}F\b",
 )
