@@ -680,7 +680,7 @@ def _beside(a: Line, b: Line) -> bool:
 
 #: the block numbers after the town, without a dash: where a tategaki card's vertical bars
 #: were read as 1s (研究学園918123 for 9-8-23); not a 番地 printed as one number
-_BLOCK_RUN = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff々])(\d{5,7})(?![\d\-]|番|号|F|階)")
+_BLOCK_RUN = re.compile(rf"(?<=[{CJK}])(\d{{5,7}})(?![\d\-]|番|号|F|階)")
 
 
 def _barred_block(address: str) -> str | None:
