@@ -8,7 +8,15 @@ import re
 import pytest
 
 from conftest import REPO
-from meishi.charclass import CJK, HIRAGANA, KANA, KANJI, KATAKANA, POSTAL_MARKS
+from meishi.charclass import (
+    CJK,
+    HIRAGANA,
+    KANA,
+    KANJI,
+    KATAKANA,
+    POSTAL_MARKS,
+    POSTAL_MARKS_IN_COLUMNS,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,9 +33,12 @@ from meishi.charclass import CJK, HIRAGANA, KANA, KANJI, KATAKANA, POSTAL_MARKS
         ("ア", {"KATAKANA", "KANA", "CJK"}),
         ("ー", {"KATAKANA", "KANA", "CJK"}),
         ("・", {"KANA", "CJK"}),  # a separator, not a katakana letter
-        ("〒", {"POSTAL_MARKS"}),
-        ("T", {"POSTAL_MARKS"}),  # what OCR reads 〒 as
-        ("干", {"KANJI", "CJK", "POSTAL_MARKS"}),
+        ("〒", {"POSTAL_MARKS", "IN_COLUMNS"}),
+        ("T", {"POSTAL_MARKS", "IN_COLUMNS"}),  # what OCR reads 〒 as
+        ("干", {"KANJI", "CJK", "POSTAL_MARKS", "IN_COLUMNS"}),
+        ("F", {"IN_COLUMNS"}),  # ... and, in a column, also as these
+        ("=", {"IN_COLUMNS"}),
+        ("平", {"KANJI", "CJK", "IN_COLUMNS"}),
         ("A", set()),
         ("1", set()),
         ("　", set()),
@@ -41,6 +52,7 @@ def test_character_classes(char, classes):
         "KANA": KANA,
         "CJK": CJK,
         "POSTAL_MARKS": POSTAL_MARKS,
+        "IN_COLUMNS": POSTAL_MARKS_IN_COLUMNS,
     }
     assert {name for name, body in table.items() if re.fullmatch(f"[{body}]", char)} == classes
 

@@ -23,6 +23,11 @@ from meishi.extract.titles import compound_title
         ("取締役CFO", "取締役 CFO"),
         ("取締役 CT0", "取締役 CTO"),  # O read as 0
         ("専務取締役", "専務取締役"),
+        ("札幌支店長", "札幌支店長"),  # a place before the office
+        ("品質保証部長", "品質保証部長"),
+        ("代表取締役兼CTO", "代表取締役兼 CTO"),  # 兼: and also
+        ("取締役兼開発本部長", "取締役兼開発本部長"),
+        ("兼", None),
         # not titles
         ("宮業担当", None),  # a misread 営業担当 (the vocabulary's near match mends it)
         ("営業部", None),
@@ -133,6 +138,9 @@ def test_dashes_read_as_ones_are_put_back_where_the_grammar_is_certain(line, num
         ("テ10010001東京都千代田区千代田1-1", "100-0001"),  # 〒 as テ, the bar as 1
         ("53011234大阪府大阪市北区梅田", "530-1234"),
         ("53011234", None),  # no address after it: not certain
+        ("F 53011234", "530-1234"),  # a line of its own after a mark OCR misread
+        ("=1000005東京都千代田区丸の内", "100-0005"),  # the dash lost, the mark misread
+        ("亍90010717沖縄県那霸市久茂地", "900-0717"),  # 霸 for 覇: the place within an edit
         ("12345678東京都千代田区", None),  # no 1 where the dash goes
     ],
 )
@@ -183,3 +191,54 @@ def test_block_numbers_with_their_dashes_read_as_ones(address, mended):
 def test_an_address_keeps_its_building_line(lines, address):
     got = extract_fields(lines_for_test(lines)).values()
     assert got["address"] == address
+
+
+@pytest.mark.parametrize(
+    ("part", "title"),
+    [
+        ("セールスマネ ジヤ", "セールスマネージャー"),  # a column lost ー, read ャ large
+        ("テクニカルア キテクト", "テクニカルアーキテクト"),
+        ("プロダクトデザイナ", "プロダクトデザイナー"),  # its last ー lost
+        ("マネージャー", None),  # spelt right: the vocabulary's
+        ("サトウ ハナコ", None),  # a name's reading
+    ],
+)
+def test_a_katakana_title_read_loosely_in_a_column(part, title):
+    from meishi.extract.titles import loose_katakana_title
+
+    assert loose_katakana_title(part) == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [("Aozora Trading Inc.", 40), ("Marketing Office Senior Manager, Sales", 22)],
+            {"department": "Marketing Office", "title": "Senior Manager, Sales"},
+            id="department-then-title-of-a-function",
+        ),
+        pytest.param(
+            [("Aozora Trading Inc.", 40), ("Nagoya Branch", 22), ("R&D Division", 22)],
+            {"department": "Nagoya Branch"},
+            id="a-branch-is-a-department",
+        ),
+        pytest.param(
+            [("Aozora Trading Inc.", 40), ("Representative Director& CEO", 22)],
+            {"title": "Representative Director & CEO"},
+            id="ampersand-spaced",
+        ),
+        pytest.param(
+            [("Kansai Design Association", 40), ("Secretary General", 22)],
+            {"company": "Kansai Design Association", "title": "Secretary General"},
+            id="an-organisation",
+        ),
+        pytest.param(
+            [("株式会社ミナト精工", 40), ("高橋 健", 60), ("ミナトビル807号室", 20)],
+            {"department": None},
+            id="a-room-is-no-department",
+        ),
+    ],
+)
+def test_english_and_room_lines(lines, expected):
+    got = extract_fields(lines_for_test(lines)).values()
+    assert {k: got[k] for k in expected} == expected

@@ -18,3 +18,6 @@ KANA = "\u3040-\u30ff"
 CJK = KANA + KANJI
 #: the postal mark 〒 and what OCR reads it as
 POSTAL_MARKS = "〒T干テ"
+#: ... and what a 〒 read in a column gives too (a tategaki card's, or a column laid out as
+#: a line)
+POSTAL_MARKS_IN_COLUMNS = POSTAL_MARKS + "=F平亍"

@@ -9,7 +9,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 from rapidfuzz.distance import Levenshtein
 
-from meishi.charclass import CJK, KANJI, POSTAL_MARKS
+from meishi.charclass import CJK, KANJI, POSTAL_MARKS, POSTAL_MARKS_IN_COLUMNS
 from meishi.extract import places
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
@@ -389,13 +389,15 @@ _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(
 # mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
 # laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
 _POSTAL_ALONE = re.compile(
-    rf"^\s*[{POSTAL_MARKS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
+    rf"^\s*[{POSTAL_MARKS_IN_COLUMNS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
 )
 
 
 # seven digits and the dash read as a 1 between them (a tategaki card's vertical bar), the
 # mark maybe misread: certain only where the address's place follows at once
-_POSTAL_BARRED = re.compile(rf"^\s*[{POSTAL_MARKS}F=]?\s*(\d{{3}})1(\d{{4}})(?=\s*[{KANJI}])")
+_POSTAL_BARRED = re.compile(
+    rf"^\s*[{POSTAL_MARKS_IN_COLUMNS}]?\s*(\d{{3}})(?:1(?=\d{{4}}(?!\d)))?(\d{{4}})(?=\s*[{KANJI}])"
+)
 
 
 def find_postal(text: str) -> tuple[str, int, int] | None:

@@ -20,7 +20,7 @@ from meishi.extract.text import (
     squeeze_cjk,
     to_katakana,
 )
-from meishi.extract.titles import compound_title
+from meishi.extract.titles import compound_title, loose_katakana_title
 from meishi.models import CHECK_BELOW, Box, CardFields, FieldValue, OcrLine, OcrResult, OcrWord
 
 
@@ -373,15 +373,20 @@ class _Builder:
                 continue
             text = other.rest.strip()
             if latin_form:
-                ok = (
+                ok = (  # the name before an English form
                     _LATIN_NAME.fullmatch(text) is not None
                     and not vocab.TITLES_EN.search(text)
                     and not vocab.DEPARTMENT_EN.search(text)
                     and not _PERSON_CAPS.search(text)
                 )
-            else:
+            else:  # a name of its own beside 株式会社, in kanji, kana or Latin letters
+                compact = text.replace(" ", "")
                 ok = (
-                    _name_piece(text.replace(" ", ""))
+                    has_cjk(compact)
+                    and len(compact) <= 16
+                    and _classify_part(compact)[0] == "other"
+                    and not re.search(r"[0-9@:/〒]", compact)
+                    and _legal_form_in(compact) is None
                     or _LATIN_NAME.fullmatch(text) is not None
                     and not _PERSON_CAPS.search(text)
                 ) and names.person_name_score(text) < 0.5
@@ -442,6 +447,8 @@ class _Builder:
         text = _EN_TITLE_OCR.sub(lambda m: m.group(0).replace("0", "O"), ln.rest.strip(" ,"))
         if vocab.LEGAL_FORMS_EN.search(text):
             return  # the company's English name beside its Japanese one
+        if re.search(r"\s&|&\s", text):  # Director& CEO, not R&D
+            text = re.sub(r"\s*&\s*", " & ", text)
         spaced = _CAMEL.sub(" ", text)  # OCR lost the spaces: SeniorConsultant
         if spaced != text and (
             vocab.TITLES_EN.fullmatch(spaced)
@@ -452,6 +459,17 @@ class _Builder:
         if vocab.TITLE_OF_FUNCTION_EN.fullmatch(text):  # General Manager, Sales
             if "title" not in self.out:
                 self.put("title", text, ln, 1.0)
+            ln.rest, ln.used = "", True
+            return
+        of = next(
+            (m for m in vocab.TITLE_OF_FUNCTION_EN.finditer(text) if m.end() == len(text)), None
+        )
+        if of is not None and vocab.DEPARTMENT_EN.search(text[: of.start()]):
+            # Digital Strategy Office Senior Analyst, Finance
+            if "department" not in self.out:
+                self.put("department", text[: of.start()].strip(" ,"), ln, 0.95)
+            if "title" not in self.out:
+                self.put("title", of.group(0), ln, 1.0)
             ln.rest, ln.used = "", True
             return
         title = next((m for m in vocab.TITLES_EN.finditer(text) if m.end() == len(text)), None)
@@ -1019,11 +1037,12 @@ def _classify_part(part: str) -> tuple[str, str, str]:
         and p.endswith(vocab.DEPARTMENT_SUFFIXES)
         and len(p) >= 2
         and not _surname(p)  # 阿部, 長谷部, 服部: a family name, not a department
+        and not p.endswith("号室")  # ヒルトップビル807号室: a room
     ):
         return "dept", p, ""
     if not has_cjk(p) and vocab.DEPARTMENT_EN.search(p):
         return "dept", p, ""
-    built = compound_title(p)
+    built = compound_title(p) or loose_katakana_title(p)
     if built is not None:
         return "title", built, ""
     near = _near_title(p)

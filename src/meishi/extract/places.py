@@ -67,8 +67,11 @@ def _exact_head(text: str) -> str | None:
 
 def starts_with_place(text: str) -> bool:
     """Whether ``text`` begins with a known prefecture and municipality, or a ward of a
-    designated city (after up to two characters of OCR noise)."""
-    return any(_exact_head(text[lead:]) for lead in range(_LEAD_JUNK + 1))
+    designated city (after up to two characters of OCR noise, or within an edit or two, as
+    :func:`mend_head` allows)."""
+    if any(_exact_head(text[lead:]) for lead in range(_LEAD_JUNK + 1)):
+        return True
+    return _exact_head(mend_head(text)) is not None  # 那霸市: within an edit of 那覇市
 
 
 def _allowed(head: str) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from meishi.charclass import KANJI
+from meishi.charclass import HIRAGANA, KANJI, KATAKANA
 from meishi.extract import names, vocab
 
 #: offices a function word goes before (営業 + 部長); the head is a few kanji
@@ -39,10 +39,14 @@ _OFFICES = (
     "係長",
     "主任",
     "担当",
+    "次長",
+    "事務局長",
+    "事務局次長",
 )
-_KANJI = f"[{KANJI}]"
+#: the function or place an office is of: 営業, システム開発, 名古屋, つくば
+_HEAD = f"[{HIRAGANA}{KATAKANA}{KANJI}]"
 _OFFICE_COMPOUND = re.compile(
-    rf"({_KANJI}{{1,4}})(?:{'|'.join(sorted(map(re.escape, _OFFICES), key=len, reverse=True))})"
+    rf"({_HEAD}{{1,8}}?)(?:{'|'.join(sorted(map(re.escape, _OFFICES), key=len, reverse=True))})"
 )
 
 #: katakana roles a modifier goes before (チーフ + デザイナー, プロジェクト + リーダー)
@@ -73,6 +77,9 @@ _ROLES = (
     "パートナー",
     "アソシエイト",
     "フェロー",
+    "エグゼクティブ",
+    "アシスタント",
+    "スタッフ",
 )
 #: the modifier: katakana (シニア, テクニカル, カスタマーサクセス) or a short Latin word
 #: or acronym (UX, Web, IT)
@@ -93,7 +100,11 @@ def _function_word(head: str) -> bool:
 
 def _office_compound(piece: str) -> bool:
     m = _OFFICE_COMPOUND.fullmatch(piece)
-    return m is not None and _function_word(m.group(1))
+    if m is None:
+        return False
+    head = m.group(1)
+    # the head of a department (事務局, 名古屋支店) or a word of two or more characters
+    return head.endswith(vocab.DEPARTMENT_SUFFIXES) or _function_word(head)
 
 
 def _unit(piece: str) -> bool:
@@ -105,6 +116,10 @@ def _unit(piece: str) -> bool:
     )
 
 
+#: 兼 ("and also"): 代表取締役兼CEO, 取締役兼営業本部長
+_ALSO = "兼"
+
+
 @lru_cache(maxsize=4096)
 def _units(text: str) -> tuple[str, ...] | None:
     """``text`` cut into title units, longest first; None when it cannot be."""
@@ -113,10 +128,62 @@ def _units(text: str) -> tuple[str, ...] | None:
     for end in range(len(text), 0, -1):
         head = text[:end]
         if _unit(head):
-            rest = _units(text[end:])
-            if rest is not None:
-                return (head, *rest)
+            rest_text = text[end:]
+            also = rest_text.startswith(_ALSO) and len(rest_text) > 1
+            rest = _units(rest_text[1:] if also else rest_text)
+            if rest:
+                return (head + _ALSO, *rest) if also else (head, *rest)
+            if rest is not None and not also:
+                return (head,)
     return None
+
+
+#: katakana as a column's reading loses it: ー dropped or read as a gap, small kana read
+#: large (アカウントマネ ジヤ for アカウントマネージャー, シニアア キテクト)
+_SMALL_KANA = str.maketrans("ァィゥェォャュョッヮ", "アイウエオヤユヨツワ")
+
+
+def _loose(text: str) -> str:
+    return text.replace("ー", "").replace(" ", "").translate(_SMALL_KANA)
+
+
+#: a role by its loose spelling; of two that read alike, the one with its ー (マネージャー)
+_LOOSE_ROLES = {_loose(r): r for r in sorted(_ROLES, key=lambda r: r.count("ー"))}
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc ]+")
+
+
+def loose_katakana_title(part: str) -> str | None:
+    """A katakana title read loosely in a column (ー lost, small kana read large): the
+    modifier as read and the role as it is spelt (アカウントマネ ジヤ → アカウントマネー
+    ジャー); None unless the part ends in exactly one known role."""
+    text = part.strip()
+    if not _KATAKANA_RUN.fullmatch(text) or len(_loose(text)) < 4:
+        return None
+    if text in vocab.TITLES_JA or _ROLE_COMPOUND.fullmatch(text):
+        return None  # read as spelt: not loose
+    loose = _loose(text)
+    for n in sorted({len(k) for k in _LOOSE_ROLES}, reverse=True):
+        role = _LOOSE_ROLES.get(loose[-n:])
+        if role is None:
+            continue
+        head = loose[:-n]
+        if head and len(head) < 2:
+            return None
+        title = _original_head(text, len(head)) + role
+        return title if title != text else None
+    return None
+
+
+def _original_head(text: str, n: int) -> str:
+    """The first ``n`` loose characters of ``text`` as they were read (with their ー)."""
+    out, count = "", 0
+    for ch in text:
+        if count == n:
+            break
+        out += ch if ch != " " else ""
+        if ch not in "ー ":
+            count += 1
+    return out
 
 
 def compound_title(part: str) -> str | None:

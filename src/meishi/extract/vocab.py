@@ -25,6 +25,8 @@ LEGAL_FORMS_JA = (
     "独立行政法人",
     "税理士法人",
     "弁護士法人",
+    "特許業務法人",
+    "弁理士法人",
     "監査法人",
     "司法書士法人",
     "行政書士法人",
@@ -49,7 +51,9 @@ LEGAL_FORMS_JA = (
 )
 LEGAL_FORMS_EN = re.compile(
     r"\b(Co\.,? ?Ltd\.?|Inc\.?|Corp\.?|Corporation|K\.K\.|LLC|L\.L\.C\.|Ltd\.?|"
-    r"Limited|GK|G\.K\.|Company|Holdings)(?=$|[\s,.)])",
+    r"Limited|GK|G\.K\.|Company|Holdings|LLP|"
+    # an organisation's name ends in what it is, where a firm's ends in its legal form
+    r"Association|Organi[sz]ation|Foundation|Institute|Society|Firm|Partners)(?=$|[\s,.)])",
     re.IGNORECASE,
 )
 
@@ -76,6 +80,11 @@ TITLES_JA = tuple(
             "副社長",
             "代表",
             "代表理事",
+            "常務理事",
+            "専務理事",
+            "職務執行者",
+            "アシスタント",
+            "スタッフ",
             "理事長",
             "理事",
             "監事",
@@ -165,7 +174,7 @@ TITLES_JA = tuple(
     )
 )
 _TITLE_EN_WORD = (
-    r"(?:Chief \w+ Officer|Head of [A-Z][\w ]+|Manager|Director|President|Engineer|Designer|"
+    r"(?:Secretary General|Chief \w+ Officer|Head of [A-Z][\w ]+|Manager|Director|President|Engineer|Designer|"
     r"Consultant|Partner|Founder|Officer|Producer|Representative|Supervisor|Researcher|"
     r"Scientist|Specialist|Analyst|Associate|Coordinator|Advis[eo]r|Architect|Secretary|"
     r"Assistant|Executive|Chairman|Chairperson|Leader|Lead|Chief|Principal|Fellow|Professor|"
@@ -194,6 +203,7 @@ DEPARTMENT_SUFFIXES = (
     "局",
     "係",
     "支店",
+    "支社",
     "営業所",
     "研究所",
     "ユニット",
@@ -210,14 +220,21 @@ _FUNCTION_EN = (
     r"Customer Success|Customer Support|Support|Asia Pacific|APAC|Japan|Overseas|International|"
     r"Global|Corporate|Communications|Partnerships|Alliances|Quality Assurance|Administration)"
 )
+_FUNCTIONS_EN = rf"{_FUNCTION_EN}(?:\s+{_FUNCTION_EN})*"
+#: a title and what it is of, after a comma: "General Manager, Sales", "Senior Manager,
+#: Product Marketing", "General Manager, Osaka Branch", or a second title ("Representative
+#: Director, President"; "Partner, Patent Attorney")
 TITLE_OF_FUNCTION_EN = re.compile(
-    rf"{_TITLE_EN_ONE},\s*(?:(?:Global|International|Domestic|Regional)\s+)?{_FUNCTION_EN}"
-    rf"(?:\s*(?:&|and|/)\s*{_FUNCTION_EN})*"
+    rf"{_TITLE_EN_ONE},\s*(?:"
+    rf"(?:(?:Global|International|Domestic|Regional)\s+)?{_FUNCTIONS_EN}"
+    rf"(?:\s*(?:&|and|/)\s*{_FUNCTIONS_EN})*"
+    rf"|[A-Z][a-z]+\s+(?:Branch|Office|Plant|Factory|Region|Area)"
+    rf"|(?:Patent\s+)?{_TITLE_EN_ONE})"
 )
 
 DEPARTMENT_EN = re.compile(
     r"\b(Department|Dept\.?|Division|Div\.|Section|Group|Team|Office|Unit|Bureau|Center|Centre|"
-    r"Headquarters|Laboratory|Lab)\b"
+    r"Headquarters|Laboratory|Lab|Branch|Plant|Factory)\b"
 )
 
 PREFECTURES = (

@@ -541,13 +541,24 @@ class PpOcrEngine:
         lines = _lines(frags)
         orientation, turn = decide_frame(img, lines, frags)
         if turn:
-            lines = self.read_lines(rotate(img, turn))
+            turned = self.read_lines(rotate(img, turn))
+            # the classifier's vote on a tilted card's line crops can be wrong: a turn half
+            # round must also read better than the card as it lay
+            if turn == 180 and _read_weight(turned) < _read_weight(lines):
+                turn = 0
+            else:
+                lines = turned
         return OcrResult(
             lines=_reading_order(lines, orientation == "vertical"),
             orientation=orientation,
             rotation=turn,
             engine=self.name,
         )
+
+
+def _read_weight(lines: list[OcrLine]) -> float:
+    """How much a reading says: its characters, each by the recogniser's confidence."""
+    return sum(ln.conf / 100 * len(ln.text.replace(" ", "")) for ln in lines)
 
 
 def _reading_order(lines: list[OcrLine], tategaki: bool) -> list[OcrLine]:
