@@ -48,7 +48,6 @@ def _drop(inbox: Path, n: int) -> None:
 
 def child(n: int, engine: str) -> dict[str, float]:
     """Run in the measuring process: one ingest of ``n`` cards."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if engine != "standin":
         os.environ["MEISHI_OCR_ENGINE"] = engine
     if engine == "standin":
@@ -56,10 +55,10 @@ def child(n: int, engine: str) -> dict[str, float]:
         import standin
 
         standin.install()
-    from flows.ingest import ingest
-    from flows.server import command_api
     from meishi.settings import get_settings
     from meishi.store import Store
+    from meishi_flows.ingest import ingest
+    from meishi_flows.server import command_api
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -119,7 +118,6 @@ def main() -> None:
             "MEISHI_CONFIG": str(home / "none.toml"),
             "PREFECT_HOME": str(home / "prefect"),
             "PREFECT_LOGGING_LEVEL": "WARNING",
-            "OMP_THREAD_LIMIT": "1",
         }
         env.pop("PREFECT_API_URL", None)
         env.pop("MEISHI_DATABASE_URL", None)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 # Prefect's own database for the test session: temporary, never the user's
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="meishi-test-prefect-")

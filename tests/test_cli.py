@@ -144,3 +144,21 @@ def test_contacts_search_show_note_merge(settings):
     assert runner.invoke(app, ["contacts", "merge", str(b), str(a)]).exit_code == 0
     shown = json.loads(runner.invoke(app, ["contacts", "show", str(a), "--json"]).stdout)
     assert len(shown["cards"]) == 3
+
+
+def test_eval_without_a_folder_is_a_usage_error(settings):
+    """No default folder: an installed meishi has no sample set to fall back on."""
+    result = runner.invoke(app, ["eval"])
+    assert result.exit_code == 2
+    assert "Missing argument 'FOLDER'" in result.stderr
+
+
+def test_the_demo_cards_are_found_from_the_clone_and_in_the_package():
+    from conftest import DEMO
+    from meishi.samples import demo_cards
+
+    images = sorted(p.name for p in DEMO.iterdir() if p.suffix in (".jpg", ".png"))
+    assert len(images) == 10
+    # an editable install runs from the clone; a wheel's copy is tested by test_wheel.py
+    assert [c.name for c in demo_cards()] == images
+    assert demo_cards()[0].read_bytes() == (DEMO / images[0]).read_bytes()

@@ -48,7 +48,7 @@ def _card(path, lines):
 
 
 def test_front_back_and_a_promotion_make_one_contact(settings):
-    from flows.ingest import ingest
+    from meishi_flows.ingest import ingest
 
     settings.ensure_dirs()
     batch = settings.inbox_dir / "2025-04-01_交流会"

@@ -35,7 +35,7 @@ def inbox_with_cards(settings):
 
 
 def test_ingest_flow_stores_stubs_and_quarantines_bad_files(inbox_with_cards):
-    from flows.ingest import ingest
+    from meishi_flows.ingest import ingest
 
     settings, batch, cards = inbox_with_cards
     report = ingest()
@@ -73,7 +73,7 @@ def test_ingest_flow_stores_stubs_and_quarantines_bad_files(inbox_with_cards):
 
 
 def test_a_flatbed_scan_of_several_cards_becomes_one_contact_per_card(settings):
-    from flows.ingest import ingest
+    from meishi_flows.ingest import ingest
 
     settings.ensure_dirs()
     scan = REPO / "sample_cards" / "flatbed" / "flatbed_001.jpg"

@@ -17,10 +17,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from flows.server import PrefectServer
 from meishi.cardlink import MAX_ID, card_ref, link_key
 from meishi.imageserver import ImageServer
 from meishi.store import Store
+from meishi_flows.server import PrefectServer
 from test_store import _read
 
 EVIL = "https://evil.example"

@@ -52,7 +52,7 @@ class FlakyEngine:
 
 
 def _run(settings, monkeypatch, engine):
-    from flows.ingest import ingest
+    from meishi_flows.ingest import ingest
 
     settings.ensure_dirs()
     _card(settings.inbox_dir / "card.png", "山田 太郎")
@@ -90,9 +90,9 @@ def test_a_bug_is_not_retried_but_the_card_is_kept(settings, monkeypatch):
 
 
 def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, monkeypatch):
-    from flows.ingest import ingest
     from meishi.errors import MissingDependencyError
     from meishi.settings import get_settings
+    from meishi_flows.ingest import ingest
 
     settings.ensure_dirs()
     _card(settings.inbox_dir / "card.png", "山田 太郎")
@@ -106,8 +106,8 @@ def test_missing_tesseract_stops_the_run_before_any_card_is_touched(settings, mo
 
 
 def test_reminder_flow_publishes_the_faceless_list(settings):
-    from flows.reminder import reminder
     from meishi.store import Store
+    from meishi_flows.reminder import reminder
     from test_store import _read
 
     settings.ensure_dirs()

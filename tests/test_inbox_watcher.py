@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.serve import InboxWatcher
+from meishi_flows.serve import InboxWatcher
 
 
 def _watch(inbox: Path, settle_s: float = 0.0) -> tuple[InboxWatcher, threading.Event]:

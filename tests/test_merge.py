@@ -191,21 +191,6 @@ def test_role_addresses(email, role):
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("card12_front.jpg", ("card12", "front")),
-        ("交流会/佐藤-back.PNG", ("交流会/佐藤", "back")),
-        ("scan_表.png", ("scan", "front")),
-        ("scan_裏.png", ("scan", "back")),
-        ("frontier.jpg", None),
-        ("card12.jpg", None),
-    ],
-)
-def test_sides_from_file_names(name, expected):
-    assert merge.side_of(name) == expected
-
-
-@pytest.mark.parametrize(
     ("fields", "lang"),
     [
         ({"name": "山田 太郎", "name_roman": "Taro Yamada", "company": "株式会社ミドリ"}, "ja"),
@@ -221,12 +206,3 @@ def test_old_kanji_variant_merges_with_the_same_mail():
     old = {"name": "高橋 一郎", "email": "ichiro@example.jp"}
     new = {"name": "髙橋一郎", "email": "ichiro@example.jp", "title": "部長"}
     assert merge.match(new, old) == merge.Match("merge", "same name and e-mail")
-
-
-def test_front_and_back_are_one_card_by_mobile_or_roman_name_and_phone():
-    front = {"name": "山田 太郎", "name_roman": "Taro Yamada", "tel": "03-5210-7788"}
-    back = {"name_roman": "Taro YAMADA", "tel": "+81-3-5210-7788", "company": "Midori Seiki"}
-    assert merge.same_card(front, back)
-    assert merge.same_card({"mobile": "090-1234-5678"}, {"mobile": "+81 90 1234 5678"})
-    # colleagues share the company number and web site, not their names
-    assert not merge.same_card({"name_roman": "Hanako Sato", "tel": "03-5210-7788"}, back)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from conftest import DEMO
-from flows.server import PrefectServer
+from meishi_flows.server import PrefectServer
 
 pytestmark = pytest.mark.e2e
 
@@ -143,7 +143,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
 
 
 def _waiting(s: Served) -> dict[int, object]:
-    from flows.queue import waiting_reviews
+    from meishi_flows.queue import waiting_reviews
 
     with s.settings():
         return {w.contact_id: w for w in waiting_reviews() if w.contact_id is not None}
@@ -283,7 +283,7 @@ def test_an_answer_for_a_contact_merged_meanwhile_is_kept(served):
 def test_a_cancelled_review_comes_back_at_the_next_reminder(served):
     from prefect.deployments import run_deployment
 
-    from flows.queue import cancel
+    from meishi_flows.queue import cancel
     from test_store import _read
 
     store = served.store()

@@ -6,7 +6,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -30,8 +29,8 @@ from meishi.settings import get_settings
 from meishi.store import Store
 
 if TYPE_CHECKING:
-    from flows.server import PrefectServer
     from meishi.evaluate import Comparison, EvalRun
+    from meishi_flows.api import PrefectServer
 
 
 class _OneLineErrors(TyperGroup):
@@ -71,9 +70,6 @@ EXIT_CARDS_FAILED, EXIT_MISSING, EXIT_ERROR = (
     exitcodes.MISSING_DEPENDENCY,
     exitcodes.DATA_ERROR,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_CARDS = REPO_ROOT / "sample_cards" / "demo"
 
 
 def _print_version(value: bool) -> None:
@@ -181,9 +177,8 @@ def _print_card(record: dict) -> None:
 def _run_ingest(inbox: Path | None) -> None:
     import threading
 
-    from flows.ingest import ingest as ingest_flow
-    from flows.server import command_api
     from meishi.inbox import FAILED, PROCESSED, Inbox
+    from meishi_flows import api as flows
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -199,9 +194,7 @@ def _run_ingest(inbox: Path | None) -> None:
     try:
         with contextlib.ExitStack() as stack:
             with err.status("starting a temporary Prefect server…"):
-                stack.enter_context(
-                    command_api(settings.server_start_s, settings.home / "prefect-server.log")
-                )
+                stack.enter_context(flows.flow_server(settings))
             with _progress() as progress:
                 task = progress.add_task("reading cards", total=len(todo) or None)
 
@@ -210,7 +203,7 @@ def _run_ingest(inbox: Path | None) -> None:
                         progress.update(task, completed=done())
 
                 threading.Thread(target=follow, daemon=True).start()
-                report = ingest_flow(str(inbox) if inbox else None)
+                report = flows.run_ingest(str(inbox) if inbox else None)
     except KeyboardInterrupt:
         stop.set()
         # Prefect reports the interrupted run as a crash; the summary below says it all
@@ -304,8 +297,15 @@ def demo(
     ] = None,
 ) -> None:
     """The main job on the embedded default: sample cards in, contacts out."""
-    if not DEMO_CARDS.is_dir():
-        raise _fail(f"{DEMO_CARDS} is missing: run meishi from a clone of the repository", 2)
+    from meishi.samples import demo_cards
+
+    cards = demo_cards()
+    if not cards:
+        raise _fail(
+            "the demo cards are missing from this installation of meishi (a wheel carries "
+            "them as meishi/_demo_cards): reinstall it",
+            EXIT_MISSING,
+        )
     home = home or Path(tempfile.mkdtemp(prefix="meishi-demo-"))
     os.environ["MEISHI_HOME"] = str(home)
     os.environ.setdefault("MEISHI_SETTLE_S", "0")
@@ -314,9 +314,8 @@ def demo(
     settings.ensure_dirs()
     batch = settings.inbox_dir / f"{datetime.now(UTC):%Y-%m-%d}_demo"
     batch.mkdir(parents=True, exist_ok=True)
-    for f in sorted(DEMO_CARDS.iterdir()):
-        if f.suffix.lower() in (".jpg", ".jpeg", ".png"):
-            shutil.copy2(f, batch / f.name)
+    for card in cards:
+        (batch / card.name).write_bytes(card.read_bytes())
     out.print(f"Demo data folder: {home}  (see it with `MEISHI_HOME={home} meishi contacts`)")
     _run_ingest(None)
 
@@ -504,17 +503,12 @@ def _tidy_reviews(store: Store) -> None:
     """After a merge or a delete: the review runs nobody needs to answer are cancelled (a
     merged contact's waiting review answers for the contact it joined). Without a server,
     the next reminder of `meishi serve` does it."""
-    from flows.server import apply_env
+    from meishi_flows import api as flows
 
-    server = _local_server()
-    if not os.environ.get("PREFECT_API_URL"):
-        if not server.healthy():
-            return
-        apply_env(server.env)
-    from flows.queue import tidy_queue
-
+    if not flows.connect(_local_server()):
+        return
     try:
-        for _, why in tidy_queue(store):
+        for _, why in flows.tidy_queue(store):
             out.print(f"review cancelled: {why}", highlight=False)
     except Exception as exc:  # noqa: BLE001 - the reminder tidies again
         err.print(f"[yellow]warning:[/yellow] could not tidy the review queue: {exc}")
@@ -568,29 +562,20 @@ def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) ->
 
 
 def _start_review(contact_id: int) -> None:
-    from flows.server import apply_env
+    from meishi_flows import api as flows
 
-    server = _local_server()
-    if not os.environ.get("PREFECT_API_URL"):
-        if not server.healthy():
-            out.print("`meishi serve` is not running: the review starts when it does.")
-            return
-        apply_env(server.env)
-    from prefect.deployments import run_deployment
-
-    from flows.queue import queue_url
-
+    if not flows.connect(_local_server()):
+        out.print("`meishi serve` is not running: the review starts when it does.")
+        return
     try:
-        run_deployment(
-            "review/review", parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
-        )
+        flows.start_review(contact_id)
     except Exception as exc:  # noqa: BLE001 - the reminder starts it later
         err.print(
             f"[yellow]warning:[/yellow] could not start the review now ({exc}); "
             "the next reminder does"
         )
         return
-    out.print("In the review queue:", queue_url(), highlight=False, soft_wrap=True)
+    out.print("In the review queue:", flows.queue_url(), highlight=False, soft_wrap=True)
 
 
 @contacts_app.command("delete")
@@ -771,19 +756,18 @@ def due(
 
 # --------------------------------------------------------------------------- serve
 def _local_server() -> PrefectServer:
-    from flows.server import PrefectServer
+    from meishi_flows import api as flows
 
-    s = get_settings()
-    return PrefectServer(s.home / "prefect", s.server_port, s.home / "prefect-server.log")
+    return flows.local_server(get_settings())
 
 
 @app.command()
 def serve() -> None:
     """Run everything on this machine: Prefect server and UI, the deployments (ingest on a
     schedule, review, reminder) and the card image endpoint, all on 127.0.0.1."""
-    from flows.server import apply_env
     from meishi.imageserver import ImageServer
     from meishi.pipeline import check_ready
+    from meishi_flows import api as flows
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -794,15 +778,14 @@ def serve() -> None:
     remote = os.environ.get("PREFECT_API_URL")
     server = _local_server()
     if not remote:
-        apply_env(server.env)
-    from flows.queue import next_review_url, queue_url
+        flows.use_local_server(server)
 
     images = ImageServer(
         _store(),
         settings.image_port,
         settings.home,
         ui_origins=_origins(os.environ.get("PREFECT_UI_URL") or server.ui_url),
-        next_url=next_review_url,
+        next_url=flows.next_review_url,
     )
     try:
         if remote:  # a team's server: this machine only serves the deployments
@@ -813,7 +796,7 @@ def serve() -> None:
         images.start()
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
         out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
-        out.print(queue_url(ui), soft_wrap=True, highlight=False)
+        out.print(flows.queue_url(ui), soft_wrap=True, highlight=False)
         out.print(
             f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
             highlight=False,
@@ -825,10 +808,8 @@ def serve() -> None:
             soft_wrap=True,
         )
         out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
-        from flows.serve import serve_forever
-
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
-        serve_forever(settings)
+        flows.serve_forever(settings)
     except KeyboardInterrupt:
         pass
     except RuntimeError as exc:
@@ -887,22 +868,18 @@ def _stop_within(grace_s: float, *stops: Callable[[], None]) -> None:
 @app.command()
 def review() -> None:
     """Print the Prefect UI links of the review runs waiting for a purpose note."""
-    from flows.server import apply_env
+    from meishi_flows import api as flows
 
     server = _local_server()
     remote = os.environ.get("PREFECT_API_URL")
-    if not remote:
-        if not server.healthy():
-            raise _fail(
-                f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
-                "(or set PREFECT_API_URL to your team's server)",
-                EXIT_ERROR,
-            )
-        apply_env(server.env)
-    from flows.queue import queue_url, waiting_reviews
-
+    if not flows.connect(server):
+        raise _fail(
+            f"no Prefect server at {server.ui_url}: start it with `meishi serve` "
+            "(or set PREFECT_API_URL to your team's server)",
+            EXIT_ERROR,
+        )
     try:
-        rows = waiting_reviews()
+        rows = flows.waiting_reviews()
     except Exception as exc:  # noqa: BLE001 - a remote server that does not answer
         raise _fail(
             f"the Prefect server at {remote or server.api_url} does not answer: "
@@ -918,7 +895,7 @@ def review() -> None:
             f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}", soft_wrap=True
         )
     out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
-    out.print(queue_url(), soft_wrap=True, highlight=False)
+    out.print(flows.queue_url(), soft_wrap=True, highlight=False)
 
 
 # --------------------------------------------------------------------------- doctor
@@ -946,9 +923,14 @@ def doctor() -> None:
 # --------------------------------------------------------------------------- eval
 @app.command("eval")
 def eval_(
-    folder: Annotated[Path, typer.Argument(help="Labelled cards (image + .json)")] = REPO_ROOT
-    / "sample_cards"
-    / "eval",
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FOLDER",
+            help="Labelled cards (image + .json): in a clone, sample_cards/eval (the dev set) "
+            "or sample_cards/heldout",
+        ),
+    ],
     workers: Annotated[int, typer.Option(help="Cards read in parallel")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N cards")] = None,
     engine: Annotated[

@@ -221,7 +221,6 @@ def run(
     images = labelled_cards(folder)[:limit]
     if not images:
         raise MeishiError(f"{folder}: no labelled cards (image + .json ground truth) found")
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if engine:
         os.environ["MEISHI_OCR_ENGINE"] = engine
     from meishi.settings import get_settings

@@ -13,9 +13,7 @@ Names agree when they are equal after NFKC, without spaces, with old/variant kan
 their common form (髙→高, 﨑→崎, 邊→辺 ...), or when the romanised names have the same words in
 any order ("YAMADA Taro" = "Taro Yamada").
 
-Within one ingest batch, the two sides of one card (Japanese front, English back) share no
-name spelling; they are recognised by a shared personal e-mail or mobile number, or by the same
-romanised name with the same phone or web site (:func:`same_card`).
+The two sides of one card read in the same ingest run are paired by :mod:`meishi.pairing`.
 """
 
 from __future__ import annotations
@@ -284,39 +282,6 @@ def match(new: Fields, old: Fields) -> Match | None:
     if same_mail:
         return Match("candidate", "same e-mail, another name")
     return None
-
-
-def same_card(a: Fields, b: Fields) -> bool:
-    """Two sides of one card read in the same batch (names written in different scripts)."""
-    found = match(a, b)
-    if found is not None and found.kind == "merge":
-        return True
-    mail_a, mail_b = personal_email(a.get("email")), personal_email(b.get("email"))
-    if mail_a and mail_a == mail_b:
-        return True
-    mob_a, mob_b = phone_key(a.get("mobile")), phone_key(b.get("mobile"))
-    if mob_a and mob_a == mob_b:
-        return True
-    ra, rb = roman_key(a.get("name_roman")), roman_key(b.get("name_roman"))
-    if ra and ra == rb:
-        tel_a, tel_b = phone_key(a.get("tel")), phone_key(b.get("tel"))
-        url_a, url_b = url_key(a.get("url")), url_key(b.get("url"))
-        return bool(tel_a and tel_a == tel_b) or bool(url_a and url_a == url_b)
-    return False
-
-
-_SIDE = re.compile(r"^(?P<stem>.+?)[_\-. ](?P<side>front|back|omote|ura|表|裏)$", re.IGNORECASE)
-
-
-def side_of(filename: str) -> tuple[str, Literal["front", "back"]] | None:
-    """``card12_front.jpg`` → ("card12", "front"); None when the name says no side."""
-    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    m = _SIDE.match(stem)
-    if not m:
-        return None
-    side = m.group("side").lower()
-    prefix = filename.rsplit("/", 1)[0] + "/" if "/" in filename else ""
-    return prefix + m.group("stem"), "front" if side in ("front", "omote", "表") else "back"
 
 
 # ---------------------------------------------------------------------- company-bound details

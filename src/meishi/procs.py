@@ -55,19 +55,36 @@ def die_with_parent_fn(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
     return preexec
 
 
+def tesseract_env() -> dict[str, str]:
+    """The environment of a Tesseract child: this process's, with ``OMP_THREAD_LIMIT=1``
+    unless the user set it (``meishi doctor`` flags another value). Tesseract's OpenMP
+    threads fight over the cores while meishi reads cards in parallel (measured ~5x slower
+    on 2 cores); Tesseract is the only OpenMP user among meishi's engines (PP-OCR's
+    onnxruntime is given one thread in its own options)."""
+    env = dict(os.environ)
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    return env
+
+
 def tie_tesseract_to_us() -> None:
-    """Make every Tesseract that pytesseract starts die with this process."""
+    """Every Tesseract that pytesseract starts runs in :func:`tesseract_env` and dies with
+    this process. The one place that sets ``OMP_THREAD_LIMIT``: each entry point (the CLI,
+    the flows however they are run, ``meishi eval``'s workers, the tests, the benchmarks)
+    starts Tesseract through a :class:`meishi.ocr.tesseract.TesseractEngine`, which calls
+    this; meishi's own environment is left as it was."""
     try:
         import pytesseract.pytesseract as pt
     except ImportError:  # pragma: no cover - pytesseract is a locked dependency
         return
-    if getattr(pt.subprocess_args, "_meishi_tied", False) or _PRCTL is None:
+    if getattr(pt.subprocess_args, "_meishi_tied", False):
         return
     original = pt.subprocess_args
 
     def subprocess_args(include_stdout: bool = True) -> dict[str, Any]:
         kwargs = original(include_stdout)
-        kwargs["preexec_fn"] = die_with_parent_fn()
+        kwargs["env"] = tesseract_env()
+        if _PRCTL is not None:
+            kwargs["preexec_fn"] = die_with_parent_fn()
         return kwargs
 
     subprocess_args._meishi_tied = True  # type: ignore[attr-defined]

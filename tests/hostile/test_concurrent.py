@@ -216,3 +216,36 @@ def test_tesseract_is_started_tied_to_meishi():
 
     procs.tie_tesseract_to_us()
     assert callable(pt.subprocess_args()["preexec_fn"])
+
+
+@pytest.mark.parametrize(("ours", "tesseracts"), [(None, "1"), ("1", "1"), ("4", "4")])
+def test_every_tesseract_runs_one_openmp_thread_unless_told_otherwise(
+    ours, tesseracts, monkeypatch, tmp_path
+):
+    """The Tesseract meishi starts gets OMP_THREAD_LIMIT=1 (a user's own value wins, and
+    `meishi doctor` flags it); meishi's own environment is left alone."""
+    import numpy as np
+    import pytesseract.pytesseract as pt
+
+    from meishi.errors import OcrError
+    from meishi.ocr.tesseract import TesseractEngine
+
+    # an engine sets pytesseract's command for the whole process: put it back afterwards
+    monkeypatch.setattr(pt, "tesseract_cmd", pt.tesseract_cmd)
+    seen = tmp_path / "env.txt"
+    fake = tmp_path / "tesseract"  # writes down the limit it was given, then fails
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
+        f'printf "%s" "${{OMP_THREAD_LIMIT-unset}}" > {seen}\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    if ours is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", ours)
+    with pytest.raises(OcrError):
+        TesseractEngine(cmd=str(fake)).read(np.zeros((20, 20), np.uint8), lang="jpn", psm=6)
+    assert seen.read_text() == tesseracts
+    assert os.environ.get("OMP_THREAD_LIMIT") == ours

@@ -9,6 +9,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 from rapidfuzz.distance import Levenshtein
 
+from meishi.charclass import CJK, KANJI, POSTAL_MARKS, POSTAL_MARKS_IN_COLUMNS
 from meishi.extract import places
 
 PHONE_LABELS: dict[str, re.Pattern[str]] = {
@@ -100,9 +101,7 @@ def _barred_dashes(text: str) -> str:
 
 def find_phones(text: str) -> list[Phone]:
     # "7566FAX 03-…": a number runs into the next label when OCR drops the space
-    fixed = re.sub(
-        r"(?<=\d)(?=[A-Za-z\u3040-\u30ff\u4e00-\u9fff])", " ", _barred_dashes(_fix_digits(text))
-    )
+    fixed = re.sub(rf"(?<=\d)(?=[A-Za-z{CJK}])", " ", _barred_dashes(_fix_digits(text)))
     # ... and a label runs into its number: FAX078-…, T045-…
     fixed = re.sub(r"(?<=[A-Za-z.:])(?=0\d)", " ", fixed)
     out: list[Phone] = []
@@ -383,9 +382,7 @@ def find_url(text: str) -> Found | None:
     return None
 
 
-#: what OCR reads the postal mark 〒 as (a column's above all)
-POSTAL_MARKS = "〒T干テ=F平亍"
-_POSTAL = re.compile(r"(?:〒|T|干|= ?)?\s*(?<![\d\-])(\d{3})\s?-\s?(\d{4})(?![\d\-])")
+_POSTAL = re.compile(rf"(?:[{POSTAL_MARKS}]|= ?)?\s*(?<![\d\-])(\d{{3}})\s?-\s?(\d{{4}})(?![\d\-])")
 # after the 〒 mark the grammar is certain, so a dash OCR misread (a sideways "-" in
 # vertical text reads as 」 ' | , . ・ ー) still separates the two groups
 _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(?!\d)")
@@ -395,14 +392,14 @@ _POSTAL_MARKED = re.compile(r"〒\s*(\d{3})\s?[-‐−ー」'|,.・]?\s?(\d{4})(
 # mark (〒 as T, 干, テ), the dash between the groups (~-, !, or lost: a tategaki 〒 column
 # laid out as a line, or read as a 1 when eight digits follow) and a 0 (O)
 _POSTAL_ALONE = re.compile(
-    rf"^\s*[{POSTAL_MARKS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
+    rf"^\s*[{POSTAL_MARKS_IN_COLUMNS}]\s*([\dO]{{3}})\s*(?:[^\w\s]{{1,2}}|1)?\s*([\dO]{{4}})\s*$"
 )
 
 
 # seven digits and the dash read as a 1 between them (a tategaki card's vertical bar), the
 # mark maybe misread: certain only where the address's place follows at once
 _POSTAL_BARRED = re.compile(
-    rf"^\s*[{POSTAL_MARKS}]?\s*(\d{{3}})(?:1(?=\d{{4}}(?!\d)))?(\d{{4}})(?=\s*[\u4e00-\u9fff])"
+    rf"^\s*[{POSTAL_MARKS_IN_COLUMNS}]?\s*(\d{{3}})(?:1(?=\d{{4}}(?!\d)))?(\d{{4}})(?=\s*[{KANJI}])"
 )
 
 

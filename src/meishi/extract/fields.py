@@ -9,10 +9,11 @@ from typing import TypeGuard
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
+from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
-    HIRAGANA,
-    KATAKANA,
+    HIRAGANA_ONLY,
+    KATAKANA_ONLY,
     has_cjk,
     is_kana_reading,
     nfkc,
@@ -73,7 +74,7 @@ _READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
 _READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
 # a town name followed by four digits or more with no dash (旭町412612 for 旭町4-26-12: a
 # column's dashes read as 1s) is not a block number's grammar, unless 番地 follows
-_BARE_BLOCK = re.compile(r"[\u4e00-\u9fff々ヶ](\d{4,})(?![\d\-]|番)")
+_BARE_BLOCK = re.compile(rf"[{KANJI}ヶ](\d{{4,}})(?![\d\-]|番)")
 _ADDRESS_HINT = re.compile(r"(都|道|府|県|市|区|町|村|丁目|番地|番|号)")
 
 
@@ -511,7 +512,7 @@ class _Builder:
                 continue
             if re.search(r"[0-9A-Za-z@:/]", compact) or is_kana_reading(text):
                 continue
-            if not re.search(r"[\u4e00-\u9fff々]", compact):
+            if not re.search(f"[{KANJI}]", compact):
                 continue  # a Japanese family name is written in kanji
             if _looks_like_company(compact) or _classify_part(compact)[0] != "other":
                 continue
@@ -607,9 +608,9 @@ class _Builder:
             self.mend_kana(family, given, latin)
             return
         for alt in ln.alternatives:
-            runs = re.findall(r"[\u3005\u4e00-\u9fff\u3040-\u30ff]+", alt)
+            runs = re.findall(f"[{CJK}]+", alt)
             for cand in runs + [f"{a} {b}" for a, b in zip(runs, runs[1:], strict=False)]:
-                split = names.split_name(cand) if re.search(r"[\u4e00-\u9fff]", cand) else None
+                split = names.split_name(cand) if re.search(f"[{KANJI}]", cand) else None
                 if split and names.reads_as(split.family, split.given, printed):
                     self.out["name"] = FieldValue(
                         value=f"{split.family} {split.given}",
@@ -690,7 +691,7 @@ def _reading_like(text: str) -> bool:
     compact = t.replace(" ", "")
     return (
         len(compact) >= 2
-        and (KATAKANA.match(t) is not None or HIRAGANA.match(t) is not None)
+        and (KATAKANA_ONLY.match(t) is not None or HIRAGANA_ONLY.match(t) is not None)
         and not names.is_common_word(t)
         and not vocab.BUILDING.search(compact)
         and not any(len(w) >= 4 and w in compact for w in vocab.TITLES_JA)
@@ -704,7 +705,7 @@ def _beside(a: Line, b: Line) -> bool:
 
 #: the block numbers after the town, without a dash: where a tategaki card's vertical bars
 #: were read as 1s (研究学園918123 for 9-8-23); not a 番地 printed as one number
-_BLOCK_RUN = re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff々])(\d{5,7})(?![\d\-]|番|号|F|階)")
+_BLOCK_RUN = re.compile(rf"(?<=[{CJK}])(\d{{5,7}})(?![\d\-]|番|号|F|階)")
 
 
 def _barred_block(address: str) -> str | None:
@@ -751,13 +752,14 @@ def _cut(text: str, start: int, end: int) -> str:
 def _has_words(text: str) -> bool:
     # C00: a title with its O read as 0 (see _EN_TITLE_OCR)
     return bool(
-        re.search(rf"[A-Za-z]{{2,}}|[{'一-龥ぁ-んァ-ヶ'}]", text) or _EN_TITLE_OCR.search(text)
+        re.search(rf"[A-Za-z]{{2,}}|[{KANJI}{HIRAGANA}{KATAKANA}]", text)
+        or _EN_TITLE_OCR.search(text)
     )
 
 
 #: a ward of a designated city (大阪市中央区, 札幌市北区): cards there often leave the
 #: prefecture out
-_CITY_WARD = re.compile(r"[一-龥]{1,4}市[一-龥]{1,4}区")
+_CITY_WARD = re.compile(rf"[{KANJI}]{{1,4}}市[{KANJI}]{{1,4}}区")
 
 
 def _looks_like_address(text: str) -> bool:
@@ -915,7 +917,7 @@ def _name_piece(part: str) -> bool:
         and len(part) <= 12
         and _classify_part(part)[0] == "other"
         and not re.search(r"[0-9@:/]", part)
-        and not (re.search(r"[ぁ-ゖ]", part) and re.search(r"[一-龥]", part))
+        and not (re.search(f"[{HIRAGANA}]", part) and re.search(f"[{KANJI}]", part))
         and _legal_form_in(part) is None
     )
 
@@ -924,7 +926,7 @@ def _name_piece(part: str) -> bool:
 _BAD_START = re.compile(r"^[ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎーｰ]+")
 # what a logo before a leading legal form is read as: symbols, stray hiragana or digits, or
 # one character (no name is one character before its legal form and more after it: 人株式会社…)
-_LOGO_JUNK = re.compile(r"^(?:[^\w]|[ぁ-ゖー0-9]){1,3}$|^.?[^\w\s].?$|^.$")
+_LOGO_JUNK = re.compile(rf"^(?:[^\w]|[{HIRAGANA}ー0-9]){{1,3}}$|^.?[^\w\s].?$|^.$")
 
 
 # a logo read as a character or two, cut off from the name by a rule or a mark: 回|燈電子,
@@ -989,7 +991,7 @@ def _surname(text: str) -> bool:
 
 #: a separator between a department and a title misread as ー (a long-vowel mark never
 #: follows a kanji): 情報システム部ーシニアコンサルタント
-_SEPARATOR_AFTER_KANJI = re.compile(r"(?<=[\u4e00-\u9fff])[ー｜|/／](?=\S)")
+_SEPARATOR_AFTER_KANJI = re.compile(rf"(?<=[{KANJI}])[ー｜|/／](?=\S)")
 
 
 def _join_titles(a: str, b: str) -> str:

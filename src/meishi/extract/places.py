@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from meishi.charclass import KANJI
 from meishi.errors import MissingDependencyError
 
 #: at most this many characters of OCR noise before a head that is otherwise exact (テ東京都…)
@@ -85,7 +86,7 @@ def mend_head(address: str) -> str:
     if not address or _exact_head(address):
         return address
     for lead in range(1, _LEAD_JUNK + 1):
-        if re.search(r"[\u4e00-\u9fff]", address[:lead]):
+        if re.search(f"[{KANJI}]", address[:lead]):
             break
         if _exact_head(address[lead:]):
             return address[lead:]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CJK = r"\u3005\u3006\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+from meishi.charclass import CJK
+
 _CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff70\u2500\u2501~〜]")
 _DIGIT_DASH = re.compile(r"(?<=\d)\s*[\u2010-\u2015\u2212\u30fc\uff70\u2500\u2501]\s*(?=\d)")
 # an ordinal's numeral read as the katakana or the long mark it looks like (中央第ニビル, 第ー営業部)
 _ORDINAL_KANA = re.compile(r"(?<=第)[ニー]")
-KATAKANA = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff ・]+$")
-HIRAGANA = re.compile(r"^[\u3040-\u309f\u30fc ・]+$")
+#: a reading written all in katakana, or all in hiragana (spaces and ・ between its words)
+KATAKANA_ONLY = re.compile(r"^[\u30a0-\u30ff\u31f0-\u31ff ・]+$")
+HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f\u30fc ・]+$")
 
 
 def nfkc(text: str) -> str:
@@ -40,7 +42,9 @@ def to_katakana(text: str) -> str:
 
 def is_kana_reading(text: str) -> bool:
     t = text.replace(" ", "")
-    return len(t) >= 3 and (KATAKANA.match(text) is not None or HIRAGANA.match(text) is not None)
+    return len(t) >= 3 and (
+        KATAKANA_ONLY.match(text) is not None or HIRAGANA_ONLY.match(text) is not None
+    )
 
 
 def dash_to_hyphen(text: str) -> str:

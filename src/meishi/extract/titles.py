@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from meishi.charclass import HIRAGANA, KANJI, KATAKANA
 from meishi.extract import names, vocab
 
 #: offices a function word goes before (営業 + 部長); the head is a few kanji
@@ -43,7 +44,7 @@ _OFFICES = (
     "事務局次長",
 )
 #: the function or place an office is of: 営業, システム開発, 名古屋, つくば
-_HEAD = r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\u3005]"
+_HEAD = f"[{HIRAGANA}{KATAKANA}{KANJI}]"
 _OFFICE_COMPOUND = re.compile(
     rf"({_HEAD}{{1,8}}?)(?:{'|'.join(sorted(map(re.escape, _OFFICES), key=len, reverse=True))})"
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from meishi.charclass import KANJI, KATAKANA
+
 LEGAL_FORMS_JA = (
     "株式会社",
     "有限会社",
@@ -286,7 +288,7 @@ PREFECTURES = (
 )
 BUILDING = re.compile(
     r"(ビル|タワー|スクエア|ハイツ|マンション|プラザ|センター|会館|号館|棟|階|号室|\d+F\b|\dF$|"
-    r"B\d+F|(?<=[\u30a1-\u30fa\u30fc\u4e00-\u9fff])\d{2,4}$)"  # ラピスタワー1705: a room
+    rf"B\d+F|(?<=[{KATAKANA}{KANJI}])\d{{2,4}}$)"  # ラピスタワー1705: a room
 )
 
 #: prefectures as English cards print them (ローマ字, without -ken/-fu/-to)

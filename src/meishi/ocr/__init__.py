@@ -127,10 +127,8 @@ def _for_ppocr(card: CardImage) -> np.ndarray:
 def _reader(name: EngineName, tesseract_cmd: str, timeout_s: float) -> CardReader:
     if name == "ppocr":
         return PpOcrReader()
-    from meishi import procs
     from meishi.ocr.tesseract import TesseractEngine
 
-    procs.tie_tesseract_to_us()  # a killed ingest leaves no Tesseract running
     return TesseractReader(TesseractEngine(cmd=tesseract_cmd, timeout_s=timeout_s))
 
 

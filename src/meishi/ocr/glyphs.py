@@ -17,11 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from meishi.charclass import KANJI, KATAKANA, POSTAL_MARKS_IN_COLUMNS
 from meishi.models import OcrLine, OcrWord
-
-KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff"  # ァ..ヺ, ー..ヿ (no ・)
-KANJI = "\u3400-\u9fff\uf900-\ufaff々〆"
-HIRAGANA = "\u3041-\u3096"
 
 
 def is_japanese_char(ch: str) -> bool:
@@ -142,7 +139,7 @@ def _long_vowel(text: str) -> str:
 # In a column, PP-OCR reads the crop turned a quarter: a dash or ー printed across the
 # column (as in horizontal text) stands upright there and is read as 1. Mended only where
 # the grammar is sure: the postal code's 3 + 4 digits after its mark, ー after katakana.
-_COLUMN_POSTAL = re.compile(r"^([〒T干テ=F平]\s?\d{3})1(\d{4})$")
+_COLUMN_POSTAL = re.compile(rf"^([{POSTAL_MARKS_IN_COLUMNS}]\s?\d{{3}})1(\d{{4}})$")
 _COLUMN_BAR = re.compile(rf"(?<=[{KATAKANA}])1(?=[{KATAKANA}]|$)")
 
 

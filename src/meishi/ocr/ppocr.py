@@ -28,9 +28,10 @@ from typing import Any
 import cv2
 import numpy as np
 
+from meishi.charclass import HIRAGANA, KANJI, KATAKANA
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord
-from meishi.ocr.glyphs import HIRAGANA, KANJI, KATAKANA, mend_line
+from meishi.ocr.glyphs import mend_line
 from meishi.ocr.tuning import TUNING
 from meishi.ocr.turn import rotate
 

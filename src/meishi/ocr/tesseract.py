@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,17 +19,16 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from meishi.charclass import CJK, POSTAL_MARKS
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord, Orientation
 from meishi.ocr.turn import rotate
 
 log = logging.getLogger(__name__)
 
-# Tesseract's OpenMP threads fight over 2 cores (measured ~5x slower); we parallelise cards.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 REQUIRED_LANGS = ("jpn", "jpn_vert", "osd")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef々〆〒]")
+#: Japanese script, its punctuation (〒 among it) and the fullwidth forms
+_CJK = re.compile(rf"[\u3000-\u303f{CJK}\uff00-\uffef]")
 
 
 class OcrEngine(Protocol):
@@ -52,6 +50,9 @@ class TesseractEngine:
     def __post_init__(self) -> None:
         import pytesseract
 
+        from meishi import procs
+
+        procs.tie_tesseract_to_us()  # one OpenMP thread; a killed ingest leaves none running
         self._pt = pytesseract
         pytesseract.pytesseract.tesseract_cmd = self.cmd
 
@@ -134,7 +135,7 @@ def trim(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
-_MARKS_ONLY = re.compile(r"^[^\w\u3040-\u30ff\u3400-\u9fff々〆〒@]+$")
+_MARKS_ONLY = re.compile(rf"^[^\w{CJK}〒@]+$")
 
 
 def _trim_noise(words: list[OcrWord], sizes: bool = True) -> list[OcrWord]:
@@ -465,7 +466,7 @@ def _strip_line(read: list[OcrLine], box: Box) -> OcrLine | None:
 
 
 #: the postal mark 〒 and what OCR reads it as
-_POSTAL_MARK = "[〒T干テ]"
+_POSTAL_MARK = f"[{POSTAL_MARKS}]"
 #: the mark as it begins a 〒 column laid out as a line (jpn often adds an エ)
 _LEAD_MARK = re.compile(rf"^{_POSTAL_MARK}?エ?")
 #: a line of digits and marks, perhaps after a 〒
@@ -1041,7 +1042,7 @@ def read_unread(gray: np.ndarray, lines: list[OcrLine], engine: OcrEngine) -> li
         if (
             line is not None
             and line.conf >= UNREAD_SURE
-            and len(re.findall(r"[\w\u3040-\u30ff\u3400-\u9fff]", line.text)) >= 2
+            and len(re.findall(rf"[\w{CJK}]", line.text)) >= 2
         ):
             found.append(line)
             gone.update(id(flat[i]) for i in beside)

@@ -1,10 +1,10 @@
-"""`python -m flows.prefect_app PORT`: the Prefect server of `meishi serve`, guarded.
+"""`python -m meishi_flows.prefect_app PORT`: the Prefect server of `meishi serve`, guarded.
 
 What `prefect server start` runs in the foreground (Prefect's app with its services, under
 uvicorn, on 127.0.0.1), wrapped in :class:`meishi.webguard.LocalOnly`: Prefect itself has no
 ``Host`` check (DNS rebinding reads its API as same-origin) and accepts WebSockets from any
 page. CORS (only the UI's own origin) and CSRF are Prefect's settings, which
-:func:`flows.server.prefect_env` sets. Run with that environment.
+:func:`meishi_flows.server.prefect_env` sets. Run with that environment.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The review queue as the Prefect server sees it: review runs waiting for input.
 
-Links go to Prefect's v2 UI (the default of Prefect 3.8, pinned by ``flows.server``): its
+Links go to Prefect's v2 UI (the default of Prefect 3.8, pinned by ``meishi_flows.server``): its
 resume dialog shows the run's description (the card image, what to check, why an answer
 was refused) above the form, and its runs view filters by tag and state from the URL.
 """
@@ -22,6 +22,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import StateType
 from prefect.client.schemas.sorting import FlowRunSort
+from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_UI_URL
 
 
@@ -39,6 +40,8 @@ PAGE = 200  # the server's maximum
 #: the tag every review run carries (from its deployment): the queue is the runs with it
 REVIEW_TAG = "名刺レビュー"
 UI_PATH = "/v2"
+#: the review deployment `meishi serve` serves (flow name / deployment name)
+REVIEW_DEPLOYMENT = "review/review"
 
 
 def run_url(flow_run_id: object) -> str:
@@ -110,6 +113,28 @@ def waiting_reviews() -> list[Waiting]:
             )
         )
     return out
+
+
+def start_review(contact_id: int) -> str:
+    """Start the review run of a contact (a run of the review deployment, which `meishi
+    serve` serves); returns its flow run id."""
+
+    run: Any = run_deployment(
+        REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
+    )
+    return str(run.id)
+
+
+def start_review_or_log(contact_id: int, logger: Any) -> None:
+    """:func:`start_review` inside a flow: a failure is logged, not raised; it leaves a
+    faceless stub, which the reminder lists, never a lost card."""
+    try:
+        run_id = start_review(contact_id)
+        logger.info("review of contact #%s: flow run %s", contact_id, run_id)
+    except Exception as exc:  # noqa: BLE001 - reported, and the stub stays faceless
+        logger.warning(
+            "could not start the review of contact #%s: %s: %s", contact_id, type(exc).__name__, exc
+        )
 
 
 def cancel(flow_run_id: str, why: str) -> None:

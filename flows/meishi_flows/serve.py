@@ -1,5 +1,6 @@
 """`meishi serve`: the deployments (ingest on a schedule, review, reminder) served from this
-process against the local Prefect server. Import only after :func:`flows.server.apply_env`."""
+process against the local Prefect server. Import only after
+:func:`meishi_flows.server.apply_env`."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from prefect import serve as prefect_serve
 from prefect.deployments import run_deployment
 from prefect.logging import get_logger
 
-from flows.ingest import REVIEW_DEPLOYMENT, ingest
-from flows.queue import REVIEW_TAG
-from flows.reminder import reminder
-from flows.review import review
 from meishi.inbox import CLAIMED, FAILED, PROCESSED, Inbox
 from meishi.settings import Settings
+from meishi_flows.ingest import ingest
+from meishi_flows.queue import REVIEW_DEPLOYMENT, REVIEW_TAG
+from meishi_flows.reminder import reminder
+from meishi_flows.review import review
 
 
 def deployments(settings: Settings) -> list[Any]:

@@ -8,18 +8,19 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.deployments import run_deployment
 from prefect.futures import as_completed
 from prefect.logging import get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from meishi import merge, pipeline
+from meishi import pipeline
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.inbox import Claim, Inbox
 from meishi.models import CardRead, ContactStatus
+from meishi.pairing import Batch, side_of
 from meishi.report import IngestReport, IngestRow, markdown_table
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi_flows.queue import start_review_or_log
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -104,7 +105,7 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
-                    start_review(row.contact_id, logger)
+                    start_review_or_log(row.contact_id, logger)
         waiting = store.count(ContactStatus.needs_purpose)
     finally:
         store.close()
@@ -129,48 +130,6 @@ def _forget(fut: Any) -> None:
     for state in (getattr(fut, "_final_state", None), getattr(wrapped, "_result", None)):
         if state is not None and hasattr(state, "data"):
             state.data = None
-
-
-REVIEW_DEPLOYMENT = "review/review"
-
-
-def start_review(contact_id: int, logger: Any) -> None:
-    """Start the review run of a new contact; a failure here leaves a faceless stub, which
-    the reminder lists, never a lost card."""
-    try:
-        run: Any = run_deployment(
-            REVIEW_DEPLOYMENT, parameters={"contact_id": contact_id}, timeout=0, as_subflow=False
-        )
-        logger.info("review of contact #%s: flow run %s", contact_id, run.id)
-    except Exception as exc:  # noqa: BLE001 - reported, and the stub stays faceless
-        logger.warning("could not start the review of contact #%s: %s", contact_id, exc)
-
-
-class Batch:
-    """The contacts this run created, to recognise the other side of the same card: by its
-    file name (``x_front``/``x_back``), or by the same person read in both (``merge.same_card``).
-    """
-
-    def __init__(self) -> None:
-        self.by_stem: dict[str, int] = {}
-        self.read: list[tuple[int, dict[str, str | None]]] = []
-
-    def other_side(
-        self, named: tuple[str, str] | None, values: dict[str, str | None]
-    ) -> int | None:
-        if named and named[0] in self.by_stem:
-            return self.by_stem[named[0]]
-        for contact_id, other in self.read:
-            if merge.same_card(values, other):
-                return contact_id
-        return None
-
-    def add(
-        self, named: tuple[str, str] | None, contact_id: int, values: dict[str, str | None]
-    ) -> None:
-        if named:
-            self.by_stem.setdefault(named[0], contact_id)
-        self.read.append((contact_id, values))
 
 
 def _settle(
@@ -209,7 +168,8 @@ def _settle(
 def _store(read: CardRead, claim: Claim, store: Store, batch: Batch, logger: Any) -> IngestRow:
     source = read.source  # the scan's path, with #1, #2 … for the cards of a scan of several
     values = read.fields.values()
-    named = merge.side_of(str(claim.rel)) if read.part is None else None
+    # a scan of several cards names no side: each of its cards is paired by what it says
+    named = side_of(str(claim.rel)) if read.part is None else None
     into = batch.other_side(named, values)
     stored = store.add_card(
         read, source_name=source, met_at=claim.met_at, into=into, side=named[1] if named else None

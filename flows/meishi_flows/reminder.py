@@ -8,11 +8,15 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 
-from flows.ingest import start_review
-from flows.queue import reviewed_or_waiting, tidy_queue, waiting_reviews
 from meishi.report import due_markdown, faceless_markdown
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi_flows.queue import (
+    reviewed_or_waiting,
+    start_review_or_log,
+    tidy_queue,
+    waiting_reviews,
+)
 
 
 @flow(name="reminder", persist_result=False)
@@ -68,7 +72,7 @@ def _remind(
             if c.id not in active and (
                 made_before or now - c.created_at >= timedelta(minutes=grace_minutes)
             ):
-                start_review(c.id, get_run_logger())
+                start_review_or_log(c.id, get_run_logger())
     due = store.due(now.date())
     create_markdown_artifact(
         key="faceless-cards",

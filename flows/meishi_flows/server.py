@@ -1,6 +1,6 @@
 """The local Prefect server that `meishi serve` runs: 127.0.0.1 only, SQLite, no telemetry,
 and answering only the Prefect UI it serves: CORS limited to the UI's origin, Prefect's CSRF
-protection on, foreign ``Host`` and ``Origin`` headers refused (:mod:`flows.prefect_app`).
+protection on, foreign ``Host`` and ``Origin`` headers refused (:mod:`meishi_flows.prefect_app`).
 
 This module must be usable *before* Prefect is imported: Prefect reads its settings from the
 environment when it is first imported, so :func:`prefect_env` is applied first.
@@ -39,7 +39,7 @@ def prefect_env(home: Path, port: int) -> dict[str, str]:
         "PREFECT_SERVER_API_HOST": HOST,
         "PREFECT_SERVER_API_PORT": str(port),
         # the v2 UI, whatever a browser chose before: its resume dialog shows the card and
-        # the guidance above the form (flows.queue links to /v2 pages)
+        # the guidance above the form (meishi_flows.queue links to /v2 pages)
         "PREFECT_SERVER_UI_V2_ENABLED": "true",
         # the UI's static files are copied here instead of into site-packages
         "PREFECT_UI_STATIC_DIRECTORY": str(home / "ui"),
@@ -89,7 +89,7 @@ class PrefectServer:
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         log = self.log_file.open("ab")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "flows.prefect_app", str(self.port)],
+            [sys.executable, "-m", "meishi_flows.prefect_app", str(self.port)],
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,

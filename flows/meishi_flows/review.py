@@ -18,7 +18,6 @@ from prefect.input.actions import filter_flow_run_input
 from prefect.logging import get_run_logger
 from pydantic import ValidationError
 
-from flows.queue import queue_url, tidy_queue
 from meishi.cardlink import card_image_url
 from meishi.models import ContactStatus
 from meishi.review import (
@@ -31,6 +30,7 @@ from meishi.review import (
 )
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi_flows.queue import queue_url, tidy_queue
 
 #: an invalid answer is asked again, up to this many times
 MAX_ASKS = 10
