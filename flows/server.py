@@ -183,6 +183,9 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
+                    # not in the terminal's process group: Ctrl-C stops the ingest, which
+                    # then stops this server once the run is settled, not under its feet
+                    start_new_session=True,
                     preexec_fn=die_with_parent_fn(),
                 )
                 url = f"http://{HOST}:{port}/api"

@@ -9,8 +9,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -43,6 +44,9 @@ class _OneLineErrors(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: click's say
             raise
+        except KeyboardInterrupt:  # Ctrl-C: 130, as shells report a program ended by SIGINT
+            err.print("interrupted (Ctrl-C)", highlight=False)
+            raise typer.Exit(exitcodes.INTERRUPTED) from None
         except Exception as exc:
             code, line = exitcodes.classify(exc)
             if _VERBOSE:
@@ -179,8 +183,7 @@ def _print_card(record: dict) -> None:
 
 # --------------------------------------------------------------------------- ingest
 def _run_ingest(inbox: Path | None) -> None:
-    import threading
-
+    from flows.ingest import STOP
     from flows.ingest import ingest as ingest_flow
     from flows.server import command_api
     from meishi.inbox import FAILED, PROCESSED, Inbox
@@ -195,7 +198,14 @@ def _run_ingest(inbox: Path | None) -> None:
             (root / PROCESSED / rel).exists() or (root / FAILED / rel).exists() for rel in todo
         )
 
+    def at_once() -> str:  # a second Ctrl-C: the run's claims go back with its lock
+        return (
+            f"stopped at once: {done()} of {len(todo)} scan(s) settled; the rest, the ones "
+            "being read too, are read by the next run (none is lost or read twice)."
+        )
+
     stop = threading.Event()
+    STOP.clear()
     try:
         with contextlib.ExitStack() as stack:
             with err.status("starting a temporary Prefect server…"):
@@ -210,16 +220,15 @@ def _run_ingest(inbox: Path | None) -> None:
                         progress.update(task, completed=done())
 
                 threading.Thread(target=follow, daemon=True).start()
-                report = ingest_flow(str(inbox) if inbox else None)
-    except KeyboardInterrupt:
-        stop.set()
-        # Prefect reports the interrupted run as a crash; the summary below says it all
+                with _ctrl_c_stops(STOP, at_once):
+                    report = ingest_flow(str(inbox) if inbox else None)
+    except KeyboardInterrupt:  # before the run began (the server was starting): none claimed
         err.print(
             f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
             "stay in the inbox for the next run (none is lost or read twice).",
             highlight=False,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(exitcodes.INTERRUPTED) from None
     finally:
         stop.set()
     table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
@@ -270,8 +279,43 @@ def _run_ingest(inbox: Path | None) -> None:
         f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
         "(`meishi faceless`)."
     )
+    if report.stopped:
+        err.print(
+            f"[bold]stopped (Ctrl-C):[/bold] the cards above are settled; "
+            f"{len(report.left)} scan(s) are left in the inbox for the next run "
+            "(none is lost or read twice).",
+            highlight=False,
+        )
+        raise typer.Exit(exitcodes.INTERRUPTED)
     if report.count("failed"):
         raise typer.Exit(EXIT_CARDS_FAILED)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(stop: threading.Event, at_once: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C sets ``stop``: the run finishes and stores the cards being read and gives the
+    others back to the inbox. A second Ctrl-C exits at once (the inbox takes the run's claims
+    back on the next run; the temporary server dies with this process)."""
+    import signal
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if stop.is_set():
+            err.print(at_once(), highlight=False)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exitcodes.INTERRUPTED)
+        stop.set()
+        err.print(
+            "stopping: the card(s) being read are finished and stored, the rest stay in the "
+            "inbox (Ctrl-C again stops at once)",
+            highlight=False,
+        )
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @app.command()
