@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import demo_cards
+from conftest import DEMO, demo_cards
 from meishi.exitcodes import INTERRUPTED
 from meishi.inbox import CLAIMED, FAILED, PROCESSED
 from meishi.store import Store
@@ -176,3 +176,22 @@ def test_ctrl_c_during_ingest_ends_with_a_summary_and_loses_nothing(tmp_path, pr
     assert len(contacts) == len(names)
     assert sorted(str(p.relative_to(processed)) for p in processed.rglob("*.*")) == names
     assert not [p for p in (home / "inbox" / CLAIMED).rglob("*") if p.is_file()]
+
+
+def test_ctrl_c_during_a_scan_of_many_files_ends_with_a_summary(tmp_path):
+    logs = tmp_path / "scan"
+    run = _start(["scan", str(DEMO)], _env(tmp_path / "home"), logs)
+    deadline = time.monotonic() + 300
+    while "demo_001" not in (logs / "out.txt").read_text(encoding="utf-8"):
+        assert run.poll() is None, (logs / "err.txt").read_text()[-3000:]
+        assert time.monotonic() < deadline, "no card was printed"
+        time.sleep(0.1)
+    workers = _descendants(run.pid)
+    assert workers, "the scan reads on worker processes"
+    seconds = _interrupt(run)
+    print(f"\nCtrl-C: the scan ended {seconds:.1f} s after it")
+    assert run.returncode == INTERRUPTED
+    out, err = _clean_output(logs)
+    assert "stopped (Ctrl-C):" in err and "of 10 file(s) read" in " ".join(err.split())
+    _no_orphans(workers)
+    assert seconds < 10  # a scan stores nothing: its workers end at once

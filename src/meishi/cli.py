@@ -140,11 +140,12 @@ def scan(
     if not files:
         raise _fail("no card images found (jpg, png, tif, webp, bmp, heic, pdf)", 2)
     settings = get_settings()
-    failed = 0
-    with _progress() as progress:
+    failed = done = 0
+    with _progress() as progress, contextlib.closing(scan_files(files, settings.workers)) as scans:
         task = progress.add_task("reading cards", total=len(files))
         try:
-            for f, reads, error in scan_files(files, settings.workers):
+            for f, reads, error in scans:
+                done += 1
                 records = [read.as_json() for read in reads]
                 if error is not None:
                     failed += 1
@@ -165,6 +166,14 @@ def scan(
                         _print_card(record)
         except MissingDependencyError as exc:
             raise _fail(exc.message, EXIT_MISSING) from exc
+        except KeyboardInterrupt:
+            scans.close()  # its workers end now
+            err.print(
+                f"stopped (Ctrl-C): {done} of {len(files)} file(s) read and printed; "
+                "scan stores nothing, so nothing is half done.",
+                highlight=False,
+            )
+            raise typer.Exit(exitcodes.INTERRUPTED) from None
     if failed:
         raise typer.Exit(EXIT_CARDS_FAILED)
 
