@@ -24,11 +24,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from meishi import __version__, exitcodes
+from meishi import __version__, exitcodes, tables
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact, ContactStatus
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi.tables import Column
 
 if TYPE_CHECKING:
     from flows.server import PrefectServer
@@ -240,11 +241,7 @@ def _run_ingest(inbox: Path | None) -> None:
         raise typer.Exit(exitcodes.INTERRUPTED) from None
     finally:
         stop.set()
-    table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
-    table.add_column("card", no_wrap=True, max_width=24)
-    table.add_column("contact", no_wrap=True)
-    for col in ("name", "company", "title", "phone", "email"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for r in report.rows:
         f = r.fields
         status = {
@@ -255,16 +252,31 @@ def _run_ingest(inbox: Path | None) -> None:
         }[r.status]
         if r.candidates:
             status += " [yellow]?[/yellow]"
-        table.add_row(
-            Path(r.source).name,
-            status,
-            f.get("name") or "",
-            f.get("company") or "",
-            f.get("title") or "",
-            f.get("tel") or f.get("mobile") or "",
-            f.get("email") or "",
+        rows.append(
+            [
+                escape(Path(r.source).name),
+                status,
+                escape(f.get("name") or ""),
+                escape(f.get("company") or ""),
+                escape(f.get("title") or ""),
+                f.get("tel") or f.get("mobile") or "",
+                escape(f.get("email") or ""),
+            ]
         )
-    out.print(table)
+    columns = (
+        Column("card", drop=3),
+        Column("contact", unbroken=True),
+        Column("name"),
+        Column("company"),
+        Column("title", drop=1),
+        Column("phone", drop=2, unbroken=True),
+        Column("email", unbroken=True),
+    )
+    title = f"Cards read from {report.inbox}"
+    if 0 not in tables.shown(out, columns, rows, title=title):
+        # no room for the file's name: a quarantined file is only in the lines below
+        rows = [row for row, r in zip(rows, report.rows, strict=True) if r.status != "failed"]
+    out.print(tables.fit(out, columns, rows, title=title, title_justify="left"))
     for r in report.rows:
         if r.status == "failed":
             out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
@@ -387,26 +399,50 @@ def _age(c: Contact) -> str:
 
 
 def _contacts_table(rows: list[Contact], title: str, waited: bool = False) -> Table:
-    table = Table(title=title)
-    for col in ("id", "status", "name", "company", "title", "email", "met at") + (
-        ("waiting",) if waited else ()
-    ):
-        table.add_column(col)
-    for c in rows:
-        f = c.fields
-        cells = [
+    """`contacts`, `contacts search` and (``waited``) `faceless`. In a narrow terminal the
+    met-at, title and status (or waiting) columns make room, and the e-mail stays on one line;
+    without the status column, the number of a contact still without a purpose note is
+    marked *."""
+    columns = [
+        Column("id", unbroken=True, justify="right"),
+        Column("status", drop=3, unbroken=True),
+        Column("name"),
+        Column("company"),
+        Column("title", drop=2),
+        Column("email", unbroken=True),
+        Column("met at", drop=1, unbroken=True),
+    ]
+    cells = [
+        [
             str(c.id),
             c.status.value,
-            f.get("name") or "",
-            f.get("company") or "",
-            f.get("title") or "",
-            f.get("email") or "",
-            c.met_at or "",
+            escape(c.fields.get("name") or ""),
+            escape(c.fields.get("company") or ""),
+            escape(c.fields.get("title") or ""),
+            escape(c.fields.get("email") or ""),
+            escape(c.met_at or ""),
         ]
-        if waited:
-            cells.append(_age(c))
-        table.add_row(*cells)
-    return table
+        for c in rows
+    ]
+    if waited:  # all of them wait for a purpose note: how long is the news
+        columns = [*columns[:1], *columns[2:], Column("waiting", drop=3, unbroken=True)]
+        cells = [[*r[:1], *r[2:], _age(c)] for r, c in zip(cells, rows, strict=True)]
+        keep = tables.shown(out, columns, cells, title=title)
+        return tables.make(
+            [columns[i] for i in keep], [[r[i] for i in keep] for r in cells], title=title
+        )
+    marked = [
+        [f"{r[0]}*" if c.status is ContactStatus.needs_purpose else r[0], *r[1:]]
+        for r, c in zip(cells, rows, strict=True)
+    ]
+    keep = tables.shown(out, columns, marked, title=title)
+    mark = 1 not in keep and marked != cells
+    return tables.make(
+        [columns[i] for i in keep],
+        [[r[i] for i in keep] for r in (marked if mark else cells)],
+        title=title,
+        caption="* no purpose note yet (`meishi faceless`)" if mark else None,
+    )
 
 
 def _contact_json(c: Contact) -> str:
@@ -478,7 +514,7 @@ def contacts_show(
         title_justify="left",
         show_header=False,
     )
-    table.add_column(style="bold")
+    table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, label in FIELD_TITLES.items():
         if c.fields.get(key):
@@ -508,20 +544,28 @@ def contacts_show(
             "same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})"
         )
     out.print(table)
-    cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
-    for col in ("card", "date", "side", "lang", "file", "company", "title"):
-        cards.add_column(col, overflow="fold")
-    for card in c.cards:  # the image's path: `--json`
-        cards.add_row(
+    columns = (
+        Column("card", unbroken=True, justify="right"),
+        Column("date", unbroken=True),
+        Column("side", drop=2),
+        Column("lang", drop=1),
+        Column("file"),
+        Column("company", drop=4),
+        Column("title", drop=3),
+    )
+    rows = [  # the image's path: `--json`
+        [
             str(card.id),
             card.day.isoformat(),
             card.side or "",
             card.lang,
-            card.source_name,
-            card.fields.get("company") or "",
-            card.fields.get("title") or "",
-        )
-    out.print(cards)
+            escape(card.source_name),
+            escape(card.fields.get("company") or ""),
+            escape(card.fields.get("title") or ""),
+        ]
+        for card in c.cards
+    ]
+    out.print(tables.fit(out, columns, rows, title=f"{len(c.cards)} card(s)", title_justify="left"))
 
 
 @contacts_app.command("note")
@@ -805,21 +849,30 @@ def due(
         for c in rows:
             sys.stdout.write(_contact_json(c) + "\n")
         return
-    table = Table(title=f"{len(rows)} follow-up(s) due by {on.isoformat()}")
-    for col in ("due", "id", "name", "company", "next action", "purpose"):
-        table.add_column(col, overflow="fold")
+    columns = (
+        Column("due", unbroken=True),
+        Column("id", unbroken=True, justify="right"),
+        Column("name"),
+        Column("company", drop=1),
+        Column("next action", text=True),
+        Column("purpose", text=True),
+    )
+    cells = []
     for c in rows:
         note = c.note
         assert note is not None and note.follow_up is not None
-        table.add_row(
-            note.follow_up.isoformat(),
-            str(c.id),
-            c.fields.get("name") or "",
-            c.fields.get("company") or "",
-            note.next_action or "",
-            note.purpose,
+        cells.append(
+            [
+                note.follow_up.isoformat(),
+                str(c.id),
+                escape(c.fields.get("name") or ""),
+                escape(c.fields.get("company") or ""),
+                escape(note.next_action or ""),
+                escape(note.purpose),
+            ]
         )
-    out.print(table)
+    title = f"{len(rows)} follow-up(s) due by {on.isoformat()}"
+    out.print(tables.fit(out, columns, cells, title=title))
 
 
 # --------------------------------------------------------------------------- serve
