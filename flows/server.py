@@ -8,6 +8,7 @@ environment when it is first imported, so :func:`prefect_env` is applied first.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import signal
@@ -222,7 +223,20 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
     finally:
         os.close(lock_fd)
         if proc is not None:
+            if proc.poll() is None:
+                _drain_clients()
             _stop(proc)
+
+
+def _drain_clients(timeout_s: float = 5) -> None:
+    """Send what Prefect's client still holds (run logs, events) while its server still
+    answers: else it prints "--- Error logging to API ---" once the server is gone."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):  # a log or event lost is not worth a failure
+            worker.drain_all(timeout=timeout_s)
 
 
 def _healthy(api_url: str) -> bool:

@@ -198,6 +198,9 @@ def _run_ingest(inbox: Path | None) -> None:
     from flows.server import command_api
     from meishi.inbox import FAILED, PROCESSED, Inbox
 
+    if not _VERBOSE:  # the run's log goes to Prefect; the lines below say what happened
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).propagate = False
     settings = get_settings()
     settings.ensure_dirs()
     root = inbox or settings.inbox_dir
