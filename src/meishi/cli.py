@@ -62,8 +62,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     cls=_OneLineErrors,
+    rich_markup_mode="markdown",
 )
-contacts_app = typer.Typer(help="The contact store.", invoke_without_command=True)
+contacts_app = typer.Typer(
+    help="The contact store.", invoke_without_command=True, rich_markup_mode="markdown"
+)
 app.add_typer(contacts_app, name="contacts")
 
 out = Console()
@@ -385,7 +388,9 @@ def demo(
     for f in sorted(DEMO_CARDS.iterdir()):
         if f.suffix.lower() in (".jpg", ".jpeg", ".png"):
             shutil.copy2(f, batch / f.name)
-    out.print(f"Demo data folder: {home}  (see it with `MEISHI_HOME={home} meishi contacts`)")
+    out.print(f"Demo data folder: {home}", highlight=False, soft_wrap=True)
+    out.print("See it with:")  # the command whole on its line, to copy
+    out.print(f"  MEISHI_HOME={home} meishi contacts", highlight=False, soft_wrap=True)
     _run_ingest(None)
 
 
@@ -658,8 +663,9 @@ def contacts_edit(
 
 @contacts_app.command("reopen")
 def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Review a contact again (its purpose note is shown in the form, the answer replaces
-    it); with `meishi serve` running, its review starts now."""
+    """Review a contact again; with `meishi serve` running, its review starts now.
+
+    Its purpose note is shown in the form; the answer replaces it."""
     store = _store()
     _get(store, contact_id)
     store.reopen(contact_id)
@@ -732,12 +738,43 @@ def contacts_unmerge(
 @contacts_app.command("history")
 def contacts_history(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Every change to a contact: reviews, edits, merges, un-merges, re-opens, a delete."""
-    rows = _store().changes(contact_id)
+    store = _store()
+    rows = store.changes(contact_id)
     if not rows:
-        raise _fail(f"no history for #{contact_id}", 1)
+        _get(store, contact_id)  # no such contact: exit 2
+        out.print(f"#{contact_id} has not changed since its card was read.")
+        return
     for at, action, detail in rows:
-        text = json.dumps(detail, ensure_ascii=False) if detail else ""
-        out.print(f"{at:%Y-%m-%d %H:%M} {action} {text}", highlight=False, markup=False)
+        out.print(f"{at:%Y-%m-%d %H:%M} {action}", highlight=False, markup=False)
+        lines = Table.grid()  # indented; a long value wraps under itself
+        lines.add_column(width=4)
+        lines.add_column(overflow="fold")
+        for line in _change_lines(detail):
+            lines.add_row("", escape(line))
+        out.print(lines, highlight=False)
+
+
+def _change_lines(detail: dict[str, Any]) -> list[str]:
+    """A change's details, one line each: ``title: 課長 → 部長`` for a changed value (a
+    card's fields without a prefix, the purpose note's as ``note.purpose``)."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], int):
+            return f"{value[0] or '—'} → {value[1] or '—'}"  # [old, new]
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    lines = []
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            prefix = "" if key == "fields" else f"{key}."
+            lines += [
+                f"{prefix}{k}: {text(v)}" for k, v in value.items() if v not in (None, "", [])
+            ]
+        elif value not in (None, "", []):
+            lines.append(f"{key}: {text(value)}")
+    return lines
 
 
 class ExportFormat(StrEnum):
@@ -888,8 +925,10 @@ def _local_server() -> PrefectServer:
 
 @app.command()
 def serve() -> None:
-    """Run everything on this machine: Prefect server and UI, the deployments (ingest on a
-    schedule, review, reminder) and the card image endpoint, all on 127.0.0.1."""
+    """Run everything on this machine (127.0.0.1): the review queue, the inbox watcher.
+
+    The Prefect server and UI, the deployments (ingest on a schedule and when a file arrives,
+    review, reminder) and the card image endpoint."""
     from flows.server import apply_env
     from meishi.imageserver import ImageServer
     from meishi.pipeline import check_ready
@@ -923,16 +962,11 @@ def serve() -> None:
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
         out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
         out.print(queue_url(ui), soft_wrap=True, highlight=False)
-        out.print(
-            f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        out.print(
-            f"The oldest waiting card, one click from anywhere (bookmark it): {images.url}/next",
-            highlight=False,
-            soft_wrap=True,
-        )
+        # a link or a path is whole on a line of its own: it stays one to click or copy
+        out.print("Inbox (watched: a dropped card is read at once):")
+        out.print(str(settings.inbox_dir), highlight=False, soft_wrap=True, markup=False)
+        out.print("The oldest waiting card, one click from anywhere (bookmark it):")
+        out.print(f"{images.url}/next", highlight=False, soft_wrap=True)
         out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
         from flows.serve import serve_forever
 
@@ -1023,9 +1057,8 @@ def review() -> None:
 
     for w in rows:
         age = waited(w.since, now) if w.since else "?"
-        out.print(
-            f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}", soft_wrap=True
-        )
+        out.print(f"{escape(w.name)}  [dim](#{w.contact_id}, waiting {age})[/dim]")
+        out.print(f"  {w.url}", soft_wrap=True, highlight=False)  # whole, to click
     out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
     out.print(queue_url(), soft_wrap=True, highlight=False)
 
@@ -1033,16 +1066,23 @@ def review() -> None:
 # --------------------------------------------------------------------------- doctor
 @app.command()
 def doctor() -> None:
-    """Check both OCR engines (PP-OCR; Tesseract and its jpn/jpn_vert/osd data), UniDic and
-    Prefect; say how to fix gaps."""
+    """Check what meishi needs, and say how to install what is missing.
+
+    Both OCR engines (PP-OCR; Tesseract and its jpn/jpn_vert/osd data), UniDic, Prefect and
+    the data folder."""
     from meishi.doctor import run_checks
 
     checks = run_checks(get_settings())
     for c in checks:
-        mark = "[green]ok     [/green]" if c.ok else "[red]missing[/red]"
-        out.print(f"{mark} {c.name}: {c.detail}", highlight=False, soft_wrap=True)
-        if c.fix:
-            out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True)
+        line = Table.grid(padding=(0, 1))  # a long detail wraps under itself
+        line.add_column(no_wrap=True, width=7)
+        line.add_column(overflow="fold")
+        line.add_row(
+            "[green]ok[/green]" if c.ok else "[red]missing[/red]", escape(f"{c.name}: {c.detail}")
+        )
+        out.print(line, highlight=False)
+        if c.fix:  # a command to copy: whole on its line
+            out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True, markup=False)
     bad = [c for c in checks if not c.ok]
     if bad:
         raise _fail(
@@ -1121,7 +1161,8 @@ def eval_(
     if as_json:
         sys.stdout.write(s.model_dump_json(indent=2) + "\n")
         return
-    t = Table(title=f"Field accuracy on {s.cards} cards ({folder}, {result.engine})")
+    out.print(f"Field accuracy on {s.cards} cards of {folder} ({result.engine})", highlight=False)
+    t = Table()
     t.add_column("field")
     t.add_column("exact match", justify="right")
     t.add_column("cards with field", justify="right")
