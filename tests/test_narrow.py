@@ -137,3 +137,63 @@ def test_eval_fits(book):
     text = _meishi(home, "eval", "--limit", "2", "--workers", "1")
     fits(text)
     assert "cards per minute" in text
+
+
+def _in_a_terminal(home: Path, *args: str) -> str:
+    """What a terminal shows of ``meishi ARGS`` (a pseudo-terminal: progress bars are drawn)."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEISHI_", "PREFECT_"))}
+    env.update(
+        COLUMNS=str(WIDTH),
+        TERM="xterm",
+        MEISHI_HOME=str(home),
+        MEISHI_CONFIG=str(home.parent / "none.toml"),
+        MEISHI_SETTLE_S="0",
+        PREFECT_HOME=str(home / "prefect"),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meishi.cli", *args],
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=REPO,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed with the process
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert proc.wait(timeout=600) in (0, 1)
+    reader.join(timeout=30)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_long_runs_show_n_of_total(tmp_path):
+    """In a terminal, `scan` and `ingest` (so `demo`) count the cards read: n/N."""
+    import shutil
+
+    home = tmp_path / "home"
+    batch = home / "inbox" / "2026-11-20_交流会"
+    batch.mkdir(parents=True)
+    for name in ("demo_006.jpg", "demo_007.jpg", "demo_008.jpg"):
+        shutil.copy2(DEMO / name, batch / name)
+    shown = _in_a_terminal(home, "ingest")
+    assert "reading cards" in shown
+    assert "0/3" in shown and "3/3" in shown, shown[-2000:]
+    shown = _in_a_terminal(home, "scan", str(DEMO / "demo_006.jpg"), str(DEMO / "demo_007.jpg"))
+    assert "0/2" in shown and "2/2" in shown, shown[-2000:]
