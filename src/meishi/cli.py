@@ -278,14 +278,18 @@ def _run_ingest(inbox: Path | None) -> None:
         Column("phone", drop=2, unbroken=True),
         Column("email", unbroken=True),
     )
-    title = f"Cards read from {report.inbox}"
-    if 0 not in tables.shown(out, columns, rows, title=title):
+    if 0 not in tables.shown(out, columns, rows):
         # no room for the file's name: a quarantined file is only in the lines below
         rows = [row for row, r in zip(rows, report.rows, strict=True) if r.status != "failed"]
-    out.print(tables.fit(out, columns, rows, title=title, title_justify="left"))
+    out.print(f"Cards read from {report.inbox}", highlight=False)  # as wide as the terminal
+    out.print(tables.fit(out, columns, rows))
     for r in report.rows:
-        if r.status == "failed":
-            out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
+        if r.status == "failed":  # the place in the inbox (the title names it), and why
+            moved = Path(r.moved_to or r.source)
+            with contextlib.suppress(ValueError):
+                moved = moved.relative_to(report.inbox)
+            why = (r.error or "").removeprefix(f"{r.source}: ")
+            out.print(f"[red]quarantined[/red] {escape(f'{moved}: {why}')}", highlight=False)
         elif r.status == "merged":
             out.print(
                 f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
