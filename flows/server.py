@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -146,6 +147,10 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
       and a failure is one clear :class:`ServerStartError`, not a traceback.
     """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # "Still processing items: 1 items remaining..." when Prefect's client drains its queues
+    # (after a failed run, at exit) is no news to the user of a one-off command
+    for worker in ("APILogWorker", "EventsWorker"):
+        logging.getLogger(worker).setLevel(logging.ERROR)
     env = {
         **os.environ,
         "PREFECT_UI_ENABLED": "0",

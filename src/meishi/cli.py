@@ -358,18 +358,17 @@ def ingest(
         raise _fail(f"inbox {inbox} is not a folder", 2)
     try:
         _run_ingest(inbox)
-    except MeishiError as exc:
-        raise _fail(
-            exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError) else EXIT_ERROR
-        ) from exc
     except (typer.Exit, KeyboardInterrupt):
         raise
-    except Exception as exc:  # a crash is exit 4, not 1 ("some cards could not be read")
-        logging.getLogger(__name__).info("the ingest stopped", exc_info=True)
-        raise _fail(
-            f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
-            "scans not read stay in the inbox for the next run"
-        ) from exc
+    except Exception as exc:  # the table's code: a setting 5, Prefect 4, a bug 6 (never 1)
+        code, line = exitcodes.classify(exc)
+        if _VERBOSE:
+            err.print_exception()
+        if code in (exitcodes.DATA_ERROR, exitcodes.INTERNAL_ERROR):
+            line = (
+                f"the ingest stopped: {line}; the scans not read stay in the inbox for the next run"
+            )
+        raise _fail(line, code) from exc
 
 
 @app.command()
@@ -598,6 +597,8 @@ def contacts_merge(
     target: Annotated[int, typer.Argument(metavar="INTO", help="The contact that stays")],
 ) -> None:
     """Two contacts are one person: FROM's cards, history and notes join INTO."""
+    if source == target:
+        raise _fail("a contact cannot be merged into itself: FROM and INTO differ", 2)
     store = _store()
     _get(store, source)
     _get(store, target)
@@ -1156,6 +1157,8 @@ def eval_(
         result = evaluate.run(
             folder, workers=workers, limit=limit, engine=engine, disabled_rules=no_rule
         )
+    except MissingDependencyError as exc:
+        raise _fail(exc.message, EXIT_MISSING) from exc
     except (MeishiError, OSError, ValueError) as exc:
         raise _fail(getattr(exc, "message", None) or str(exc), 2) from exc
     if save:
