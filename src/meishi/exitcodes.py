@@ -11,7 +11,8 @@
       (did not start in time, connection lost) |
 | 5 | a setting is invalid: `MEISHI_*`, `config.toml`, a data folder that is a file |
 | 6 | an internal error (a bug): the one line names it, `--verbose` prints the traceback |
-| 130 | interrupted (Ctrl-C): `scan`, `ingest` and `demo` say what was done and what is left |
+| 130 | interrupted (Ctrl-C): `scan`, `ingest` and `demo` say what was done and what is left;
+        `serve`, which Ctrl-C is the way to stop, exits 0 |
 
 Nothing here imports Prefect or touches the terminal: :func:`classify` turns an exception
 into ``(code, line)``, the CLI prints it.
