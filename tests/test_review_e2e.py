@@ -82,6 +82,7 @@ def served(tmp_path_factory) -> Iterator[Served]:
         MEISHI_SETTLE_S="0",
         MEISHI_CONFIG=str(home / "none.toml"),
         MEISHI_INGEST_CRON="0 0 1 1 *",
+        COLUMNS="80",
     )  # the test starts ingest itself
     log = (home / "serve.log").open("wb")
     # its own process group, as a command in a terminal has: Ctrl-C signals the whole group
@@ -140,6 +141,35 @@ def served(tmp_path_factory) -> Iterator[Served]:
         assert proc.returncode == 0, (home / "serve.log").read_text()[-2000:]
         assert "meishi stopped." in (home / "serve.log").read_text()
         assert not PrefectServer(home / "prefect", port, home / "x.log").healthy()
+
+
+def test_the_banner_and_meishi_review_fit_80_columns(served):
+    """What `meishi serve` and `meishi review` print, in an 80-column terminal: no line wider,
+    but a link alone on its line (printed whole, to click)."""
+    from test_narrow import fits
+
+    log = (served.home / "serve.log").read_text(encoding="utf-8")
+    start = log.index("meishi is running.")
+    banner = log[start : log.index("Ctrl-C stops everything.", start)]
+    fits(banner)
+    assert "/next" in banner and "名刺レビュー" in banner
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEISHI_", "PREFECT_"))}
+    env.update(
+        MEISHI_HOME=str(served.home),
+        MEISHI_CONFIG=str(served.home / "none.toml"),
+        MEISHI_SERVER_PORT=served.ui.rsplit(":", 1)[1],
+        COLUMNS="80",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "meishi.cli", "review"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    fits(done.stdout + done.stderr)
+    assert "review(s) waiting" in done.stdout
 
 
 def _waiting(s: Served) -> dict[int, object]:

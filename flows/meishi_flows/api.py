@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from meishi.settings import Settings
 from meishi_flows.server import PrefectServer, apply_env, command_api
+from meishi_flows.stop import INGEST_STOP
 
 if TYPE_CHECKING:
     from meishi.report import IngestReport
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from meishi_flows.queue import Waiting
 
 __all__ = [
+    "INGEST_STOP",
     "PrefectServer",
     "connect",
     "flow_server",

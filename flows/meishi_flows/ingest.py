@@ -21,6 +21,7 @@ from meishi.report import IngestReport, IngestRow, markdown_table
 from meishi.settings import get_settings
 from meishi.store import Store
 from meishi_flows.queue import start_review_or_log
+from meishi_flows.stop import INGEST_STOP as STOP  # set by `meishi ingest` on Ctrl-C
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -68,6 +69,7 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
     logger.info("OCR: %s", engine)
     store = Store(settings.db_url, settings.images_dir)
     rows: list[IngestRow] = []
+    to_read: list[Claim] = []
     pending: dict[Any, Claim] = {}
     try:
         claims = box.claim_all()  # this run's own claims: no other live run touches them
@@ -96,12 +98,24 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
                 rows.append(IngestRow(source=str(claim.rel), status="duplicate", contact_id=known))
                 continue
             in_batch.add(sha)
-            pending[read_cards.submit(str(claim.path), str(claim.rel))] = claim
+            to_read.append(claim)
+
+        def top_up() -> None:  # only as many scans in hand as workers: a stop leaves the rest
+            while to_read and len(pending) < settings.workers and not STOP.is_set():
+                claim = to_read.pop(0)
+                pending[read_cards.submit(str(claim.path), str(claim.rel))] = claim
+
         batch = Batch()
-        for fut in as_completed(list(pending)):
+        top_up()
+        while pending:
+            fut = next(as_completed(list(pending)))
+            claim = pending.pop(fut)
+            top_up()  # the worker it freed reads the next scan while this one is stored
             # each result (the card image, its OCR) is let go once stored: memory stays flat
-            rows.extend(_settle(fut, pending.pop(fut), box, store, batch, logger))
+            rows.extend(_settle(fut, claim, box, store, batch, logger))
             _forget(fut)
+        for claim in to_read:  # stopped (Ctrl-C): back to the inbox unread, for the next run
+            box.release(claim)
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
@@ -111,7 +125,11 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
         store.close()
         box.close()
     report = IngestReport(
-        inbox=str(box.root), rows=sorted(rows, key=lambda r: r.source), waiting_for_purpose=waiting
+        inbox=str(box.root),
+        rows=sorted(rows, key=lambda r: r.source),
+        waiting_for_purpose=waiting,
+        left=sorted(str(claim.rel) for claim in to_read),
+        stopped=STOP.is_set(),
     )
     if rows:  # a run that found nothing leaves no artifact
         create_markdown_artifact(

@@ -8,7 +8,9 @@ environment when it is first imported, so :func:`prefect_env` is applied first.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -145,6 +147,10 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
       and a failure is one clear :class:`ServerStartError`, not a traceback.
     """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # "Still processing items: 1 items remaining..." when Prefect's client drains its queues
+    # (after a failed run, at exit) is no news to the user of a one-off command
+    for worker in ("APILogWorker", "EventsWorker"):
+        logging.getLogger(worker).setLevel(logging.ERROR)
     env = {
         **os.environ,
         "PREFECT_UI_ENABLED": "0",
@@ -183,6 +189,9 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
+                    # not in the terminal's process group: Ctrl-C stops the ingest, which
+                    # then stops this server once the run is settled, not under its feet
+                    start_new_session=True,
                     preexec_fn=die_with_parent_fn(),
                 )
                 url = f"http://{HOST}:{port}/api"
@@ -219,7 +228,20 @@ def temporary_api(home: Path, timeout_s: float, log_file: Path) -> Iterator[str]
     finally:
         os.close(lock_fd)
         if proc is not None:
+            if proc.poll() is None:
+                _drain_clients()
             _stop(proc)
+
+
+def _drain_clients(timeout_s: float = 5) -> None:
+    """Send what Prefect's client still holds (run logs, events) while its server still
+    answers: else it prints "--- Error logging to API ---" once the server is gone."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):  # a log or event lost is not worth a failure
+            worker.drain_all(timeout=timeout_s)
 
 
 def _healthy(api_url: str) -> bool:

@@ -8,8 +8,9 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -22,11 +23,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from meishi import __version__, exitcodes
+from meishi import __version__, exitcodes, tables
 from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact, ContactStatus
 from meishi.settings import get_settings
 from meishi.store import Store
+from meishi.tables import Column
 
 if TYPE_CHECKING:
     from meishi.evaluate import Comparison, EvalRun
@@ -42,6 +44,9 @@ class _OneLineErrors(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: click's say
             raise
+        except KeyboardInterrupt:  # Ctrl-C: 130, as shells report a program ended by SIGINT
+            err.print("interrupted (Ctrl-C)", highlight=False)
+            raise typer.Exit(exitcodes.INTERRUPTED) from None
         except Exception as exc:
             code, line = exitcodes.classify(exc)
             if _VERBOSE:
@@ -56,8 +61,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     cls=_OneLineErrors,
+    rich_markup_mode="markdown",
 )
-contacts_app = typer.Typer(help="The contact store.", invoke_without_command=True)
+contacts_app = typer.Typer(
+    help="The contact store.", invoke_without_command=True, rich_markup_mode="markdown"
+)
 app.add_typer(contacts_app, name="contacts")
 
 out = Console()
@@ -132,11 +140,12 @@ def scan(
     if not files:
         raise _fail("no card images found (jpg, png, tif, webp, bmp, heic, pdf)", 2)
     settings = get_settings()
-    failed = 0
-    with _progress() as progress:
+    failed = done = 0
+    with _progress() as progress, contextlib.closing(scan_files(files, settings.workers)) as scans:
         task = progress.add_task("reading cards", total=len(files))
         try:
-            for f, reads, error in scan_files(files, settings.workers):
+            for f, reads, error in scans:
+                done += 1
                 records = [read.as_json() for read in reads]
                 if error is not None:
                     failed += 1
@@ -157,6 +166,14 @@ def scan(
                         _print_card(record)
         except MissingDependencyError as exc:
             raise _fail(exc.message, EXIT_MISSING) from exc
+        except KeyboardInterrupt:
+            scans.close()  # its workers end now
+            err.print(
+                f"stopped (Ctrl-C): {done} of {len(files)} file(s) read and printed; "
+                "scan stores nothing, so nothing is half done.",
+                highlight=False,
+            )
+            raise typer.Exit(exitcodes.INTERRUPTED) from None
     if failed:
         raise typer.Exit(EXIT_CARDS_FAILED)
 
@@ -180,6 +197,9 @@ def _run_ingest(inbox: Path | None) -> None:
     from meishi.inbox import FAILED, PROCESSED, Inbox
     from meishi_flows import api as flows
 
+    if not _VERBOSE:  # the run's log goes to Prefect; the lines below say what happened
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).propagate = False
     settings = get_settings()
     settings.ensure_dirs()
     root = inbox or settings.inbox_dir
@@ -190,7 +210,14 @@ def _run_ingest(inbox: Path | None) -> None:
             (root / PROCESSED / rel).exists() or (root / FAILED / rel).exists() for rel in todo
         )
 
+    def at_once() -> str:  # a second Ctrl-C: the run's claims go back with its lock
+        return (
+            f"stopped at once: {done()} of {len(todo)} scan(s) settled; the rest, the ones "
+            "being read too, are read by the next run (none is lost or read twice)."
+        )
+
     stop = threading.Event()
+    flows.INGEST_STOP.clear()
     try:
         with contextlib.ExitStack() as stack:
             with err.status("starting a temporary Prefect server…"):
@@ -203,23 +230,18 @@ def _run_ingest(inbox: Path | None) -> None:
                         progress.update(task, completed=done())
 
                 threading.Thread(target=follow, daemon=True).start()
-                report = flows.run_ingest(str(inbox) if inbox else None)
-    except KeyboardInterrupt:
-        stop.set()
-        # Prefect reports the interrupted run as a crash; the summary below says it all
+                with _ctrl_c_stops(flows.INGEST_STOP, at_once):
+                    report = flows.run_ingest(str(inbox) if inbox else None)
+    except KeyboardInterrupt:  # before the run began (the server was starting): none claimed
         err.print(
             f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
             "stay in the inbox for the next run (none is lost or read twice).",
             highlight=False,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(exitcodes.INTERRUPTED) from None
     finally:
         stop.set()
-    table = Table(title=f"Cards read from {report.inbox}", title_justify="left")
-    table.add_column("card", no_wrap=True, max_width=24)
-    table.add_column("contact", no_wrap=True)
-    for col in ("name", "company", "title", "phone", "email"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for r in report.rows:
         f = r.fields
         status = {
@@ -230,19 +252,38 @@ def _run_ingest(inbox: Path | None) -> None:
         }[r.status]
         if r.candidates:
             status += " [yellow]?[/yellow]"
-        table.add_row(
-            Path(r.source).name,
-            status,
-            f.get("name") or "",
-            f.get("company") or "",
-            f.get("title") or "",
-            f.get("tel") or f.get("mobile") or "",
-            f.get("email") or "",
+        rows.append(
+            [
+                escape(Path(r.source).name),
+                status,
+                escape(f.get("name") or ""),
+                escape(f.get("company") or ""),
+                escape(f.get("title") or ""),
+                f.get("tel") or f.get("mobile") or "",
+                escape(f.get("email") or ""),
+            ]
         )
-    out.print(table)
+    columns = (
+        Column("card", drop=3),
+        Column("contact", unbroken=True),
+        Column("name"),
+        Column("company"),
+        Column("title", drop=1),
+        Column("phone", drop=2, unbroken=True),
+        Column("email", unbroken=True),
+    )
+    if 0 not in tables.shown(out, columns, rows):
+        # no room for the file's name: a quarantined file is only in the lines below
+        rows = [row for row, r in zip(rows, report.rows, strict=True) if r.status != "failed"]
+    out.print(f"Cards read from {report.inbox}", highlight=False)  # as wide as the terminal
+    out.print(tables.fit(out, columns, rows))
     for r in report.rows:
-        if r.status == "failed":
-            out.print(f"[red]quarantined[/red] {r.moved_to}: {r.error}", highlight=False)
+        if r.status == "failed":  # the place in the inbox (the title names it), and why
+            moved = Path(r.moved_to or r.source)
+            with contextlib.suppress(ValueError):
+                moved = moved.relative_to(report.inbox)
+            why = (r.error or "").removeprefix(f"{r.source}: ")
+            out.print(f"[red]quarantined[/red] {escape(f'{moved}: {why}')}", highlight=False)
         elif r.status == "merged":
             out.print(
                 f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
@@ -263,8 +304,43 @@ def _run_ingest(inbox: Path | None) -> None:
         f"[bold]{report.waiting_for_purpose} contact(s) still need a purpose note[/bold] "
         "(`meishi faceless`)."
     )
+    if report.stopped:
+        err.print(
+            f"[bold]stopped (Ctrl-C):[/bold] the cards above are settled; "
+            f"{len(report.left)} scan(s) are left in the inbox for the next run "
+            "(none is lost or read twice).",
+            highlight=False,
+        )
+        raise typer.Exit(exitcodes.INTERRUPTED)
     if report.count("failed"):
         raise typer.Exit(EXIT_CARDS_FAILED)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(stop: threading.Event, at_once: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C sets ``stop``: the run finishes and stores the cards being read and gives the
+    others back to the inbox. A second Ctrl-C exits at once (the inbox takes the run's claims
+    back on the next run; the temporary server dies with this process)."""
+    import signal
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if stop.is_set():
+            err.print(at_once(), highlight=False)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exitcodes.INTERRUPTED)
+        stop.set()
+        err.print(
+            "stopping: the card(s) being read are finished and stored, the rest stay in the "
+            "inbox (Ctrl-C again stops at once)",
+            highlight=False,
+        )
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @app.command()
@@ -276,18 +352,17 @@ def ingest(
         raise _fail(f"inbox {inbox} is not a folder", 2)
     try:
         _run_ingest(inbox)
-    except MeishiError as exc:
-        raise _fail(
-            exc.message, EXIT_MISSING if isinstance(exc, MissingDependencyError) else EXIT_ERROR
-        ) from exc
     except (typer.Exit, KeyboardInterrupt):
         raise
-    except Exception as exc:  # a crash is exit 4, not 1 ("some cards could not be read")
-        logging.getLogger(__name__).info("the ingest stopped", exc_info=True)
-        raise _fail(
-            f"the ingest stopped: {type(exc).__name__}: {exc} (details: -v); the "
-            "scans not read stay in the inbox for the next run"
-        ) from exc
+    except Exception as exc:  # the table's code: a setting 5, Prefect 4, a bug 6 (never 1)
+        code, line = exitcodes.classify(exc)
+        if _VERBOSE:
+            err.print_exception()
+        if code in (exitcodes.DATA_ERROR, exitcodes.INTERNAL_ERROR):
+            line = (
+                f"the ingest stopped: {line}; the scans not read stay in the inbox for the next run"
+            )
+        raise _fail(line, code) from exc
 
 
 @app.command()
@@ -316,7 +391,9 @@ def demo(
     batch.mkdir(parents=True, exist_ok=True)
     for card in cards:
         (batch / card.name).write_bytes(card.read_bytes())
-    out.print(f"Demo data folder: {home}  (see it with `MEISHI_HOME={home} meishi contacts`)")
+    out.print(f"Demo data folder: {home}", highlight=False, soft_wrap=True)
+    out.print("See it with:")  # the command whole on its line, to copy
+    out.print(f"  MEISHI_HOME={home} meishi contacts", highlight=False, soft_wrap=True)
     _run_ingest(None)
 
 
@@ -333,26 +410,50 @@ def _age(c: Contact) -> str:
 
 
 def _contacts_table(rows: list[Contact], title: str, waited: bool = False) -> Table:
-    table = Table(title=title)
-    for col in ("id", "status", "name", "company", "title", "email", "met at") + (
-        ("waiting",) if waited else ()
-    ):
-        table.add_column(col)
-    for c in rows:
-        f = c.fields
-        cells = [
+    """`contacts`, `contacts search` and (``waited``) `faceless`. In a narrow terminal the
+    met-at, title and status (or waiting) columns make room, and the e-mail stays on one line;
+    without the status column, the number of a contact still without a purpose note is
+    marked *."""
+    columns = [
+        Column("id", unbroken=True, justify="right"),
+        Column("status", drop=3, unbroken=True),
+        Column("name"),
+        Column("company"),
+        Column("title", drop=2),
+        Column("email", unbroken=True),
+        Column("met at", drop=1, unbroken=True),
+    ]
+    cells = [
+        [
             str(c.id),
             c.status.value,
-            f.get("name") or "",
-            f.get("company") or "",
-            f.get("title") or "",
-            f.get("email") or "",
-            c.met_at or "",
+            escape(c.fields.get("name") or ""),
+            escape(c.fields.get("company") or ""),
+            escape(c.fields.get("title") or ""),
+            escape(c.fields.get("email") or ""),
+            escape(c.met_at or ""),
         ]
-        if waited:
-            cells.append(_age(c))
-        table.add_row(*cells)
-    return table
+        for c in rows
+    ]
+    if waited:  # all of them wait for a purpose note: how long is the news
+        columns = [*columns[:1], *columns[2:], Column("waiting", drop=3, unbroken=True)]
+        cells = [[*r[:1], *r[2:], _age(c)] for r, c in zip(cells, rows, strict=True)]
+        keep = tables.shown(out, columns, cells, title=title)
+        return tables.make(
+            [columns[i] for i in keep], [[r[i] for i in keep] for r in cells], title=title
+        )
+    marked = [
+        [f"{r[0]}*" if c.status is ContactStatus.needs_purpose else r[0], *r[1:]]
+        for r, c in zip(cells, rows, strict=True)
+    ]
+    keep = tables.shown(out, columns, marked, title=title)
+    mark = 1 not in keep and marked != cells
+    return tables.make(
+        [columns[i] for i in keep],
+        [[r[i] for i in keep] for r in (marked if mark else cells)],
+        title=title,
+        caption="* no purpose note yet (`meishi faceless`)" if mark else None,
+    )
 
 
 def _contact_json(c: Contact) -> str:
@@ -424,7 +525,7 @@ def contacts_show(
         title_justify="left",
         show_header=False,
     )
-    table.add_column(style="bold")
+    table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, label in FIELD_TITLES.items():
         if c.fields.get(key):
@@ -454,20 +555,28 @@ def contacts_show(
             "same person?", f"#{m.contact_id} {m.name or ''} {m.company or ''} ({m.reason})"
         )
     out.print(table)
-    cards = Table(title=f"{len(c.cards)} card(s)", title_justify="left")
-    for col in ("card", "date", "side", "lang", "file", "company", "title"):
-        cards.add_column(col, overflow="fold")
-    for card in c.cards:  # the image's path: `--json`
-        cards.add_row(
+    columns = (
+        Column("card", unbroken=True, justify="right"),
+        Column("date", unbroken=True),
+        Column("side", drop=2),
+        Column("lang", drop=1),
+        Column("file"),
+        Column("company", drop=4),
+        Column("title", drop=3),
+    )
+    rows = [  # the image's path: `--json`
+        [
             str(card.id),
             card.day.isoformat(),
             card.side or "",
             card.lang,
-            card.source_name,
-            card.fields.get("company") or "",
-            card.fields.get("title") or "",
-        )
-    out.print(cards)
+            escape(card.source_name),
+            escape(card.fields.get("company") or ""),
+            escape(card.fields.get("title") or ""),
+        ]
+        for card in c.cards
+    ]
+    out.print(tables.fit(out, columns, rows, title=f"{len(c.cards)} card(s)", title_justify="left"))
 
 
 @contacts_app.command("note")
@@ -488,6 +597,8 @@ def contacts_merge(
     target: Annotated[int, typer.Argument(metavar="INTO", help="The contact that stays")],
 ) -> None:
     """Two contacts are one person: FROM's cards, history and notes join INTO."""
+    if source == target:
+        raise _fail("a contact cannot be merged into itself: FROM and INTO differ", 2)
     store = _store()
     _get(store, source)
     _get(store, target)
@@ -552,8 +663,9 @@ def contacts_edit(
 
 @contacts_app.command("reopen")
 def contacts_reopen(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Review a contact again (its purpose note is shown in the form, the answer replaces
-    it); with `meishi serve` running, its review starts now."""
+    """Review a contact again; with `meishi serve` running, its review starts now.
+
+    Its purpose note is shown in the form; the answer replaces it."""
     store = _store()
     _get(store, contact_id)
     store.reopen(contact_id)
@@ -617,12 +729,43 @@ def contacts_unmerge(
 @contacts_app.command("history")
 def contacts_history(contact_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Every change to a contact: reviews, edits, merges, un-merges, re-opens, a delete."""
-    rows = _store().changes(contact_id)
+    store = _store()
+    rows = store.changes(contact_id)
     if not rows:
-        raise _fail(f"no history for #{contact_id}", 1)
+        _get(store, contact_id)  # no such contact: exit 2
+        out.print(f"#{contact_id} has not changed since its card was read.")
+        return
     for at, action, detail in rows:
-        text = json.dumps(detail, ensure_ascii=False) if detail else ""
-        out.print(f"{at:%Y-%m-%d %H:%M} {action} {text}", highlight=False, markup=False)
+        out.print(f"{at:%Y-%m-%d %H:%M} {action}", highlight=False, markup=False)
+        lines = Table.grid()  # indented; a long value wraps under itself
+        lines.add_column(width=4)
+        lines.add_column(overflow="fold")
+        for line in _change_lines(detail):
+            lines.add_row("", escape(line))
+        out.print(lines, highlight=False)
+
+
+def _change_lines(detail: dict[str, Any]) -> list[str]:
+    """A change's details, one line each: ``title: 課長 → 部長`` for a changed value (a
+    card's fields without a prefix, the purpose note's as ``note.purpose``)."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], int):
+            return f"{value[0] or '—'} → {value[1] or '—'}"  # [old, new]
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    lines = []
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            prefix = "" if key == "fields" else f"{key}."
+            lines += [
+                f"{prefix}{k}: {text(v)}" for k, v in value.items() if v not in (None, "", [])
+            ]
+        elif value not in (None, "", []):
+            lines.append(f"{key}: {text(value)}")
+    return lines
 
 
 class ExportFormat(StrEnum):
@@ -737,21 +880,30 @@ def due(
         for c in rows:
             sys.stdout.write(_contact_json(c) + "\n")
         return
-    table = Table(title=f"{len(rows)} follow-up(s) due by {on.isoformat()}")
-    for col in ("due", "id", "name", "company", "next action", "purpose"):
-        table.add_column(col, overflow="fold")
+    columns = (
+        Column("due", unbroken=True),
+        Column("id", unbroken=True, justify="right"),
+        Column("name"),
+        Column("company", drop=1),
+        Column("next action", text=True),
+        Column("purpose", text=True),
+    )
+    cells = []
     for c in rows:
         note = c.note
         assert note is not None and note.follow_up is not None
-        table.add_row(
-            note.follow_up.isoformat(),
-            str(c.id),
-            c.fields.get("name") or "",
-            c.fields.get("company") or "",
-            note.next_action or "",
-            note.purpose,
+        cells.append(
+            [
+                note.follow_up.isoformat(),
+                str(c.id),
+                escape(c.fields.get("name") or ""),
+                escape(c.fields.get("company") or ""),
+                escape(note.next_action or ""),
+                escape(note.purpose),
+            ]
         )
-    out.print(table)
+    title = f"{len(rows)} follow-up(s) due by {on.isoformat()}"
+    out.print(tables.fit(out, columns, cells, title=title))
 
 
 # --------------------------------------------------------------------------- serve
@@ -763,8 +915,10 @@ def _local_server() -> PrefectServer:
 
 @app.command()
 def serve() -> None:
-    """Run everything on this machine: Prefect server and UI, the deployments (ingest on a
-    schedule, review, reminder) and the card image endpoint, all on 127.0.0.1."""
+    """Run everything on this machine (127.0.0.1): the review queue, the inbox watcher.
+
+    The Prefect server and UI, the deployments (ingest on a schedule and when a file arrives,
+    review, reminder) and the card image endpoint."""
     from meishi.imageserver import ImageServer
     from meishi.pipeline import check_ready
     from meishi_flows import api as flows
@@ -797,16 +951,11 @@ def serve() -> None:
         ui = os.environ.get("PREFECT_UI_URL") or server.ui_url
         out.print("[bold]meishi is running.[/bold] Review queue (名刺レビュー), oldest first:")
         out.print(flows.queue_url(ui), soft_wrap=True, highlight=False)
-        out.print(
-            f"Inbox (watched: a dropped card is read at once): {settings.inbox_dir}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        out.print(
-            f"The oldest waiting card, one click from anywhere (bookmark it): {images.url}/next",
-            highlight=False,
-            soft_wrap=True,
-        )
+        # a link or a path is whole on a line of its own: it stays one to click or copy
+        out.print("Inbox (watched: a dropped card is read at once):")
+        out.print(str(settings.inbox_dir), highlight=False, soft_wrap=True, markup=False)
+        out.print("The oldest waiting card, one click from anywhere (bookmark it):")
+        out.print(f"{images.url}/next", highlight=False, soft_wrap=True)
         out.print(f"Prefect UI: {ui} · Ctrl-C stops everything.", highlight=False)
         _stop_within(STOP_GRACE_S, images.stop, server.stop)
         flows.serve_forever(settings)
@@ -891,9 +1040,8 @@ def review() -> None:
 
     for w in rows:
         age = waited(w.since, now) if w.since else "?"
-        out.print(
-            f"{w.name}  [dim](#{w.contact_id}, waiting {age})[/dim]\n  {w.url}", soft_wrap=True
-        )
+        out.print(f"{escape(w.name)}  [dim](#{w.contact_id}, waiting {age})[/dim]")
+        out.print(f"  {w.url}", soft_wrap=True, highlight=False)  # whole, to click
     out.print(f"{len(rows)} review(s) waiting. The queue, oldest first:")
     out.print(flows.queue_url(), soft_wrap=True, highlight=False)
 
@@ -901,16 +1049,23 @@ def review() -> None:
 # --------------------------------------------------------------------------- doctor
 @app.command()
 def doctor() -> None:
-    """Check both OCR engines (PP-OCR; Tesseract and its jpn/jpn_vert/osd data), UniDic and
-    Prefect; say how to fix gaps."""
+    """Check what meishi needs, and say how to install what is missing.
+
+    Both OCR engines (PP-OCR; Tesseract and its jpn/jpn_vert/osd data), UniDic, Prefect and
+    the data folder."""
     from meishi.doctor import run_checks
 
     checks = run_checks(get_settings())
     for c in checks:
-        mark = "[green]ok     [/green]" if c.ok else "[red]missing[/red]"
-        out.print(f"{mark} {c.name}: {c.detail}", highlight=False, soft_wrap=True)
-        if c.fix:
-            out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True)
+        line = Table.grid(padding=(0, 1))  # a long detail wraps under itself
+        line.add_column(no_wrap=True, width=7)
+        line.add_column(overflow="fold")
+        line.add_row(
+            "[green]ok[/green]" if c.ok else "[red]missing[/red]", escape(f"{c.name}: {c.detail}")
+        )
+        out.print(line, highlight=False)
+        if c.fix:  # a command to copy: whole on its line
+            out.print(f"        fix: {c.fix}", highlight=False, soft_wrap=True, markup=False)
     bad = [c for c in checks if not c.ok]
     if bad:
         raise _fail(
@@ -985,6 +1140,8 @@ def eval_(
         result = evaluate.run(
             folder, workers=workers, limit=limit, engine=engine, disabled_rules=no_rule
         )
+    except MissingDependencyError as exc:
+        raise _fail(exc.message, EXIT_MISSING) from exc
     except (MeishiError, OSError, ValueError) as exc:
         raise _fail(getattr(exc, "message", None) or str(exc), 2) from exc
     if save:
@@ -994,7 +1151,8 @@ def eval_(
     if as_json:
         sys.stdout.write(s.model_dump_json(indent=2) + "\n")
         return
-    t = Table(title=f"Field accuracy on {s.cards} cards ({folder}, {result.engine})")
+    out.print(f"Field accuracy on {s.cards} cards of {folder} ({result.engine})", highlight=False)
+    t = Table()
     t.add_column("field")
     t.add_column("exact match", justify="right")
     t.add_column("cards with field", justify="right")

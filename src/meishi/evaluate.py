@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from meishi.errors import MeishiError
 from meishi.extract.text import nfkc, squeeze_cjk
 from meishi.models import CHECK_BELOW, FIELD_NAMES
-from meishi.pipeline import iter_images
+from meishi.pipeline import check_ready, iter_images
 
 _NAME_FIELDS = {"name", "name_kana", "name_roman"}
 
@@ -226,6 +226,7 @@ def run(
     from meishi.settings import get_settings
 
     get_settings.cache_clear()  # the workers are forked: they must not inherit a stale one
+    check_ready(get_settings())  # a missing engine is one error, not every card unreadable
     t0 = time.perf_counter()
     with (
         _MemorySampler() as memory,

@@ -11,6 +11,8 @@
       (did not start in time, connection lost) |
 | 5 | a setting is invalid: `MEISHI_*`, `config.toml`, a data folder that is a file |
 | 6 | an internal error (a bug): the one line names it, `--verbose` prints the traceback |
+| 130 | interrupted (Ctrl-C): `scan`, `ingest` and `demo` say what was done and what is left;
+        `serve`, which Ctrl-C is the way to stop, exits 0 |
 
 Nothing here imports Prefect or touches the terminal: :func:`classify` turns an exception
 into ``(code, line)``, the CLI prints it.
@@ -31,6 +33,7 @@ MISSING_DEPENDENCY = 3
 DATA_ERROR = 4
 BAD_SETTINGS = 5
 INTERNAL_ERROR = 6
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a program ended by Ctrl-C
 
 #: ``(sqlite3.OperationalError) `` and the like: the driver's class adds nothing to read
 _DRIVER_PREFIX = re.compile(r"\((?:\w+\.)*\w+\) ")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from meishi import files, imaging
@@ -163,7 +164,7 @@ def _scan_one(path: Path) -> tuple[list[CardRead], MeishiError | None]:
 
 def scan_files(
     files: list[Path], workers: int = 1
-) -> Iterator[tuple[Path, list[CardRead], MeishiError | None]]:
+) -> Generator[tuple[Path, list[CardRead], MeishiError | None], None, None]:
     """Read each file's cards, in order, on ``workers`` processes (each loads its own OCR
     model once); a file that cannot be read yields its error and the rest go on."""
     if workers <= 1 or len(files) <= 1:
@@ -172,6 +173,27 @@ def scan_files(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(files))) as pool:
-        for f, (reads, error) in zip(files, pool.map(_scan_one, files), strict=True):
-            yield f, reads, error
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(files)), initializer=_ignore_sigint)
+    todo = collections.deque((f, pool.submit(_scan_one, f)) for f in files)
+    try:
+        while todo:
+            f, future = todo.popleft()  # a result is let go once yielded
+            yield (f, *future.result())
+    except BaseException:  # Ctrl-C, or the caller stopped early: no read left is wanted
+        # a scan stores nothing: its workers end now, not after the cards in their hands
+        # (ProcessPoolExecutor.terminate_workers() comes only with Python 3.14); the pool
+        # then fails what was queued. Nothing is cancelled (nor pool.map used, which cancels
+        # when left): the pool's own thread would print a traceback setting an error on a
+        # cancelled future
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_sigint() -> None:
+    """A worker leaves Ctrl-C to its parent, which stops the pool (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -3,7 +3,8 @@
 On Linux a child can ask the kernel for a signal when its parent dies (``PR_SET_PDEATHSIG``).
 meishi's children (the temporary Prefect server, Tesseract) ask for ``SIGKILL``, so even a
 ``kill -9`` of meishi takes them with it: no orphaned server listening on a port, no
-Tesseract left running. Elsewhere this is a no-op.
+Tesseract left running. Elsewhere this is a no-op. They run in a session of their own, so
+Ctrl-C in the terminal reaches meishi alone, which stops them when it is done with them.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def tie_tesseract_to_us() -> None:
         kwargs["env"] = tesseract_env()
         if _PRCTL is not None:
             kwargs["preexec_fn"] = die_with_parent_fn()
+        # not in the terminal's process group: Ctrl-C stops the ingest, which lets the cards
+        # being read finish; a Tesseract killed by it would quarantine a good card
+        kwargs["start_new_session"] = True
         return kwargs
 
     subprocess_args._meishi_tied = True  # type: ignore[attr-defined]

@@ -26,6 +26,9 @@ class IngestReport(BaseModel):
     inbox: str
     rows: list[IngestRow]
     waiting_for_purpose: int
+    #: the run was stopped (Ctrl-C): these scans went back to the inbox unread, for the next run
+    left: list[str] = Field(default_factory=list)
+    stopped: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -70,6 +73,12 @@ def markdown_table(report: IngestReport) -> str:
             "",
             f"{report.count('failed')} file(s) quarantined: each is in "
             "`inbox/failed/` with its reason in a `.reason.txt` beside it.",
+        ]
+    if report.stopped:
+        lines += [
+            "",
+            f"Stopped (Ctrl-C): {len(report.left)} scan(s) went back to the inbox unread, "
+            "for the next run.",
         ]
     return "\n".join(lines)
 
