@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from proctree import alive, descendants
 
 from conftest import DEMO, demo_cards
 from meishi.exitcodes import INTERRUPTED
@@ -52,31 +53,6 @@ def _start(args: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen
     )
 
 
-def _descendants(pid: int) -> set[int]:
-    out: set[int] = set()
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for k in map(int, kids):
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z"
-
-
 def _interrupt(proc: subprocess.Popen, times: int = 1) -> float:
     """Ctrl-C (``times`` presses), as a terminal sends it: SIGINT to the foreground process
     group. Returns the seconds from the first press to the process's exit."""
@@ -91,9 +67,9 @@ def _interrupt(proc: subprocess.Popen, times: int = 1) -> float:
 
 def _no_orphans(children: set[int]) -> None:
     deadline = time.monotonic() + 15
-    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [c for c in children if _alive(c)]
+    left = [c for c in children if alive(c)]
     for c in left:  # do not leave them to the next test
         os.kill(c, signal.SIGKILL)
     assert not left, "processes outlived the interrupted command"
@@ -128,7 +104,7 @@ def test_ctrl_c_during_ingest_ends_with_a_summary_and_loses_nothing(tmp_path, pr
         assert run.poll() is None, (tmp_path / "first" / "err.txt").read_text()[-3000:]
         assert time.monotonic() < deadline, "no card was stored"
         time.sleep(0.1)
-    children = _descendants(run.pid)
+    children = descendants(run.pid)
     assert children, "the temporary Prefect server should be a child of the ingest"
     seconds = _interrupt(run, presses)
     print(f"\n{presses} Ctrl-C: the ingest ended {seconds:.1f} s after the first press")
@@ -186,7 +162,7 @@ def test_ctrl_c_during_a_scan_of_many_files_ends_with_a_summary(tmp_path):
         assert run.poll() is None, (logs / "err.txt").read_text()[-3000:]
         assert time.monotonic() < deadline, "no card was printed"
         time.sleep(0.1)
-    workers = _descendants(run.pid)
+    workers = descendants(run.pid)
     assert workers, "the scan reads on worker processes"
     seconds = _interrupt(run)
     print(f"\nCtrl-C: the scan ended {seconds:.1f} s after it")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hostile_corpus import card, encoded
+from proctree import alive, descendants
 
 from meishi.inbox import CLAIMED, FAILED, PROCESSED
 from meishi.store import Store
@@ -104,31 +105,6 @@ def test_concurrent_ingests_read_and_store_each_card_once(tmp_path, db_url, runs
     _stored_once(home, db_url, names)
 
 
-def _descendants(pid: int) -> set[int]:
-    out: set[int] = set()
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for k in map(int, kids):
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z"  # a zombie is dead: it only waits for its parent to reap it
-
-
 def test_kill_9_mid_batch_leaves_no_process_and_loses_no_card(tmp_path, db_url):
     home = tmp_path / "home"
     names = _drop_cards(home / "inbox", 20)
@@ -139,14 +115,14 @@ def test_kill_9_mid_batch_leaves_no_process_and_loses_no_card(tmp_path, db_url):
         assert victim.poll() is None, victim.communicate()[1][-3000:]
         assert time.monotonic() < deadline, "the ingest did not start reading"
         time.sleep(0.1)
-    children = _descendants(victim.pid)
+    children = descendants(victim.pid)
     assert children, "the temporary Prefect server should be a child of the ingest"
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     deadline = time.monotonic() + 15
-    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.2)
-    left = [c for c in children if _alive(c)]
+    left = [c for c in children if alive(c)]
     for c in left:  # do not leave them to the next test
         os.kill(c, signal.SIGKILL)
     assert not left, "processes outlived the killed ingest"
@@ -200,13 +176,13 @@ def test_a_child_tied_to_meishi_dies_with_it(tmp_path):
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
-    assert _alive(child)
+    assert alive(child)
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
+    assert not alive(child)
 
 
 def test_tesseract_is_started_tied_to_meishi():
