@@ -7,15 +7,16 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from meishi_flows.serve import InboxWatcher
 
 
-def _watch(inbox: Path, settle_s: float = 0.0) -> tuple[InboxWatcher, threading.Event]:
+def _watch(inbox: Path, settle_s: float = 0.0, **kw: Any) -> tuple[InboxWatcher, threading.Event]:
     started = threading.Event()
-    w = InboxWatcher(inbox, settle_s, start=started.set)
+    w = InboxWatcher(inbox, settle_s, start=started.set, **kw)
     w.start()
     time.sleep(0.5)  # the watch is set up
     return w, started
@@ -74,9 +75,7 @@ def test_no_ingest_starts_before_the_review_deployment_is_registered(tmp_path):
     inbox.mkdir()
     (inbox / "card.jpg").write_bytes(b"\xff\xd8 a scan")
     registered = threading.Event()
-    started = threading.Event()
-    w = InboxWatcher(inbox, 0.0, start=started.set, ready=registered.is_set)
-    w.start()
+    w, started = _watch(inbox, ready=registered.is_set)
     try:
         assert not started.wait(2)
         registered.set()
@@ -89,9 +88,7 @@ def test_an_unregistered_deployment_delays_the_ingest_only_so_long(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "card.jpg").write_bytes(b"\xff\xd8 a scan")
-    started = threading.Event()
-    w = InboxWatcher(inbox, 0.0, start=started.set, ready=lambda: False, ready_within_s=1.0)
-    w.start()
+    w, started = _watch(inbox, ready=lambda: False, ready_within_s=1.0)
     try:
         assert started.wait(5)
     finally:

@@ -463,18 +463,14 @@ class _Builder:
             or vocab.DEPARTMENT_EN.search(spaced)  # Corporate PlanningOffice
         ):
             text = spaced
-        if vocab.TITLE_OF_FUNCTION_EN.fullmatch(text):  # General Manager, Sales
-            if "title" not in self.out:
-                self.put("title", text, ln, 1.0)
-            ln.rest, ln.used = "", True
-            return
         of = next(
             (m for m in vocab.TITLE_OF_FUNCTION_EN.finditer(text) if m.end() == len(text)), None
         )
-        if of is not None and vocab.DEPARTMENT_EN.search(text[: of.start()]):
-            # Digital Strategy Office Senior Analyst, Finance
-            if "department" not in self.out:
-                self.put("department", text[: of.start()].strip(" ,"), ln, 0.95)
+        before = text[: of.start()].strip(" ,") if of else ""
+        if of is not None and (not before or vocab.DEPARTMENT_EN.search(before)):
+            # General Manager, Sales; Digital Strategy Office Senior Analyst, Finance
+            if before and "department" not in self.out:
+                self.put("department", before, ln, 0.95)
             if "title" not in self.out:
                 self.put("title", of.group(0), ln, 1.0)
             ln.rest, ln.used = "", True
