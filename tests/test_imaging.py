@@ -255,3 +255,41 @@ def test_a_band_printed_along_the_cards_edge_is_part_of_the_card(band):
     (quad,) = imaging.find_card_quads(bed)
     corners = np.float32([[200, 170], [1300, 170], [1300, 830], [200, 830]])
     assert np.abs(imaging._order_corners(quad) - corners).max() < 4
+
+
+@pytest.mark.parametrize("panel", [(140, 50, 90), (40, 120, 110), (150, 80, 20)])
+def test_a_coloured_panel_on_a_small_render_is_not_taken_for_the_card(panel):
+    """A card with a tall coloured panel down its left side (the logo on it), sent as a
+    400 x 244 picture with a thin light margin: the panel's edges are the sharpest in the
+    image, the card's own against the margin barely show. Cropping to the panel would throw
+    the text away; the card's text has to stay in."""
+    card = np.full((222, 372, 3), 246, np.uint8)  # paper a shade off the white margin
+    for y, text in zip(
+        (50, 70, 100, 160, 175, 190, 205),
+        (
+            "Senior Consultant",
+            "Technology Center",
+            "Kei TSUJI",
+            "Astelle Kaikan 6F",
+            "TEL +81 87 228 6304",
+            "Cell +81 90 8271 9400",
+            "k-tsuji@hokuto.co.jp",
+        ),
+        strict=True,
+    ):
+        scale = 0.7 if y == 100 else 0.4
+        cv2.putText(card, text, (120, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (60, 60, 60), 1)
+    cv2.rectangle(card, (0, 0), (100, 221), panel, -1)
+    cv2.circle(card, (50, 70), 18, (250, 250, 250), -1)
+    img = np.full((244, 400, 3), 252, np.uint8)
+    img[11:233, 14:386] = card
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    data = _jpeg(Image.fromarray(img[..., ::-1].copy()), quality=80)
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    quads = imaging.find_card_quads(bgr)
+    for quad in quads:  # the whole frame (no quad), or a quad around the card's text
+        x, y, w, h = cv2.boundingRect(quad.astype(np.float32))
+        assert x < 20 and x + w > 380, (x, w)
+    # and the cleaned card keeps the text
+    (cleaned,) = imaging.clean(data, "small.jpg", Settings())
+    assert cleaned.image.shape[1] / cleaned.image.shape[0] > 1.4
