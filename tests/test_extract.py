@@ -784,3 +784,24 @@ def test_an_address_without_its_block_grammar_is_flagged(address, flagged):
     expected = address.replace("412612", "4-26-2")
     assert got is not None and got.replace(" ", "") == expected.replace(" ", "")
     assert (fields.confidences()["address"] < CHECK_BELOW) == flagged
+
+
+@pytest.mark.parametrize(
+    ("name", "reading", "flagged"),
+    [
+        # the card may print 山﨑, 𠮷田, 髙橋, 渡邉: the reading fits either form, so the
+        # owner checks the name against the card
+        ("山崎 美咲", "ヤマザキ ミサキ", True),
+        ("吉田 慧", "ヨシダ ケイ", True),
+        ("高橋 健一", "タカハシ ケンイチ", True),
+        ("渡辺 大輝", "ワタナベ ダイキ", True),
+        ("濱田 和彦", "ハマダ カズヒコ", True),
+        # no such kanji: a name that reads as printed stays sure
+        ("中島 蓮", "ナカジマ レン", False),
+        ("佐藤 悠斗", "サトウ ユウト", False),
+    ],
+)
+def test_a_name_with_a_kanji_cards_print_in_a_variant_form_is_flagged(name, reading, flagged):
+    got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (name, 70), (reading, 25)]))
+    assert got.name.value == name
+    assert (got.name.confidence < 0.8) is flagged

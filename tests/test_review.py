@@ -69,6 +69,7 @@ def test_the_form_is_prefilled_and_marks_unsure_fields():
     assert props["met_on"]["default"] == "2026-11-20"
     assert props["email"]["title"] == "⚠ 要確認 E-mail"  # confidence 0.5
     assert props["name"]["title"] == "氏名 Name"
+    assert "description" not in props["name"]  # 山田 太郎: no kanji with a variant form
     assert props["purpose"]["title"].startswith("目的")
     # no type switches: every field is one plain type (dates: a string the UI picks a date for)
     for key, prop in props.items():
@@ -125,6 +126,22 @@ def test_run_name_reads_as_a_queue():
     # sorting by name is oldest first
     names = [run_name(_contact(id=i)) for i in (12, 9, 101)]
     assert sorted(names) == [run_name(_contact(id=i)) for i in (9, 12, 101)]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("山崎 美咲", "崎 → 﨑"),
+        ("渡辺 大輝", "辺 → 邉・邊"),
+        ("吉田 高志", "吉 → 𠮷、高 → 髙"),
+    ],
+)
+def test_the_form_names_the_variant_forms_a_name_may_be_printed_in(name, shown):
+    contact = _contact()
+    contact.fields["name"] = name
+    props = review_model(contact).model_json_schema()["properties"]
+    assert shown in props["name"]["description"]
+    assert "異体字" in props["name"]["description"]
 
 
 def test_description_shows_the_card_and_what_to_check():

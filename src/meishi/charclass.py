@@ -1,4 +1,5 @@
-"""Character classes shared by OCR and extraction, each written once.
+"""Character classes shared by OCR and extraction, each written once, and the kanji a
+name may print in a variant form OCR cannot tell apart.
 
 Each constant is the inside of a regular expression's character class: use it between
 brackets, alone or with others (``rf"[{KANJI}{KATAKANA}]"``).
@@ -21,3 +22,28 @@ POSTAL_MARKS = "〒T干テ"
 #: ... and what a 〒 read in a column gives too (a tategaki card's, or a column laid out as
 #: a line)
 POSTAL_MARKS_IN_COLUMNS = POSTAL_MARKS + "=F平亍"
+
+
+#: Kanji that names are often printed in a variant form a stroke or two apart (山﨑, 髙橋,
+#: 𠮷田, 渡邉, 濵田, 德永, 桒原): the form OCR reads → the forms the card may print. The
+#: recognisers cannot tell them apart: PP-OCR's character set has no 﨑, 𠮷 or 濵 and reads
+#: 邉 as 辺 or 邊; Tesseract's jpn has none of 﨑 𠮷 髙 德 濵 邉 桒. So a name read with one of these
+#: is left for its owner to check, with the variants named.
+NAME_VARIANTS: dict[str, str] = {
+    "崎": "﨑",
+    "吉": "𠮷",
+    "高": "髙",
+    "徳": "德",
+    "濱": "濵",
+    "浜": "濵",
+    "辺": "邉邊",
+    "邊": "邉辺",
+    "邉": "邊辺",
+    "桑": "桒",
+}
+
+
+def variant_forms(name: str) -> dict[str, str]:
+    """The characters of ``name`` that may stand for a variant the card prints (see
+    :data:`NAME_VARIANTS`), with those variants: ``{"崎": "﨑"}`` for 山崎 美咲."""
+    return {c: NAME_VARIANTS[c] for c in dict.fromkeys(name) if c in NAME_VARIANTS}

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from meishi.charclass import variant_forms
 from meishi.models import (
     CHECK_BELOW,
     FIELD_NAMES,
@@ -94,7 +95,8 @@ def review_model(
         title = FIELD_TITLES[key]
         if _unsure(contact, key):
             title = f"{UNSURE} {title}"
-        fields[key] = (str, Field(defaults.get(key) or "", title=title))
+        value = str(defaults.get(key) or "")
+        fields[key] = (str, Field(value, title=title, description=_variant_help(key, value)))
     form_base = type(
         "ReviewFormBase",
         (base,),
@@ -111,6 +113,16 @@ def review_model(
         __doc__="名刺の確認と、この人とつながる理由。",
         **fields,
     )
+
+
+def _variant_help(key: str, value: str) -> str | None:
+    """For a name with a kanji cards often print in a variant form (山崎 / 山﨑), the forms
+    to compare with the card: no reading tells them apart."""
+    forms = variant_forms(value) if key == "name" else {}
+    if not forms:
+        return None
+    pairs = "、".join(f"{c} → {'・'.join(v)}" for c, v in forms.items())
+    return f"異体字かもしれません ({pairs})。名刺の字と見比べてください。"
 
 
 def _unsure(contact: Contact | None, key: str) -> bool:

@@ -9,7 +9,7 @@ from typing import TypeGuard
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
-from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA
+from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA, variant_forms
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
     HIRAGANA_ONLY,
@@ -72,6 +72,8 @@ _LATIN_O_INSIDE = re.compile(r"(?<=[a-z]{2})0(?=[a-z]|-[a-z])")
 # a name that reads as the card prints it is sure; one that reads otherwise is to be checked
 _READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
 _READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
+#: a name with a kanji that may be printed in a variant form OCR cannot tell from it
+_MAY_BE_VARIANT = round(CHECK_BELOW - 0.1, 2)
 # a town name followed by four digits or more with no dash (旭町412612 for 旭町4-26-12: a
 # column's dashes read as 1s) is not a block number's grammar, unless 番地 follows
 _BARE_BLOCK = re.compile(rf"[{KANJI}ヶ](\d{{4,}})(?![\d\-]|番)")
@@ -619,6 +621,16 @@ class _Builder:
             update={"confidence": min(name.confidence, _READS_OTHERWISE)}
         )
 
+    def name_variants(self) -> None:
+        """A name with a kanji that cards often print in a variant form (崎 for 﨑, 吉 for
+        𠮷, 辺 for 邉: :data:`meishi.charclass.NAME_VARIANTS`) is flagged for its owner to check: no
+        recogniser here tells them apart, and a reading printed on the card fits both."""
+        name = self.out.get("name")
+        if name is not None and variant_forms(name.value):
+            self.out["name"] = name.model_copy(
+                update={"confidence": min(name.confidence, _MAY_BE_VARIANT)}
+            )
+
     def mend_kana(self, family: str, given: str, latin: list[list[str]]) -> None:
         """The kana line mended to the name's reading when the card's romaji or e-mail
         confirms that reading and OCR's kana is a character or so off it (a dakuten lost:
@@ -659,6 +671,7 @@ class _Builder:
         self.person()
         self.roman()
         self.name_by_reading()
+        self.name_variants()
         return CardFields(**self.out)
 
 
