@@ -723,6 +723,20 @@ def test_a_rule_read_as_a_mark_inside_a_japanese_address_is_dropped(line, addres
     assert got["address"] == address
 
 
+@pytest.mark.parametrize(
+    ("line", "address"),
+    [
+        ("愛知県名古屋市中村区則武3丁日19-16", "愛知県名古屋市中村区則武3丁目19-16"),
+        ("香川県高松市丸の内6丁月27-26銀杏ビル207", "香川県高松市丸の内6丁目27-26銀杏ビル207"),
+        ("東京都港区芝五丁曰2-1", "東京都港区芝五丁目2-1"),
+        ("大阪府大阪市北区天満1丁日", "大阪府大阪市北区天満1丁目"),
+    ],
+)
+def test_a_chome_whose_me_was_read_as_another_glyph_is_mended(line, address):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), (line, 30)])).values()
+    assert got["address"] == address
+
+
 @pytest.mark.parametrize("label", ["携帯電話", "携帯", "MOBILE", "Mobile"])
 def test_a_phone_label_on_the_names_row_is_no_part_of_the_name(label):
     line = f"中島 亮 TEL022-432-3812{label}080-2128-9157"

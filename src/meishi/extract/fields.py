@@ -64,6 +64,9 @@ _PHONE_LABEL_LEFT = re.compile(
 )
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
+# 丁目 with its 目 read as 日, 曰 or 月 (a stroke lost or run together), between the numbers of
+# an address's blocks or at its end, where no other word can stand
+_CHOME = re.compile(r"(?<=[0-9一二三四五六七八九十])丁[日曰月](?=[0-9\s]|$)")
 # a romaji word's O read as 0 (0samu, 0saka, 3-17-10 0saki), or as 0 and O both (0Okada): no
 # number runs into a word but an ordinal's (10th)
 _LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
@@ -216,7 +219,7 @@ class _Builder:
             r"(?<=\d)\s*[,'’.、・~\-]{1,3}\s*(?=\d)", "-", " ".join(t for t in texts if t)
         )
         # a rule or an edge read as a mark inside a Japanese address, which has none (タワー/7階)
-        value = _RULE_MARK.sub("", value)
+        value = _CHOME.sub("丁目", _RULE_MARK.sub("", value))
         value = places.mend_head(_mend_floor(value))
         barred = _barred_block(value)
         if barred is not None:  # a tategaki card's vertical bars read as 1s
