@@ -737,6 +737,24 @@ def test_a_chome_whose_me_was_read_as_another_glyph_is_mended(line, address):
     assert got["address"] == address
 
 
+@pytest.mark.parametrize(
+    ("digits", "after", "postal"),
+    [
+        # a tategaki 〒 column read without its mark, the bar between the groups as a 1
+        ("30513385", "茨城県つくば市研究学園9-8-23", "305-3385"),
+        # ... or lost
+        ("3053385", "茨城県つくば市研究学園9-8-23", "305-3385"),
+        # eight digits with no 1 where the bar stands are no postal code
+        ("30523385", "茨城県つくば市研究学園9-8-23", None),
+        # nor are seven digits the address does not follow
+        ("3053385", "株式会社ミドリ精機", None),
+    ],
+)
+def test_a_postal_code_without_its_mark_on_a_line_of_its_own(digits, after, postal):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), (digits, 30), (after, 30)])).values()
+    assert got["postal_code"] == postal
+
+
 @pytest.mark.parametrize("label", ["携帯電話", "携帯", "MOBILE", "Mobile"])
 def test_a_phone_label_on_the_names_row_is_no_part_of_the_name(label):
     line = f"中島 亮 TEL022-432-3812{label}080-2128-9157"

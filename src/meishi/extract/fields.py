@@ -64,6 +64,8 @@ _PHONE_LABEL_LEFT = re.compile(
 )
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
+# a postal code's digits alone on a line, the dash between its groups lost or read as a 1
+_BARE_POSTAL = re.compile(r"^\s*(\d{3})1?(\d{4})\s*$")
 # 丁目 with its 目 read as 日, 曰 or 月 (a stroke lost or run together), between the numbers of
 # an address's blocks or at its end, where no other word can stand
 _CHOME = re.compile(r"(?<=[0-9一二三四五六七八九十])丁[日曰月](?=[0-9\s]|$)")
@@ -297,6 +299,23 @@ class _Builder:
             if ln is not line and not ln.used and self._next(ln) is line:
                 return ln
         return None
+
+    def postal_without_mark(self) -> None:
+        """A line of nothing but a postal code's seven digits, its 〒 lost (a tategaki card's
+        column, read without its mark) and its dash lost or read as a 1, is the postal
+        code where the address follows it at once: the line after it starts with a known
+        place. Eight digits are a postal code only with a 1 in fourth place (the bar)."""
+        if "postal_code" in self.out:
+            return
+        for ln in self.lines:
+            # (a line of digits alone keeps no ``rest``: take its text, if nothing took it)
+            m = _BARE_POSTAL.match(ln.text) if not (ln.used or ln.taken or ln.rest) else None
+            nxt = self._next(ln) if m else None
+            if m and nxt is not None and places.starts_with_place(nxt.rest.lstrip()):
+                self.put("postal_code", f"{m.group(1)}-{m.group(2)}", ln, 0.9)
+                ln.rest = ""
+                ln.taken.append("postal")
+                return
 
     def _next(self, line: Line) -> Line | None:
         """The line that continues ``line``: just below it (or, in a vertical column, just
@@ -667,6 +686,7 @@ class _Builder:
 
     def build(self) -> CardFields:
         self.contact_items()
+        self.postal_without_mark()
         self.agree_domains()
         self.address()
         self.company()
