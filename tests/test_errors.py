@@ -80,12 +80,16 @@ def _env(**env: str) -> Callable[[Path], tuple[Path, dict[str, str], Path | None
     return prepare
 
 
-def _config(text: str | None) -> Callable[[Path], tuple[Path, dict[str, str], Path | None]]:
+def _config(
+    text: str | bytes | None,
+) -> Callable[[Path], tuple[Path, dict[str, str], Path | None]]:
     def prepare(tmp: Path) -> tuple[Path, dict[str, str], Path | None]:
         home, _, _ = _plain(tmp)
         config = tmp / "config.toml"
         if text is None:
             config.mkdir()
+        elif isinstance(text, bytes):
+            config.write_bytes(text)
         else:
             config.write_text(text, encoding="utf-8")
         return home, {}, config
@@ -121,6 +125,13 @@ CASES: list[Case] = [
         ["contacts"],
         5,
         r"error: the config file .*config\.toml is not valid TOML: .+",
+    ),
+    (
+        "config.toml is not UTF-8",  # saved as Shift_JIS by a Windows editor
+        _config('inbox = "C:/Users/me/名刺"\n'.encode("cp932")),
+        ["contacts"],
+        5,
+        r"error: the config file .*config\.toml is not UTF-8 text: .+",
     ),
     (
         "config.toml has a wrong value",
