@@ -270,6 +270,23 @@ def test_disk_full(tmp_path):
         assert not out.exists() and sorted(p.name for p in disk.iterdir()) == ["filler", "home"]
 
 
+def test_an_edit_the_full_disk_refuses_is_4_not_usage(tmp_path):
+    """The store opens, then the edit's own write finds the disk full: the database failed
+    (4, with the hint), not the user's FIELD=VALUE (2)."""
+    with _tmpfs(tmp_path / "disk", "2m") as disk:
+        home = disk / "home"
+        _book(home)
+        _fill(disk)
+        with (disk / "filler").open("r+b") as fh:  # room to open the store, not to write
+            fh.truncate(fh.seek(0, os.SEEK_END) - 64 * 1024)
+        edit = _meishi(home, "contacts", "edit", "1", "title=" + "部長" * 20000)
+        assert edit.returncode == 4, edit.stderr
+        assert _one_line(edit) == (
+            "error: could not edit contact #1: database or disk is full — check the free "
+            "space on its disk"
+        )
+
+
 def test_read_only_database(tmp_path):
     with _tmpfs(tmp_path / "disk", "4m") as disk:
         home = disk / "home"
