@@ -388,3 +388,24 @@ def test_a_crash_is_not_exit_1(settings, monkeypatch):
     )
     verbose = runner.invoke(app, ["--verbose", "contacts"])
     assert verbose.exit_code == 6 and "Traceback" in verbose.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["contacts"], ["export", "-f", "csv"]])
+def test_output_to_a_full_disk_is_one_line_and_4(tmp_path, args):
+    """Standard output on a full disk (here /dev/full): the same line and code for what
+    click prints while it reads the arguments (--version, --help) as for a command."""
+    _book(tmp_path / "home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEISHI_", "PREFECT_"))}
+    env.update(MEISHI_HOME=str(tmp_path / "home"), MEISHI_CONFIG=str(tmp_path / "none.toml"))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "meishi.cli", *args],
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 4, done.stderr
+    assert _one_line(done) == "error: No space left on device — check the free space on its disk"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -39,6 +40,17 @@ if TYPE_CHECKING:
 class _OneLineErrors(TyperGroup):
     """No traceback reaches the user: an error a command did not handle becomes one line and
     the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """click prints --help and --version while it reads the arguments, before
+        :meth:`invoke`: standard output on a full disk is one line and 4 there too."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # a closed pipe (| head): click's own quiet exit
+                raise
+            code, line = exitcodes.classify(exc)
+            raise _fail(line, code) from exc
 
     def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors click)
         try:
