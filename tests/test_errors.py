@@ -170,6 +170,15 @@ CASES: list[Case] = [
         r"\d+/meishi: connection failed: .*Connection refused",
     ),
     (
+        "PostgreSQL URL without psycopg",  # SQLAlchemy's postgresql:// means psycopg2
+        _env(MEISHI_DATABASE_URL="postgresql://meishi:s3cret@127.0.0.1:{port}/meishi"),
+        ["contacts"],
+        5,
+        r"error: MEISHI_DATABASE_URL postgresql://meishi:\*\*\*@127\.0\.0\.1:\d+/meishi: its "
+        r"driver psycopg2 is not installed; meishi talks to PostgreSQL with psycopg 3: "
+        r"postgresql\+psycopg://USER@HOST/DATABASE",
+    ),
+    (
         "an id past the database's range",
         _plain,
         ["contacts", "show", "99999999999999999999999"],
