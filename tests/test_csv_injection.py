@@ -115,3 +115,34 @@ def test_notes_reach_the_csv_as_text(reviewed):
     assert excel.endswith(": " + DDE) and excel[:4].isdigit()
     google = _rows([], "utf-8")["Notes"]
     assert google.startswith("目的 Purpose: +1 物流の相談") and DDE in google
+
+
+#: what a Japanese input method may type at the start of a cell (a Mac writes − U+2212 for
+#: the full-width minus) and a CP932 file turns into a formula's start: – is written as -,
+#: − as －
+CP932_TURNS = [
+    ("company", "–2+3+cmd|' /C calc'!A0", "Organization Name", "会社名"),
+    ("title", "−1+cmd|' /C calc'!A0", "Organization Title", "役職"),
+    ("next_action", "–1+1", None, "次のアクション"),
+]
+
+
+@pytest.mark.parametrize(("key", "typed", "google_col", "excel_col"), CP932_TURNS)
+def test_a_cp932_csv_neutralises_what_its_encoding_turns_into_a_formula(
+    settings, key, typed, google_col, excel_col
+):
+    settings.ensure_dirs()
+    store = Store(settings.db_url, settings.images_dir)
+    cid = store.add_card(card("a", name="山田 太郎"), source_name="a.jpg").contact_id
+    contact = store.get(cid)
+    fields, note = split_answer(review_model(contact)(purpose="相談", **{key: typed}))
+    store.complete(cid, fields, note, offered=contact.fields)
+    store.close()
+    cells = [(_rows(["--csv", "excel", "--encoding", "cp932"], "cp932")[excel_col], excel_col)]
+    if google_col:
+        cells.append((_rows(["--encoding", "cp932"], "cp932")[google_col], google_col))
+    for cell, column in cells:
+        assert cell.startswith("'") and cell[1:] == typed.translate({0x2013: "-", 0x2212: "－"}), (
+            column,
+            cell,
+        )

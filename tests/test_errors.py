@@ -80,12 +80,16 @@ def _env(**env: str) -> Callable[[Path], tuple[Path, dict[str, str], Path | None
     return prepare
 
 
-def _config(text: str | None) -> Callable[[Path], tuple[Path, dict[str, str], Path | None]]:
+def _config(
+    text: str | bytes | None,
+) -> Callable[[Path], tuple[Path, dict[str, str], Path | None]]:
     def prepare(tmp: Path) -> tuple[Path, dict[str, str], Path | None]:
         home, _, _ = _plain(tmp)
         config = tmp / "config.toml"
         if text is None:
             config.mkdir()
+        elif isinstance(text, bytes):
+            config.write_bytes(text)
         else:
             config.write_text(text, encoding="utf-8")
         return home, {}, config
@@ -123,6 +127,13 @@ CASES: list[Case] = [
         r"error: the config file .*config\.toml is not valid TOML: .+",
     ),
     (
+        "config.toml is not UTF-8",  # saved as Shift_JIS by a Windows editor
+        _config('inbox = "C:/Users/me/名刺"\n'.encode("cp932")),
+        ["contacts"],
+        5,
+        r"error: the config file .*config\.toml is not UTF-8 text: .+",
+    ),
+    (
         "config.toml has a wrong value",
         _config('workers = "two"\n'),
         ["contacts"],
@@ -157,6 +168,15 @@ CASES: list[Case] = [
         4,
         r"error: cannot open the contact store postgresql\+psycopg://meishi:\*\*\*@127\.0\.0\.1:"
         r"\d+/meishi: connection failed: .*Connection refused",
+    ),
+    (
+        "PostgreSQL URL without psycopg",  # SQLAlchemy's postgresql:// means psycopg2
+        _env(MEISHI_DATABASE_URL="postgresql://meishi:s3cret@127.0.0.1:{port}/meishi"),
+        ["contacts"],
+        5,
+        r"error: MEISHI_DATABASE_URL postgresql://meishi:\*\*\*@127\.0\.0\.1:\d+/meishi: its "
+        r"driver psycopg2 is not installed; meishi talks to PostgreSQL with psycopg 3: "
+        r"postgresql\+psycopg://USER@HOST/DATABASE",
     ),
     (
         "an id past the database's range",
@@ -257,6 +277,23 @@ def test_disk_full(tmp_path):
         assert export.returncode == 4, export.stderr
         assert _one_line(export) == f"error: cannot write {out}: No space left on device"
         assert not out.exists() and sorted(p.name for p in disk.iterdir()) == ["filler", "home"]
+
+
+def test_an_edit_the_full_disk_refuses_is_4_not_usage(tmp_path):
+    """The store opens, then the edit's own write finds the disk full: the database failed
+    (4, with the hint), not the user's FIELD=VALUE (2)."""
+    with _tmpfs(tmp_path / "disk", "2m") as disk:
+        home = disk / "home"
+        _book(home)
+        _fill(disk)
+        with (disk / "filler").open("r+b") as fh:  # room to open the store, not to write
+            fh.truncate(fh.seek(0, os.SEEK_END) - 64 * 1024)
+        edit = _meishi(home, "contacts", "edit", "1", "title=" + "部長" * 20000)
+        assert edit.returncode == 4, edit.stderr
+        assert _one_line(edit) == (
+            "error: could not edit contact #1: database or disk is full — check the free "
+            "space on its disk"
+        )
 
 
 def test_read_only_database(tmp_path):
@@ -360,3 +397,24 @@ def test_a_crash_is_not_exit_1(settings, monkeypatch):
     )
     verbose = runner.invoke(app, ["--verbose", "contacts"])
     assert verbose.exit_code == 6 and "Traceback" in verbose.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["contacts"], ["export", "-f", "csv"]])
+def test_output_to_a_full_disk_is_one_line_and_4(tmp_path, args):
+    """Standard output on a full disk (here /dev/full): the same line and code for what
+    click prints while it reads the arguments (--version, --help) as for a command."""
+    _book(tmp_path / "home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEISHI_", "PREFECT_"))}
+    env.update(MEISHI_HOME=str(tmp_path / "home"), MEISHI_CONFIG=str(tmp_path / "none.toml"))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "meishi.cli", *args],
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 4, done.stderr
+    assert _one_line(done) == "error: No space left on device — check the free space on its disk"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from meishi import __version__, exitcodes, tables
@@ -38,6 +40,17 @@ if TYPE_CHECKING:
 class _OneLineErrors(TyperGroup):
     """No traceback reaches the user: an error a command did not handle becomes one line and
     the exit code :mod:`meishi.exitcodes` gives it (a crash is 6, never 1)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """click prints --help and --version while it reads the arguments, before
+        :meth:`invoke`: standard output on a full disk is one line and 4 there too."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # a closed pipe (| head): click's own quiet exit
+                raise
+            code, line = exitcodes.classify(exc)
+            raise _fail(line, code) from exc
 
     def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors click)
         try:
@@ -109,6 +122,16 @@ def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
         f"[red]error:[/red] {escape(exitcodes.one_line(message))}", highlight=False, soft_wrap=True
     )
     return typer.Exit(code)
+
+
+def _refused(exc: MeishiError) -> typer.Exit:
+    """What the store refused: the user's value or card (2), unless the database itself
+    failed under the command (read-only, full, unreachable: 4, as :mod:`meishi.exitcodes`
+    says for every command)."""
+    if isinstance(exc.__cause__, SQLAlchemyError | OSError):
+        code, line = exitcodes.classify(exc)
+        return _fail(line, code)
+    return _fail(exc.message, 2)
 
 
 def _progress() -> Progress:
@@ -650,7 +673,7 @@ def contacts_edit(
         before = store.changes(contact_id)
         store.edit(contact_id, changes)
     except MeishiError as exc:
-        raise _fail(exc.message, 2) from exc
+        raise _refused(exc) from exc
     after = store.changes(contact_id)
     if len(after) == len(before):
         out.print(f"#{contact_id}: nothing changed")
@@ -717,7 +740,7 @@ def contacts_unmerge(
     try:
         new = store.unmerge(card_id)
     except MeishiError as exc:
-        raise _fail(exc.message, 2) from exc
+        raise _refused(exc) from exc
     out.print(
         f"card {card_id} is now contact #{new.id} "
         f"({new.fields.get('name') or '?'}), waiting for its review.",

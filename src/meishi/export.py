@@ -688,11 +688,20 @@ def safe_cell(value: str, phone: bool = False) -> str:
     number nobody can dial. The Excel CSV quotes it like any other cell: Excel would
     otherwise compute ``+81-3-1234-5678`` into -6834, and ``'+81-3-1234-5678`` still reads.
     """
-    if not value.startswith(FORMULA_STARTS):
+    if not _formula_start(value):
         return value
     if phone and _PHONE_CELL.fullmatch(value):
         return value
     return "'" + value
+
+
+def _formula_start(value: str) -> bool:
+    """Whether ``value`` starts like a formula, as typed or as a CP932 file writes it (an
+    en dash – becomes -, a minus sign − becomes －: see :func:`encode_text`)."""
+    if value.startswith(FORMULA_STARTS):
+        return True
+    head, lost = encode_text(value[:1], "cp932")
+    return not lost and head.decode("cp932").startswith(FORMULA_STARTS)
 
 
 def _safe_row(row: dict[str, str], phones: frozenset[str]) -> dict[str, str]:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import warnings
+from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
 
@@ -58,10 +59,19 @@ def decode_pages(
     data: bytes, source: str, settings: Settings
 ) -> list[tuple[np.ndarray, datetime | None]]:
     """Decode a file to BGR pages: one for an image, each page of a PDF."""
+    return list(iter_pages(data, source, settings))
+
+
+def iter_pages(
+    data: bytes, source: str, settings: Settings
+) -> Iterator[tuple[np.ndarray, datetime | None]]:
+    """The BGR pages of a file, each decoded when it is asked for: a PDF of many big pages
+    (a few KB can hold 50 pages of 60 MP each) never has them all in memory at once."""
     _check_file_size(data, source, settings)
     if data[:5] == b"%PDF-":
-        return _pdf_pages(data, source, settings)
-    return [decode(data, source, settings)]
+        yield from _pdf_pages(data, source, settings)
+    else:
+        yield decode(data, source, settings)
 
 
 def decode(data: bytes, source: str, settings: Settings) -> tuple[np.ndarray, datetime | None]:
@@ -172,9 +182,9 @@ NOISE_MAX_CORRELATION = 0.3
 
 def _pdf_pages(
     data: bytes, source: str, settings: Settings
-) -> list[tuple[np.ndarray, datetime | None]]:
+) -> Iterator[tuple[np.ndarray, datetime | None]]:
     """Each page of a PDF rendered at :data:`PDF_DPI` (less for a page so big it would pass
-    ``MEISHI_MAX_PIXELS``)."""
+    ``MEISHI_MAX_PIXELS``), one at a time."""
     import pypdfium2 as pdfium
 
     try:
@@ -193,7 +203,6 @@ def _pdf_pages(
                 f"{MAX_PDF_PAGES} pages"
             )
         taken_at = _pdf_date(pdf)
-        pages = []
         for i in range(n):
             page = pdf[i]
             try:
@@ -210,8 +219,10 @@ def _pdf_pages(
                 page.close()
             if min(rgb.shape[:2]) < 64:
                 raise UnreadableImageError(f"{source}: page {i + 1} of the PDF is too small")
-            pages.append((cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), taken_at))
-        return pages
+            bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+            del rgb
+            yield bgr, taken_at
+            del bgr
     except pdfium.PdfiumError as exc:
         raise UnreadableImageError(f"{source}: the PDF cannot be rendered ({exc})") from exc
     finally:
@@ -904,22 +915,31 @@ def part_sha256(file_sha256: str, part: int) -> str:
 def clean(data: bytes, source: str, settings: Settings) -> list[CardImage]:
     """Decode an image and clean each card in it (several for a flatbed scan of several
     cards), in reading order. Raises :class:`UnreadableImageError`."""
-    pages = [
-        (bgr, taken_at, find_card_quads(bgr))
-        for bgr, taken_at in decode_pages(data, source, settings)
-    ]
     sha = sha256_bytes(data)
-    if len(pages) == 1 and len(pages[0][2]) <= 1:
-        bgr, taken_at, quads = pages[0]
+    pages = iter_pages(data, source, settings)
+    bgr, taken_at = next(pages)
+    quads = find_card_quads(bgr)
+    following = next(pages, None)
+    if following is None and len(quads) <= 1:
         return [_clean_card(bgr, quads[0] if quads else None, source, sha, taken_at)]
-    # several cards: in a scan of several, or on the pages of a PDF (each page in turn)
+    # several cards: in a scan of several, or on the pages of a PDF. Each page is cut into
+    # its cards and let go before the next is rendered (a PDF may hold 50 pages of 60 MP)
+    cards: list[CardImage] = []
     none: list[np.ndarray | None] = [None]  # a page where no outline is found: the whole page
-    found = [(bgr, taken_at, q) for bgr, taken_at, quads in pages for q in (quads or none)]
-    log.info("%s: %d cards in one file", source, len(found))
-    return [
-        _clean_card(bgr, q, f"{source}#{i}", part_sha256(sha, i), taken_at, part=i)
-        for i, (bgr, taken_at, q) in enumerate(found, start=1)
-    ]
+    while True:
+        for q in quads or none:
+            part = len(cards) + 1
+            cards.append(
+                _clean_card(bgr, q, f"{source}#{part}", part_sha256(sha, part), taken_at, part)
+            )
+        del bgr
+        if following is None:
+            break
+        bgr, taken_at = following
+        quads = find_card_quads(bgr)
+        following = next(pages, None)
+    log.info("%s: %d cards in one file", source, len(cards))
+    return cards
 
 
 def _clean_card(

@@ -188,7 +188,7 @@ class Inbox:
     def claim(self, path: Path) -> Claim | None:
         rel = path.relative_to(self.root)
         lease = self.lease
-        rel = _free_name(lease.dir, rel)
+        rel = _free_name(lease.dir, utf8_name(rel))
         target = lease.dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -306,6 +306,14 @@ class Inbox:
         dest = _move(claim.path, self.root / where, claim.rel)
         _prune_empty(claim.path.parent, self.root / CLAIMED / claim.run)
         return dest
+
+
+def utf8_name(rel: Path) -> Path:
+    """``rel`` with each part a UTF-8 name. A zip or a share from Windows writes names in
+    Shift_JIS: bytes that are no UTF-8 can be neither stored, nor logged, nor shown, so the
+    claim renames them to their bytes written out (``名刺.png`` in Shift_JIS becomes
+    ``\\x96\\xbc\\x8eh.png``)."""
+    return Path(*(os.fsencode(part).decode("utf-8", "backslashreplace") for part in rel.parts))
 
 
 def fit_name(name: str, reserve: int = len(REASON_SUFFIX)) -> str:

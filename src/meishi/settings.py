@@ -122,6 +122,11 @@ def get_settings() -> Settings:
         raise SettingsError(f"invalid setting: {problems}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"the config file {path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; an editor may have saved Shift_JIS
+        raise SettingsError(
+            f"the config file {path} is not UTF-8 text: {exc.reason} at byte {exc.start}; "
+            "save it as UTF-8"
+        ) from exc
     except OSError as exc:
         raise SettingsError(f"cannot read the config file {path}: {exc.strerror}") from exc
     for name, folder in (("MEISHI_HOME", settings.home), ("MEISHI_INBOX", settings.inbox_dir)):

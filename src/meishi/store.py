@@ -49,7 +49,7 @@ from sqlalchemy.orm import (
 )
 
 from meishi import db, merge, romaji
-from meishi.errors import StoreError
+from meishi.errors import SettingsError, StoreError
 from meishi.models import (
     CHECK_BELOW,
     ENGLISH_FIELDS,
@@ -223,6 +223,11 @@ class Store:
             db.upgrade(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the contact store {url}: {exc}") from exc
+        except ImportError as exc:  # postgresql:// is SQLAlchemy's name for psycopg2
+            raise SettingsError(
+                f"MEISHI_DATABASE_URL {url}: its driver {exc.name} is not installed; meishi "
+                "talks to PostgreSQL with psycopg 3: postgresql+psycopg://USER@HOST/DATABASE"
+            ) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -161,3 +161,30 @@ def test_a_scanned_pdf_is_read_page_by_page_by_the_real_pipeline(tmp_path, setti
     assert [r.source for r in reads] == ["ScanSnap_0001.pdf#1", "ScanSnap_0001.pdf#2"]
     assert [r.fields.values()["name"] for r in reads] == ["山田 太郎", "鈴木 花子"]
     assert [r.fields.values()["tel"] for r in reads] == ["03-5210-7788", "06-4831-4415"]
+
+
+def test_a_pdf_s_pages_are_read_one_at_a_time(settings, monkeypatch):
+    """A PDF of many big pages (a few KB: 50 blank pages of 5 m x 5 m) is no memory bomb:
+    each page is rendered, cut into its cards and let go before the next one (all 50 at
+    60 MP each held at once took ~9 GB)."""
+    import gc
+    import weakref
+
+    from PIL import Image
+
+    small = settings.model_copy(update={"max_pixels": 2_000_000})
+    data = pdf([Image.new("RGB", (1000, 1000), "white")] * 8, dpi=72)
+    alive: list[weakref.ref] = []
+    held: list[int] = []
+    find = imaging.find_card_quads
+
+    def counting(bgr: np.ndarray) -> list:
+        alive.append(weakref.ref(bgr))
+        gc.collect()
+        held.append(sum(r() is not None for r in alive))
+        return find(bgr)
+
+    monkeypatch.setattr(imaging, "find_card_quads", counting)
+    cards = imaging.clean(data, "big.pdf", small)
+    assert [c.source for c in cards] == [f"big.pdf#{i}" for i in range(1, 9)]
+    assert max(held) <= 2, held  # before: all 8 pages decoded first

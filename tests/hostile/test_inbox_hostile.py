@@ -207,3 +207,28 @@ def test_claims_left_by_an_earlier_release_are_resumed(tmp_path):
     box.processed(claim)
     box.close()
     assert not list((tmp_path / CLAIMED).iterdir())
+
+
+@pytest.mark.e2e
+def test_a_name_that_is_not_utf8_is_read_not_a_crash(tmp_path):
+    """A zip or a share from Windows writes Shift_JIS names (bytes that are no UTF-8): such a
+    file is read under a name made of its bytes, and the inbox goes on."""
+    home = tmp_path / "home"
+    inbox = home / "inbox"
+    folder = os.fsencode(inbox) + b"/2026-11-20_" + "交流会".encode("cp932")
+    os.makedirs(folder)
+    with open(folder + b"/" + "名刺.png".encode("cp932"), "wb") as fh:
+        fh.write(encoded(card("山田 太郎"), "PNG"))
+    (inbox / "good.png").write_bytes(encoded(card("鈴木 花子", tel="TEL 06-4831-4415"), "PNG"))
+    done = _meishi(["ingest"], home, timeout=240)  # before: every run crashed (exit 6)
+    assert done.returncode == 0, done.stderr
+    assert "山田" in done.stdout and "鈴木" in done.stdout
+    stored = sorted(
+        str(p.relative_to(inbox / PROCESSED)) for p in (inbox / PROCESSED).rglob("*.png")
+    )
+    # each byte that is no UTF-8 written out (F0 97 AC 89 of 交流会 happen to be UTF-8)
+    as_bytes = ("2026-11-20_" + "交流会").encode("cp932").decode("utf-8", "backslashreplace")
+    assert stored == [f"{as_bytes}/\\x96\\xbc\\x8eh.png", "good.png"]
+    assert not [p for p in (inbox / CLAIMED).rglob("*") if p.is_file()]
+    again = _meishi(["ingest"], home, timeout=240)
+    assert again.returncode == 0, again.stderr
