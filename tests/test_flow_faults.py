@@ -115,3 +115,38 @@ def test_reminder_flow_publishes_the_faceless_list(settings):
     store.add_card(_read("9" * 64), source_name="a.jpg")
     assert reminder(older_than_days=0) == 1
     assert reminder(older_than_days=3) == 0
+
+
+def test_the_same_file_twice_in_one_drop_shares_the_first_ones_contact(settings, monkeypatch):
+    from meishi_flows.ingest import ingest
+
+    settings.ensure_dirs()
+    _card(settings.inbox_dir / "a.png", "山田 太郎")
+    (settings.inbox_dir / "b.png").write_bytes((settings.inbox_dir / "a.png").read_bytes())
+    monkeypatch.setattr(pipeline, "get_reader", lambda *a, **k: as_reader(TesseractEngine()))
+    report = ingest()
+    by = {r.source: r for r in report.rows}
+    assert by["a.png"].status == "stored"
+    assert by["b.png"].status == "duplicate"
+    assert by["b.png"].contact_id == by["a.png"].contact_id is not None
+    assert (settings.inbox_dir / "processed" / "b.png").exists()
+
+
+def test_a_bad_file_dropped_twice_is_quarantined_twice(settings):
+    """The copy of an unreadable file is not 'already stored': both go to failed/."""
+    from meishi_flows.ingest import ingest
+
+    settings.ensure_dirs()
+    for name in ("x.png", "y.png"):
+        (settings.inbox_dir / name).write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
+    report = ingest()
+    assert sorted((r.source, r.status) for r in report.rows) == [
+        ("x.png", "failed"),
+        ("y.png", "failed"),
+    ]
+    failed = settings.inbox_dir / "failed"
+    assert (failed / "x.png").exists() and (failed / "y.png").exists()
+    assert "the same file as x.png" in (failed / "y.png.reason.txt").read_text()
+    assert not (settings.inbox_dir / "processed").exists() or not any(
+        (settings.inbox_dir / "processed").iterdir()
+    )

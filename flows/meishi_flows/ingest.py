@@ -74,7 +74,8 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
     try:
         claims = box.claim_all()  # this run's own claims: no other live run touches them
         logger.info("%d new card(s) in %s", len(claims), box.root)
-        in_batch: set[str] = set()
+        in_batch: dict[str, Claim] = {}  # a scan's content -> its first file in this batch
+        twins: list[tuple[Claim, Claim]] = []  # (a later copy, the first), settled after it
         for claim in claims:
             try:
                 sha = claim.sha256(limit=settings.max_file_bytes)
@@ -93,11 +94,14 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             # the same scan of one card again; a scan of several is read again and each of its
             # cards is known by its own identity (a crash between two of them loses none)
             known = store.card_contact(sha)
-            if known is not None or sha in in_batch:
+            if known is not None:
                 box.processed(claim)
                 rows.append(IngestRow(source=str(claim.rel), status="duplicate", contact_id=known))
                 continue
-            in_batch.add(sha)
+            if sha in in_batch:  # the same file twice in one drop: it shares its first's fate
+                twins.append((claim, in_batch[sha]))
+                continue
+            in_batch[sha] = claim
             to_read.append(claim)
 
         def top_up() -> None:  # only as many scans in hand as workers: a stop leaves the rest
@@ -116,6 +120,7 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             _forget(fut)
         for claim in to_read:  # stopped (Ctrl-C): back to the inbox unread, for the next run
             box.release(claim)
+        rows.extend(_settle_twins(twins, {c.rel for c in to_read}, rows, box, logger))
         if start_reviews:  # after the batch, so both sides of a card are in the review
             for row in rows:
                 if row.status == "stored" and row.contact_id is not None:
@@ -138,6 +143,39 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             description="Cards read by this ingest run",
         )
     return report
+
+
+def _settle_twins(
+    twins: list[tuple[Claim, Claim]],
+    unread: set[Path],
+    rows: list[IngestRow],
+    box: Inbox,
+    logger: Any,
+) -> list[IngestRow]:
+    """A copy of a file read earlier in this batch goes where its first went: processed as
+    known if the first was stored, quarantined with the first's reason if it could not be read,
+    back to the inbox if the run stopped before reading it."""
+    out = []
+    for twin, first in twins:
+        source = str(twin.rel)
+        if first.rel in unread:
+            box.release(twin)
+            continue
+        name = str(first.rel)
+        of_first = [r for r in rows if r.source == name or r.source.startswith(name + "#")]
+        stored = [r for r in of_first if r.status != "failed"]
+        if stored:
+            box.processed(twin)
+            out.append(
+                IngestRow(source=source, status="duplicate", contact_id=stored[0].contact_id)
+            )
+            continue
+        why = of_first[0].error if of_first else "it was not read"
+        reason = f"duplicate: the same file as {first.rel}, which could not be read: {why}"
+        dest = box.failed(twin, reason)
+        logger.warning("%s quarantined: %s", source, reason)
+        out.append(IngestRow(source=source, status="failed", error=reason, moved_to=str(dest)))
+    return out
 
 
 def _forget(fut: Any) -> None:
