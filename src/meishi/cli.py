@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +29,7 @@ from meishi.errors import MeishiError, MissingDependencyError
 from meishi.models import CHECK_BELOW, FIELD_TITLES, Contact, ContactStatus
 from meishi.settings import get_settings
 from meishi.store import Store
-from meishi.tables import Column
+from meishi.tables import Column, escape
 
 if TYPE_CHECKING:
     from meishi.evaluate import Comparison, EvalRun
@@ -309,13 +308,13 @@ def _run_ingest(inbox: Path | None) -> None:
             out.print(f"[red]quarantined[/red] {escape(f'{moved}: {why}')}", highlight=False)
         elif r.status == "merged":
             out.print(
-                f"[cyan]{Path(r.source).name}[/cyan] joined contact #{r.contact_id}: "
+                f"[cyan]{escape(Path(r.source).name)}[/cyan] joined contact #{r.contact_id}: "
                 f"{r.merged_because}",
                 highlight=False,
             )
         elif r.candidates:
             out.print(
-                f"[yellow]{Path(r.source).name}[/yellow] (#{r.contact_id}) may be the same "
+                f"[yellow]{escape(Path(r.source).name)}[/yellow] (#{r.contact_id}) may be the same "
                 f"person as {', '.join(f'#{c}' for c in r.candidates)}: the review asks.",
                 highlight=False,
             )

@@ -10,11 +10,13 @@ only when it is wider than the terminal itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from rich.console import Console
+from rich.markup import escape as _escape_markup
 from rich.measure import Measurement
 from rich.table import Table
 
@@ -22,6 +24,19 @@ from rich.table import Table
 _UNBOUNDED = 100_000
 #: the width a column of free text is counted at when deciding which columns fit
 TEXT_WIDTH = 24
+
+
+#: what must not reach a terminal as it is: control characters (ESC sequences, newlines and
+#: bells in a file name) and the marks that reverse text's direction (U+202E shows
+#: "gpj.exe" as "exe.jpg")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """``text`` as it is, for printing through rich: its markup escaped and each character that
+    would act on the terminal written as its escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    visible = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return _escape_markup(visible)
 
 
 @dataclass(frozen=True)

@@ -232,3 +232,20 @@ def test_a_name_that_is_not_utf8_is_read_not_a_crash(tmp_path):
     assert not [p for p in (inbox / CLAIMED).rglob("*") if p.is_file()]
     again = _meishi(["ingest"], home, timeout=240)
     assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.e2e
+def test_a_file_name_cannot_write_to_the_terminal(tmp_path):
+    """A name may hold ESC sequences (clear the screen, set the title), a newline or a
+    right-to-left override: meishi ingest shows them as escapes, never sends them raw."""
+    home = tmp_path / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    name = "\x1b]0;pwned\x07a\x1b[2J\nb\u202egnp.exe.png"
+    (inbox / name).write_bytes(b"not an image at all")
+    done = _meishi(["ingest"], home, timeout=240, COLUMNS="200")
+    assert done.returncode == 1, done.stderr  # the file is quarantined
+    assert (inbox / FAILED / name).exists()
+    shown = done.stdout + done.stderr
+    assert not any(c in shown for c in "\x1b\x07\u202e"), repr(shown)
+    assert "\\x1b]0;pwned\\x07a\\x1b[2J\\nb\\u202egnp.exe.png" in shown, shown
