@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import stat
 
+from sqlalchemy import text
+
 from meishi.extract.fields import extract_fields, lines_for_test
 from meishi.models import CardRead, ContactStatus
 from meishi.store import Store
@@ -61,3 +63,29 @@ def test_data_files_are_private(settings):
     for p in (db, image):
         assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, p
     assert stat.S_IMODE(settings.home.stat().st_mode) == 0o700
+
+
+def test_a_moved_data_folder_keeps_its_card_images(tmp_path):
+    """The database names each image by its file, not by where the data folder was: a folder
+    moved, restored from a backup or synced to another machine still shows every card
+    (rows of earlier versions, holding the old absolute path, too)."""
+    old = tmp_path / "old"
+    store = Store(f"sqlite:///{old / 'meishi.db'}", old / "images")
+    a = store.add_card(_read("a" * 64), source_name="a.jpg").contact_id
+    b = store.add_card(_read("b" * 64, "佐藤 花子"), source_name="b.jpg").contact_id
+    with store.engine.begin() as conn:  # as an earlier version wrote it
+        conn.execute(
+            text("UPDATE cards SET image_path = :p WHERE contact_id = :c"),
+            {"p": str(old / "images" / f"{'b' * 64}.png"), "c": b},
+        )
+    store.close()
+    new = tmp_path / "new"
+    old.rename(new)
+    moved = Store(f"sqlite:///{new / 'meishi.db'}", new / "images")
+    for contact_id in (a, b):
+        image = moved.get(contact_id).image_path
+        assert image is not None and image.parent == new / "images"
+        assert image.read_bytes() == b"\x89PNG fake"
+    assert moved.delete(a) == [new / "images" / f"{'a' * 64}.png"]
+    assert not (new / "images" / f"{'a' * 64}.png").exists()
+    moved.close()

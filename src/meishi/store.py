@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jaconv
@@ -281,7 +281,7 @@ class Store:
         card = CardRow(
             sha256=read.sha256,
             source_name=source_name,
-            image_path=str(image_path),
+            image_path=image_path.name,  # in images_dir, wherever the data folder moves
             ocr_text=read.ocr.text,
             orientation=read.ocr.orientation,
             rotation=read.ocr.rotation,
@@ -537,7 +537,7 @@ class Store:
                 notes=row.notes,
                 cards=[c.source_name for c in row.cards],
             )
-            images = [Path(c.image_path) for c in row.cards if c.image_path]
+            images = [_image_at(self.images_dir, c.image_path) for c in row.cards]
             for h in list(row.history):
                 s.delete(h)
             for c in list(row.cards):
@@ -545,8 +545,9 @@ class Store:
             s.flush()
             s.delete(row)
         for image in images:
-            image.unlink(missing_ok=True)
-        return images
+            if image is not None:
+                image.unlink(missing_ok=True)
+        return [image for image in images if image is not None]
 
     def unmerge(self, card_id: int) -> Contact:
         """A card back to a contact of its own (a merge that was wrong): the new contact
@@ -641,12 +642,12 @@ class Store:
                 q = q.where(ContactRow.status == status.value)
             if since is not None:
                 q = q.where(ContactRow.updated_at >= since)
-            return [_to_model(s, row) for row in s.scalars(q)]
+            return [_to_model(s, row, self.images_dir) for row in s.scalars(q)]
 
     def get(self, contact_id: int) -> Contact | None:
         with self.session() as s:
             row = s.get(ContactRow, contact_id)
-            return _to_model(s, row) if row else None
+            return _to_model(s, row, self.images_dir) if row else None
 
     def faceless(self) -> list[Contact]:
         """Contacts still without a purpose note, oldest first."""
@@ -881,7 +882,13 @@ def _utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _to_model(s: Session, row: ContactRow) -> Contact:
+def _image_at(images_dir: Path, stored: str | None) -> Path | None:
+    """A card image's file: its name in the images folder. Rows written by earlier versions hold the
+    absolute path of the day, which a moved or restored data folder no longer has."""
+    return images_dir / PurePath(stored).name if stored else None
+
+
+def _to_model(s: Session, row: ContactRow, images_dir: Path) -> Contact:
     card = row.cards[0] if row.cards else None
     note = (
         PurposeNote.model_validate({k: getattr(row, k) for k in PurposeNote.model_fields})
@@ -905,7 +912,7 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
         confidence=confidence,
         source_name=card.source_name if card else "",
         sha256=card.sha256 if card else "",
-        image_path=Path(card.image_path) if card and card.image_path else None,
+        image_path=_image_at(images_dir, card.image_path) if card else None,
         met_at=row.met_at,
         created_at=_utc(row.created_at) or _now(),
         updated_at=_utc(row.updated_at),
@@ -920,7 +927,7 @@ def _to_model(s: Session, row: ContactRow) -> Contact:
                 id=c.id,
                 sha256=c.sha256,
                 source_name=c.source_name,
-                image_path=Path(c.image_path) if c.image_path else None,
+                image_path=_image_at(images_dir, c.image_path),
                 side=c.side,
                 lang=c.lang,  # str columns; pydantic checks
                 fields=c.fields or {},
