@@ -64,3 +64,28 @@ def test_export_to_a_missing_folder_is_one_line(settings, tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"error: cannot write {tmp_path / 'no' / 'x.csv'}: No such file or directory"
     ]
+
+
+def test_export_into_a_pipe_writes_into_it_and_leaves_it_a_pipe(settings, tmp_path):
+    """`-o` a FIFO (or /dev/stdout, a device): written into, never renamed over. Before, the
+    pipe was replaced by a file, and as root `-o /dev/full` replaced the device."""
+    import threading
+
+    settings.ensure_dirs()
+    store = Store(settings.db_url, settings.images_dir)
+    store.add_card(card("a", **TARO_2025), source_name="a.jpg")
+    store.close()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = runner.invoke(app, ["export", "-f", "csv", "-o", str(fifo)])
+    if reader.is_alive():  # unblock the reader if nothing was written into the pipe
+        with open(fifo, "wb"):
+            pass
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert "山田" in b"".join(got).decode("utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []

@@ -37,6 +37,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterable
@@ -794,7 +795,17 @@ def write_private(path: Path, data: bytes) -> None:
     The bytes go to a new temporary file beside it (``mkstemp``: a fresh name, ``O_EXCL``,
     0600, so a planted ``F.tmp`` or other link is never followed or truncated), are synced,
     then renamed over ``path`` (an existing link at ``path`` is replaced, not followed).
+    A device, a pipe or a terminal (``/dev/stdout``, a FIFO a program reads) is written into,
+    never replaced: a rename would put a file in its place (as root, even in ``/dev``).
     """
+    try:
+        mode = os.stat(path).st_mode  # through a link: /dev/stdout is one
+    except OSError:
+        mode = 0
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
