@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,10 @@ from meishi.settings import get_settings
 from meishi.store import Store
 from meishi_flows.queue import start_review_or_log
 from meishi_flows.stop import INGEST_STOP as STOP  # set by `meishi ingest` on Ctrl-C
+
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if os.name == "posix" else None
+if _LIBC is not None and not hasattr(_LIBC, "malloc_trim"):  # not glibc (musl, macOS)
+    _LIBC = None
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -118,6 +125,7 @@ def ingest(inbox: str | None = None, start_reviews: bool = False) -> IngestRepor
             # each result (the card image, its OCR) is let go once stored: memory stays flat
             rows.extend(_settle(fut, claim, box, store, batch, logger))
             _forget(fut)
+            _give_back()
         for claim in to_read:  # stopped (Ctrl-C): back to the inbox unread, for the next run
             box.release(claim)
         rows.extend(_settle_twins(twins, {c.rel for c in to_read}, rows, box, logger))
@@ -176,6 +184,13 @@ def _settle_twins(
         logger.warning("%s quarantined: %s", source, reason)
         out.append(IngestRow(source=source, status="failed", error=reason, moved_to=str(dest)))
     return out
+
+
+def _give_back() -> None:
+    """Hand the freed memory of a settled card back to the system (glibc keeps it in each
+    worker thread's arena otherwise, and a long batch's RSS creeps up)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _forget(fut: Any) -> None:
