@@ -50,7 +50,14 @@ def _start(args: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen
         stdout=(logs / "out.txt").open("w"),
         stderr=(logs / "err.txt").open("w"),
         start_new_session=True,  # its own process group, as a terminal gives a command
+        # with Ctrl-C live, as a terminal gives it: a test run started in the background of
+        # a script (`./run test &`) ignores SIGINT, and exec passes an ignored signal on
+        preexec_fn=_sigint_default,
     )
+
+
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupt(proc: subprocess.Popen, times: int = 1) -> float:
