@@ -10,7 +10,7 @@ import pytest
 from conftest import DEMO, truth
 from meishi.evaluate import normalise
 from meishi.models import Box
-from meishi.ocr.ppocr import _Fragment, _glyph_words, join_fragments
+from meishi.ocr.ppocr import _Fragment, _glyph_words, drop_read_twice, join_fragments
 
 
 def _glyphs(
@@ -57,6 +57,72 @@ def _frag(text: str, x: int, y: int, size: int, vertical: bool = False) -> _Frag
 def test_lines_cut_by_the_detector_are_joined(frags, expected):
     got = [f.text for f in join_fragments(frags)]
     assert sorted(got) == sorted(expected)
+
+
+def _frag_of(glyphs: list, vertical: bool = False, box: Box | None = None) -> _Fragment:
+    """A detected box (the glyphs' bounds unless given: the detector's box runs wider)."""
+    text = "".join(g[0] for g in glyphs)
+    return _Fragment(text, 0.99, box or Box.union([g[2] for g in glyphs]), vertical, glyphs)
+
+
+@pytest.mark.parametrize(
+    ("frags", "expected"),
+    [
+        # recorded (eval_139): 原田 | 日颯太, the second box starting on 田's right half
+        (
+            [
+                _frag_of(_glyphs("原田", 91, 265, 81), box=Box(x=75, y=265, w=199, h=97)),
+                _frag_of(
+                    [("日", 0.99, Box(x=219, y=259, w=70, h=106))] + _glyphs("颯太", 342, 259, 89)
+                ),
+            ],
+            ["原田", "颯太"],
+        ),
+        # a box of that one glyph goes whole (eval_120: 上田 | 日 | 真由美)
+        (
+            [
+                _frag_of(_glyphs("上田", 683, 275, 83), box=Box(x=667, y=275, w=202, h=99)),
+                _frag_of([("日", 0.99, Box(x=824, y=283, w=82, h=81))]),
+                _frag_of(_glyphs("真由美", 934, 268, 90)),
+            ],
+            ["上田", "真由美"],
+        ),
+        # tategaki: the same down a column
+        (
+            [
+                _frag_of(
+                    _glyphs("坂本", 360, 170, 95, vertical=True),
+                    vertical=True,
+                    box=Box(x=355, y=160, w=105, h=215),
+                ),
+                _frag_of(
+                    [("日", 0.99, Box(x=360, y=330, w=95, h=70))]
+                    + _glyphs("健一", 360, 420, 95, vertical=True),
+                    vertical=True,
+                ),
+            ],
+            ["坂本", "健一"],
+        ),
+        # kept: boxes that only touch, a box on the next row, a Latin word
+        (
+            [_frag_of(_glyphs("石井", 80, 250, 90)), _frag_of(_glyphs("陽介", 255, 250, 90))],
+            ["石井", "陽介"],
+        ),
+        (
+            [_frag_of(_glyphs("石井", 80, 250, 90)), _frag_of(_glyphs("イシイ", 100, 345, 40))],
+            ["石井", "イシイ"],
+        ),
+        (
+            [
+                _frag_of(_glyphs("TEL", 80, 250, 40)),
+                _frag_of([("Fax", 0.99, Box(x=150, y=250, w=60, h=40))]),
+            ],
+            ["TEL", "Fax"],
+        ),
+    ],
+)
+def test_a_glyph_read_twice_where_boxes_overlap_is_dropped(frags, expected):
+    assert [f.text for f in drop_read_twice(frags)] == expected
 
 
 @pytest.mark.parametrize(

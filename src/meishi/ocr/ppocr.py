@@ -198,7 +198,58 @@ def _fragments(out: Any) -> list[_Fragment]:
         if "".join(g[0] for g in glyphs).replace(" ", "") != text.replace(" ", ""):
             glyphs = [(text.replace(" ", ""), float(score), box)]
         frags.append(_Fragment(text, float(score), box, _is_vertical(box, text), glyphs))
-    return frags
+    return drop_read_twice(frags)
+
+
+def _span(box: Box, vertical: bool) -> tuple[int, int]:
+    """Where ``box`` lies across a line: its rows (a column's columns)."""
+    return (box.x, box.right) if vertical else (box.y, box.bottom)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def drop_read_twice(frags: list[_Fragment]) -> list[_Fragment]:
+    """At a wide gap (family | given name) the detector can cut two boxes that overlap, and
+    the second one's first glyph is then the first box's last glyph read again, often only
+    half of it (原田 | 日颯太: the right half of 田 read as 日). A glyph that begins a box and
+    lies mostly inside an earlier box on the same line is dropped (a box of that one glyph
+    with it)."""
+    out = []
+    for frag in frags:
+        first = frag.glyphs[0] if frag.glyphs else None
+        if first is None or len(first[0]) != 1 or first[0].isascii():
+            out.append(frag)
+            continue
+        g, v = first[2], frag.vertical
+        start, end = _along(g, v)
+        twice = any(
+            other is not frag
+            and other.vertical == v
+            and _along(other.box, v)[0] < start
+            and _along(other.box, v)[1] < _along(frag.box, v)[1]
+            and _overlap(_along(other.box, v), (start, end))
+            >= TUNING.read_twice_overlap * (end - start)
+            and _overlap(_span(other.box, v), _span(g, v)) >= 0.5 * min(other.size, frag.size)
+            for other in frags
+        )
+        if not twice:
+            out.append(frag)
+            continue
+        rest = frag.glyphs[1:]
+        if not rest:  # a lone glyph: all of it read twice
+            continue
+        out.append(
+            _Fragment(
+                frag.text.lstrip()[1:].lstrip(),
+                frag.score,
+                Box.union([x[2] for x in rest]),
+                v,
+                rest,
+            )
+        )
+    return out
 
 
 _BARS = frozenset("ー一-‐—−")

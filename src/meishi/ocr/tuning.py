@@ -31,6 +31,11 @@ class OcrTuning(BaseModel):
         "with bars for dashes). 0.3: dev sets 3 fields better, held-out 2, seeds 778 / 779 "
         "3 and 2 better (1 worse)",
     )
+    read_twice_overlap: float = Field(
+        0.5,
+        description="a glyph that begins a text box is a neighbour's glyph read again when "
+        "this share of it lies inside a box before it on its line",
+    )
     rec_batch: int = Field(
         1,
         description="lines the recogniser reads at once: a batch pads every line to the "
