@@ -402,6 +402,39 @@ def test_a_kana_reading_a_character_off_the_confirmed_name_is_mended(printed, ka
     assert got["name"] == "山口 秀樹" and got["name_kana"] == kana
 
 
+@pytest.mark.parametrize(
+    ("printed", "kana"),
+    [
+        # an initial confirms the family name only: UniDic reads 柚希 ユズマレ, the card
+        # prints ユズキ, and the card is right
+        ([("y.hayashi@example.co.jp", 25)], "ハヤシ ユズキ"),
+        ([("Yuzuki Hayashi", 25)], "ハヤシ ユズキ"),
+    ],
+)
+def test_an_initial_does_not_replace_the_cards_kana_with_a_guess(printed, kana):
+    got = extract_fields(
+        lines_for_test(
+            [("株式会社ミドリ精機", 40), ("林 柚希", 70), ("ハヤシ ユズキ", 25), *printed]
+        )
+    ).values()
+    assert got["name"] == "林 柚希" and got["name_kana"] == kana
+
+
+def test_an_initial_still_mends_one_glyph_in_place():
+    # s.kobayashi: UniDic's ショウタ for 翔太 puts back the small ョ OCR read full size
+    got = extract_fields(
+        lines_for_test(
+            [
+                ("株式会社ミドリ精機", 40),
+                ("小林 翔太", 70),
+                ("コバヤシ シヨウタ", 25),
+                ("s.kobayashi@example.co.jp", 25),
+            ]
+        )
+    ).values()
+    assert got["name_kana"] == "コバヤシ ショウタ"
+
+
 def test_a_romaji_name_that_names_a_prefecture_is_not_an_address():
     got = extract_fields(
         lines_for_test([("株式会社ミドリ精機", 40), ("千葉 亮", 70), ("Ryo Chiba", 25)])

@@ -662,9 +662,14 @@ class _Builder:
             return
         fam, giv = names.reading(family), names.reading(given)
         read = kana.value.replace(" ", "")
-        if read != fam + giv and Levenshtein.distance(read, fam + giv) <= (
-            1 if len(read) < 6 else 2
-        ):
+        # confirmed by an initial only (y.hayashi), UniDic's reading of the other part may
+        # be wrong (柚希: ユズマレ for ユズキ): then only one glyph is mended, in place
+        whole = names.reads_as(family, given, latin, initials=False)
+        if whole:
+            near = Levenshtein.distance(read, fam + giv) <= (1 if len(read) < 6 else 2)
+        else:
+            near = len(read) == len(fam + giv) and Hamming.distance(read, fam + giv) <= 1
+        if read != fam + giv and near:
             self.out["name_kana"] = kana.model_copy(update={"value": f"{fam} {giv}"})
 
     def agree_domains(self) -> None:

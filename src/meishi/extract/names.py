@@ -178,23 +178,26 @@ def romaji_key(text: str) -> str:
     return out
 
 
-def reads_as(family: str, given: str, printed: list[list[str]]) -> bool | None:
+def reads_as(
+    family: str, given: str, printed: list[list[str]], *, initials: bool = True
+) -> bool | None:
     """Whether a name written ``family given`` in kanji reads as the card prints it.
 
     ``printed`` holds the card's readings of the name, each as its parts in any order
     (["ニシムラ", "アオイ"], ["Aoi", "Nishimura"], the words of an e-mail's local part). The
     name reads as one when UniDic's readings of its family and given names are its two
     parts (one of them may be an initial: a.nakano) or, run together, all of it
-    (nishimuraaoi). None when UniDic knows no reading or the card prints none."""
+    (nishimuraaoi). None when UniDic knows no reading or the card prints none. With
+    ``initials=False`` an initial does not count: only a reading printed whole confirms
+    UniDic's reading of that part."""
     fam, giv = romaji_key(reading(family)), romaji_key(reading(given))
     if not fam or not giv or not printed:
         return None
     for parts in printed:
         keys = [romaji_key(p) for p in parts]
-        if sorted(keys) in (
-            sorted([fam, giv]),
-            sorted([fam, giv[0]]),
-            sorted([fam[0], giv]),
-        ) or "".join(keys) in (fam + giv, giv + fam):
+        whole = [sorted([fam, giv])]
+        if initials:
+            whole += [sorted([fam, giv[0]]), sorted([fam[0], giv])]
+        if sorted(keys) in whole or "".join(keys) in (fam + giv, giv + fam):
             return True
     return False
