@@ -159,6 +159,14 @@ def test_find_postal(line, expected):
     assert (found[0] if found else None) == expected
 
 
+@pytest.mark.parametrize("mark", ["〒", "亍", "平", "T"])
+def test_the_postal_mark_a_column_reads_goes_with_the_code(mark):
+    # a tategaki column: 〒 read as 亍, then the address, all on one line
+    line = f"{mark}900-0717沖縄県那覇市久茂地6-20-25"
+    code, start, end = contacts.find_postal(line)
+    assert (code, start, line[end:]) == ("900-0717", 0, "沖縄県那覇市久茂地6-20-25")
+
+
 @pytest.mark.parametrize(
     ("email", "other", "expected"),
     [

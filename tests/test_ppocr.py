@@ -10,7 +10,13 @@ import pytest
 from conftest import DEMO, truth
 from meishi.evaluate import normalise
 from meishi.models import Box
-from meishi.ocr.ppocr import _Fragment, _glyph_words, drop_read_twice, join_fragments
+from meishi.ocr.ppocr import (
+    _Fragment,
+    _glyph_words,
+    bars_read_as_one,
+    drop_read_twice,
+    join_fragments,
+)
 
 
 def _glyphs(
@@ -123,6 +129,62 @@ def _frag_of(glyphs: list, vertical: bool = False, box: Box | None = None) -> _F
 )
 def test_a_glyph_read_twice_where_boxes_overlap_is_dropped(frags, expected):
     assert [f.text for f in drop_read_twice(frags)] == expected
+
+
+def _column(marks: str) -> tuple[np.ndarray, list]:
+    """A white column with one mark per 40 px cell, drawn in ink: 'o' a ring (a digit),
+    '|' a plain dash down the column, '1' a digit one (a stem with a flag), '?' a stem
+    blurred wide (neither clearly); and its glyph entry as PP-OCR gives digits: one word."""
+    img = np.full((40 * len(marks) + 20, 60), 255, np.uint8)
+    for k, m in enumerate(marks):
+        top = 10 + 40 * k
+        if m == "o":
+            cv2.ellipse(img, (30, top + 16), (9, 14), 0, 0, 360, 0, 3)
+        elif m == "|":
+            cv2.rectangle(img, (28, top + 2), (31, top + 30), 0, -1)
+        elif m == "1":
+            cv2.rectangle(img, (28, top + 2), (31, top + 30), 0, -1)
+            cv2.line(img, (28, top + 3), (20, top + 11), 0, 3)
+        elif m == "?":
+            cv2.rectangle(img, (28, top + 2), (31, top + 30), 0, -1)
+            cv2.rectangle(img, (24, top + 2), (27, top + 15), 0, -1)
+    text = "".join("0" if m == "o" else "1" for m in marks)
+    box = Box(x=15, y=8, w=30, h=40 * len(marks))
+    return img, [(text, 0.99, box)]
+
+
+@pytest.mark.parametrize(
+    ("marks", "expected"),
+    [
+        # 086|801|2430 read as 0861801…: the plain strokes are dashes, the flagged 1 a digit
+        ("oo|oo1|oo", "00-001-00"),
+        # a 1 whose ink says neither: the whole number is left to the grammar, as read
+        ("oo|o?o", "001010"),
+        ("oo1oo", "00100"),
+    ],
+)
+def test_a_dash_drawn_down_a_column_is_not_the_digit_one(marks, expected):
+    img, glyphs = _column(marks)
+    frag = _Fragment(glyphs[0][0], 0.99, glyphs[0][2], True, glyphs)
+    assert [f.text for f in bars_read_as_one(img, [frag])] == [expected]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        ("eval_285.png", "岡山県岡山市北区駅前町2-13-9"),
+        ("eval_267.jpg", "北海道札幌市中央区大通西2-27"),
+    ],
+)
+def test_a_tategaki_block_number_keeps_its_dashes(reader, name, address):
+    from meishi import imaging
+    from meishi.extract import extract_fields
+    from meishi.settings import Settings
+
+    path = DEMO.parent / "eval" / name
+    card = imaging.clean(path.read_bytes(), name, Settings())[0]
+    assert extract_fields(reader.read_card(card)).values()["address"] == address
 
 
 @pytest.mark.parametrize(

@@ -403,8 +403,17 @@ _POSTAL_BARRED = re.compile(
 )
 
 
+# a line that begins with a mark and a postal code: the mark as a column reads it too (亍)
+_POSTAL_LEAD = re.compile(rf"^\s*[{POSTAL_MARKS_IN_COLUMNS}]\s*(\d{{3}})\s?-\s?(\d{{4}})(?![\d\-])")
+
+
 def find_postal(text: str) -> tuple[str, int, int] | None:
-    m = _POSTAL_MARKED.search(text) or _POSTAL.search(text) or _POSTAL_ALONE.search(text)
+    m = (
+        _POSTAL_MARKED.search(text)
+        or _POSTAL_LEAD.search(text)
+        or _POSTAL.search(text)
+        or _POSTAL_ALONE.search(text)
+    )
     if not m:
         barred = _POSTAL_BARRED.search(text)
         if barred and places.starts_with_place(text[barred.end() :].lstrip()):

@@ -317,6 +317,104 @@ def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
     return out
 
 
+def _glyph_blobs(grey: np.ndarray, box: Box) -> list[tuple[int, int, int, int, int, float]]:
+    """The glyphs of a piece of a column, top to bottom, as ink blobs: connected components
+    merged where they share rows. Each is (y, height, x, width, ink pixels, stroke), the
+    stroke being the median ink across a row."""
+    x0, y0 = max(0, box.x - 2), max(0, box.y - 2)
+    cell = grey[y0 : box.bottom + 2, x0 : box.right + 2]
+    if cell.size == 0:
+        return []
+    level, _ = cv2.threshold(cell, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (cell <= level).astype(np.uint8)  # <=: Otsu puts a pure black-and-white cut at 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    parts = sorted(
+        (int(st[1]), int(st[1] + st[3]), int(st[0]), int(st[0] + st[2]), [i])
+        for i, st in enumerate(stats)
+        if i and st[4] >= 4
+    )
+    merged: list[tuple[int, int, int, int, list[int]]] = []
+    for y, y1, x, x1, ids in parts:
+        if merged and y < merged[-1][1] - 1:
+            my, my1, mx, mx1, mids = merged[-1]
+            merged[-1] = (my, max(my1, y1), min(mx, x), max(mx1, x1), mids + ids)
+        else:
+            merged.append((y, y1, x, x1, ids))
+    out = []
+    for y, y1, x, x1, ids in merged:
+        mask = np.isin(labels[y:y1, x:x1], ids)
+        rows = mask.sum(axis=1)
+        stroke = float(np.median(rows[rows > 0])) if rows.any() else 1.0
+        out.append((y, y1 - y, x, x1 - x, int(mask.sum()), stroke))
+    return out
+
+
+def _bar_or_one(blob: tuple[int, int, int, int, int, float]) -> bool | None:
+    """True for a plain vertical stroke (as wide as its stroke, solid, taller than wide),
+    False for a digit 1 (its flag makes it several strokes wide and half empty), None
+    when the ink says neither clearly (a blurred photo, a blob that took in a neighbour)."""
+    _, h, _, w, ink, stroke = blob
+    if h >= 2 * w and w <= TUNING.bar_width * stroke and ink >= TUNING.bar_fill * w * h:
+        return True
+    if w >= TUNING.one_width * stroke and ink <= TUNING.one_fill * w * h:
+        return False
+    return None
+
+
+def bars_read_as_one(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+    """In tategaki a phone number's or address's dash is drawn down the column (086｜801),
+    and PP-OCR reads it as the digit 1 (0861801…). A 1 whose ink is a plain solid stroke,
+    with no flag, is that dash: '-' beside a digit, ー beside katakana. Pieces whose ink
+    does not split into one blob per character are left as read."""
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    out = []
+    for frag in frags:
+        if not frag.vertical or "1" not in frag.text:
+            out.append(frag)
+            continue
+        chars = "".join(g[0] for g in frag.glyphs)
+        bars: set[int] = set()
+        seen: set[int] = set()  # the 1s whose ink says clearly what they are
+        at = 0
+        for text, _, box in frag.glyphs:
+            if "1" in text and text.isascii() and " " not in text:
+                blobs = _glyph_blobs(grey, box)
+                if len(text) == 1 and len(blobs) > 1:
+                    # a lone glyph's box takes in the edge of its neighbours: its blob is
+                    # the one nearest the box's middle
+                    mid = box.h / 2 + 2 if box.y >= 2 else box.h / 2
+                    blobs = [min(blobs, key=lambda b: abs(b[0] + b[1] / 2 - mid))]
+                if len(blobs) == len(text):
+                    for k, (c, b) in enumerate(zip(text, blobs, strict=True)):
+                        if c == "1" and (bar := _bar_or_one(b)) is not None:
+                            seen.add(at + k)
+                            if bar:
+                                bars.add(at + k)
+            at += len(text)
+        swap: dict[int, str] = {}
+        # a number is mended whole or not at all: its dashes found in part would hide the
+        # rest from the grammar that reads a phone number's or block number's 1s as dashes
+        for run in re.finditer(r"[\d\-]+", chars):
+            ones = [k for k in range(run.start(), run.end()) if chars[k] == "1"]
+            if all(k in seen for k in ones):
+                swap |= {k: "-" for k in ones if k in bars}
+        for k in bars - swap.keys():
+            if re.search(f"[{KATAKANA}]", chars[k - 1 : k] + chars[k + 1 : k + 2]):
+                swap[k] = "ー"
+        if not swap:
+            out.append(frag)
+            continue
+        new = "".join(swap.get(k, c) for k, c in enumerate(chars))
+        glyphs, at = [], 0
+        for text, score, box in frag.glyphs:
+            glyphs.append((new[at : at + len(text)], score, box))
+            at += len(text)
+        it = iter(new)
+        text = "".join(c if c == " " else next(it) for c in frag.text)
+        out.append(_Fragment(text, frag.score, frag.box, frag.vertical, glyphs))
+    return out
+
+
 def _along(box: Box, vertical: bool) -> tuple[int, int]:
     return (box.y, box.bottom) if vertical else (box.x, box.right)
 
@@ -576,7 +674,7 @@ class PpOcrEngine:
 
     def read_lines(self, img: np.ndarray) -> list[OcrLine]:
         """One pass over ``img`` as it lies: lines in its frame."""
-        return _lines(drop_blank_bars(img, self._fragments(img)))
+        return _lines(bars_read_as_one(img, drop_blank_bars(img, self._fragments(img))))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
         try:
@@ -590,7 +688,7 @@ class PpOcrEngine:
         return _fragments(out)
 
     def read_card(self, img: np.ndarray) -> OcrResult:
-        frags = drop_blank_bars(img, self._fragments(img))
+        frags = bars_read_as_one(img, drop_blank_bars(img, self._fragments(img)))
         lines = _lines(frags)
         orientation, turn = decide_frame(img, lines, frags)
         if turn:

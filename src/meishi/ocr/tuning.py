@@ -36,6 +36,21 @@ class OcrTuning(BaseModel):
         description="a glyph that begins a text box is a neighbour's glyph read again when "
         "this share of it lies inside a box before it on its line",
     )
+    bar_width: float = Field(
+        1.15,
+        description="a 1 in a column is a dash drawn down it when its ink is at most this "
+        "many strokes wide ... (dev tategaki: dashes 1.0, digit 1s 2.0-5.0, blurred or "
+        "merged blobs between)",
+    )
+    bar_fill: float = Field(
+        0.85, description="... and fills this share of its box (dashes 0.89+, 1s 0.55-)"
+    )
+    one_width: float = Field(
+        2.0,
+        description="a 1 in a column is the digit when its ink is at least this many strokes "
+        "wide (its flag) ...; between the two, a number's 1s are left to the grammar",
+    )
+    one_fill: float = Field(0.6, description="... and fills at most this share of its box")
     rec_batch: int = Field(
         1,
         description="lines the recogniser reads at once: a batch pads every line to the "
