@@ -39,6 +39,12 @@ def _frag(text: str, x: int, y: int, size: int, vertical: bool = False) -> _Frag
     return _Fragment(text, 0.99, Box.union([g[2] for g in glyphs]), vertical, glyphs)
 
 
+def _frag_of(glyphs: list, vertical: bool = False, box: Box | None = None) -> _Fragment:
+    """A detected box (the glyphs' bounds unless given: the detector's box runs wider)."""
+    text = "".join(g[0] for g in glyphs)
+    return _Fragment(text, 0.99, box or Box.union([g[2] for g in glyphs]), vertical, glyphs)
+
+
 @pytest.mark.parametrize(
     ("frags", "expected"),
     [
@@ -54,6 +60,22 @@ def _frag(text: str, x: int, y: int, size: int, vertical: bool = False) -> _Frag
             ],
             ["坂本 健一"],
         ),
+        # tategaki: the digits of a phone number, upright, run narrower than its label
+        (
+            [
+                _frag_of(_glyphs("電話", 240, 214, 44, vertical=True), vertical=True),
+                _frag_of(_glyphs("801-2430", 246, 310, 32, vertical=True), vertical=True),
+            ],
+            ["電話 801-2430"],
+        ),
+        # ... but a column of kanji as narrow is another column's
+        (
+            [
+                _frag_of(_glyphs("電話", 240, 214, 44, vertical=True), vertical=True),
+                _frag_of(_glyphs("営業部", 246, 310, 30, vertical=True), vertical=True),
+            ],
+            ["電話", "営業部"],
+        ),
         # not joined: another size (the kana reading under the name), another row, too far
         ([_frag("石井", 80, 250, 90), _frag("イシイ", 260, 260, 40)], ["石井", "イシイ"]),
         ([_frag("石井", 80, 250, 90), _frag("陽介", 300, 400, 90)], ["石井", "陽介"]),
@@ -63,12 +85,6 @@ def _frag(text: str, x: int, y: int, size: int, vertical: bool = False) -> _Frag
 def test_lines_cut_by_the_detector_are_joined(frags, expected):
     got = [f.text for f in join_fragments(frags)]
     assert sorted(got) == sorted(expected)
-
-
-def _frag_of(glyphs: list, vertical: bool = False, box: Box | None = None) -> _Fragment:
-    """A detected box (the glyphs' bounds unless given: the detector's box runs wider)."""
-    text = "".join(g[0] for g in glyphs)
-    return _Fragment(text, 0.99, box or Box.union([g[2] for g in glyphs]), vertical, glyphs)
 
 
 @pytest.mark.parametrize(

@@ -419,6 +419,9 @@ def _along(box: Box, vertical: bool) -> tuple[int, int]:
     return (box.y, box.bottom) if vertical else (box.x, box.right)
 
 
+_DIGITS_ONLY = re.compile(r"^[\d\s\-]+$")
+
+
 def _continues(a: _Fragment, b: _Fragment) -> bool:
     """Is ``b`` the rest of ``a``'s line, cut off by the detector at a wide gap (family |
     given name, a name's glyphs set wide apart)? Same direction (a lone glyph goes either
@@ -433,7 +436,10 @@ def _continues(a: _Fragment, b: _Fragment) -> bool:
     size_a = a.box.w if vertical else a.box.h
     size_b = b.box.w if vertical else b.box.h
     size = max(size_a, size_b)
-    if min(size_a, size_b) < size / TUNING.join_size_ratio:
+    # upright digits in a column are narrower than its kanji (電話086 | 801-2430)
+    digits = vertical and any(_DIGITS_ONLY.match(f.text) for f in (a, b))
+    ratio = TUNING.join_digits_ratio if digits else TUNING.join_size_ratio
+    if min(size_a, size_b) < size / ratio:
         return False
     across = a.box.overlap_x(b.box) if vertical else a.box.overlap_y(b.box)
     if across < TUNING.join_overlap * min(size_a, size_b):

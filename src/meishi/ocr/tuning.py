@@ -87,6 +87,11 @@ class OcrTuning(BaseModel):
     join_size_ratio: float = Field(
         1.35, description="... with glyph sizes at most this ratio apart"
     )
+    join_digits_ratio: float = Field(
+        1.8,
+        description="... or this ratio in a column where one piece is digits and dashes "
+        "only: upright digits are narrower than the column's kanji",
+    )
     column_share: float = Field(
         0.3,
         description="a card whose lines of 3+ characters are this share columns (and "
