@@ -94,3 +94,24 @@ def test_readings_compare_as_folded_romaji(text, key):
 )
 def test_a_name_reads_as_the_card_prints_it(family, given, printed, fits):
     assert names.reads_as(family, given, printed) is fits
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # no reading starts with a small kana, or ends with ッ
+        ("キムラ ッバサ", "キムラ ツバサ"),
+        ("カッ", "カツ"),
+        # a small vowel only follows the kana it can bend (ティ, ウィ, シェ): ケィ is ケイ
+        ("ホリノウチ ケィ", "ホリノウチ ケイ"),
+        ("カィ ヒマリ", "カイ ヒマリ"),
+        # readings that are right as they are
+        ("コバヤシ ショウタ", "コバヤシ ショウタ"),
+        ("イッキ", "イッキ"),
+        ("ティアラ", "ティアラ"),
+        ("ジュン", "ジュン"),
+        ("ウツノミヤ ナオミ", "ウツノミヤ ナオミ"),
+    ],
+)
+def test_small_kana_no_reading_can_have_are_set_full_size(read, mended):
+    assert names.mend_small_kana(read) == mended

@@ -572,7 +572,9 @@ class _Builder:
             text = " ".join(_KANA_EDGES.sub("", x.rest) for x in row)
             if len(text.replace(" ", "")) >= 3:
                 reading = " ".join(to_katakana(text).replace("・", " ").split())
-                reading = names.space_reading(reading, split.family, split.given)
+                reading = names.mend_small_kana(
+                    names.space_reading(reading, split.family, split.given)
+                )
                 self.put("name_kana", reading, min(row, key=lambda x: x.conf), 0.95)
                 for x in row:
                     x.used = True

@@ -151,6 +151,35 @@ def space_reading(kana: str, family: str, given: str = "") -> str:
     return kana
 
 
+_SMALL_TO_FULL = str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ")
+#: kana a small ャ, ュ or ョ may follow (キャ, シュ, ヂョ, and テュ, デュ, フュ of loanwords)
+_TAKES_SMALL_Y = frozenset("キシチニヒミリギジビピヂテデフヴ")
+#: kana a small ァ, ィ, ゥ, ェ or ォ may follow (ファ, ウィ, ティ, トゥ, シェ, ツァ, イェ …)
+_TAKES_SMALL_VOWEL = frozenset("フウヴテデトドシジチツクグイキギスズ")
+
+
+def mend_small_kana(reading: str) -> str:
+    """A name's reading with the small kana no Japanese reading can have set full size: at a
+    word's start (ッムギ), at its end (ッ), or after a kana that takes none (ケィ, カィ).
+    PP-OCR reads a kana's size from its box, and a full-size kana set loose reads small."""
+    words = []
+    for word in reading.split(" "):
+        out = []
+        for k, ch in enumerate(word):
+            before = word[k - 1] if k else ""
+            if ch in "ァィゥェォッャュョヮ" and (
+                not before
+                or (ch == "ッ" and (k == len(word) - 1 or word[k + 1] in "アイウエオンーッ"))
+                or (ch in "ャュョ" and before not in _TAKES_SMALL_Y)
+                or (ch in "ァィゥェォ" and before not in _TAKES_SMALL_VOWEL)
+                or (ch == "ヮ" and before not in "クグ")
+            ):
+                ch = ch.translate(_SMALL_TO_FULL)
+            out.append(ch)
+        words.append("".join(out))
+    return " ".join(words)
+
+
 def is_common_word(text: str) -> bool:
     """Katakana that is a loanword (マーケティング, マネージャー), not a name's reading:
     readings of Japanese names spell long vowels out (ユウコ) and are short."""
