@@ -40,7 +40,19 @@ NAME_VARIANTS: dict[str, str] = {
     "邊": "邉辺",
     "邉": "邊辺",
     "桑": "桒",
+    # the same for the forms below, read the other way round: 惠 → 恵, and 恵 may be 惠
+    "恵": "惠",
+    "穂": "穗",
+    "増": "增",
+    "凛": "凜",
+    "凜": "凛",
 }
+
+#: Old (or Chinese) forms PP-OCR writes for the form Japanese names use far more often:
+#: trained mostly on Chinese, it reads a printed 恵 as 惠 on some fonts (dev: 美穂 as 美穗,
+#: 増田 as 增田). In a name the Japanese form is the likelier; it is flagged all the same
+#: (see NAME_VARIANTS), as the card may print the old one.
+NAME_NEW_FORMS: dict[str, str] = {"惠": "恵", "穗": "穂", "增": "増"}
 
 
 def variant_forms(name: str) -> dict[str, str]:

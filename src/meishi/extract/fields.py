@@ -9,7 +9,7 @@ from typing import TypeGuard
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
-from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA, variant_forms
+from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA, NAME_NEW_FORMS, variant_forms
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
     HIRAGANA_ONLY,
@@ -650,9 +650,12 @@ class _Builder:
         𠮷, 辺 for 邉: :data:`meishi.charclass.NAME_VARIANTS`) is flagged for its owner to check: no
         recogniser here tells them apart, and a reading printed on the card fits both."""
         name = self.out.get("name")
-        if name is not None and variant_forms(name.value):
+        if name is None:
+            return
+        value = "".join(NAME_NEW_FORMS.get(c, c) for c in name.value)
+        if variant_forms(value):
             self.out["name"] = name.model_copy(
-                update={"confidence": min(name.confidence, _MAY_BE_VARIANT)}
+                update={"value": value, "confidence": min(name.confidence, _MAY_BE_VARIANT)}
             )
 
     def mend_kana(self, family: str, given: str, latin: list[list[str]]) -> None:
