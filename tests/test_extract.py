@@ -886,3 +886,14 @@ def test_a_name_with_a_kanji_cards_print_in_a_variant_form_is_flagged(name, read
 def test_an_old_form_in_a_name_is_read_as_the_common_one_and_flagged(read, name):
     got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (read, 70)]))
     assert got.name.value == name and got.name.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    "line",
+    # a long head before a bare department word on its line is its head; OCR may put the
+    # gap a glyph early
+    ["マーケティング グループ", "マーケティン ググループ"],
+)
+def test_a_bare_department_word_takes_its_head_however_long(line):
+    got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (line, 25), ("加藤 愛", 70)]))
+    assert got.values()["department"] == "マーケティンググループ"

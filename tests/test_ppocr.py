@@ -14,6 +14,7 @@ from meishi.ocr.ppocr import (
     _Fragment,
     _glyph_words,
     bars_read_as_one,
+    drop_blank_bars,
     drop_read_twice,
     join_fragments,
 )
@@ -145,6 +146,30 @@ def test_lines_cut_by_the_detector_are_joined(frags, expected):
 )
 def test_a_glyph_read_twice_where_boxes_overlap_is_dropped(frags, expected):
     assert [f.text for f in drop_read_twice(frags)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "inked", "expected"),
+    [
+        # a gap read as ー: between katakana, and after a long-vowel mark (センター | シニア)
+        ("モリーシン", "11011", "モリシン"),
+        ("ターーシニ", "11011", "ターシニ"),
+        # a bar with ink is a bar
+        ("ターーシニ", "11111", "ターーシニ"),
+        ("モリーシン", "11111", "モリーシン"),
+    ],
+)
+def test_a_bar_read_in_a_blank_gap_is_dropped(text, inked, expected):
+    img = np.full((60, 40 * len(text) + 20), 255, np.uint8)
+    glyphs = []
+    for k, (ch, ink) in enumerate(zip(text, inked, strict=True)):
+        box = Box(x=10 + 40 * k, y=10, w=40, h=40)
+        if ink == "1":
+            cv2.rectangle(img, (box.x + 8, box.y + 18), (box.x + 32, box.y + 22), 0, -1)
+            cv2.rectangle(img, (box.x + 18, box.y + 8), (box.x + 22, box.y + 32), 0, -1)
+        glyphs.append((ch, 0.99, box))
+    frag = _Fragment(text, 0.99, Box.union([g[2] for g in glyphs]), False, glyphs)
+    assert [f.text for f in drop_blank_bars(img, [frag])] == [expected]
 
 
 def _column(marks: str) -> tuple[np.ndarray, list]:

@@ -1040,6 +1040,16 @@ def _join_titles(a: str, b: str) -> str:
     return a + (" " if a.isascii() or b.isascii() else "") + b
 
 
+def _bare_unit(part: str) -> bool:
+    """A department word with nothing before it (グループ, 課, or the same with the glyph
+    before it, where OCR put the gap one glyph early: マーケティン | ググループ): whatever
+    precedes it on its line is its head, however long."""
+    p = part.strip()
+    return p in vocab.DEPARTMENT_SUFFIXES or (
+        len(p) > 1 and p[0] == p[1] and p[1:] in vocab.DEPARTMENT_SUFFIXES
+    )
+
+
 def _join_split_words(parts: list[str]) -> list[str]:
     """Pieces of one CJK word OCR split at a gap joined back: where the whole is a title or
     department and the pieces are not (コンサル | タント), or a short piece is the head of
@@ -1059,7 +1069,7 @@ def _join_split_words(parts: list[str]) -> list[str]:
                 or n == 2
                 and kinds == ["other", "dept"]
                 and whole == "dept"
-                and len(chunk[0]) <= SPLIT_HEAD
+                and (len(chunk[0]) <= SPLIT_HEAD or _bare_unit(chunk[1]))
             ):
                 out.append("".join(chunk))
                 i += n

@@ -253,7 +253,8 @@ def drop_read_twice(frags: list[_Fragment]) -> list[_Fragment]:
 
 
 _BARS = frozenset("ー一-‐—−")
-_KANA_BAR = re.compile(r"[\u30a1-\u30fa][ー一\-‐—−][\u30a1-\u30fa]")
+#: a bar between katakana, or after a long-vowel mark (センターーシニア: the gap after ー)
+_KANA_BAR = re.compile(r"[\u30a1-\u30fa\u30fc][ー一\-‐—−][\u30a1-\u30fa]")
 
 
 def _per_char(g: Glyph, vertical: bool) -> list[Glyph]:
@@ -305,7 +306,7 @@ def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
                     x=b.x + b.w // 4, y=b.y + b.h // 4, w=max(1, b.w // 2), h=max(1, b.h // 2)
                 )
                 cell = _crop(grey, inner, pad=0)
-                if cell.size and float((cell < level).mean()) < TUNING.blank_ink:
+                if cell.size and float((cell <= level).mean()) < TUNING.blank_ink:
                     continue
             keep.append(g)
         if len(keep) == len(glyphs):
