@@ -52,6 +52,16 @@ def tokens(text: str) -> list[Token]:
         ]
 
 
+def unknown_share(text: str) -> float:
+    """Share of ``text``'s characters outside words UniDic knows, a lone kana counting as
+    unknown (チパソウタ is チ | パソ | ウタ, not words); 0 when all of it is words."""
+    if not text:
+        return 0.0
+    with _lock:
+        unknown = sum(len(w.surface) for w in tagger()(text) if w.is_unk or len(w.surface) < 2)
+    return unknown / len(text)
+
+
 class NameSplit(NamedTuple):
     family: str
     given: str
