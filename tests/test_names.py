@@ -115,3 +115,22 @@ def test_a_name_reads_as_the_card_prints_it(family, given, printed, fits):
 )
 def test_small_kana_no_reading_can_have_are_set_full_size(read, mended):
     assert names.mend_small_kana(read) == mended
+
+
+@pytest.mark.parametrize(
+    ("kana", "family", "given", "may"),
+    [
+        ("モリタ ヒロシ", "森田", "浩", True),
+        # voicing and small kana are folded: the card's ヤマサキ for UniDic's ヤマザキ
+        ("ヤマサキ ミサキ", "山崎", "美咲", True),
+        # the given name's reading alone is enough (真栄田: UniDic reads シンエイデン)
+        ("マエダ ナギ", "真栄田", "凪", True),
+        # UniDic knows no reading: nothing to go on
+        ("トクナガ ユズキ", "德永", "柚希", True),
+        # another word in katakana beside the name
+        ("センタ", "森田", "浩", False),
+        ("システム", "河野", "栞", False),
+    ],
+)
+def test_a_kana_line_is_the_names_reading_only_if_it_can_be(kana, family, given, may):
+    assert names.may_read(kana, family, given) is may

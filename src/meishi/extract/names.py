@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -132,6 +133,25 @@ def reading(text: str) -> str:
         words = list(tagger()(text))
         parts = [getattr(w.feature, "kana", None) or "" for w in words]
     return "" if not all(parts) else "".join(parts)
+
+
+def _loose(kana: str) -> str:
+    """Kana with voicing marks and small kana folded (ガ → カ, ッ → ツ), spaces dropped: OCR
+    and name readings (ヤマサキ, ヤマザキ) differ most there."""
+    plain = unicodedata.normalize("NFD", kana.replace(" ", ""))
+    plain = "".join(c for c in plain if c not in "\u3099\u309a")
+    return plain.translate(_SMALL_TO_FULL)
+
+
+def may_read(kana: str, family: str, given: str) -> bool:
+    """Can ``kana`` be the reading of the name ``family given``? Not when UniDic reads both
+    parts and the kana neither begins with the family name's reading nor ends with the given
+    name's: then it is another word in katakana near the name (システム, センタ)."""
+    fam, giv = reading(family), reading(given)
+    if not fam or not giv:
+        return True
+    k = _loose(kana)
+    return k.startswith(_loose(fam)) or k.endswith(_loose(giv))
 
 
 def space_reading(kana: str, family: str, given: str = "") -> str:
