@@ -42,6 +42,13 @@ def test_split_name_refuses_non_names():
         ("オオ クボヒナ", "大久保", "オオクボ ヒナ"),
         # a reading the dictionary does not give keeps the card's own gap
         ("カワノ ユイ", "河野", "カワノ ユイ"),
+        # the card's voicing differs from UniDic's (比嘉: ヒカ; 桑原: クワハラ); the card's
+        # letters are kept
+        ("ヒガユイ", "比嘉", "ヒガ ユイ"),
+        ("クワバラハヤテ", "桑原", "クワバラ ハヤテ"),
+        # a variant kanji UniDic does not know is read through its common form (德 → 徳)
+        ("トクナガユズキ", "德永", "トクナガ ユズキ"),
+        ("クワバラハヤテ", "桒原", "クワバラ ハヤテ"),
     ],
 )
 def test_space_reading(kana, family, expected):

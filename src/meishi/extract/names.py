@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 import jaconv
 
+from meishi.charclass import NAME_VARIANTS
 from meishi.errors import MissingDependencyError
 
 _lock = threading.Lock()
@@ -147,7 +148,7 @@ def may_read(kana: str, family: str, given: str) -> bool:
     """Can ``kana`` be the reading of the name ``family given``? Not when UniDic reads both
     parts and the kana neither begins with the family name's reading nor ends with the given
     name's: then it is another word in katakana near the name (システム, センタ)."""
-    fam, giv = reading(family), reading(given)
+    fam, giv = name_reading(family), name_reading(given)
     if not fam or not giv:
         return True
     k = _loose(kana)
@@ -162,23 +163,46 @@ def space_reading(kana: str, family: str, given: str = "") -> str:
     the letters are the card's.
     """
     compact = kana.replace(" ", "")
-    fam = reading(family)
-    if fam and given and compact == fam + reading(given):
-        return f"{fam} {compact[len(fam) :]}"  # both halves read so: a gap OCR misplaced
+    loose = _loose(compact)  # same length as compact: one kana each
+    fam = _loose(name_reading(family))
+    giv = _loose(name_reading(given)) if given else ""
+    if fam and giv and loose == fam + giv:
+        return f"{compact[: len(fam)]} {compact[len(fam) :]}"  # a gap OCR misplaced
     card_gap = kana.index(" ") if kana.count(" ") == 1 else None
     if (
         fam
-        and compact.startswith(fam)
+        and loose.startswith(fam)
         and len(compact) > len(fam)
         and (card_gap is None or card_gap < len(fam))
     ):
-        return f"{fam} {compact[len(fam) :]}"
+        return f"{compact[: len(fam)]} {compact[len(fam) :]}"
     if card_gap is not None:  # the card's own gap, unless it fell inside the family name
         return kana
-    giv = reading(given) if given else ""
-    if giv and compact.endswith(giv) and len(compact) > len(giv):
-        return f"{compact[: -len(giv)]} {giv}"
+    if giv and loose.endswith(giv) and len(compact) > len(giv):
+        return f"{compact[: -len(giv)]} {compact[-len(giv) :]}"
     return kana
+
+
+def name_reading(part: str) -> str:
+    """UniDic's reading of a name part, through the common form of a variant kanji UniDic
+    does not know (德永 is read as 徳永: トクナガ)."""
+    if not part:
+        return ""
+    return reading(part) or reading("".join(_COMMON_FORM.get(c, c) for c in part))
+
+
+def _common_forms() -> dict[str, str]:
+    """A variant kanji → its common form (﨑 → 崎, 德 → 徳, 邊 → 辺), from NAME_VARIANTS,
+    where the form listed first is the common one."""
+    out: dict[str, str] = {}
+    for common, variants in NAME_VARIANTS.items():
+        for variant in variants:
+            if variant not in out and variant not in out.values():
+                out[variant] = common
+    return out
+
+
+_COMMON_FORM = _common_forms()
 
 
 _SMALL_TO_FULL = str.maketrans("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ")
