@@ -13,6 +13,7 @@ from meishi.models import Box
 from meishi.ocr.ppocr import (
     _Fragment,
     _glyph_words,
+    bars_in_column_gaps,
     bars_read_as_one,
     drop_blank_bars,
     drop_read_twice,
@@ -170,6 +171,35 @@ def test_a_bar_read_in_a_blank_gap_is_dropped(text, inked, expected):
         glyphs.append((ch, 0.99, box))
     frag = _Fragment(text, 0.99, Box.union([g[2] for g in glyphs]), False, glyphs)
     assert [f.text for f in drop_blank_bars(img, [frag])] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        # センタ | ビル with a long thin stroke in the gap: the ー PP-OCR read as nothing
+        ("stroke", "センタービル"),
+        # an empty gap, or a wide mark in it, is not a long-vowel mark
+        ("empty", "センタビル"),
+        ("cross", "センタビル"),
+    ],
+)
+def test_a_stroke_in_a_column_gap_after_katakana_is_the_long_vowel_mark(gap, expected):
+    img = np.full((300, 60), 255, np.uint8)
+    glyphs, y = [], 10
+    for ch in "センタ_ビル":
+        if ch == "_":
+            if gap == "stroke":
+                cv2.rectangle(img, (28, y + 6), (30, y + 34), 0, -1)
+            elif gap == "cross":
+                cv2.rectangle(img, (16, y + 18), (44, y + 21), 0, -1)
+                cv2.rectangle(img, (28, y + 6), (31, y + 34), 0, -1)
+        else:
+            cv2.rectangle(img, (16, y + 18), (44, y + 21), 0, -1)
+            cv2.rectangle(img, (28, y + 6), (31, y + 34), 0, -1)
+            glyphs.append((ch, 0.99, Box(x=12, y=y, w=36, h=40)))
+        y += 40
+    frag = _Fragment("センタビル", 0.99, Box.union([g[2] for g in glyphs]), True, glyphs)
+    assert [f.text for f in bars_in_column_gaps(img, [frag])] == [expected]
 
 
 def _column(marks: str) -> tuple[np.ndarray, list]:

@@ -416,6 +416,47 @@ def bars_read_as_one(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]
     return out
 
 
+def _long_stroke(blob: tuple[int, int, int, int, int, float], size: float) -> bool:
+    """A stroke down a column, a good part of a glyph long and a fraction of it wide."""
+    _, h, _, w, ink, _ = blob
+    return h >= 0.4 * size and h >= 4 * w and ink >= 0.6 * w * h
+
+
+def bars_in_column_gaps(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+    """In tategaki the long-vowel mark after katakana is a stroke down the column (センター),
+    and PP-OCR can read it as nothing, leaving a gap (センタ ビル). A gap after katakana, a
+    glyph high, whose ink is one long thin stroke down the column is that ー."""
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    out = []
+    for frag in frags:
+        if not frag.vertical or not re.search(f"[{KATAKANA}]", frag.text):
+            out.append(frag)
+            continue
+        cells = [c for g in frag.glyphs for c in _per_char(g, True)]
+        if len(cells) < 2:
+            out.append(frag)
+            continue
+        size = float(np.median([c[2].h for c in cells]))
+        glyphs: list[Glyph] = [cells[0]]
+        text = cells[0][0]
+        for a, b in zip(cells, cells[1:], strict=False):
+            gap = b[2].y - a[2].bottom
+            if re.fullmatch(f"[{KATAKANA}]", a[0][-1:]) and a[0][-1:] != "ー" and gap >= 0.6 * size:
+                box = Box(x=frag.box.x, y=a[2].bottom + 2, w=frag.box.w, h=max(1, gap - 4))
+                # specks and the edges of the glyphs around it aside
+                blobs = [x for x in _glyph_blobs(grey, box) if x[4] >= 0.05 * size * size]
+                if len(blobs) == 1 and _long_stroke(blobs[0], size):
+                    glyphs.append(("ー", a[1], box))
+                    text += "ー"
+            glyphs.append(b)
+            text += b[0]
+        if len(glyphs) == len(cells):
+            out.append(frag)
+            continue
+        out.append(_Fragment(text, frag.score, frag.box, True, glyphs))
+    return out
+
+
 def _along(box: Box, vertical: bool) -> tuple[int, int]:
     return (box.y, box.bottom) if vertical else (box.x, box.right)
 
@@ -681,7 +722,12 @@ class PpOcrEngine:
 
     def read_lines(self, img: np.ndarray) -> list[OcrLine]:
         """One pass over ``img`` as it lies: lines in its frame."""
-        return _lines(bars_read_as_one(img, drop_blank_bars(img, self._fragments(img))))
+        return _lines(self._cleaned(img))
+
+    def _cleaned(self, img: np.ndarray) -> list[_Fragment]:
+        """The detected boxes, with what the ink says PP-OCR read wrong put right."""
+        frags = drop_blank_bars(img, self._fragments(img))
+        return bars_in_column_gaps(img, bars_read_as_one(img, frags))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
         try:
@@ -695,7 +741,7 @@ class PpOcrEngine:
         return _fragments(out)
 
     def read_card(self, img: np.ndarray) -> OcrResult:
-        frags = bars_read_as_one(img, drop_blank_bars(img, self._fragments(img)))
+        frags = self._cleaned(img)
         lines = _lines(frags)
         orientation, turn = decide_frame(img, lines, frags)
         if turn:
