@@ -1,13 +1,14 @@
 """Japanese on a recogniser trained mostly on Chinese: glyph mends where the context is sure.
 
 PP-OCR writes simplified glyphs (島→岛, 帯→带, 話→话), the long-vowel mark ー as the kanji
-一, katakana as the kanji they resemble (ハ→八, ト→卜, カ→力), and in a column a dash
-across it as 1. Each mend is a named rule in :data:`RULES` with an example;
+一, katakana as the kanji they resemble (ハ→八, ト→卜, カ→力), and ゜ for ゛. Each mend is
+a named rule in :data:`RULES` with an example;
 ``tests/test_glyphs.py`` is generated from those examples, and ``meishi eval --no-rule NAME``
 measures what a rule is worth. A rule stays only if that ablation shows it pays on the
 held-out set: an apostrophe-for-dash rule (10 dev fields, none held-out), 〒 look-alikes
-(extraction's postal grammar already knows them) and ケ→ヶ between kanji (no field either way)
-were measured and removed.
+(extraction's postal grammar already knows them), ケ→ヶ between kanji (no field either way)
+and 1 read for a dash in a column by the grammar of a postal code (no field on any set once
+the ink tells dash-strokes from 1s: ``ppocr.bars_read_as_one``) were measured and removed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from meishi.charclass import KANJI, KATAKANA, POSTAL_MARKS_IN_COLUMNS
+from meishi.charclass import KANJI, KATAKANA
 from meishi.models import OcrLine, OcrWord
 
 
@@ -159,17 +160,6 @@ def _long_vowel(text: str) -> str:
     return _LONG_VOWEL.sub("ー", text)
 
 
-# In a column, PP-OCR reads the crop turned a quarter: a dash or ー printed across the
-# column (as in horizontal text) stands upright there and is read as 1. Mended only where
-# the grammar is sure: the postal code's 3 + 4 digits after its mark, ー after katakana.
-_COLUMN_POSTAL = re.compile(rf"^([{POSTAL_MARKS_IN_COLUMNS}]\s?\d{{3}})1(\d{{4}})$")
-_COLUMN_BAR = re.compile(rf"(?<=[{KATAKANA}])1(?=[{KATAKANA}]|$)")
-
-
-def _column_one(text: str) -> str:
-    return _COLUMN_BAR.sub("ー", _COLUMN_POSTAL.sub(r"\1-\2", text))
-
-
 # A middle dot between Japanese words is the katakana one (広報・IR室, ジョン・スミス); a
 # model trained on Chinese writes the Latin one (U+00B7) or a bullet
 _MIDDLE_DOT = re.compile(rf"(?<=[{KATAKANA}{KANJI}A-Za-z])[·•∙](?=[{KATAKANA}{KANJI}A-Za-z])")
@@ -188,8 +178,6 @@ class GlyphRule:
     example: str
     expected: str
     why: str
-    #: applies to tategaki columns only
-    columns_only: bool = False
 
 
 #: every glyph mend, in the order applied; each example is a test
@@ -229,23 +217,15 @@ RULES: tuple[GlyphRule, ...] = (
         "広報・IR室 ジョン・スミス Tom・Lee",
         "a middle dot in Japanese text is the katakana one (・), not U+00B7",
     ),
-    GlyphRule(
-        "column_one",
-        _column_one,
-        "T18017111",
-        "T180-7111",
-        "in a column, 1 for a dash across it: postal code, ー after katakana",
-        columns_only=True,
-    ),
 )
 
 #: rules switched off for an ablation (``meishi eval --no-rule``); empty in normal use
 DISABLED: set[str] = set()
 
 
-def mend_text(text: str, column: bool = False) -> str:
+def mend_text(text: str) -> str:
     for rule in RULES:
-        if rule.name not in DISABLED and (column or not rule.columns_only):
+        if rule.name not in DISABLED:
             text = rule.mend(text)
     return text
 
@@ -253,7 +233,7 @@ def mend_text(text: str, column: bool = False) -> str:
 def mend_line(line: OcrLine) -> OcrLine:
     """The line with its glyphs mended in the context of the whole line. A mend replaces
     one glyph by one, so each word keeps its box and its share of the text."""
-    text = mend_text(line.text, column=line.vertical)
+    text = mend_text(line.text)
     if len(text) != len(line.text):  # a rule broke the one-for-one promise: keep the reading
         return line
     words, at = [], 0
