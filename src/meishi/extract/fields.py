@@ -569,11 +569,9 @@ class _Builder:
             row = sorted(
                 [k] + [x for x in kana if x is not k and _beside(k, x)], key=lambda x: x.box.x
             )[:2]
-            text = " ".join(_KANA_EDGES.sub("", x.rest) for x in row)
-            if len(text.replace(" ", "")) >= 3 and names.may_read(
-                to_katakana(text), split.family, split.given
-            ):
-                reading = " ".join(to_katakana(text).replace("・", " ").split())
+            text = to_katakana(" ".join(_KANA_EDGES.sub("", x.rest) for x in row))
+            if len(text.replace(" ", "")) >= 3 and names.may_read(text, split.family, split.given):
+                reading = " ".join(text.replace("・", " ").split())
                 reading = names.mend_small_kana(
                     names.space_reading(reading, split.family, split.given)
                 )

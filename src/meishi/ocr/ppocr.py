@@ -201,15 +201,6 @@ def _fragments(out: Any) -> list[_Fragment]:
     return drop_read_twice(frags)
 
 
-def _span(box: Box, vertical: bool) -> tuple[int, int]:
-    """Where ``box`` lies across a line: its rows (a column's columns)."""
-    return (box.x, box.right) if vertical else (box.y, box.bottom)
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 def drop_read_twice(frags: list[_Fragment]) -> list[_Fragment]:
     """At a wide gap (family | given name) the detector can cut two boxes that overlap, and
     the second one's first glyph is then the first box's last glyph read again, often only
@@ -229,9 +220,10 @@ def drop_read_twice(frags: list[_Fragment]) -> list[_Fragment]:
             and other.vertical == v
             and _along(other.box, v)[0] < start
             and _along(other.box, v)[1] < _along(frag.box, v)[1]
-            and _overlap(_along(other.box, v), (start, end))
+            and (other.box.overlap_y(g) if v else other.box.overlap_x(g))
             >= TUNING.read_twice_overlap * (end - start)
-            and _overlap(_span(other.box, v), _span(g, v)) >= 0.5 * min(other.size, frag.size)
+            and (other.box.overlap_x(g) if v else other.box.overlap_y(g))
+            >= 0.5 * min(other.size, frag.size)
             for other in frags
         )
         if not twice:
@@ -725,9 +717,12 @@ class PpOcrEngine:
         return _lines(self._cleaned(img))
 
     def _cleaned(self, img: np.ndarray) -> list[_Fragment]:
-        """The detected boxes, with what the ink says PP-OCR read wrong put right."""
-        frags = drop_blank_bars(img, self._fragments(img))
-        return bars_in_column_gaps(img, bars_read_as_one(img, frags))
+        """The detected boxes, with what the ink says PP-OCR read wrong put right (the ink
+        checks share one grey copy of the card)."""
+        frags = self._fragments(img)
+        grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+        frags = drop_blank_bars(grey, frags)
+        return bars_in_column_gaps(grey, bars_read_as_one(grey, frags))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
         try:
