@@ -134,6 +134,8 @@ def test_run_name_reads_as_a_queue():
         ("山崎 美咲", "崎 → 﨑"),
         ("渡辺 大輝", "辺 → 邉・邊"),
         ("吉田 高志", "吉 → 𠮷、高 → 髙"),
+        # the forms PP-OCR reads as their common one (惠 → 恵) are named too
+        ("辻 恵理子", "恵 → 惠"),
     ],
 )
 def test_the_form_names_the_variant_forms_a_name_may_be_printed_in(name, shown):
