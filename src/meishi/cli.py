@@ -254,6 +254,8 @@ def _run_ingest(inbox: Path | None) -> None:
                 threading.Thread(target=follow, daemon=True).start()
                 with _ctrl_c_stops(flows.INGEST_STOP, at_once):
                     report = flows.run_ingest(str(inbox) if inbox else None)
+                # the last count, not the poller's last one (it looks every half second)
+                progress.update(task, completed=done())
     except KeyboardInterrupt:  # before the run began (the server was starting): none claimed
         err.print(
             f"interrupted: {done()} of {len(todo)} scan(s) read and stored; the rest "
