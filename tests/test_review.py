@@ -136,6 +136,9 @@ def test_run_name_reads_as_a_queue():
         ("吉田 高志", "吉 → 𠮷、高 → 髙"),
         # the forms PP-OCR reads as their common one (惠 → 恵) are named too
         ("辻 恵理子", "恵 → 惠"),
+        # a form the ink chose is named with the common one it may be after all
+        ("山﨑 美咲", "﨑 → 崎"),
+        ("濵田 和彦", "濵 → 濱・浜"),
     ],
 )
 def test_the_form_names_the_variant_forms_a_name_may_be_printed_in(name, shown):

@@ -56,6 +56,12 @@ NAME_NEW_FORMS: dict[str, str] = {"惠": "恵", "穗": "穂", "增": "増"}
 
 
 def variant_forms(name: str) -> dict[str, str]:
-    """The characters of ``name`` that may stand for a variant the card prints (see
-    :data:`NAME_VARIANTS`), with those variants: ``{"崎": "﨑"}`` for 山崎 美咲."""
-    return {c: NAME_VARIANTS[c] for c in dict.fromkeys(name) if c in NAME_VARIANTS}
+    """The characters of ``name`` that the card may print in another form (see
+    :data:`NAME_VARIANTS`), with those forms: ``{"崎": "﨑"}`` for 山崎 美咲, and the other way
+    round, ``{"﨑": "崎"}`` for 山﨑 美咲 (a form chosen by the ink, see meishi.ocr.variants)."""
+    out = {}
+    for c in dict.fromkeys(name):
+        forms = NAME_VARIANTS.get(c) or "".join(k for k, v in NAME_VARIANTS.items() if c in v)
+        if forms:
+            out[c] = forms
+    return out

@@ -125,6 +125,11 @@ class OcrLine(BaseModel):
         description="other texts the line was read as (the name's readings at other sizes), "
         "most often read first: what the card's printed reading can choose from",
     )
+    ink_forms: dict[str, str] = Field(
+        default_factory=dict,
+        description="a name kanji read in one form whose ink shows another (崎 → 﨑, 吉 → "
+        "𠮷): for the name only (川崎市 stays 崎), see meishi.ocr.variants",
+    )
 
     @property
     def size(self) -> int:

@@ -39,6 +39,7 @@ class Line:
     taken: list[str] = field(default_factory=list)
     words: list[OcrWord] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)  # NFKC, as OcrLine.alternatives
+    ink_forms: dict[str, str] = field(default_factory=dict)  # as OcrLine.ink_forms
 
 
 _ADDRESS_LABEL = re.compile(r"^(住所|所在地|本社|Address|ADDRESS|Add\.?)\s*[:：]?\s*")
@@ -107,6 +108,7 @@ class _Builder:
                     rest=text,
                     words=ol.words,
                     alternatives=[nfkc(a) for a in ol.alternatives],
+                    ink_forms=ol.ink_forms,
                 )
             )
         self.out: dict[str, FieldValue] = {}
@@ -647,12 +649,22 @@ class _Builder:
 
     def name_variants(self) -> None:
         """A name with a kanji that cards often print in a variant form (崎 for 﨑, 吉 for
-        𠮷, 辺 for 邉: :data:`meishi.charclass.NAME_VARIANTS`) is flagged for its owner to check: no
-        recogniser here tells them apart, and a reading printed on the card fits both."""
+        𠮷, 辺 for 邉: :data:`meishi.charclass.NAME_VARIANTS`) is flagged for its owner to check:
+        no recogniser here has the variants, and a reading printed on the card fits both. Where
+        the ink clearly shows the other form (``OcrLine.ink_forms``), the name takes it."""
         name = self.out.get("name")
         if name is None:
             return
         value = "".join(NAME_NEW_FORMS.get(c, c) for c in name.value)
+        # the form the ink shows where it is clearly another (山崎 → 山﨑), from the name's
+        # own line: flagged all the same
+        forms = {
+            c: f
+            for ln in self.lines
+            if ln is self.name_line or ln.raw == name.source_line
+            for c, f in ln.ink_forms.items()
+        }
+        value = "".join(forms.get(c, c) for c in value)
         if variant_forms(value):
             self.out["name"] = name.model_copy(
                 update={"value": value, "confidence": min(name.confidence, _MAY_BE_VARIANT)}

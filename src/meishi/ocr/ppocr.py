@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -31,7 +31,8 @@ import numpy as np
 from meishi.charclass import HIRAGANA, KANJI, KATAKANA
 from meishi.errors import MissingDependencyError, OcrError
 from meishi.models import Box, OcrLine, OcrResult, OcrWord
-from meishi.ocr.glyphs import mend_line
+from meishi.ocr import variants
+from meishi.ocr.glyphs import japanese_form, mend_line
 from meishi.ocr.tuning import TUNING
 from meishi.ocr.turn import rotate
 
@@ -171,6 +172,8 @@ class _Fragment:
     box: Box
     vertical: bool
     glyphs: list[Glyph]
+    #: a name kanji whose ink shows another form of it (崎 → 﨑): see meishi.ocr.variants
+    forms: dict[str, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -501,7 +504,10 @@ def _join(a: _Fragment, b: _Fragment) -> _Fragment:
     text = a.text + " " + "".join(g[0] for g in rest) if rest else a.text
     n_a, n_b = len(a.text), max(1, len(text) - len(a.text))
     score = (a.score * n_a + b.score * n_b) / (n_a + n_b)
-    return _Fragment(text, score, Box.union([a.box, b.box]), vertical, glyphs)
+    forms = {
+        c: f for c, f in {**a.forms, **b.forms}.items() if b.forms.get(c, f) == a.forms.get(c, f)
+    }
+    return _Fragment(text, score, Box.union([a.box, b.box]), vertical, glyphs, forms)
 
 
 def join_fragments(frags: list[_Fragment]) -> list[_Fragment]:
@@ -582,6 +588,7 @@ def _lines(frags: list[_Fragment]) -> list[OcrLine]:
                     box=frag.box,
                     words=words,
                     vertical=frag.vertical,
+                    ink_forms=frag.forms,
                 )
             )
         )
@@ -700,6 +707,27 @@ def version() -> str:
         raise MissingDependencyError(f"{exc.name} is not installed: run `./run setup`") from exc
 
 
+def name_forms_by_ink(grey: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+    """For each kanji that names print in variant forms (崎 / 﨑), the form its ink shows
+    when that is clearly another than PP-OCR read (:mod:`meishi.ocr.variants`). Kept beside
+    the text, for the name only; a kanji read twice in a line with two verdicts gets none."""
+    for frag in frags:
+        verdicts: dict[str, set[str]] = {}
+        for g in frag.glyphs:
+            for read, _score, box in _per_char(g, frag.vertical):
+                # by the form the line will say once mended (边 → 辺)
+                ch = japanese_form(read)
+                if ch in variants.FORMS:
+                    cell = variants.glyph_cell(grey, box, frag.box, frag.vertical)
+                    verdicts.setdefault(ch, set()).add(variants.form_by_ink(cell, ch) or ch)
+        frag.forms = {
+            ch: form
+            for ch, seen in verdicts.items()
+            if len(seen) == 1 and (form := seen.pop()) != ch
+        }
+    return frags
+
+
 class PpOcrEngine:
     """The PP-OCR reader: a cleaned card image in, its lines in the upright card's frame."""
 
@@ -722,7 +750,7 @@ class PpOcrEngine:
         frags = self._fragments(img)
         grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
         frags = drop_blank_bars(grey, frags)
-        return bars_in_column_gaps(grey, bars_read_as_one(grey, frags))
+        return name_forms_by_ink(grey, bars_in_column_gaps(grey, bars_read_as_one(grey, frags)))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
         try:

@@ -51,6 +51,28 @@ class OcrTuning(BaseModel):
         "wide (its flag) ...; between the two, a number's 1s are left to the grammar",
     )
     one_fill: float = Field(0.6, description="... and fills at most this share of its box")
+    variant_cell: float = Field(
+        1.2,
+        description="a glyph compared with the variant forms of its kanji is cut as a square "
+        "this many line heights across, around the centre PP-OCR placed it at",
+    )
+    variant_blob_inside: float = Field(
+        0.6, description="... keeping the ink blobs with this share of their box inside it"
+    )
+    variant_fit: float = Field(
+        0.6,
+        description="a glyph's ink shows a variant form only when it matches the form read "
+        "this well at all (mean distance between the strokes, px in a 48 px cell; a cell "
+        "cut wrong or a brush face is 0.8 and more)",
+    )
+    variant_closer: float = Field(
+        0.4,
+        description="... when it comes this much nearer (px, mean over the faces) to the "
+        "strokes only the other form has than to those only the read one has ...",
+    )
+    variant_faces: float = Field(
+        0.6, description="... and does so in at least this share of the faces"
+    )
     rec_batch: int = Field(
         1,
         description="lines the recogniser reads at once: a batch pads every line to the "
