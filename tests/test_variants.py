@@ -108,6 +108,18 @@ def test_the_shipped_shapes_hold_every_form_and_match_the_fonts():
     assert same.mean() > 0.99, "run `python -m meishi.ocr.variants` after changing the groups"
 
 
+def test_missing_shapes_say_how_to_get_them(monkeypatch, tmp_path):
+    from meishi.errors import MissingDependencyError
+
+    monkeypatch.setattr(variants, "TEMPLATES", tmp_path / "variant_glyphs.npz")
+    variants._templates.cache_clear()
+    try:
+        with pytest.raises(MissingDependencyError, match="reinstall meishi"):
+            variants.check()
+    finally:
+        variants._templates.cache_clear()
+
+
 # ------------------------------------------------------------------ extraction
 
 

@@ -105,6 +105,7 @@ def test_the_wheel_holds_two_packages_of_ours_and_the_demo_cards(installed):
     demo = sorted(p.name for p in DEMO.iterdir())
     assert sorted(n.split("/")[-1] for n in names if n.startswith("meishi/_demo_cards/")) == demo
     assert "meishi_flows/api.py" in names and "meishi/py.typed" in names
+    assert "meishi/ocr/variant_glyphs.npz" in names  # the shapes the ink is compared with
 
 
 def test_it_runs_from_the_venv_not_from_the_clone(installed):

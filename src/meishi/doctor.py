@@ -74,7 +74,12 @@ def check_ppocr() -> list[Check]:
         return [
             Check("ppocr", False, exc.message, "./run setup (pip install rapidocr onnxruntime)")
         ]
-    return [Check("ppocr", True, f"{version}; models {', '.join(sorted(MODELS.values()))}")]
+    from meishi.ocr import variants
+
+    shapes = variants.check()
+    return [
+        Check("ppocr", True, f"{version}; models {', '.join(sorted(MODELS.values()))}; {shapes}")
+    ]
 
 
 def check_engine(settings: Settings) -> list[Check]:

@@ -739,6 +739,7 @@ class PpOcrEngine:
     def check(self) -> None:
         """Fail fast when the models or onnxruntime are missing."""
         _rapid()  # checks the model files first
+        variants.check()
 
     def read_lines(self, img: np.ndarray) -> list[OcrLine]:
         """One pass over ``img`` as it lies: lines in its frame."""

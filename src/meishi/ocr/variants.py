@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from meishi.charclass import NAME_NEW_FORMS, NAME_VARIANTS
+from meishi.errors import MissingDependencyError
 from meishi.models import Box
 from meishi.ocr.tuning import TUNING
 
@@ -102,7 +103,13 @@ class _Form:
 @lru_cache(maxsize=1)
 def _templates() -> dict[str, list[_Form | None]]:
     """Each form's glyph in each face (None where a face lacks it)."""
-    data = np.load(TEMPLATES)
+    try:
+        data = np.load(TEMPLATES)
+    except (OSError, ValueError) as exc:
+        raise MissingDependencyError(
+            f"the name-variant shapes {TEMPLATES.name} cannot be read ({exc}): reinstall "
+            "meishi, or in a clone run `python -m meishi.ocr.variants`"
+        ) from exc
     chars = [str(c) for c in data["chars"]]
     has = data["has"]
     bits = np.unpackbits(data["ink"], axis=-1)[..., : CELL * CELL]
@@ -114,6 +121,18 @@ def _templates() -> dict[str, list[_Form | None]]:
             forms.append(_Form(ink, _distance(ink)) if has[f, k] else None)
         out[ch] = forms
     return out
+
+
+def check() -> str:
+    """What the shipped shapes hold; raises MissingDependencyError when they are missing."""
+    forms = _templates()
+    faces = max((len(v) for v in forms.values()), default=0)
+    if set(forms) != FORMS:
+        raise MissingDependencyError(
+            f"{TEMPLATES.name} holds other forms than NAME_VARIANTS names: "
+            "run `python -m meishi.ocr.variants`"
+        )
+    return f"name-variant shapes: {len(forms)} forms in {faces} faces"
 
 
 def glyph_cell(grey: np.ndarray, glyph: Box, line: Box, vertical: bool) -> np.ndarray | None:
