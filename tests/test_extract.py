@@ -376,6 +376,46 @@ def test_the_printed_reading_chooses_among_the_names_readings(printed, name, sur
     assert (got.name.confidence >= 0.8) is sure
 
 
+@pytest.mark.parametrize(
+    ("read", "alternatives", "printed", "name"),
+    [
+        # PP-OCR's second look at the name weighed 栞 beside 乗: the romaji decides
+        ("鬼塚乗", ["鬼塚栞", "鬼塚菜"], [("Shiori ONITSUKA", 25)], "鬼塚 栞"),
+        # ... and the split follows the reading (小笠原 | 澪, not 小笠 | 原濡, which UniDic
+        # cannot read at all)
+        ("小笠原濡", ["小笠原澪"], [("Mio Ogasawara", 25)], "小笠原 澪"),
+        # an alternative that does not read as printed is not taken
+        ("鬼塚乗", ["鬼塚菜"], [("Shiori ONITSUKA", 25)], "鬼塚 乗"),
+    ],
+)
+def test_a_second_look_at_the_name_is_taken_when_it_reads_as_printed(
+    read, alternatives, printed, name
+):
+    ocr = _with_alternatives(
+        lines_for_test([("株式会社ミドリ精機", 40), (read, 70), *printed]), read, alternatives
+    )
+    assert extract_fields(ocr).name.value == name
+
+
+@pytest.mark.parametrize(
+    ("kana", "printed"),
+    [
+        # the card's kana differs from UniDic's only in voicing, which the romaji confirms
+        # either way: the card's kana stays
+        ("オニツカ ツムギ", "Tsumugi Onitsuka"),
+        ("コウノ ミツキ", "mitsuki.kono@example.jp"),
+    ],
+)
+def test_a_kana_line_is_not_mended_to_other_voicing(kana, printed):
+    family, given = ("鬼塚", "紬") if kana.startswith("オ") else ("河野", "美月")
+    got = extract_fields(
+        lines_for_test(
+            [("株式会社ミドリ精機", 40), (f"{family} {given}", 70), (kana, 25), (printed, 25)]
+        )
+    ).values()
+    assert got["name_kana"] == kana
+
+
 def test_a_name_that_reads_as_printed_is_sure():
     ocr = lines_for_test([("株式会社ミドリ精機", 40), ("中島 蓮", 70), ("ナカジマ レン", 25)])
     ocr.lines[1] = ocr.lines[1].model_copy(update={"conf": 40.0})

@@ -97,10 +97,40 @@ def test_readings_compare_as_folded_romaji(text, key):
         ("中島", "夢", [["nakajima", "ren"]], False),
         ("菊", "地", [["kikuchi", "m"]], False),  # half the name is not the name
         ("西村", "葵", [], None),  # nothing printed to compare with
+        # rendaku varies between UniDic and a person: オニヅカ for Onitsuka, ヤマサキ for
+        # Yamazaki
+        ("鬼塚", "栞", [["Shiori", "ONITSUKA"]], True),
+        ("山崎", "蓮", [["ヤマザキ", "レン"]], True),
+        ("鬼塚", "乗", [["Shiori", "ONITSUKA"]], False),
+        # an e-mail that runs the initial into the family name
+        ("西村", "葵", [["anishimura"]], True),
+        ("西村", "葵", [["nishimuraa"]], True),
+        ("西村", "壮", [["anishimura"]], False),
     ],
 )
 def test_a_name_reads_as_the_card_prints_it(family, given, printed, fits):
     assert names.reads_as(family, given, printed) is fits
+
+
+def test_an_exact_reading_can_be_asked_for():
+    # when UniDic's reading is to replace the card's kana, voicing must agree too
+    assert names.reads_as("鬼塚", "栞", [["Shiori", "ONITSUKA"]], voicing=False) is False
+    assert names.reads_as("鬼塚", "栞", [["Shiori", "ONIZUKA"]], voicing=False) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("オニヅカ", "onitsuka"),
+        ("Onitsuka", "onitsuka"),
+        ("Yamazaki", "yamasaki"),
+        ("リョウ", "ryo"),
+        ("Ryou", "ryo"),
+        ("ジュン", "shun"),
+    ],
+)
+def test_voiceless_keys_fold_voicing_only(text, key):
+    assert names.voiceless_key(text) == key
 
 
 @pytest.mark.parametrize(

@@ -420,3 +420,52 @@ def test_missing_models_say_how_to_get_them(monkeypatch, tmp_path):
     )
     with pytest.raises(MissingDependencyError, match="never downloads models"):
         ppocr.model_paths()
+
+
+# --------------------------------------------------------------------- a second look at names
+def _line(text: str, vertical: bool = False):
+    from meishi.models import OcrLine
+
+    box = Box(x=20, y=20, w=40, h=200) if vertical else Box(x=20, y=20, w=300, h=80)
+    return OcrLine(text=text, conf=50.0, box=box, vertical=vertical)
+
+
+def test_a_second_look_offers_what_the_recogniser_hesitated_between(monkeypatch):
+    from meishi.ocr import ppocr
+
+    weighed = [[("鬼", 1.0)], [("塚", 0.99)], [("栞", 0.58), ("乗", 0.37)]]
+    monkeypatch.setattr(ppocr, "glyph_candidates", lambda crop: weighed)
+    img = np.full((200, 400, 3), 255, np.uint8)
+    # the first choices spell another text than the first reading: that text comes first
+    assert ppocr.second_look(img, _line("鬼塚乗")) == ["鬼塚栞"]
+    # ... and what was read stays out; only texts a name could be are offered
+    weighed[2] = [("乗", 0.58), ("栞", 0.37), ("1", 0.05)]
+    assert ppocr.second_look(img, _line("鬼塚乗")) == ["鬼塚栞"]
+
+
+@pytest.mark.parametrize("text", ["TEL 03-5210-7788", "株式会社ミドリ精機工業", "Sales"])
+def test_no_second_look_at_lines_that_cannot_be_names(monkeypatch, text):
+    from meishi.ocr import ppocr
+
+    def asked(crop):
+        raise AssertionError("the recogniser was asked")
+
+    monkeypatch.setattr(ppocr, "glyph_candidates", asked)
+    assert ppocr.second_look(np.full((200, 400, 3), 255, np.uint8), _line(text)) == []
+
+
+@pytest.mark.e2e
+def test_the_recognisers_first_choices_spell_what_it_reads(reader):
+    """glyph_candidates steps through the recogniser's output as rapidocr's decoder does:
+    on a clean line its first choices are the line's text."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from meishi.ocr import ppocr
+
+    im = Image.new("RGB", (520, 110), "white")
+    font = ImageFont.truetype("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf", 72)
+    ImageDraw.Draw(im).text((20, 15), "小笠原澪", font=font, fill="black")
+    crop = cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    glyphs = ppocr.glyph_candidates(crop)
+    assert "".join(g[0][0] for g in glyphs) == "小笠原澪"
+    assert all(0.05 <= p <= 1.0 for g in glyphs for _, p in g)

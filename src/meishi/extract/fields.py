@@ -623,7 +623,7 @@ class _Builder:
         printed = ([kana.value.split()] if kana else []) + latin
         family, given = name.value.split(" ", 1)
         fits = names.reads_as(family, given, printed)
-        if fits is None:
+        if fits is None and not printed:
             return
         if fits:
             self.out["name"] = name.model_copy(
@@ -643,6 +643,8 @@ class _Builder:
                     )
                     self.mend_kana(split.family, split.given, latin)
                     return
+        if fits is None:  # UniDic cannot read the name as it was read: nothing to compare
+            return
         self.out["name"] = name.model_copy(
             update={"confidence": min(name.confidence, _READS_OTHERWISE)}
         )
@@ -675,13 +677,13 @@ class _Builder:
         confirms that reading and OCR's kana is a character or so off it (a dakuten lost:
         ヤマクチ for ヤマグチ; a glyph split: サトツウ for サトウ)."""
         kana = self.out.get("name_kana")
-        if kana is None or not names.reads_as(family, given, latin):
+        if kana is None or not names.reads_as(family, given, latin, voicing=False):
             return
         fam, giv = names.reading(family), names.reading(given)
         read = kana.value.replace(" ", "")
         # confirmed by an initial only (y.hayashi), UniDic's reading of the other part may
         # be wrong (柚希: ユズマレ for ユズキ): then only one glyph is mended, in place
-        whole = names.reads_as(family, given, latin, initials=False)
+        whole = names.reads_as(family, given, latin, initials=False, voicing=False)
         if whole:
             near = Levenshtein.distance(read, fam + giv) <= (1 if len(read) < 6 else 2)
         else:

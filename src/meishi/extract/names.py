@@ -262,7 +262,12 @@ def romaji_key(text: str) -> str:
 
 
 def reads_as(
-    family: str, given: str, printed: list[list[str]], *, initials: bool = True
+    family: str,
+    given: str,
+    printed: list[list[str]],
+    *,
+    initials: bool = True,
+    voicing: bool = True,
 ) -> bool | None:
     """Whether a name written ``family given`` in kanji reads as the card prints it.
 
@@ -272,15 +277,31 @@ def reads_as(
     parts (one of them may be an initial: a.nakano) or, run together, all of it
     (nishimuraaoi). None when UniDic knows no reading or the card prints none. With
     ``initials=False`` an initial does not count: only a reading printed whole confirms
-    UniDic's reading of that part."""
+    UniDic's reading of that part. With ``voicing`` (the default) a reading that differs
+    from UniDic's only in voicing marks counts too (オニヅカ for Onitsuka); without, only the
+    exact reading, as when UniDic's is to replace the card's."""
     fam, giv = romaji_key(reading(family)), romaji_key(reading(given))
     if not fam or not giv or not printed:
         return None
     for parts in printed:
-        keys = [romaji_key(p) for p in parts]
-        whole = [sorted([fam, giv])]
-        if initials:
-            whole += [sorted([fam, giv[0]]), sorted([fam[0], giv])]
-        if sorted(keys) in whole or "".join(keys) in (fam + giv, giv + fam):
-            return True
+        for key in (romaji_key, voiceless_key) if voicing else (romaji_key,):
+            f, g = key(reading(family)), key(reading(given))
+            keys = [key(p) for p in parts]
+            whole = [sorted([f, g])]
+            joined = [f + g, g + f]
+            if initials:
+                whole += [sorted([f, g[0]]), sorted([f[0], g])]
+                joined += [g[0] + f, f + g[0]]  # an e-mail's nmaeda, maedan
+            if sorted(keys) in whole or "".join(keys) in joined:
+                return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def voiceless_key(text: str) -> str:
+    """:func:`romaji_key` with voicing folded (オニヅカ and Onitsuka, ヤマサキ and Yamazaki:
+    rendaku in a name varies between a dictionary and a person)."""
+    if not re.search(r"[ぁ-ゖァ-ヺ]", text):  # romaji: to kana first
+        text = jaconv.alphabet2kana(romaji_key(text))
+    plain = unicodedata.normalize("NFD", jaconv.hira2kata(text))
+    return romaji_key(unicodedata.normalize("NFC", re.sub("[\u3099\u309a]", "", plain)))

@@ -73,6 +73,15 @@ class OcrTuning(BaseModel):
     variant_faces: float = Field(
         0.6, description="... and does so in at least this share of the faces"
     )
+    candidates_per_glyph: int = Field(
+        4,
+        description="a second look at a line that may be a name keeps this many "
+        "characters the recogniser weighed at each glyph ...",
+    )
+    candidate_min_prob: float = Field(0.05, description="... each with at least this probability")
+    second_look_texts: int = Field(
+        12, description="... and offers this many of the likeliest texts they spell"
+    )
     rec_batch: int = Field(
         1,
         description="lines the recogniser reads at once: a batch pads every line to the "
