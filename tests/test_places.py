@@ -1,10 +1,11 @@
-"""The head of an address (prefecture and municipality) mended from Japan Post's place names."""
+"""The head of an address (prefecture and municipality) and its town mended from Japan Post's
+place names."""
 
 from __future__ import annotations
 
 import pytest
 
-from meishi.extract.places import heads, mend_head
+from meishi.extract.places import heads, mend_head, mend_town
 
 
 def test_the_place_names_come_from_the_postal_data():
@@ -60,3 +61,38 @@ def test_a_misread_head_is_mended(read, mended):
 )
 def test_a_head_that_is_known_or_too_far_from_one_is_left_alone(address):
     assert mend_head(address) == address
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # one glyph of the town name misread: 島 as 鳥, 宮 as 窩, 畑 as 烟, 妻 as 委
+        ("大阪府大阪市北区中之鳥8丁目9番18号", "大阪府大阪市北区中之島8丁目9番18号"),
+        ("兵庫県神戸市中央区三窩町6丁目17-11", "兵庫県神戸市中央区三宮町6丁目17-11"),
+        ("熊本市中央区花烟町9丁目11-21", "熊本市中央区花畑町9丁目11-21"),
+        ("茨城県つくば市吾委8-26-17", "茨城県つくば市吾妻8-26-17"),
+        # two towns fit (港島, 港島中町): the longer
+        ("兵庫県神戸市中央区港鳥中町2丁目21-28", "兵庫県神戸市中央区港島中町2丁目21-28"),
+    ],
+)
+def test_a_misread_town_is_mended(read, mended):
+    assert mend_town(read) == mended
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "大阪市北区中之島6丁目14-15",  # a known town
+        "北海道札幌市中央区北1条西2丁目",  # Japan Post writes 北一条西: a digit is no misread
+        "東京都中価2-23-8",  # no known head: nothing to look the town up in
+        "神奈川県横浜市西区みなとみらい2-2-1",
+        "東京都港区芝公園4-2-8 東京タワー",
+    ],
+)
+def test_a_town_that_is_known_or_not_one_glyph_off_one_is_left_alone(address):
+    assert mend_town(address) == address
+
+
+def test_a_chome_number_in_kanji_is_not_a_misread_town():
+    # Japan Post lists 芝 and 芝浦: 芝五丁目 is 芝, 5-chome
+    assert mend_town("東京都港区芝五丁目2-1") == "東京都港区芝五丁目2-1"

