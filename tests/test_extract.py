@@ -937,3 +937,35 @@ def test_an_old_form_in_a_name_is_read_as_the_common_one_and_flagged(read, name)
 def test_a_bare_department_word_takes_its_head_however_long(line):
     got = extract_fields(lines_for_test([("株式会社ミドリ精機", 40), (line, 25), ("加藤 愛", 70)]))
     assert got.values()["department"] == "マーケティンググループ"
+
+
+@pytest.mark.parametrize(
+    ("line", "address", "key", "value"),
+    [
+        # a contact printed at the end of the address line: its label goes with it
+        (
+            "石川県金沢市香林坊8-27-13 E-mail: m.watanabe@example.jp",
+            "石川県金沢市香林坊8-27-13",
+            "email",
+            "m.watanabe@example.jp",
+        ),
+        (
+            "北海道札幌市中央区大通西8-19-24 Cell 090-2353-1653",
+            "北海道札幌市中央区大通西8-19-24",
+            "mobile",
+            "090-2353-1653",
+        ),
+        (
+            "4-24-15 Chuo, Aoba-ku, Email a.sato@example.jp",
+            "4-24-15 Chuo, Aoba-ku",
+            "email",
+            "a.sato@example.jp",
+        ),
+    ],
+)
+def test_a_contacts_label_left_on_the_address_line_is_dropped(line, address, key, value):
+    got = extract_fields(lines_for_test([("山田 太郎", 70), (line, 30)])).values()
+    assert got[key] == value
+    assert got["address"] is not None and got["address"].replace(" ", "") == address.replace(
+        " ", ""
+    )

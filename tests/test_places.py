@@ -42,6 +42,9 @@ def test_the_place_names_come_from_the_postal_data():
         # a mark or two of noise before an exact head
         ("5神戸市中央区加納町1-14", "神戸市中央区加納町1-14"),
         ("テ東京都台東区浅草橋1-22", "東京都台東区浅草橋1-22"),
+        # as near as a shorter head (北名古屋市, 神戸市): the one that explains more
+        ("愛知県名古屋市山村区名駅8-9-21", "愛知県名古屋市中村区名駅8-9-21"),
+        ("兵庫県神戸市央区元町通9-2-23", "兵庫県神戸市中央区元町通9-2-23"),
     ],
 )
 def test_a_misread_head_is_mended(read, mended):

@@ -61,7 +61,12 @@ _FLOOR_O = re.compile(r"(?<=\d)[Oo](?=\d*(?:F\b|階))")
 # a phone label left behind once its number is cut out of the line (longest first: 携帯電話
 # is one label, not 携帯 and 電話)
 _PHONE_LABEL_LEFT = re.compile(
-    r"(携[帯帶]電話|TEL|Tel|FAX|Fax|携[帯帶]|Mobile|MOBILE|直通|代表|電話|[TFM])\W*(?=\s|$)"
+    r"(携[帯帶]電話|TEL|Tel|FAX|Fax|携[帯帶]|Mobile|MOBILE|Cell|CELL|Phone|PHONE|直通|代表|電話|[TFM])"
+    r"\W*(?=\s|$)"
+)
+# an e-mail's label just before it
+_EMAIL_LABEL_BEFORE = re.compile(
+    r"(?<![\w-])(E-?mail|Mail|MAIL|EMAIL|メール|✉)\s*[.:：]?\s*$", re.I
 )
 # a stray mark in a Japanese address: a rule, an edge or a speck read as | or /
 _RULE_MARK = re.compile(r"\s*[|｜¦/]\s*(?=[\w])|\s*[|｜¦/]+$")
@@ -131,7 +136,9 @@ class _Builder:
                 for alt in line.alternatives:  # the line read again in English
                     value = contacts.with_separators(value, alt)
                 self.put("email", value, line, 1.0)
-                rest = _cut(email.text, email.start, email.end)
+                # its label goes with it (an address line that runs on with E-mail: …)
+                label = _EMAIL_LABEL_BEFORE.search(email.text[: email.start])
+                rest = _cut(email.text, label.start() if label else email.start, email.end)
             url = contacts.find_url(rest)
             if url:
                 self.put(

@@ -163,4 +163,8 @@ def mend_head(address: str) -> str:
         return address
     nearest = min(d for d, _, _ in best.values())
     found = [h for h, (d, _, _) in best.items() if d == nearest]
+    # as near, the head that explains more of the address (愛知県名古屋市山村区: 名古屋市中村区,
+    # not 北名古屋市 with 山村区 left over)
+    longest = max(len(h) for h in found)
+    found = [h for h in found if len(h) == longest]
     return found[0] + address[best[found[0]][2] :] if len(found) == 1 else address
