@@ -969,3 +969,22 @@ def test_a_contacts_label_left_on_the_address_line_is_dropped(line, address, key
     assert got["address"] is not None and got["address"].replace(" ", "") == address.replace(
         " ", ""
     )
+
+
+@pytest.mark.parametrize(
+    ("lines", "company"),
+    [
+        # a gap OCR saw inside K.K.
+        ([("Sorano Real Estate K. K.", 40)], "Sorano Real Estate K.K."),
+        # a long name run onto a second line, set close above its legal form's, same size
+        ([("Yui Real", 40), ("Estate K.K.", 42)], "Yui Real Estate K.K."),
+        # ... but not a person's name in romaji, nor a department, above it
+        ([("Yui Kato", 40), ("Estate K.K.", 42)], "Estate K.K."),
+        ([("Sales Department", 40), ("Hokuto Trading Inc.", 42)], "Hokuto Trading Inc."),
+    ],
+)
+def test_an_english_company_name_is_read_whole(lines, company):
+    got = extract_fields(
+        lines_for_test([("Lead Engineer", 40), ("RINKO ONITSUKA", 60), *lines])
+    ).values()
+    assert got["company"] == company

@@ -9,6 +9,7 @@ from typing import TypeGuard
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
+from meishi import romaji
 from meishi.charclass import CJK, HIRAGANA, KANJI, KATAKANA, NAME_NEW_FORMS, variant_forms
 from meishi.extract import contacts, names, places, vocab
 from meishi.extract.text import (
@@ -387,10 +388,38 @@ class _Builder:
             other, company = beside  # 株式会社 | オリオン総研 on two lines
             other.rest, other.used = "", True
             certainty = 0.9
+        elif not remainder and (wrapped := self._company_wrapped(ln, company)) is not None:
+            other, company = wrapped  # Yui Real | Estate K.K.: a long name run onto two lines
+            other.rest, other.used = "", True
+            certainty = 0.9
         self.put("company", company, ln, certainty)
         ln.rest = remainder
         if not remainder:
             ln.used = True
+
+    def _company_wrapped(self, ln: Line, company: str) -> tuple[Line, str] | None:
+        """An English company name that begins on the line above its legal form's, set
+        close above it in the same size (Yui Real | Estate K.K.): that line, and the whole
+        name. Not a person's name, a title or a department."""
+        form = vocab.LEGAL_FORMS_EN.search(company)
+        other = self._prev(ln)
+        if form is None or other is None or ln.vertical or other.vertical:
+            return None
+        text = other.rest.strip()
+        gap = ln.box.y - other.box.bottom
+        if not (
+            _LATIN_NAME.fullmatch(text)
+            and not re.search(r"\d|@|:", text)
+            and gap <= _WRAP_GAP * ln.size
+            and 0.8 <= other.size / ln.size <= 1.25
+            and not vocab.TITLES_EN.search(text)
+            and not vocab.DEPARTMENT_EN.search(text)
+            and not vocab.LEGAL_FORMS_EN.search(text)
+            and not _PERSON_CAPS.search(text)
+            and romaji.reading(text) is None  # a person's name in romaji (Yui Kato)
+        ):
+            return None
+        return other, f"{text} {company}"
 
     def _name_beside_form(self, ln: Line, form: str) -> tuple[Line, str] | None:
         """A legal form set on a line of its own, smaller, above or below the company's name
@@ -954,6 +983,8 @@ _LEGAL_FORM_MISREADS = [
     (re.compile(r"(?<=[a-z])lnc\.(?=\s|$)"), "Inc."),
     (re.compile(r"(?<=[a-z])(?=(?:Co\.|Inc\.|Corporation\b|K\.K\.?))"), " "),
     (re.compile(r"\b(K\.K|Ltd|Inc|Co\., Ltd)$"), r"\1."),
+    # a gap OCR saw after the first dot (K. K., G. K.)
+    (re.compile(r"\b([KG])\.\s+K\.(?=\s|$|,)"), r"\1.K."),
 ]
 
 
@@ -1033,6 +1064,8 @@ def _mend_co(company: str) -> str:
 #: a floor on a line of its own, the head of an English address
 _FLOOR_ONLY = re.compile(r"(?:B?\d{1,2}F|\d{1,2}(?:st|nd|rd|th) Floor),?", re.IGNORECASE)
 #: a company's name in Latin letters, without a form (Hokuto Logistics, ABC Design)
+#: an English company name's second line lies at most this many line heights below its first
+_WRAP_GAP = 0.5
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z&'.\-]*(?: [A-Za-z&'.\-]+){0,4}")
 #: a person's name as cards print it in Latin letters: the family name in capitals beside
 #: the given name (Yui SASAKI, SASAKI Yui), or both in capitals (OSAMU KAI)
