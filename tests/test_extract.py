@@ -988,3 +988,33 @@ def test_an_english_company_name_is_read_whole(lines, company):
         lines_for_test([("Lead Engineer", 40), ("RINKO ONITSUKA", 60), *lines])
     ).values()
     assert got["company"] == company
+
+
+@pytest.mark.parametrize(
+    ("read", "alternatives", "contact", "company"),
+    [
+        # PP-OCR read 凪 as 瓜; its second look weighed 凪 too, which the domain reads as
+        (
+            "朝瓜精工株式会社",
+            ["朝凪精工株式会社", "朝爪精工株式会社"],
+            "info@asanagi-seiko.co.jp",
+            "朝凪精工株式会社",
+        ),
+        (
+            "有限会社贏和電機",
+            ["有限会社凛和電機"],
+            "https://www.rinwa-denki.jp",
+            "有限会社凛和電機",
+        ),
+        # a name the domain already reads as stays; so does one no alternative reads as
+        ("朝凪精工株式会社", ["朝瓜精工株式会社"], "info@asanagi-seiko.co.jp", "朝凪精工株式会社"),
+        ("朝瓜精工株式会社", ["朝爪精工株式会社"], "info@asanagi-seiko.co.jp", "朝瓜精工株式会社"),
+        # a domain that is not the name in romaji decides nothing
+        ("朝瓜精工株式会社", ["朝凪精工株式会社"], "info@example.co.jp", "朝瓜精工株式会社"),
+    ],
+)
+def test_a_companys_kanji_are_checked_against_its_domain(read, alternatives, contact, company):
+    ocr = _with_alternatives(
+        lines_for_test([(read, 40), ("山田 太郎", 70), (contact, 25)]), read, alternatives
+    )
+    assert extract_fields(ocr).values()["company"] == company

@@ -443,7 +443,20 @@ def test_a_second_look_offers_what_the_recogniser_hesitated_between(monkeypatch)
     assert ppocr.second_look(img, _line("鬼塚乗")) == ["鬼塚栞"]
 
 
-@pytest.mark.parametrize("text", ["TEL 03-5210-7788", "株式会社ミドリ精機工業", "Sales"])
+def test_a_company_line_gets_a_second_look_too(monkeypatch):
+    from meishi.ocr import ppocr
+
+    weighed = [[(c, 1.0)] for c in "株式会社朝"] + [
+        [("瓜", 0.6), ("凪", 0.3)],
+        [("電", 1.0)],
+        [("機", 1.0)],
+    ]
+    monkeypatch.setattr(ppocr, "glyph_candidates", lambda crop: weighed)
+    img = np.full((200, 900, 3), 255, np.uint8)
+    assert ppocr.second_look(img, _line("株式会社朝瓜電機")) == ["株式会社朝凪電機"]
+
+
+@pytest.mark.parametrize("text", ["TEL 03-5210-7788", "東京都千代田区丸の内1-1-1", "Sales"])
 def test_no_second_look_at_lines_that_cannot_be_names(monkeypatch, text):
     from meishi.ocr import ppocr
 

@@ -65,6 +65,24 @@ _PHONE_LABEL_LEFT = re.compile(
     r"(携[帯帶]電話|TEL|Tel|FAX|Fax|携[帯帶]|Mobile|MOBILE|Cell|CELL|Phone|PHONE|直通|代表|電話|[TFM])"
     r"\W*(?=\s|$)"
 )
+
+
+def _reads_as_domain(company: str, words: list[str]) -> bool:
+    """Whether a kanji word of ``company`` reads (by UniDic, voicing folded) as a word of its
+    domain, or the start of one (蒼穹: soukyu; 朝凪: asanagidenki)."""
+    keys = [names.voiceless_key(w) for w in [*words, "".join(words)]]
+    for run in re.findall(f"[{KANJI}]{{2,}}", company):
+        for form in vocab.LEGAL_FORMS_JA:
+            run = run.replace(form, " ")
+        for part in run.split():
+            read = names.voiceless_key(names.reading(part)) if len(part) >= 2 else ""
+            # the word is the domain's (or begins it), or the domain's word begins the word
+            # (朝凪精工: asanagi)
+            if read and any(k.startswith(read) or len(k) >= 4 and read.startswith(k) for k in keys):
+                return True
+    return False
+
+
 # an e-mail's label just before it
 _EMAIL_LABEL_BEFORE = re.compile(
     r"(?<![\w-])(E-?mail|Mail|MAIL|EMAIL|メール|✉)\s*[.:：]?\s*$", re.I
@@ -396,6 +414,42 @@ class _Builder:
         ln.rest = remainder
         if not remainder:
             ln.used = True
+
+    def company_by_domain(self) -> None:
+        """A company named in kanji is checked against its mail or web domain, which is
+        often the name in romaji (朝凪電機: asanagi-denki.co.jp). When no kanji word of the
+        name reads as a word of the domain and another reading of its line
+        (:attr:`OcrLine.alternatives`, PP-OCR's second look: 朝瓜 | 朝凪) does, that one
+        is the name."""
+        company = self.out.get("company")
+        words = self._domain_labels()
+        if company is None or not words or not re.search(f"[{KANJI}]", company.value):
+            return
+        if _reads_as_domain(company.value, words):
+            return
+        line = next((ln for ln in self.lines if ln.raw == company.source_line), None)
+        compact = company.value.replace(" ", "")
+        at = line.text.replace(" ", "").find(compact) if line else -1
+        if line is None or at < 0:
+            return
+        for alt in line.alternatives:
+            alt = alt.replace(" ", "")
+            if len(alt) != len(line.text.replace(" ", "")):
+                continue  # not read glyph for glyph: no way to place the name in it
+            candidate = alt[at : at + len(compact)]
+            if _legal_form_in(candidate) and _reads_as_domain(candidate, words):
+                self.out["company"] = company.model_copy(update={"value": candidate})
+                return
+
+    def _domain_labels(self) -> list[str]:
+        """The words of the card's mail and web domains (asanagi, denki)."""
+        out: list[str] = []
+        for key in ("email", "url"):
+            if key in self.out:
+                m = _URL_PARTS.match(self.out[key].value.split("@")[-1])
+                host = m.group(3) if m else ""
+                out += [w for w in re.split(r"[-.]", host.split(".")[0]) if len(w) >= 3]
+        return out
 
     def _company_wrapped(self, ln: Line, company: str) -> tuple[Line, str] | None:
         """An English company name that begins on the line above its legal form's, set
@@ -750,6 +804,7 @@ class _Builder:
         self.agree_domains()
         self.address()
         self.company()
+        self.company_by_domain()
         self.department_and_title()
         self.person()
         self.roman()

@@ -759,14 +759,20 @@ def glyph_candidates(crop: np.ndarray) -> list[list[tuple[str, float]]]:
     return [[(c, p) for c, p in g] for g in _cached("glyphs", crop, compute)]
 
 
+#: ... or a Japanese company's name: kanji and kana with its legal form (朝凪電機株式会社)
+_COMPANY_LIKE = re.compile(rf"^(?=.*(?:会社|法人))[{KANJI}{HIRAGANA}{KATAKANA}々ー]{{4,24}}$")
+
+
 def second_look(img: np.ndarray, line: OcrLine) -> list[str]:
-    """Other texts a line that may be a name could be: the recogniser reads the line's box
-    alone once more (a crop of its own, not the detector's) and weighs, glyph by glyph,
-    the characters it hesitated between (鬼塚乗: 栞 0.58, 乗 0.37). The likeliest texts
-    that change at most two glyphs, most likely first; the card's printed reading decides
-    (see ``extract.fields``), so none is taken on its own."""
+    """Other texts a line that may be a name (a person's or a company's) could be: the
+    recogniser reads the line's box alone once more (a crop of its own, not the
+    detector's) and weighs, glyph by glyph, the characters it hesitated between (鬼塚乗:
+    栞 0.58, 乗 0.37). The likeliest texts that change at most two of those glyphs, most
+    likely first; what the card prints elsewhere (a reading, a domain) decides (see
+    ``extract.fields``), so none is taken on its own."""
     compact = line.text.replace(" ", "")
-    if not _NAME_LIKE.match(compact):
+    shape = next((rx for rx in (_NAME_LIKE, _COMPANY_LIKE) if rx.match(compact)), None)
+    if shape is None:
         return []
     b = line.box
     pad = max(2, (b.w if line.vertical else b.h) // 10)
@@ -778,22 +784,30 @@ def second_look(img: np.ndarray, line: OcrLine) -> list[str]:
     if line.vertical:  # read as rapidocr reads a column: turned a quarter to the left
         crop = cv2.rotate(crop, cv2.ROTATE_90_COUNTERCLOCKWISE)
     glyphs = [g for g in glyph_candidates(crop) if g]
+    first = [g[0] for g in glyphs]
+    unsure = [i for i, g in enumerate(glyphs) if len(g) > 1]
     texts: dict[str, float] = {}
-    # every way of changing at most two glyphs from the recogniser's first choice
-    for a in range(len(glyphs)):
-        for b_ in range(a, len(glyphs)):
-            for ca in glyphs[a]:
-                for cb in glyphs[b_] if b_ != a else [glyphs[b_][0]]:
-                    picks = [g[0] for g in glyphs]
-                    picks[a] = ca
-                    if b_ != a:
-                        picks[b_] = cb
-                    text = mend_text("".join(c for c, _ in picks))
-                    p = float(np.prod([max(q, 1e-3) for _, q in picks]))
-                    texts[text] = max(texts.get(text, 0.0), p)
+
+    def add(picks: list[tuple[str, float]]) -> None:
+        text = mend_text("".join(c for c, _ in picks))
+        p = float(np.prod([max(q, 1e-3) for _, q in picks]))
+        texts[text] = max(texts.get(text, 0.0), p)
+
+    # the first choices, and every way of changing one or two glyphs it hesitated over
+    add(first)
+    for k, a in enumerate(unsure):
+        for ca in glyphs[a][1:]:
+            one = [*first]
+            one[a] = ca
+            add(one)
+            for b_ in unsure[k + 1 :]:
+                for cb in glyphs[b_][1:]:
+                    two = [*one]
+                    two[b_] = cb
+                    add(two)
     texts.pop(compact, None)
     ranked = sorted(texts, key=lambda t: -texts[t])
-    return [t for t in ranked if _NAME_LIKE.match(t)][: TUNING.second_look_texts]
+    return [t for t in ranked if shape.match(t)][: TUNING.second_look_texts]
 
 
 def name_forms_by_ink(grey: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
