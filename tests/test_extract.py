@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meishi.extract.fields import extract_fields, lines_for_test
-from meishi.models import Box, OcrLine, OcrResult, OcrWord
+from meishi.models import CHECK_BELOW, Box, OcrLine, OcrResult, OcrWord
 
 NONE = dict.fromkeys(
     (
@@ -325,6 +325,90 @@ def test_a_reading_printed_over_each_half_of_the_name_is_joined():
         )
     ).values()
     assert got["name"] == "金子 美咲" and got["name_kana"] == "カネコ ミサキ"
+
+
+def _column_card(lines):
+    """A tategaki OCR result from (text, width, x, y) columns."""
+    from meishi.models import Box, OcrLine, OcrResult, OcrWord
+
+    out = []
+    for text, w, x, y in lines:
+        box = Box(x=x, y=y, w=w, h=len(text) * w)
+        word = OcrWord(text=text, conf=95.0, box=box)
+        out.append(OcrLine(text=text, conf=95.0, box=box, words=[word], vertical=True))
+    return OcrResult(lines=out, rotation=0, orientation="vertical")
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        # the given name set far right of the family name, read as a line of its own
+        (
+            [
+                ("株式会社ソラノロジスティクス", 53, 163, 71),
+                ("係長", 48, 597, 250),
+                ("勅使河原", 93, 328, 313),
+                ("匠", 97, 781, 311),
+                ("E-mail takumi.teshigawara@soranologi.com", 43, 62, 705),
+            ],
+            "勅使河原 匠",
+        ),
+        # ... the family name is the smaller half
+        (
+            [
+                ("株式会社結コンサルティング", 58, 542, 86),
+                ("五十嵐", 84, 462, 251),
+                ("恵理子", 94, 895, 249),
+                ("Tel 022-722-7312", 38, 923, 584),
+            ],
+            "五十嵐 恵理子",
+        ),
+    ],
+)
+def test_a_name_read_as_two_lines_is_joined_where_the_card_spaced_it(lines, name):
+    assert extract_fields(_card(lines)).values()["name"] == name
+
+
+def test_a_name_read_as_two_pieces_of_a_column_is_joined():
+    got = extract_fields(
+        _column_card(
+            [
+                ("株式会社オリオンデザイン", 61, 665, 147),
+                ("取締役副社長", 50, 612, 229),
+                ("マツバラカズヒコ", 44, 555, 309),
+                ("松原", 98, 450, 291),
+                ("和彦", 120, 437, 557),
+                ("大阪市北区梅田4-1-28", 54, 284, 261),
+            ]
+        )
+    )
+    assert got.values()["name"] == "松原 和彦"
+    assert got.values()["name_kana"] == "マツバラ カズヒコ"
+    assert got.name is not None and got.name.confidence >= CHECK_BELOW  # it reads as printed
+
+
+@pytest.mark.parametrize(
+    "beside",
+    [
+        ("部長", 70, 420, 100),  # a title on the name's row is no half of it
+        ("匠", 30, 420, 120),  # a mark far smaller than the name
+        ("匠", 70, 900, 100),  # a kanji far along the row
+    ],
+)
+def test_a_line_beside_the_name_that_is_no_half_of_it_stays_apart(beside):
+    got = extract_fields(
+        _card([("株式会社ミドリ精機", 40, 80, 20), ("山田太郎", 70, 90, 100), beside])
+    ).values()
+    assert got["name"] == "山田 太郎"
+
+
+def test_a_name_with_two_pieces_beside_it_is_not_guessed_at():
+    # one piece on either side: which one is the other half, nothing says
+    got = extract_fields(
+        _card([("颯", 70, 10, 100), ("五十嵐", 70, 150, 100), ("匠", 70, 420, 100)])
+    )
+    assert got.name is not None and got.name.value.replace(" ", "") == "五十嵐"
+    assert got.name.confidence < CHECK_BELOW
 
 
 def test_a_logo_read_as_one_large_kanji_does_not_hide_the_name():

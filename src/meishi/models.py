@@ -66,6 +66,10 @@ class Box(BaseModel):
     def bottom(self) -> int:
         return self.y + self.h
 
+    def transposed(self) -> Box:
+        """The box mirrored across the diagonal: a column's boxes as a row's."""
+        return Box(x=self.y, y=self.x, w=self.h, h=self.w)
+
     def overlap_x(self, other: Box) -> int:
         """How many pixel columns the two boxes share (negative: the gap between them)."""
         return min(self.right, other.right) - max(self.x, other.x)

@@ -99,6 +99,11 @@ _CHOME = re.compile(r"(?<=[0-9一二三四五六七八九十])丁[日曰月](?=[
 _LATIN_O = re.compile(r"(?<![A-Za-z])0O?(?!(?:th|st|nd|rd)\b)(?=[a-z]{2,}\b)")
 #: ... inside the word, a small o (Shimogy0-ku)
 _LATIN_O_INSIDE = re.compile(r"(?<=[a-z]{2})0(?=[a-z]|-[a-z])")
+# a name read as two lines (勅使河原 | 匠): the halves' sizes within this ratio, at most this
+# many characters apart; split where the card's gap is, to be checked unless it reads as printed
+_PAIR_SIZE = 0.6
+_PAIR_GAP = 2.5
+_PAIR_CERTAINTY = 0.75
 # a name that reads as the card prints it is sure; one that reads otherwise is to be checked
 _READS_AS_PRINTED = round(CHECK_BELOW + 0.1, 2)
 _READS_OTHERWISE = round(CHECK_BELOW - 0.2, 2)
@@ -640,6 +645,13 @@ class _Builder:
         if pick is None:
             return
         ln, split = pick
+        if " " not in ln.rest.strip() and (pair := self._name_partner(ln)):
+            # family and given name set far apart, read as two lines (勅使河原 | 匠): the
+            # card's own gap splits them
+            ln = _joined(*pair)
+            split = names.NameSplit(pair[0].rest.strip(), pair[1].rest.strip(), _PAIR_CERTAINTY)
+            for part in pair:
+                part.used = True
         self.put("name", f"{split.family} {split.given}", ln, split.certainty)
         self.name_line = ln
         ln.used = True
@@ -670,6 +682,34 @@ class _Builder:
                 self.put("name_kana", reading, min(row, key=lambda x: x.conf), 0.95)
                 for x in row:
                     x.used = True
+
+    def _name_partner(self, ln: Line) -> tuple[Line, Line] | None:
+        """The other half of a name whose family and given name the card sets so far apart
+        that they were read as two lines: a piece of a name of about the same size, next in
+        reading order (on the row, or down the column), before or after ``ln``. The pair,
+        family first."""
+        pieces = []
+        for other in self.lines:
+            if other is ln or other.used or other.vertical != ln.vertical:
+                continue
+            if not _name_piece_line(other.rest.strip()):
+                continue
+            if min(ln.size, other.size) < _PAIR_SIZE * max(ln.size, other.size):
+                continue
+            a, b = (
+                (ln.box, other.box)
+                if not ln.vertical
+                else (ln.box.transposed(), other.box.transposed())
+            )
+            if not a.same_row(b, max_gap=_PAIR_GAP * max(ln.size, other.size)):
+                continue
+            if len(ln.rest.strip() + other.rest.strip()) > 8:
+                continue
+            pieces.append((abs(a.overlap_x(b)), other, b.x < a.x))
+        if len(pieces) != 1:  # none, or no telling which
+            return None
+        _, other, before = pieces[0]
+        return (other, ln) if before else (ln, other)
 
     def roman(self) -> None:
         cands = [
@@ -751,11 +791,8 @@ class _Builder:
         # the form the ink shows where it is clearly another (山崎 → 山﨑), from the name's
         # own line: flagged all the same
         forms = {
-            c: f
-            for ln in self.lines
-            if ln is self.name_line or ln.raw == name.source_line
-            for c, f in ln.ink_forms.items()
-        }
+            c: f for ln in self.lines if ln.raw == name.source_line for c, f in ln.ink_forms.items()
+        } | {c: f for ln in [self.name_line] if ln is not None for c, f in ln.ink_forms.items()}
         value = "".join(forms.get(c, c) for c in value)
         if variant_forms(value):
             self.out["name"] = name.model_copy(
@@ -842,6 +879,40 @@ def _reading_like(text: str) -> bool:
         and not names.is_common_word(t)
         and not vocab.BUILDING.search(compact)
         and not any(len(w) >= 4 and w in compact for w in vocab.TITLES_JA)
+    )
+
+
+def _name_piece_line(text: str) -> bool:
+    """A line that may be one half of a name set apart (匠, 惠理子, 河原): a few CJK
+    characters with a kanji, not a reading, a title, a department or a company."""
+    return (
+        1 <= len(text) <= 5
+        and " " not in text
+        and re.fullmatch(f"[{CJK}]+", text) is not None
+        and re.search(f"[{KANJI}]", text) is not None
+        and not _looks_like_company(text)
+        and _classify_part(text)[0] == "other"
+    )
+
+
+def _joined(first: Line, second: Line) -> Line:
+    """One name line out of its two halves (as :class:`OcrLine` would read them at once)."""
+    box = Box.union([first.box, second.box])
+    return Line(
+        first.idx,
+        f"{first.raw} {second.raw}",
+        f"{first.rest.strip()} {second.rest.strip()}",
+        min(first.conf, second.conf),
+        max(first.size, second.size),
+        (box.x + box.w / 2, box.y + box.h / 2),
+        box,
+        first.vertical,
+        rest=f"{first.rest.strip()} {second.rest.strip()}",
+        used=True,
+        words=first.words + second.words,
+        alternatives=[f"{a} {second.text}" for a in first.alternatives]
+        + [f"{first.text} {b}" for b in second.alternatives],
+        ink_forms={**first.ink_forms, **second.ink_forms},
     )
 
 
