@@ -3,6 +3,8 @@ on committed sample cards: upright, photographed, turned and tategaki."""
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from meishi.ocr.ppocr import (
     bars_read_as_one,
     drop_blank_bars,
     drop_read_twice,
+    extend_columns,
     join_fragments,
 )
 
@@ -238,6 +241,79 @@ def test_a_dash_drawn_down_a_column_is_not_the_digit_one(marks, expected):
     img, glyphs = _column(marks)
     frag = _Fragment(glyphs[0][0], 0.99, glyphs[0][2], True, glyphs)
     assert [f.text for f in bars_read_as_one(img, [frag])] == [expected]
+
+
+_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def _tategaki_column(marks: str, size: int = 36, gap: int = 6) -> np.ndarray:
+    """A column of upright glyphs as a tategaki card prints a phone number: digits upright,
+    each dash a plain stroke down the column ('|')."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (size + 60, (size + gap) * len(marks) + 60), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(_FONT, size, index=0)
+    for k, m in enumerate(marks):
+        y = 30 + k * (size + gap)
+        if m == "|":
+            draw.rectangle((29 + size // 2, y + 4, 31 + size // 2, y + size - 4), fill=0)
+        else:
+            draw.text((30 + (size - draw.textlength(m, font=font)) / 2, y), m, font=font, fill=0)
+    return cv2.cvtColor(np.array(img), cv2.COLOR_GRAY2BGR)
+
+
+def _cut_short(marks: str, n: int, size: int = 36, gap: int = 6) -> _Fragment:
+    """The detector's box over the first ``n`` glyphs of such a column, and no further."""
+    return _frag_of(_glyphs(marks[:n], 30, 30, size, step=size + gap, vertical=True), True)
+
+
+@pytest.mark.e2e
+def test_a_column_the_detector_cut_short_is_read_on_to_where_its_ink_ends():
+    img = _tategaki_column("電話03|8612|3866")
+    (frag,) = extend_columns(img, [_cut_short("電話03|8612|3866", 4)])
+    assert frag.text.startswith("電話03")
+    # the dashes as the recogniser reads a stroke down a column (1), for the bar rules after
+    assert re.sub(r"[\-ー一]", "1", frag.text[4:]) == "1861213866"
+    assert frag.box.bottom >= 30 + 13 * 42 + 30  # into the last glyph's cell
+    # the glyphs spell the text, and the ones read first keep their boxes
+    assert "".join(g[0] for g in frag.glyphs) == frag.text
+    assert [g[2] for g in frag.glyphs[:4]] == [g[2] for g in _cut_short("電話03", 4).glyphs]
+
+
+@pytest.mark.e2e
+def test_a_tategaki_postal_code_cut_short_by_the_detector_is_read_whole(reader):
+    from meishi import imaging
+    from meishi.extract import extract_fields
+    from meishi.settings import Settings
+
+    path = DEMO.parent / "eval" / "eval_216.jpg"
+    card = imaging.clean(path.read_bytes(), path.name, Settings())[0]
+    assert extract_fields(reader.read_card(card)).values()["postal_code"] == "141-6147"
+
+
+def test_a_column_stops_at_the_next_box_down_it(monkeypatch):
+    import meishi.ocr.ppocr as ppocr
+
+    calls = []
+    monkeypatch.setattr(ppocr, "_call", lambda *a, **k: calls.append(a) or None)
+    img = _tategaki_column("電話03|8612|3866")
+    first, rest = (
+        _cut_short("電話03|8612|3866", 4),
+        _frag_of(_glyphs("|8612|3866", 30, 30 + 4 * 42, 36, step=42, vertical=True), True),
+    )
+    # the rest has a box of its own: nothing to read again (the lines are joined later)
+    assert extend_columns(img, [first, rest]) == [first, rest] and not calls
+
+
+def test_a_column_whose_ink_ends_with_its_box_is_left_as_read(monkeypatch):
+    import meishi.ocr.ppocr as ppocr
+
+    calls = []
+    monkeypatch.setattr(ppocr, "_call", lambda *a, **k: calls.append(a) or None)
+    img = _tategaki_column("電話03")
+    frag = _cut_short("電話03", 4)
+    assert extend_columns(img, [frag]) == [frag] and not calls
 
 
 @pytest.mark.e2e

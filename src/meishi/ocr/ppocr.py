@@ -313,6 +313,84 @@ def drop_blank_bars(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
     return out
 
 
+def _ink_end(ink: np.ndarray, frag: _Fragment, stop: int) -> int:
+    """Where the ink of ``frag``'s column ends below its box: the last row with ink in the
+    column's band, gaps no longer than :attr:`OcrTuning.column_run_gap` glyph widths,
+    before ``stop``."""
+    b = frag.box
+    rows = ink[b.bottom : stop, b.x : b.right].sum(axis=1) >= 2
+    end, gap = b.bottom, 0
+    for k, has_ink in enumerate(rows):
+        if has_ink:
+            end, gap = b.bottom + k + 1, 0
+        else:
+            gap += 1
+            if gap > TUNING.column_run_gap * b.w:
+                break
+    return end
+
+
+def extend_columns(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+    """In tategaki the detector can stop short in a column of upright digits with ｜ for
+    dashes (電話 03 | 8612｜3866): the faint, narrow glyphs score under its threshold. A
+    column whose ink runs on below its box, with no other box in the way, is read again
+    down to where the ink ends, and the longer reading is kept when it begins as the first
+    did."""
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    level, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (grey <= level).astype(np.uint8)
+    out = []
+    for frag in frags:
+        b = frag.box
+        if not frag.vertical or b.w < 4:
+            out.append(frag)
+            continue
+        # the next box down the band stops the run
+        stop = min(
+            [
+                max(o.box.y, b.bottom)
+                for o in frags
+                if o is not frag and o.box.bottom > b.bottom and o.box.overlap_x(b) > 0
+            ]
+            + [grey.shape[0]]
+        )
+        end = _ink_end(ink, frag, stop)
+        if end - b.bottom < TUNING.column_run_more * b.w:
+            out.append(frag)
+            continue
+        longer = Box(x=b.x, y=b.y, w=b.w, h=end - b.y)
+        pad = max(2, b.w // 10)
+        crop = _crop(img, longer, pad=pad)
+        if crop.ndim == 2:
+            crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+        res = _call(
+            np.ascontiguousarray(cv2.rotate(crop, cv2.ROTATE_90_COUNTERCLOCKWISE)),
+            det=False,
+            cls=False,
+            rec=True,
+        )
+        text = "".join(str(t) for t in (getattr(res, "txts", None) or [])).strip()
+        score = float(res.scores[0]) if text else 0.0
+        old = frag.text.replace(" ", "")
+        head = text.replace(" ", "")[: len(old)]
+        begins = sum(a != c for a, c in zip(head, old, strict=False)) <= max(1, len(old) // 4)
+        if len(text.replace(" ", "")) <= len(old) or not begins or score < TUNING.ppocr_min_score:
+            out.append(frag)
+            continue
+        # the new reading over the first one's glyphs, then the rest as one glyph over the
+        # ink it ran on to (from the last glyph on: no gap the card does not have)
+        chars = iter(text.replace(" ", ""))
+        glyphs: list[Glyph] = [
+            ("".join(next(chars) for _ in g[0].replace(" ", "")), g[1], g[2]) for g in frag.glyphs
+        ]
+        rest = "".join(chars)
+        top = max((g[2].bottom for g in frag.glyphs), default=b.bottom)
+        glyphs += _per_char((rest, score, Box(x=b.x, y=top, w=b.w, h=max(1, end - top))), True)
+        log.debug("column %r runs on: %r", frag.text, text)
+        out.append(_Fragment(text, score, longer, True, glyphs, frag.forms))
+    return out
+
+
 def _glyph_blobs(grey: np.ndarray, box: Box) -> list[tuple[int, int, int, int, int, float]]:
     """The glyphs of a piece of a column, top to bottom, as ink blobs: connected components
     merged where they share rows. Each is (y, height, x, width, ink pixels, stroke), the
@@ -851,7 +929,7 @@ class PpOcrEngine:
     def _cleaned(self, img: np.ndarray) -> list[_Fragment]:
         """The detected boxes, with what the ink says PP-OCR read wrong put right (the ink
         checks share one grey copy of the card)."""
-        frags = self._fragments(img)
+        frags = extend_columns(img, self._fragments(img))
         grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
         frags = drop_blank_bars(grey, frags)
         return name_forms_by_ink(grey, bars_in_column_gaps(grey, bars_read_as_one(grey, frags)))

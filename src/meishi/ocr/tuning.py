@@ -123,6 +123,15 @@ class OcrTuning(BaseModel):
         description="... or this ratio in a column where one piece is digits and dashes "
         "only: upright digits are narrower than the column's kanji",
     )
+    column_run_gap: float = Field(
+        0.8,
+        description="a column's ink continues past the detector's box while its gaps "
+        "are at most this many glyph widths (upright digits and ｜ dashes, which the "
+        "detector drops from a tategaki phone number's column)",
+    )
+    column_run_more: float = Field(
+        0.5, description="... and is read again when it runs on this many glyph widths"
+    )
     column_share: float = Field(
         0.3,
         description="a card whose lines of 3+ characters are this share columns (and "
