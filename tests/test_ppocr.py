@@ -427,6 +427,44 @@ def test_a_card_turned_a_quarter_is_read_upright(reader, turned):
     assert normalise("name", fields["name"]) == normalise("name", want["name"])
 
 
+def _tategaki_card_with_latin_columns() -> np.ndarray:
+    """Two Japanese columns, then three longer Latin lines set sideways down the card (mail,
+    web, phone), as tategaki cards print them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    card = Image.new("L", (700, 1100), 255)
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.truetype(_FONT, 40, index=0)
+    x = 590
+    for column in ["株式会社青葉産業", "東京都千代田区九段北"]:
+        for k, ch in enumerate(column):
+            draw.text((x, 80 + k * 46), ch, font=font, fill=0)
+        x -= 80
+    small = ImageFont.truetype(_FONT, 34, index=0)
+    for line in [
+        "E-mail y.murakami@aobasangyo.co.jp",
+        "https://www.aobasangyo.co.jp/",
+        "TEL 03-4696-3635 FAX 03-4696-3636",
+    ]:
+        strip = Image.new("L", (int(draw.textlength(line, font=small)) + 20, 50), 255)
+        ImageDraw.Draw(strip).text((10, 2), line, font=small, fill=0)
+        card.paste(strip.rotate(-90, expand=True), (x, 80))
+        x -= 75
+    return cv2.cvtColor(np.array(card), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.e2e
+def test_tategaki_with_its_latin_lines_sideways_is_not_taken_for_a_turned_card():
+    from meishi.ocr.ppocr import _call, _fragments, column_turn
+
+    img = _tategaki_card_with_latin_columns()
+    frags = _fragments(_call(img, cls=False))
+    longest = sorted((f for f in frags if f.vertical), key=lambda f: -f.box.h)
+    # the Latin columns are the longest: they alone would vote for a card turned a quarter
+    assert all(re.fullmatch(r"[\x20-\x7e]+", f.text) for f in longest[:3])
+    assert column_turn(img, frags) == 0
+
+
 @pytest.mark.e2e
 def test_a_wrong_upside_down_vote_is_overruled_by_the_reading(reader, monkeypatch):
     """The angle classifier votes on line crops, which a tilted card spoils: a half turn is

@@ -701,6 +701,11 @@ def _column_cells(img: np.ndarray, frag: _Fragment) -> list[np.ndarray]:
     return cells
 
 
+def _cjk_share(text: str) -> float:
+    compact = text.replace(" ", "")
+    return sum(1 for c in compact if _CJK_GLYPH.match(c)) / max(1, len(compact))
+
+
 _TURNS = {"as is": None, "ccw": cv2.ROTATE_90_COUNTERCLOCKWISE, "cw": cv2.ROTATE_90_CLOCKWISE}
 
 
@@ -718,22 +723,33 @@ def column_turn(img: np.ndarray, frags: list[_Fragment]) -> int:
     """
     cols = sorted((f for f in frags if f.vertical), key=lambda f: -f.box.h)
     scores: dict[str, list[float]] = {k: [] for k in _TURNS}
+    japanese: list[bool] = []
     for frag in cols[: TUNING.turn_probe_lines]:
         cells = _column_cells(img, frag)
         if len(cells) < 3:
             continue
+        reads = {}
         for name, code in _TURNS.items():
             tiles = cells if code is None else [cv2.rotate(c, code) for c in cells]
             row = cv2.copyMakeBorder(np.hstack(tiles), 8, 8, 8, 8, cv2.BORDER_REPLICATE)
             res = _call(np.ascontiguousarray(row), det=False, cls=False, rec=True)
-            read = "".join(res.txts) if getattr(res, "txts", None) else ""
-            scores[name].append(float(res.scores[0]) if read.strip() else 0.0)
+            reads[name] = "".join(res.txts) if getattr(res, "txts", None) else ""
+            scores[name].append(float(res.scores[0]) if reads[name].strip() else 0.0)
+        japanese.append(_cjk_share(reads["ccw"]) >= 0.5)
     if not scores["as is"]:
         return 0  # nothing to judge by: leave the card as it lies
     mean = {k: float(np.mean(v)) for k, v in scores.items()}
     log.debug("column turn scores %s", mean)
     if mean["cw"] > mean["ccw"]:
         return 90
+    # a tategaki card sets its mail and web addresses (its phone numbers too, at times)
+    # sideways down a column, as a turned card sets every line: only the columns that
+    # read as Japanese (turned back counter-clockwise, as both would be) tell the two apart
+    if any(japanese):
+        mean = {
+            k: float(np.mean([x for x, j in zip(v, japanese, strict=True) if j]))
+            for k, v in scores.items()
+        }
     if mean["as is"] >= TUNING.upright_agreement * mean["ccw"]:
         return 0
     return 270
