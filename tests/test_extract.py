@@ -387,6 +387,47 @@ def test_a_name_read_as_two_pieces_of_a_column_is_joined():
     assert got.name is not None and got.name.confidence >= CHECK_BELOW  # it reads as printed
 
 
+def _columns(lines):
+    """A tategaki OCR result from (text, x, y, w, h) column boxes."""
+    out = []
+    for text, x, y, w, h in lines:
+        box = Box(x=x, y=y, w=w, h=h)
+        word = OcrWord(text=text, conf=95.0, box=box)
+        out.append(OcrLine(text=text, conf=95.0, box=box, words=[word], vertical=True))
+    return OcrResult(lines=out, rotation=0, orientation="vertical")
+
+
+def test_a_tategaki_legal_form_set_lower_in_the_next_column_joins_its_name():
+    # (as wide_047 reads) 株式会社 sits low in its own column, level with the name's end;
+    # the column after it, a department and a title, is no part of the company
+    got = extract_fields(
+        _columns(
+            [
+                ("暁情報システム", 649, 171, 52, 309),
+                ("株式会社", 609, 406, 43, 135),
+                ("技術統括本部 システム開発部長", 552, 125, 48, 526),
+                ("河野栞", 461, 203, 90, 234),
+            ]
+        )
+    ).values()
+    assert got["company"] == "暁情報システム株式会社"
+    assert (got["department"], got["title"]) == ("技術統括本部", "システム開発部長")
+
+
+def test_a_tategaki_address_runs_on_into_a_column_that_ends_where_it_ends():
+    got = extract_fields(
+        _columns(
+            [
+                ("株式会社暁情報", 649, 171, 52, 309),
+                ("河野栞", 461, 203, 90, 234),
+                ("〒930-7296 富山県富山市桜町2-25-9", 339, 472, 46, 701),
+                ("グランドスクエア13F", 293, 817, 46, 353),
+            ]
+        )
+    ).values()
+    assert got["address"] == "富山県富山市桜町2-25-9 グランドスクエア13F"
+
+
 @pytest.mark.parametrize(
     "beside",
     [

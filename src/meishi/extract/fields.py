@@ -362,7 +362,12 @@ class _Builder:
             o = ln.box
             if line.vertical:
                 dist = b.x - o.right
-                aligned = abs(o.y - b.y) < 2 * line.size
+                aligned = (
+                    min(
+                        abs(o.y - b.y), abs(o.bottom - b.bottom), abs(o.y + o.h / 2 - b.y - b.h / 2)
+                    )
+                    < 2 * line.size
+                )
             else:
                 dist = o.y - b.bottom
                 aligned = (
@@ -512,7 +517,7 @@ class _Builder:
                 ok = (
                     has_cjk(compact)
                     and len(compact) <= 16
-                    and _classify_part(compact)[0] == "other"
+                    and all(_classify_part(p)[0] == "other" for p in [compact, *text.split()])
                     and not re.search(r"[0-9@:/〒]", compact)
                     and _legal_form_in(compact) is None
                     or _LATIN_NAME.fullmatch(text) is not None
