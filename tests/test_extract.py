@@ -327,16 +327,19 @@ def test_a_reading_printed_over_each_half_of_the_name_is_joined():
     assert got["name"] == "金子 美咲" and got["name_kana"] == "カネコ ミサキ"
 
 
-def _column_card(lines):
-    """A tategaki OCR result from (text, width, x, y) columns."""
-    from meishi.models import Box, OcrLine, OcrResult, OcrWord
-
+def _columns(lines):
+    """A tategaki OCR result from (text, x, y, w, h) column boxes."""
     out = []
-    for text, w, x, y in lines:
-        box = Box(x=x, y=y, w=w, h=len(text) * w)
+    for text, x, y, w, h in lines:
+        box = Box(x=x, y=y, w=w, h=h)
         word = OcrWord(text=text, conf=95.0, box=box)
         out.append(OcrLine(text=text, conf=95.0, box=box, words=[word], vertical=True))
     return OcrResult(lines=out, rotation=0, orientation="vertical")
+
+
+def _column_card(lines):
+    """A tategaki OCR result from (text, width, x, y) columns, a glyph as tall as wide."""
+    return _columns([(text, x, y, w, len(text) * w) for text, w, x, y in lines])
 
 
 @pytest.mark.parametrize(
@@ -385,16 +388,6 @@ def test_a_name_read_as_two_pieces_of_a_column_is_joined():
     assert got.values()["name"] == "松原 和彦"
     assert got.values()["name_kana"] == "マツバラ カズヒコ"
     assert got.name is not None and got.name.confidence >= CHECK_BELOW  # it reads as printed
-
-
-def _columns(lines):
-    """A tategaki OCR result from (text, x, y, w, h) column boxes."""
-    out = []
-    for text, x, y, w, h in lines:
-        box = Box(x=x, y=y, w=w, h=h)
-        word = OcrWord(text=text, conf=95.0, box=box)
-        out.append(OcrLine(text=text, conf=95.0, box=box, words=[word], vertical=True))
-    return OcrResult(lines=out, rotation=0, orientation="vertical")
 
 
 def test_a_tategaki_legal_form_set_lower_in_the_next_column_joins_its_name():

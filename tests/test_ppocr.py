@@ -271,7 +271,9 @@ def _cut_short(marks: str, n: int, size: int = 36, gap: int = 6) -> _Fragment:
 @pytest.mark.e2e
 def test_a_column_the_detector_cut_short_is_read_on_to_where_its_ink_ends():
     img = _tategaki_column("電話03|8612|3866")
-    (frag,) = extend_columns(img, [_cut_short("電話03|8612|3866", 4)])
+    (frag,) = extend_columns(
+        img, cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), [_cut_short("電話03|8612|3866", 4)]
+    )
     assert frag.text.startswith("電話03")
     # the dashes as the recogniser reads a stroke down a column (1), for the bar rules after
     assert re.sub(r"[\-ー一]", "1", frag.text[4:]) == "1861213866"
@@ -303,7 +305,10 @@ def test_a_column_stops_at_the_next_box_down_it(monkeypatch):
         _frag_of(_glyphs("|8612|3866", 30, 30 + 4 * 42, 36, step=42, vertical=True), True),
     )
     # the rest has a box of its own: nothing to read again (the lines are joined later)
-    assert extend_columns(img, [first, rest]) == [first, rest] and not calls
+    assert (
+        extend_columns(img, cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), [first, rest]) == [first, rest]
+        and not calls
+    )
 
 
 def test_a_column_whose_ink_ends_with_its_box_is_left_as_read(monkeypatch):
@@ -313,7 +318,9 @@ def test_a_column_whose_ink_ends_with_its_box_is_left_as_read(monkeypatch):
     monkeypatch.setattr(ppocr, "_call", lambda *a, **k: calls.append(a) or None)
     img = _tategaki_column("電話03")
     frag = _cut_short("電話03", 4)
-    assert extend_columns(img, [frag]) == [frag] and not calls
+    assert (
+        extend_columns(img, cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), [frag]) == [frag] and not calls
+    )
 
 
 @pytest.mark.e2e

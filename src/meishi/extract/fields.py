@@ -360,20 +360,17 @@ class _Builder:
             if ln is line:
                 continue
             o = ln.box
-            if line.vertical:
-                dist = b.x - o.right
-                aligned = (
-                    min(
-                        abs(o.y - b.y), abs(o.bottom - b.bottom), abs(o.y + o.h / 2 - b.y - b.h / 2)
-                    )
-                    < 2 * line.size
+            dist = b.x - o.right if line.vertical else o.y - b.bottom
+            # aligned with its start, end or middle (along the column, or the row)
+            a_, o_ = (b.transposed(), o.transposed()) if line.vertical else (b, o)
+            aligned = (
+                min(
+                    abs(o_.x - a_.x),
+                    abs(o_.right - a_.right),
+                    abs(o_.x + o_.w / 2 - a_.x - a_.w / 2),
                 )
-            else:
-                dist = o.y - b.bottom
-                aligned = (
-                    min(abs(o.x - b.x), abs(o.right - b.right), abs(o.x + o.w / 2 - b.x - b.w / 2))
-                    < 2 * line.size
-                )
+                < 2 * line.size
+            )
             if -0.3 * line.size <= dist <= gap and aligned and (best is None or dist < best[0]):
                 best = (dist, ln)
             # a line of the other column printed between (a phone number beside the address

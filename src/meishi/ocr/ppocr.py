@@ -330,13 +330,14 @@ def _ink_end(ink: np.ndarray, frag: _Fragment, stop: int) -> int:
     return end
 
 
-def extend_columns(img: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
+def extend_columns(img: np.ndarray, grey: np.ndarray, frags: list[_Fragment]) -> list[_Fragment]:
     """In tategaki the detector can stop short in a column of upright digits with ｜ for
     dashes (電話 03 | 8612｜3866): the faint, narrow glyphs score under its threshold. A
     column whose ink runs on below its box, with no other box in the way, is read again
     down to where the ink ends, and the longer reading is kept when it begins as the first
-    did."""
-    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    did. ``grey`` is ``img`` in grey (the ink checks share one copy)."""
+    if not any(f.vertical for f in frags):
+        return frags  # a horizontal card: no ink to look at
     level, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = (grey <= level).astype(np.uint8)
     out = []
@@ -945,9 +946,8 @@ class PpOcrEngine:
     def _cleaned(self, img: np.ndarray) -> list[_Fragment]:
         """The detected boxes, with what the ink says PP-OCR read wrong put right (the ink
         checks share one grey copy of the card)."""
-        frags = extend_columns(img, self._fragments(img))
         grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
-        frags = drop_blank_bars(grey, frags)
+        frags = drop_blank_bars(grey, extend_columns(img, grey, self._fragments(img)))
         return name_forms_by_ink(grey, bars_in_column_gaps(grey, bars_read_as_one(grey, frags)))
 
     def _fragments(self, img: np.ndarray) -> list[_Fragment]:
